@@ -1,0 +1,442 @@
+//! Decoding payloads into pool-allocated values.
+//!
+//! Decoding runs serde-json-core **without** an unescape buffer: strings
+//! reach our visitors raw (escapes still in) and borrowed from the frame. Each
+//! string type unescapes while it validates and copies the result into the
+//! pool at its exact size, so no global heap and no scratch buffer is needed.
+//!
+//! serde-json-core discards the message of a custom error, so a failing
+//! visitor first records the precise [`Violation`] in the decoding context
+//! [`Cx`], then returns a generic serde error. The object visitor that called
+//! it names the property (see the `ocpp_object!` macro), and [`decode`]
+//! returns the result as a [`DecodeError`].
+
+use core::cell::Cell;
+use core::fmt;
+use core::marker::PhantomData;
+
+use allocator_api2::vec::Vec;
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+
+use crate::action::Action;
+use crate::errors::{DecodeError, ErrorCode, UnknownVariant};
+use crate::scan::{self, ScanError};
+use crate::Allocator;
+
+/// How deep [`decode`] lets a payload nest (the frame check of
+/// [`crate::Limits`] is usually tighter). Our decoders recurse only as deep as
+/// the message types go, so this bounds nothing but the scanner.
+pub const DECODE_MAX_DEPTH: usize = 32;
+
+/// A value a property may not have, recorded by the decoder of its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Violation {
+    /// The JSON type is wrong (a number where a string belongs, `null`, ...).
+    WrongType,
+    /// A string longer than its maximum length.
+    TooLong,
+    /// A CiString with a character outside printable ASCII.
+    NotPrintable,
+    /// A number that does not fit the type (an integer beyond `i32`).
+    OutOfRange,
+    /// A string that is no value of its enum.
+    UnknownValue,
+    /// A string that is not an RFC 3339 date-time.
+    BadDateTime,
+    /// A decimal that is not a multiple of 0.1.
+    NotMultipleOf,
+    /// An allocation was refused.
+    OutOfMemory,
+}
+
+impl Violation {
+    /// The CALLERROR code of this violation.
+    ///
+    /// Printable ASCII is part of the CiString *type* (as its length is), so
+    /// a character outside it is a `TypeConstraintViolation`, like an
+    /// over-long string; an integer beyond `i32` is one too (OCPP's integer
+    /// is 32-bit). A well-typed value outside the allowed set (enum,
+    /// date-time, multipleOf) is a `PropertyConstraintViolation`.
+    pub const fn code(self) -> ErrorCode {
+        match self {
+            Violation::WrongType
+            | Violation::TooLong
+            | Violation::NotPrintable
+            | Violation::OutOfRange => ErrorCode::TypeConstraintViolation,
+            Violation::UnknownValue | Violation::BadDateTime | Violation::NotMultipleOf => {
+                ErrorCode::PropertyConstraintViolation
+            }
+            Violation::OutOfMemory => ErrorCode::InternalError,
+        }
+    }
+
+    /// A description without the property's name.
+    pub const fn text(self) -> &'static str {
+        match self {
+            Violation::WrongType => "wrong type",
+            Violation::TooLong => "longer than maxLength",
+            Violation::NotPrintable => "not printable ASCII",
+            Violation::OutOfRange => "number out of range",
+            Violation::UnknownValue => "unknown enum value",
+            Violation::BadDateTime => "invalid date-time",
+            Violation::NotMultipleOf => "not a multiple of 0.1",
+            Violation::OutOfMemory => "out of memory",
+        }
+    }
+
+    /// This violation's bit in [`Decode::VIOLATIONS`].
+    pub const fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    Clear,
+    Pending(Violation),
+    Final(DecodeError),
+}
+
+/// The decoding context: the allocator every decoded part goes to, and the
+/// first failure, recorded before a generic serde error is returned.
+pub struct Cx<A> {
+    alloc: A,
+    state: Cell<State>,
+}
+
+impl<A> fmt::Debug for Cx<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cx")
+            .field("state", &self.state.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Allocator + Clone> Cx<A> {
+    /// A context allocating through `alloc`.
+    pub fn new(alloc: A) -> Self {
+        Cx {
+            alloc,
+            state: Cell::new(State::Clear),
+        }
+    }
+
+    /// The allocator decoded parts are allocated in.
+    pub fn alloc(&self) -> &A {
+        &self.alloc
+    }
+
+    /// Records `v` (unless a failure is already recorded) and returns the
+    /// serde error to fail with. `OutOfMemory` is final at once: it is never
+    /// renamed after a property.
+    pub fn fail<E: de::Error>(&self, v: Violation) -> E {
+        if let State::Clear = self.state.get() {
+            self.state.set(match v {
+                Violation::OutOfMemory => State::Final(DecodeError::OUT_OF_MEMORY),
+                v => State::Pending(v),
+            });
+        }
+        E::custom("")
+    }
+
+    /// Records a complete error (unless one is already recorded).
+    pub fn fail_final<E: de::Error>(&self, e: DecodeError) -> E {
+        self.set_final_if_clear(e);
+        E::custom("")
+    }
+
+    fn set_final_if_clear(&self, e: DecodeError) {
+        if let State::Clear = self.state.get() {
+            self.state.set(State::Final(e));
+        }
+    }
+
+    /// Names a failure of the value of one property: a pending violation
+    /// gets its property's description from `describe`; no record at all
+    /// means serde-json-core refused the JSON type (`WrongType`).
+    pub fn attribute(&self, describe: impl FnOnce(Violation) -> &'static str) {
+        let v = match self.state.get() {
+            State::Final(_) => return,
+            State::Pending(v) => v,
+            State::Clear => Violation::WrongType,
+        };
+        self.state
+            .set(State::Final(DecodeError::new(v.code(), describe(v))));
+    }
+
+    /// Records a `TypeConstraintViolation` with `reason` if nothing is
+    /// recorded (serde-json-core failed after a value it read in part, as in
+    /// `1.5` for an integer).
+    pub fn wrong_type_if_clear(&self, reason: &'static str) {
+        self.set_final_if_clear(DecodeError::new(ErrorCode::TypeConstraintViolation, reason));
+    }
+
+    fn into_error(self) -> DecodeError {
+        match self.state.get() {
+            State::Final(e) => e,
+            State::Pending(v) => DecodeError::new(v.code(), v.text()),
+            // Cannot happen after the scanner accepted the payload.
+            State::Clear => DecodeError::new(ErrorCode::FormationViolation, "malformed payload"),
+        }
+    }
+}
+
+/// A type that decodes from a payload into memory from `A`.
+///
+/// Implemented by every message, every enum and field type, `i32`, `bool`,
+/// `f64` and `Vec<T, A>`. Implementations expect the deserializer of
+/// [`decode`]: serde-json-core without an unescape buffer, strings raw.
+pub trait Decode<A: Allocator + Clone>: Sized {
+    /// The violations (as [`Violation::bit`]s) this type reports as pending,
+    /// to be described with the property's name. Only these get a
+    /// property-specific description (each is a string in flash).
+    const VIOLATIONS: u16 = 0;
+
+    /// Decodes one value.
+    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error>;
+}
+
+/// A [`DeserializeSeed`] decoding a `T` with a context.
+pub struct Seed<'c, T, A> {
+    cx: &'c Cx<A>,
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<T, A> fmt::Debug for Seed<'_, T, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Seed")
+    }
+}
+
+impl<'c, T, A> Seed<'c, T, A> {
+    /// A seed decoding with `cx`.
+    pub fn new(cx: &'c Cx<A>) -> Self {
+        Seed {
+            cx,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, T, A> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::decode(self.cx, d)
+    }
+}
+
+/// Maps a raw (still escaped) object key to one of the known properties.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct KeySeed<F: 'static>(pub &'static [(&'static str, F)]);
+
+impl<'de, F: Copy> DeserializeSeed<'de> for KeySeed<F> {
+    type Value = Option<F>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<F>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<F: Copy> Visitor<'_> for KeySeed<F> {
+    type Value = Option<F>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Option<F>, E> {
+        Ok(self
+            .0
+            .iter()
+            .find(|(name, _)| scan::eq_unescaped(raw, name))
+            .map(|&(_, f)| f))
+    }
+}
+
+/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder).
+/// The raw string is unescaped into a 64-byte stack buffer; a longer one is
+/// no variant of any OCPP enum.
+#[doc(hidden)]
+pub fn decode_enum<'de, T, A, D>(
+    cx: &Cx<A>,
+    d: D,
+    parse: fn(&str) -> Result<T, UnknownVariant>,
+) -> Result<T, D::Error>
+where
+    A: Allocator + Clone,
+    D: Deserializer<'de>,
+{
+    struct V<'c, T, A>(&'c Cx<A>, fn(&str) -> Result<T, UnknownVariant>);
+    impl<T, A: Allocator + Clone> Visitor<'_> for V<'_, T, A> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an enum string")
+        }
+        fn visit_str<E: de::Error>(self, raw: &str) -> Result<T, E> {
+            let mut buf = [0u8; 64];
+            scan::unescape_into(raw, &mut buf)
+                .and_then(|s| (self.1)(s).ok())
+                .ok_or_else(|| self.0.fail(Violation::UnknownValue))
+        }
+    }
+    d.deserialize_str(V(cx, parse))
+}
+
+/// Implemented by every request type: the action it is sent with.
+pub trait Request {
+    /// The action of this request.
+    const ACTION: Action;
+}
+
+/// A collection with a number of items, for `minItems` checks.
+pub trait ItemCount {
+    /// The number of items.
+    fn item_count(&self) -> usize;
+}
+
+impl<T, A: Allocator> ItemCount for Vec<T, A> {
+    fn item_count(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Decodes a payload (the raw bytes of a JSON object, as in [`crate::Frame`])
+/// into a `T` whose variable-size parts are allocated in `alloc`.
+///
+/// Checks UTF-8 and the JSON syntax first (no serde code sees malformed
+/// input), then decodes, validating every constraint of the schema. On error
+/// nothing stays allocated.
+pub fn decode<T: Decode<A>, A: Allocator + Clone>(
+    payload: &[u8],
+    alloc: A,
+) -> Result<T, DecodeError> {
+    if core::str::from_utf8(payload).is_err() {
+        return Err(DecodeError::NOT_JSON);
+    }
+    let scanned = match scan::scan(payload, DECODE_MAX_DEPTH) {
+        Ok(s) => s,
+        Err(ScanError::NotJson) => return Err(DecodeError::NOT_JSON),
+        Err(ScanError::TooDeep) => return Err(DecodeError::TOO_DEEP),
+    };
+    if payload.get(scanned.start) != Some(&b'{') {
+        return Err(DecodeError::NOT_AN_OBJECT);
+    }
+    let cx = Cx::new(alloc);
+    let mut de = serde_json_core::de::Deserializer::new(payload, None);
+    match T::decode(&cx, &mut de) {
+        Ok(value) => match de.end() {
+            Ok(_) => Ok(value),
+            Err(_) => Err(DecodeError::NOT_JSON),
+        },
+        Err(_) => Err(cx.into_error()),
+    }
+}
+
+macro_rules! int_decode {
+    ($t:ty, $deser:ident) => {
+        impl<A: Allocator + Clone> Decode<A> for $t {
+            const VIOLATIONS: u16 = Violation::OutOfRange.bit();
+
+            fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+                struct V<'c, A>(&'c Cx<A>);
+                impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("an integer")
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$t, E> {
+                        <$t>::try_from(v).map_err(|_| self.0.fail(Violation::OutOfRange))
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$t, E> {
+                        <$t>::try_from(v).map_err(|_| self.0.fail(Violation::OutOfRange))
+                    }
+                }
+                d.$deser(V(cx))
+            }
+        }
+    };
+}
+
+int_decode!(i32, deserialize_i64);
+int_decode!(i64, deserialize_i64);
+int_decode!(u32, deserialize_u64);
+
+impl<A: Allocator + Clone> Decode<A> for bool {
+    fn decode<'de, D: Deserializer<'de>>(_cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+        }
+        d.deserialize_bool(V)
+    }
+}
+
+impl<A: Allocator + Clone> Decode<A> for f64 {
+    const VIOLATIONS: u16 = Violation::OutOfRange.bit();
+
+    /// Any finite JSON number. serde-json-core reads `null` as NaN: that is
+    /// a wrong type here; a number beyond `f64` is out of range.
+    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+        struct V<'c, A>(&'c Cx<A>);
+        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
+            type Value = f64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+                if v.is_nan() {
+                    Err(self.0.fail(Violation::WrongType))
+                } else if v.is_infinite() {
+                    Err(self.0.fail(Violation::OutOfRange))
+                } else {
+                    Ok(v)
+                }
+            }
+        }
+        d.deserialize_f64(V(cx))
+    }
+}
+
+/// Arrays: the vector grows geometrically through `try_reserve(1)` (amortized
+/// doubling, as `Vec::push` would), so its capacity is at most twice its
+/// length, and is not shrunk afterwards (shrinking reallocates and aborts on
+/// OOM in allocator_api2). A refused allocation drops what was decoded.
+impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
+    const VIOLATIONS: u16 = T::VIOLATIONS;
+
+    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+        struct V<'c, T, A>(&'c Cx<A>, PhantomData<fn() -> T>);
+        impl<'de, T: Decode<A>, A: Allocator + Clone> Visitor<'de> for V<'_, T, A> {
+            type Value = Vec<T, A>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T, A>, S::Error> {
+                let cx = self.0;
+                let mut out = Vec::new_in(cx.alloc().clone());
+                while let Some(item) = seq.next_element_seed(Seed::<T, A>::new(cx))? {
+                    if out.len() == out.capacity() && out.try_reserve(1).is_err() {
+                        return Err(cx.fail(Violation::OutOfMemory));
+                    }
+                    if out.push_within_capacity(item).is_err() {
+                        return Err(cx.fail(Violation::OutOfMemory));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V(cx, PhantomData))
+    }
+}
+
+#[cfg(test)]
+#[path = "codec_tests.rs"]
+mod tests;

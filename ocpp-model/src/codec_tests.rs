@@ -1,0 +1,242 @@
+//! Tests of the decoding machinery on types the slice does not use yet:
+//! arrays with `minItems`, booleans, nested objects in arrays, and
+//! allocation refusals inside arrays.
+#![allow(clippy::disallowed_types)]
+
+use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Talc};
+
+use super::*;
+use crate::macros::ocpp_object;
+use crate::test_util::heap;
+use crate::CiString;
+
+ocpp_object! {
+    /// An object with arrays, as GetConfiguration.req and MeterValues have.
+    pub struct Keys<A> {
+        req key: Vec<CiString<5, A>, A> = "key", min_items = 1;
+        opt n: Vec<i32, A> = "n";
+        opt flag: bool = "flag";
+        opt inner: Vec<Inner<A>, A> = "inner";
+    }
+}
+
+ocpp_object! {
+    /// A nested object.
+    pub struct Inner<A> {
+        req v: CiString<5, A> = "v";
+    }
+}
+
+fn err(payload: &str) -> DecodeError {
+    decode::<Keys<_>, _>(payload.as_bytes(), heap()).unwrap_err()
+}
+
+#[test]
+fn arrays_decode_and_encode() {
+    let payload =
+        r#"{"key":["a","b\u0063"],"n":[1,-2,3],"flag":true,"inner":[{"v":"x"},{"v":""}]}"#;
+    let k: Keys<_> = decode(payload.as_bytes(), heap()).unwrap();
+    assert_eq!(k.key.len(), 2);
+    assert_eq!(k.key[1].as_str(), "bc");
+    assert_eq!(&k.n.as_ref().unwrap()[..], &[1, -2, 3]);
+    assert_eq!(k.flag, Some(true));
+    assert_eq!(k.inner.as_ref().unwrap()[0].v.as_str(), "x");
+    let mut buf = [0u8; 256];
+    let n = serde_json_core::to_slice(&k, &mut buf).unwrap();
+    assert_eq!(
+        core::str::from_utf8(&buf[..n]).unwrap(),
+        r#"{"key":["a","bc"],"n":[1,-2,3],"flag":true,"inner":[{"v":"x"},{"v":""}]}"#
+    );
+    let again: Keys<_> = decode(&buf[..n], heap()).unwrap();
+    assert_eq!(again, k);
+    let k: Keys<_> = decode(br#"{"key":["a"],"n":[]}"#, heap()).unwrap();
+    assert_eq!(
+        (k.n.map(|n| n.len()), k.flag, k.inner.is_none()),
+        (Some(0), None, true)
+    );
+}
+
+#[test]
+fn array_violations_name_the_property() {
+    use ErrorCode::*;
+    let e = |code, reason| DecodeError::new(code, reason);
+    assert_eq!(
+        err(r#"{"key":[]}"#),
+        e(
+            OccurenceConstraintViolation,
+            "key: fewer items than minItems"
+        )
+    );
+    assert_eq!(
+        err(r#"{"key":["abcdef"]}"#),
+        e(TypeConstraintViolation, "key: longer than maxLength")
+    );
+    assert_eq!(
+        err(r#"{"key":["\u00e9"]}"#),
+        e(TypeConstraintViolation, "key: not printable ASCII")
+    );
+    assert_eq!(
+        err(r#"{"key":"a"}"#),
+        e(TypeConstraintViolation, "key: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":[1]}"#),
+        e(TypeConstraintViolation, "key: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"n":[1.5]}"#),
+        e(TypeConstraintViolation, "n: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"n":[1,2.0]}"#),
+        e(TypeConstraintViolation, "n: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"n":[2147483648]}"#),
+        e(TypeConstraintViolation, "n: number out of range")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"n":null}"#),
+        e(TypeConstraintViolation, "n: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"flag":"true"}"#),
+        e(TypeConstraintViolation, "flag: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"flag":1}"#),
+        e(TypeConstraintViolation, "flag: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"inner":[{}]}"#),
+        e(ProtocolError, "v: required property missing")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"inner":[{"v":"x","w":1}]}"#),
+        DecodeError::UNKNOWN_PROPERTY
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"inner":[{"v":"toolong"}]}"#),
+        e(TypeConstraintViolation, "v: longer than maxLength")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"inner":["x"]}"#),
+        e(TypeConstraintViolation, "inner: wrong type")
+    );
+    assert_eq!(
+        err(r#"{"n":[1]}"#),
+        e(ProtocolError, "key: required property missing")
+    );
+    assert_eq!(
+        err(r#"{"key":["a"],"key":["b"]}"#),
+        e(FormationViolation, "key: duplicate property")
+    );
+    assert_eq!(err(r#"[]"#), DecodeError::NOT_AN_OBJECT);
+    assert_eq!(err(r#"{"key":["a"]"#), DecodeError::NOT_JSON);
+    assert_eq!(err(r#"{"key":["a"]} {}"#), DecodeError::NOT_JSON);
+    assert_eq!(
+        decode::<Keys<_>, _>(b"{\"key\":[\"\xff\"]}", heap()),
+        Err(DecodeError::NOT_JSON)
+    );
+    let deep = format!(r#"{{"key":{}"a"{}}}"#, "[".repeat(40), "]".repeat(40));
+    assert_eq!(err(&deep), DecodeError::TOO_DEEP);
+}
+
+#[test]
+fn arrays_grow_geometrically_and_release_everything_on_refusal() {
+    let pool = HostPool::<Talc>::new(64 * 1024);
+    let inject = FailureInjector::new(&*pool);
+    let items: std::vec::Vec<String> = (0..20).map(|i| format!("{{\"v\":\"v{i}\"}}")).collect();
+    let payload = format!(
+        r#"{{"key":["a"],"n":[{}],"inner":[{}]}}"#,
+        "7,".repeat(99) + "7",
+        items.join(",")
+    );
+    let k: Keys<_> = decode(payload.as_bytes(), &inject).unwrap();
+    let n = k.n.as_ref().unwrap();
+    assert_eq!(n.len(), 100);
+    assert!(n.capacity() < 200, "{}", n.capacity());
+    let clean_attempts = inject.attempts();
+    // 1 key vec + 1 key string + ~6 grows of n + ~3 grows of inner + 19 strings.
+    assert!(clean_attempts > 25, "{clean_attempts}");
+    drop(k);
+    assert_eq!(pool.stats().in_use, 0);
+    for k in 1..=clean_attempts {
+        for plan in [FailurePlan::Nth(k), FailurePlan::From(k)] {
+            inject.set_plan(plan);
+            let r = decode::<Keys<_>, _>(payload.as_bytes(), &inject);
+            assert_eq!(r.unwrap_err(), DecodeError::OUT_OF_MEMORY, "{plan:?}");
+            assert_eq!(pool.stats().in_use, 0, "{plan:?}: leaked");
+        }
+    }
+    inject.set_plan(FailurePlan::Nth(clean_attempts + 1));
+    assert!(decode::<Keys<_>, _>(payload.as_bytes(), &inject).is_ok());
+    assert_eq!(pool.stats().in_use, 0);
+}
+
+#[test]
+fn f64_decodes_any_finite_number() {
+    ocpp_object! {
+        /// A float property.
+        pub struct Float {
+            req x: f64 = "x";
+        }
+    }
+    for (text, value) in [
+        ("0", 0.0),
+        ("-1.5", -1.5),
+        ("1e3", 1000.0),
+        ("123456789012", 123_456_789_012.0),
+    ] {
+        let f: Float = decode(format!(r#"{{"x":{text}}}"#).as_bytes(), heap()).unwrap();
+        assert_eq!(f.x, value);
+    }
+    let e: DecodeError = decode::<Float, _>(br#"{"x":"1"}"#, heap()).unwrap_err();
+    assert_eq!(
+        e,
+        DecodeError::new(ErrorCode::TypeConstraintViolation, "x: wrong type")
+    );
+}
+
+#[test]
+fn violation_codes() {
+    assert_eq!(
+        Violation::TooLong.code(),
+        ErrorCode::TypeConstraintViolation
+    );
+    assert_eq!(
+        Violation::NotPrintable.code(),
+        ErrorCode::TypeConstraintViolation
+    );
+    assert_eq!(
+        Violation::UnknownValue.code(),
+        ErrorCode::PropertyConstraintViolation
+    );
+    assert_eq!(
+        Violation::BadDateTime.code(),
+        ErrorCode::PropertyConstraintViolation
+    );
+    assert_eq!(Violation::OutOfMemory.code(), ErrorCode::InternalError);
+}
+
+#[test]
+fn non_finite_floats_never_encode_as_null() {
+    ocpp_object! {
+        /// A float property.
+        pub struct Float {
+            req x: f64 = "x";
+        }
+    }
+    let mut buf = [0u8; 64];
+    for (x, text) in [
+        (f64::NAN, "0.0"),
+        (f64::INFINITY, "1.7976931348623157e308"),
+        (-0.5, "-0.5"),
+    ] {
+        let n = serde_json_core::to_slice(&Float { x }, &mut buf).unwrap();
+        assert_eq!(
+            core::str::from_utf8(&buf[..n]).unwrap(),
+            format!(r#"{{"x":{text}}}"#)
+        );
+    }
+}

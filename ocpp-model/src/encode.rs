@@ -1,0 +1,172 @@
+//! Encoding frames into caller buffers, and the serialization of property
+//! values.
+
+use core::fmt;
+
+use allocator_api2::vec::Vec;
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
+
+use crate::action::Action;
+use crate::errors::{EncodeError, ErrorCode};
+use crate::frame::MessageId;
+use crate::types::{CiString, DateTime, Decimal};
+use crate::Allocator;
+
+/// A property value, as the `ocpp_object!` macro serializes it. It exists
+/// because `allocator_api2::vec::Vec` has no `Serialize` without turning on
+/// serde's `std`; arrays are serialized here, element by element.
+pub trait Field {
+    /// Serializes the value.
+    fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+}
+
+/// Serializes a [`Field`] through serde.
+#[doc(hidden)]
+pub struct FieldSer<'a, T: ?Sized>(pub &'a T);
+
+impl<T: ?Sized> fmt::Debug for FieldSer<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FieldSer")
+    }
+}
+
+impl<T: Field + ?Sized> Serialize for FieldSer<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_field(s)
+    }
+}
+
+impl<T: Field, A: Allocator> Field for Vec<T, A> {
+    fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for item in self.iter() {
+            seq.serialize_element(&FieldSer(item))?;
+        }
+        seq.end()
+    }
+}
+
+macro_rules! field_via_serialize {
+    ($($t:ty),*) => {
+        $(
+            impl Field for $t {
+                fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    Serialize::serialize(self, s)
+                }
+            }
+        )*
+    };
+}
+
+field_via_serialize!(i32, i64, u32, bool, DateTime, Decimal);
+
+/// A JSON number has no NaN or infinity (serializers write `null`): NaN is
+/// written as 0 and an infinity as the largest finite `f64` of its sign, so
+/// a frame is always valid JSON. Decoding never produces either.
+impl Field for f64 {
+    fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = if self.is_nan() {
+            0.0
+        } else if self.is_infinite() {
+            f64::MAX.copysign(*self)
+        } else {
+            *self
+        };
+        s.serialize_f64(v)
+    }
+}
+
+impl<const N: usize, A: Allocator> Field for CiString<N, A> {
+    fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Serialize::serialize(self, s)
+    }
+}
+
+/// Writes into a caller's buffer, refusing (not truncating) what does not fit.
+struct Out<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl Out<'_> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        let dst = self
+            .buf
+            .get_mut(self.len..)
+            .and_then(|rest| rest.get_mut(..bytes.len()))
+            .ok_or(EncodeError::BufferFull)?;
+        dst.copy_from_slice(bytes);
+        self.len += bytes.len();
+        Ok(())
+    }
+
+    fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        let rest = self
+            .buf
+            .get_mut(self.len..)
+            .ok_or(EncodeError::BufferFull)?;
+        let n = serde_json_core::to_slice(value, rest).map_err(|_| EncodeError::BufferFull)?;
+        self.len += n;
+        Ok(())
+    }
+
+    fn header(&mut self, message_type: &[u8], id: &MessageId) -> Result<(), EncodeError> {
+        self.put(b"[")?;
+        self.put(message_type)?;
+        self.put(b",\"")?;
+        self.put(id.as_str().as_bytes())?;
+        self.put(b"\",")
+    }
+}
+
+/// Encodes `[2,"id","Action",{payload}]` at the start of `buf`; returns its
+/// length, or `BufferFull` (the bytes written so far are not a frame).
+pub fn encode_call<T: Serialize + ?Sized>(
+    buf: &mut [u8],
+    id: &MessageId,
+    action: Action,
+    payload: &T,
+) -> Result<usize, EncodeError> {
+    let mut out = Out { buf, len: 0 };
+    out.header(b"2", id)?;
+    out.put(b"\"")?;
+    out.put(action.as_str().as_bytes())?;
+    out.put(b"\",")?;
+    out.json(payload)?;
+    out.put(b"]")?;
+    Ok(out.len)
+}
+
+/// Encodes `[3,"id",{payload}]` at the start of `buf`; returns its length.
+pub fn encode_call_result<T: Serialize + ?Sized>(
+    buf: &mut [u8],
+    id: &MessageId,
+    payload: &T,
+) -> Result<usize, EncodeError> {
+    let mut out = Out { buf, len: 0 };
+    out.header(b"3", id)?;
+    out.json(payload)?;
+    out.put(b"]")?;
+    Ok(out.len)
+}
+
+/// Encodes `[4,"id","Code","description",{}]` at the start of `buf`; the
+/// description is JSON-escaped (quotes, backslashes, control characters).
+/// Returns its length, or `BufferFull`: a long description is never cut, the
+/// caller decides what to send instead.
+pub fn encode_call_error(
+    buf: &mut [u8],
+    id: &MessageId,
+    code: ErrorCode,
+    description: &str,
+) -> Result<usize, EncodeError> {
+    let mut out = Out { buf, len: 0 };
+    out.header(b"4", id)?;
+    out.put(b"\"")?;
+    out.put(code.as_str().as_bytes())?;
+    out.put(b"\",")?;
+    out.json(description)?;
+    out.put(b",{}]")?;
+    Ok(out.len)
+}

@@ -1,0 +1,332 @@
+//! The two table macros every message and enum is generated from.
+//!
+//! `ocpp_enum!` takes the variants of a string enum (the wire name is the
+//! variant's name unless given: `EnergyActiveImportRegister =
+//! "Energy.Active.Import.Register"`) and generates the enum with `ALL`,
+//! `as_str`, `parse`, `Display`, `Serialize` and `Decode`.
+//!
+//! `ocpp_object!` takes the properties of a JSON object, one line each:
+//!
+//! ```text
+//! req rust_name: Type = "jsonName";                 // required
+//! opt rust_name: Type = "jsonName";                 // optional: Option<Type>
+//! req rust_name: Vec<T, A> = "jsonName", min_items = 1;
+//! ```
+//!
+//! and generates the struct (generic over `A` when written `Name<A>`, plain
+//! otherwise), `Debug`, `PartialEq`, `Serialize` (absent options are left
+//! out, never `null`) and `Decode`, whose object visitor rejects unknown
+//! properties and duplicates (`FormationViolation`), reports a missing
+//! required property (`ProtocolError`), checks `minItems`
+//! (`OccurenceConstraintViolation`), and names the property in the
+//! description of any failure of its value.
+
+/// The wire name of an enum variant: its own name, or the given literal.
+macro_rules! wire_name {
+    ($v:ident) => {
+        stringify!($v)
+    };
+    ($v:ident $w:literal) => {
+        $w
+    };
+}
+
+macro_rules! ocpp_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident $(= $wire:literal)? ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in the order of the specification.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The name on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $crate::macros::wire_name!($variant $($wire)?), )+
+                }
+            }
+
+            /// The variant with this wire name (exact and case-sensitive).
+            pub fn parse(s: &str) -> ::core::result::Result<Self, $crate::UnknownVariant> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or($crate::UnknownVariant)
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl $crate::Field for $name {
+            fn serialize_field<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<A: $crate::Allocator + Clone> $crate::Decode<A> for $name {
+            const VIOLATIONS: u16 = $crate::Violation::UnknownValue.bit();
+
+            fn decode<'de, D: ::serde::Deserializer<'de>>(
+                cx: &$crate::Cx<A>,
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::codec::decode_enum(cx, d, Self::parse)
+            }
+        }
+    };
+}
+
+/// The Rust type of a property: `Option` when optional.
+macro_rules! field_ty {
+    (req $ty:ty) => { $ty };
+    (opt $ty:ty) => { ::core::option::Option<$ty> };
+}
+
+/// Serializes one property (an absent option is skipped).
+macro_rules! ser_field {
+    (req $st:ident $json:literal $e:expr) => {
+        $st.serialize_field($json, &$crate::encode::FieldSer($e))?;
+    };
+    (opt $st:ident $json:literal $e:expr) => {
+        match $e {
+            ::core::option::Option::Some(v) => $st.serialize_field($json, &$crate::encode::FieldSer(v))?,
+            ::core::option::Option::None => $st.skip_field($json)?,
+        }
+    };
+}
+
+/// 1 when the property will be serialized.
+macro_rules! field_present {
+    (req $e:expr) => {
+        1usize
+    };
+    (opt $e:expr) => {
+        usize::from($e.is_some())
+    };
+}
+
+/// The decoded value of a property once the object ended.
+macro_rules! finish_field {
+    (req $cx:ident $f:ident $json:literal) => {
+        match $f {
+            ::core::option::Option::Some(v) => v,
+            ::core::option::Option::None => {
+                return Err($cx.fail_final($crate::DecodeError::new(
+                    $crate::ErrorCode::ProtocolError,
+                    concat!($json, ": required property missing"),
+                )));
+            }
+        }
+    };
+    (opt $cx:ident $f:ident $json:literal) => {
+        $f
+    };
+}
+
+/// The description of a violation of property `$json` of type `$ty`. Only the
+/// violations the type declares (`Decode::VIOLATIONS`) get a string naming
+/// the property: each is a few dozen bytes of flash. The guards are constant
+/// after monomorphization, so the other arms are dead code an optimizing
+/// build can drop with their strings (expected, not measured).
+macro_rules! describe {
+    ($ty:ty, $a:ident, $json:literal, $v:expr) => {{
+        use $crate::Violation as V_;
+        let bits = <$ty as $crate::Decode<$a>>::VIOLATIONS;
+        match $v {
+            V_::WrongType => concat!($json, ": wrong type"),
+            V_::TooLong if bits & V_::TooLong.bit() != 0 => {
+                concat!($json, ": longer than maxLength")
+            }
+            V_::NotPrintable if bits & V_::NotPrintable.bit() != 0 => {
+                concat!($json, ": not printable ASCII")
+            }
+            V_::OutOfRange if bits & V_::OutOfRange.bit() != 0 => {
+                concat!($json, ": number out of range")
+            }
+            V_::UnknownValue if bits & V_::UnknownValue.bit() != 0 => {
+                concat!($json, ": unknown enum value")
+            }
+            V_::BadDateTime if bits & V_::BadDateTime.bit() != 0 => {
+                concat!($json, ": invalid date-time")
+            }
+            V_::NotMultipleOf if bits & V_::NotMultipleOf.bit() != 0 => {
+                concat!($json, ": not a multiple of 0.1")
+            }
+            other => other.text(),
+        }
+    }};
+}
+
+macro_rules! ocpp_object {
+    (@impls [$($hdr:tt)*] [$($self_ty:tt)*] $name:ident {
+        $( $kind:ident $field:ident : $ty:ty = $json:literal $(, min_items = $min:literal)? ; )*
+    }) => {
+        $($hdr)* ::core::fmt::Debug for $($self_ty)* {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $( .field(stringify!($field), &self.$field) )*
+                    .finish()
+            }
+        }
+
+        $($hdr)* ::core::cmp::PartialEq for $($self_ty)* {
+            #[allow(unused_variables)]
+            fn eq(&self, other: &Self) -> bool {
+                true $( && self.$field == other.$field )*
+            }
+        }
+
+        $($hdr)* ::serde::Serialize for $($self_ty)* {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let len = 0usize $( + $crate::macros::field_present!($kind self.$field) )*;
+                #[allow(unused_mut)]
+                let mut st = s.serialize_struct(stringify!($name), len)?;
+                $( $crate::macros::ser_field!($kind st $json &self.$field); )*
+                st.end()
+            }
+        }
+
+        $($hdr)* $crate::Field for $($self_ty)* {
+            fn serialize_field<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(self, s)
+            }
+        }
+
+        impl<A: $crate::Allocator + Clone> $crate::Decode<A> for $($self_ty)* {
+            fn decode<'de, D: ::serde::Deserializer<'de>>(
+                cx: &$crate::Cx<A>,
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                struct __Visitor<'c, A>(&'c $crate::Cx<A>);
+                impl<'de, A: $crate::Allocator + Clone> ::serde::de::Visitor<'de> for __Visitor<'_, A> {
+                    type Value = $($self_ty)*;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+
+                    #[allow(unused_mut, unused_variables, unused_assignments, unreachable_code)]
+                    fn visit_map<M: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: M,
+                    ) -> ::core::result::Result<Self::Value, M::Error> {
+                        #[allow(non_camel_case_types)]
+                        #[derive(Clone, Copy)]
+                        enum __Field { $( $field, )* }
+                        const __KEYS: &[(&str, __Field)] = &[ $( ($json, __Field::$field), )* ];
+                        let cx = self.0;
+                        $( let mut $field: ::core::option::Option<$ty> = None; )*
+                        // The "wrong type" description of the last property read, for
+                        // a failure serde-json-core reports only at the next key.
+                        let mut last: ::core::option::Option<&'static str> = None;
+                        loop {
+                            let which = match map.next_key_seed($crate::codec::KeySeed(__KEYS)) {
+                                Ok(Some(which)) => which,
+                                Ok(None) => break,
+                                Err(e) => {
+                                    if let Some(r) = last {
+                                        cx.wrong_type_if_clear(r);
+                                    }
+                                    return Err(e);
+                                }
+                            };
+                            let Some(which) = which else {
+                                return Err(cx.fail_final($crate::DecodeError::UNKNOWN_PROPERTY));
+                            };
+                            match which {
+                                $( __Field::$field => {
+                                    if $field.is_some() {
+                                        return Err(cx.fail_final($crate::DecodeError::new(
+                                            $crate::ErrorCode::FormationViolation,
+                                            concat!($json, ": duplicate property"),
+                                        )));
+                                    }
+                                    match map.next_value_seed($crate::codec::Seed::<$ty, A>::new(cx)) {
+                                        Ok(v) => {
+                                            $(
+                                                if $crate::codec::ItemCount::item_count(&v) < $min {
+                                                    return Err(cx.fail_final($crate::DecodeError::new(
+                                                        $crate::ErrorCode::OccurenceConstraintViolation,
+                                                        concat!($json, ": fewer items than minItems"),
+                                                    )));
+                                                }
+                                            )?
+                                            $field = Some(v);
+                                        }
+                                        Err(e) => {
+                                            cx.attribute(|v| $crate::macros::describe!($ty, A, $json, v));
+                                            return Err(e);
+                                        }
+                                    }
+                                    last = Some(concat!($json, ": wrong type"));
+                                } )*
+                            }
+                        }
+                        $( let $field = $crate::macros::finish_field!($kind cx $field $json); )*
+                        Ok($name { $( $field, )* })
+                    }
+                }
+                d.deserialize_map(__Visitor(cx))
+            }
+        }
+    };
+
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident<A> {
+            $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty = $json:literal $(, min_items = $min:literal)? ; )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name<A: $crate::Allocator> {
+            $(
+                $(#[$fmeta])*
+                #[doc = concat!("`", $json, "` (", stringify!($kind), ")")]
+                pub $field: $crate::macros::field_ty!($kind $ty),
+            )*
+        }
+        $crate::macros::ocpp_object!(@impls [impl<A: $crate::Allocator>] [$name<A>] $name {
+            $( $kind $field : $ty = $json $(, min_items = $min)? ; )*
+        });
+    };
+
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty = $json:literal $(, min_items = $min:literal)? ; )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                #[doc = concat!("`", $json, "` (", stringify!($kind), ")")]
+                pub $field: $crate::macros::field_ty!($kind $ty),
+            )*
+        }
+        $crate::macros::ocpp_object!(@impls [impl] [$name] $name {
+            $( $kind $field : $ty = $json $(, min_items = $min)? ; )*
+        });
+    };
+}
+
+pub(crate) use {
+    describe, field_present, field_ty, finish_field, ocpp_enum, ocpp_object, ser_field, wire_name,
+};

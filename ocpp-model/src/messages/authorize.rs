@@ -1,0 +1,68 @@
+//! Authorize (charge point → central system, OCPP 1.6 §4.1).
+
+use crate::macros::ocpp_object;
+use crate::messages::IdTagInfo;
+use crate::{Action, Allocator, CiString, Request};
+
+ocpp_object! {
+    /// Authorize.req: may this idTag charge?
+    pub struct AuthorizeRequest<A> {
+        req id_tag: CiString<20, A> = "idTag";
+    }
+}
+
+impl<A: Allocator> Request for AuthorizeRequest<A> {
+    const ACTION: Action = Action::Authorize;
+}
+
+ocpp_object! {
+    /// Authorize.conf.
+    pub struct AuthorizeResponse<A> {
+        req id_tag_info: IdTagInfo<A> = "idTagInfo";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::AuthorizationStatus;
+    use crate::test_util::{call_round_trip, ci, result_round_trip};
+    use crate::DateTime;
+
+    #[test]
+    fn golden_request() {
+        call_round_trip(
+            r#"[2,"a1","Authorize",{"idTag":"04A2B3C4D5E6F7"}]"#,
+            &AuthorizeRequest {
+                id_tag: ci("04A2B3C4D5E6F7"),
+            },
+        );
+    }
+
+    #[test]
+    fn golden_response() {
+        result_round_trip(
+            r#"[3,"a1",{"idTagInfo":{"status":"Accepted"}}]"#,
+            &AuthorizeResponse {
+                id_tag_info: IdTagInfo {
+                    expiry_date: None,
+                    parent_id_tag: None,
+                    status: AuthorizationStatus::Accepted,
+                },
+            },
+        );
+        result_round_trip(
+            concat!(
+                r#"[3,"a1",{"idTagInfo":{"expiryDate":"2027-01-01T00:00:00Z","#,
+                r#""parentIdTag":"PARENT-1","status":"ConcurrentTx"}}]"#
+            ),
+            &AuthorizeResponse {
+                id_tag_info: IdTagInfo {
+                    expiry_date: Some(DateTime::from_unix_millis(1_798_761_600_000)),
+                    parent_id_tag: Some(ci("PARENT-1")),
+                    status: AuthorizationStatus::ConcurrentTx,
+                },
+            },
+        );
+    }
+}

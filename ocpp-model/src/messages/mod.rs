@@ -1,0 +1,21 @@
+//! The messages of OCPP 1.6J, one module per action, each a table for the
+//! `ocpp_object!` / `ocpp_enum!` macros. Requests implement [`crate::Request`].
+//!
+//! Done so far: BootNotification, Heartbeat, StatusNotification, Authorize
+//! (requests and responses) and the shared `IdTagInfo`.
+
+mod authorize;
+mod boot_notification;
+mod heartbeat;
+mod id_tag_info;
+mod status_notification;
+
+pub use authorize::{AuthorizeRequest, AuthorizeResponse};
+pub use boot_notification::{
+    BootNotificationRequest, BootNotificationResponse, RegistrationStatus,
+};
+pub use heartbeat::{HeartbeatRequest, HeartbeatResponse};
+pub use id_tag_info::{AuthorizationStatus, IdTagInfo};
+pub use status_notification::{
+    ChargePointErrorCode, ChargePointStatus, StatusNotificationRequest, StatusNotificationResponse,
+};

@@ -1,0 +1,495 @@
+//! A structural JSON scanner and a string unescaper.
+//!
+//! [`scan`] checks the full JSON syntax of a byte slice (RFC 8259: strings
+//! with their escapes, numbers, literals, nesting, nothing after the value)
+//! and the nesting depth, without recursion: a bit stack records whether each
+//! open container is an array or an object, so the scanner uses the same few
+//! bytes of stack for 10 000 nested `[` as for none. It also reports where the
+//! elements of a top-level array start and end, which is how a frame is split.
+//!
+//! serde-json-core only ever sees bytes this scanner accepted. That matters:
+//! it recurses when it skips a value and is lenient in places (it does not
+//! check escapes or control characters in strings, nor the shape of skipped
+//! numbers).
+
+/// The deepest nesting the scanner can track (the width of its bit stack).
+pub const MAX_SCAN_DEPTH: usize = 64;
+
+/// How many top-level array elements [`scan`] records; more are only counted.
+pub const MAX_ELEMENTS: usize = 5;
+
+/// Why [`scan`] rejected its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanError {
+    /// Not one well-formed JSON value.
+    NotJson,
+    /// Containers nested deeper than the limit.
+    TooDeep,
+}
+
+/// What [`scan`] learnt of a well-formed JSON value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scanned {
+    /// The value is an array.
+    pub is_array: bool,
+    /// The first byte of the value (after leading whitespace).
+    pub start: usize,
+    /// The byte ranges `start..end` of the first [`MAX_ELEMENTS`] elements of
+    /// a top-level array, without surrounding whitespace.
+    pub elements: [(usize, usize); MAX_ELEMENTS],
+    /// The number of elements of a top-level array (all of them, not only the
+    /// recorded ones).
+    pub count: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// A value must follow.
+    Value,
+    /// Just after `[`: a value or `]`.
+    ValueOrClose,
+    /// Just after `{`: a key or `}`.
+    KeyOrClose,
+    /// After `,` in an object: a key.
+    Key,
+    /// After a key: `:`.
+    Colon,
+    /// After a value inside a container: `,` or the closing bracket.
+    CommaOrClose,
+    /// After the top-level value: only whitespace.
+    End,
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Checks that `bytes` is exactly one JSON value (whitespace around it
+/// allowed) nested at most `max_depth` containers deep (capped at
+/// [`MAX_SCAN_DEPTH`]). The caller checks UTF-8 first: the scanner only
+/// looks at the ASCII structure.
+pub fn scan(bytes: &[u8], max_depth: usize) -> Result<Scanned, ScanError> {
+    let max_depth = if max_depth > MAX_SCAN_DEPTH {
+        MAX_SCAN_DEPTH
+    } else {
+        max_depth
+    };
+    let mut out = Scanned {
+        is_array: false,
+        start: 0,
+        elements: [(0, 0); MAX_ELEMENTS],
+        count: 0,
+    };
+    // Bit d is set when the container at depth d + 1 is an object.
+    let mut stack: u64 = 0;
+    let mut depth = 0usize;
+    let mut state = State::Value;
+    let mut i = 0usize;
+    let n = bytes.len();
+    let mut seen_value = false;
+
+    while i < n {
+        let b = bytes[i];
+        if is_ws(b) {
+            i += 1;
+            continue;
+        }
+        let in_object = depth > 0 && stack & (1 << (depth - 1)) != 0;
+        match state {
+            State::End => return Err(ScanError::NotJson),
+            State::Colon => {
+                if b != b':' {
+                    return Err(ScanError::NotJson);
+                }
+                i += 1;
+                state = State::Value;
+            }
+            State::Key | State::KeyOrClose => {
+                if b == b'}' && state == State::KeyOrClose {
+                    i += 1;
+                    depth -= 1;
+                    state = after_value(&mut out, depth, i);
+                } else if b == b'"' {
+                    i = string_end(bytes, i)?;
+                    state = State::Colon;
+                } else {
+                    return Err(ScanError::NotJson);
+                }
+            }
+            State::CommaOrClose => {
+                i += 1;
+                match (b, in_object) {
+                    (b',', true) => state = State::Key,
+                    (b',', false) => state = State::Value,
+                    (b'}', true) | (b']', false) => {
+                        depth -= 1;
+                        state = after_value(&mut out, depth, i);
+                    }
+                    _ => return Err(ScanError::NotJson),
+                }
+            }
+            State::Value | State::ValueOrClose => {
+                if b == b']' && state == State::ValueOrClose {
+                    i += 1;
+                    depth -= 1;
+                    state = after_value(&mut out, depth, i);
+                    continue;
+                }
+                if depth == 0 {
+                    out.start = i;
+                    out.is_array = b == b'[';
+                    seen_value = true;
+                } else if depth == 1 && out.is_array {
+                    if out.count < MAX_ELEMENTS {
+                        out.elements[out.count] = (i, i);
+                    }
+                    out.count += 1;
+                }
+                match b {
+                    b'[' | b'{' => {
+                        if depth >= max_depth {
+                            return Err(ScanError::TooDeep);
+                        }
+                        if b == b'{' {
+                            stack |= 1 << depth;
+                            state = State::KeyOrClose;
+                        } else {
+                            stack &= !(1 << depth);
+                            state = State::ValueOrClose;
+                        }
+                        depth += 1;
+                        i += 1;
+                    }
+                    b'"' => {
+                        i = string_end(bytes, i)?;
+                        state = after_value(&mut out, depth, i);
+                    }
+                    b'-' | b'0'..=b'9' => {
+                        i = number_end(bytes, i)?;
+                        state = after_value(&mut out, depth, i);
+                    }
+                    b't' | b'f' | b'n' => {
+                        let lit: &[u8] = match b {
+                            b't' => b"true",
+                            b'f' => b"false",
+                            _ => b"null",
+                        };
+                        if bytes.get(i..i + lit.len()) != Some(lit) {
+                            return Err(ScanError::NotJson);
+                        }
+                        i += lit.len();
+                        state = after_value(&mut out, depth, i);
+                    }
+                    _ => return Err(ScanError::NotJson),
+                }
+            }
+        }
+    }
+    if seen_value && state == State::End {
+        Ok(out)
+    } else {
+        Err(ScanError::NotJson)
+    }
+}
+
+/// The state after a value ended at `end` (exclusive), now at `depth`.
+fn after_value(out: &mut Scanned, depth: usize, end: usize) -> State {
+    if depth == 0 {
+        return State::End;
+    }
+    if depth == 1 && out.is_array && out.count <= MAX_ELEMENTS && out.count > 0 {
+        out.elements[out.count - 1].1 = end;
+    }
+    State::CommaOrClose
+}
+
+/// `bytes[start]` is `"`: returns the index after the closing quote.
+pub fn string_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
+    let mut i = start + 1;
+    loop {
+        match bytes.get(i) {
+            None => return Err(ScanError::NotJson),
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => match bytes.get(i + 1) {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                Some(b'u') => {
+                    let hex = bytes.get(i + 2..i + 6).ok_or(ScanError::NotJson)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return Err(ScanError::NotJson);
+                    }
+                    i += 6;
+                }
+                _ => return Err(ScanError::NotJson),
+            },
+            Some(&c) if c < 0x20 => return Err(ScanError::NotJson),
+            Some(_) => i += 1,
+        }
+    }
+}
+
+/// `bytes[start]` starts a number: returns the index after it.
+fn number_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
+    let digit = |i: usize| matches!(bytes.get(i), Some(b'0'..=b'9'));
+    let digits = |mut i: usize| {
+        while digit(i) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = start;
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(i),
+        _ => return Err(ScanError::NotJson),
+    }
+    if bytes.get(i) == Some(&b'.') {
+        if !digit(i + 1) {
+            return Err(ScanError::NotJson);
+        }
+        i = digits(i + 1);
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digit(i) {
+            return Err(ScanError::NotJson);
+        }
+        i = digits(i);
+    }
+    Ok(i)
+}
+
+/// The characters of a raw JSON string body (between the quotes, escapes
+/// still in), unescaped one by one. Surrogate pairs (`\ud83d\ude00`) combine;
+/// a lone surrogate or a malformed escape yields `Err(())`.
+#[derive(Clone, Debug)]
+pub struct Unescape<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Unescape<'a> {
+    /// Unescapes `raw`, the content of a JSON string as it appears in the text.
+    pub fn new(raw: &'a str) -> Self {
+        Unescape { rest: raw }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.rest.get(..4)?;
+        let v = u32::from_str_radix(h, 16).ok()?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None; // from_str_radix accepts a leading '+'
+        }
+        self.rest = &self.rest[4..];
+        Some(v)
+    }
+
+    fn escape(&mut self) -> Option<char> {
+        let mut chars = self.rest.chars();
+        let c = chars.next()?;
+        self.rest = chars.as_str();
+        Some(match c {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let hi = self.hex4()?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    self.rest = self.rest.strip_prefix("\\u")?;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                } else {
+                    char::from_u32(hi)?
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+impl Iterator for Unescape<'_> {
+    type Item = Result<char, ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(rest) = self.rest.strip_prefix('\\') {
+            self.rest = rest;
+            match self.escape() {
+                Some(c) => Some(Ok(c)),
+                None => {
+                    self.rest = "";
+                    Some(Err(()))
+                }
+            }
+        } else {
+            let mut chars = self.rest.chars();
+            let c = chars.next()?;
+            self.rest = chars.as_str();
+            Some(Ok(c))
+        }
+    }
+}
+
+/// Whether the raw JSON string body `raw` unescapes to exactly `plain`.
+pub fn eq_unescaped(raw: &str, plain: &str) -> bool {
+    if !raw.contains('\\') {
+        return raw == plain;
+    }
+    let mut expected = plain.chars();
+    for c in Unescape::new(raw) {
+        match c {
+            Ok(c) if expected.next() == Some(c) => {}
+            _ => return false,
+        }
+    }
+    expected.next().is_none()
+}
+
+/// Unescapes `raw` into `buf`; `None` if it does not fit or is malformed.
+pub fn unescape_into<'b>(raw: &str, buf: &'b mut [u8]) -> Option<&'b str> {
+    let mut len = 0;
+    for c in Unescape::new(raw) {
+        let c = c.ok()?;
+        let dst = buf.get_mut(len..len + c.len_utf8())?;
+        c.encode_utf8(dst);
+        len += c.len_utf8();
+    }
+    core::str::from_utf8(buf.get(..len)?).ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_types)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Scanned {
+        scan(s.as_bytes(), 8).unwrap_or_else(|e| panic!("{s:?}: {e:?}"))
+    }
+
+    fn err(s: &str) -> ScanError {
+        scan(s.as_bytes(), 8).expect_err(s)
+    }
+
+    #[test]
+    fn accepts_well_formed_json() {
+        for s in [
+            "0",
+            "-0",
+            "1.5e+3",
+            "-12.25E-2",
+            "true",
+            "false",
+            "null",
+            "\"\"",
+            "\"a\\u00e9\\n\"",
+            "[]",
+            "{}",
+            " [ 1 , \"x\" , {\"a\" : [null]} ] ",
+            "{\"a\":{\"b\":{}}}",
+            "\"\\ud83d\\ude00\"",
+        ] {
+            ok(s);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_json() {
+        for s in [
+            "",
+            " ",
+            "[",
+            "]",
+            "[1,]",
+            "[,1]",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{1:2}",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "tru",
+            "nul",
+            "True",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\u12G4\"",
+            "\"a\tb\"",
+            "[1 2]",
+            "{\"a\":1 \"b\":2}",
+            "[1]]",
+            "[1] x",
+            "{} {}",
+            "[}",
+            "{]",
+            "'a'",
+            "NaN",
+            "[\"\\u00\"]",
+        ] {
+            assert_eq!(err(s), ScanError::NotJson, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn depth_is_limited_without_recursion() {
+        assert_eq!(ok("[[[[[[[[]]]]]]]]").count, 1);
+        assert_eq!(err("[[[[[[[[[]]]]]]]]]"), ScanError::TooDeep);
+        let deep = "[".repeat(100_000);
+        assert_eq!(scan(deep.as_bytes(), 64), Err(ScanError::TooDeep));
+        assert_eq!(scan(deep.as_bytes(), usize::MAX), Err(ScanError::TooDeep));
+        let balanced = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(scan(balanced.as_bytes(), 64).is_ok());
+        // Objects and arrays interleaved: the bit stack keeps them apart.
+        assert!(scan(br#"[{"a":[{"b":[]}]}]"#, 8).is_ok());
+        assert_eq!(scan(br#"[{"a":[{"b":[}]}]"#, 8), Err(ScanError::NotJson));
+    }
+
+    #[test]
+    fn splits_top_level_array() {
+        let s = r#" [2, "id" ,"Heartbeat", {"a": [1]} ] "#;
+        let r = ok(s);
+        assert!(r.is_array);
+        assert_eq!(r.count, 4);
+        let parts: Vec<&str> = r.elements[..4].iter().map(|&(a, b)| &s[a..b]).collect();
+        assert_eq!(parts, ["2", "\"id\"", "\"Heartbeat\"", "{\"a\": [1]}"]);
+        let many = ok("[1,2,3,4,5,6,7]");
+        assert_eq!(many.count, 7);
+        assert_eq!(many.elements[4], (9, 10));
+        assert!(!ok("{}").is_array);
+        assert_eq!(ok("[]").count, 0);
+    }
+
+    #[test]
+    fn unescapes() {
+        let mut buf = [0u8; 16];
+        assert_eq!(unescape_into(r"AB\u0043D", &mut buf), Some("ABCD"));
+        assert_eq!(
+            unescape_into(r#"\"\\\/\b\f\n\r\t"#, &mut buf),
+            Some("\"\\/\u{8}\u{c}\n\r\t")
+        );
+        assert_eq!(unescape_into(r"\ud83d\ude00", &mut buf), Some("\u{1F600}"));
+        assert_eq!(unescape_into(r"\ud83d", &mut buf), None);
+        assert_eq!(unescape_into(r"\ude00", &mut buf), None);
+        assert_eq!(unescape_into(r"\ud83d\u0041", &mut buf), None);
+        assert_eq!(unescape_into(r"\u+041", &mut buf), None);
+        assert_eq!(unescape_into("0123456789abcdefg", &mut buf), None);
+        assert!(eq_unescaped(r"id\u0054ag", "idTag"));
+        assert!(eq_unescaped("idTag", "idTag"));
+        assert!(!eq_unescaped(r"id\u0054a", "idTag"));
+        assert!(!eq_unescaped(r"id\u0054agX", "idTag"));
+    }
+}

@@ -1,0 +1,227 @@
+//! `CiStringN`: printable ASCII, at most N characters, stored in the pool.
+
+use core::fmt;
+
+use allocator_api2::vec::Vec;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
+
+use crate::codec::{Cx, Decode, Violation};
+use crate::scan::Unescape;
+use crate::Allocator;
+
+/// An OCPP `CiStringN`: printable ASCII (0x20..=0x7E) only, at most `N`
+/// characters, allocated in `A` at its exact length (an empty string
+/// allocates nothing).
+///
+/// OCPP compares these case-insensitively: use [`CiString::eq_ignore_case`]
+/// for that. `PartialEq` is byte equality, so that a decoded value equals the
+/// value it was encoded from (round trips, tests, deduplication of exact
+/// copies); logic that compares idTags must use `eq_ignore_case`.
+pub struct CiString<const N: usize, A: Allocator> {
+    bytes: Vec<u8, A>,
+}
+
+/// An idTag (`CiString20`).
+pub type IdToken<A> = CiString<20, A>;
+
+/// Why a [`CiString`] could not be made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CiStringError {
+    /// Longer than N characters.
+    TooLong,
+    /// A character outside printable ASCII.
+    NotPrintable,
+    /// The allocator refused the memory.
+    OutOfMemory,
+}
+
+impl fmt::Display for CiStringError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CiStringError::TooLong => "string longer than its maximum length",
+            CiStringError::NotPrintable => "character outside printable ASCII",
+            CiStringError::OutOfMemory => "out of memory",
+        })
+    }
+}
+
+impl core::error::Error for CiStringError {}
+
+impl CiStringError {
+    fn violation(self) -> Violation {
+        match self {
+            CiStringError::TooLong => Violation::TooLong,
+            CiStringError::NotPrintable => Violation::NotPrintable,
+            CiStringError::OutOfMemory => Violation::OutOfMemory,
+        }
+    }
+}
+
+fn printable(c: char) -> bool {
+    (' '..='~').contains(&c)
+}
+
+impl<const N: usize, A: Allocator> CiString<N, A> {
+    /// The maximum length N.
+    pub const MAX_LEN: usize = N;
+
+    /// Copies `s` into memory from `alloc`, after checking it.
+    pub fn try_from_str(s: &str, alloc: A) -> Result<Self, CiStringError> {
+        Self::from_chars(s.chars().map(Ok), alloc)
+    }
+
+    /// Validates the characters (a non-printable one wins over the length),
+    /// then allocates exactly their number of bytes and copies them.
+    fn from_chars<I>(chars: I, alloc: A) -> Result<Self, CiStringError>
+    where
+        I: Iterator<Item = Result<char, ()>> + Clone,
+    {
+        let mut len = 0usize;
+        for c in chars.clone() {
+            match c {
+                Ok(c) if printable(c) => len += 1,
+                _ => return Err(CiStringError::NotPrintable),
+            }
+        }
+        if len > N {
+            return Err(CiStringError::TooLong);
+        }
+        let mut bytes = Vec::new_in(alloc);
+        bytes
+            .try_reserve_exact(len)
+            .map_err(|_| CiStringError::OutOfMemory)?;
+        for c in chars.flatten() {
+            // ASCII checked above, and the capacity is exactly `len`.
+            bytes
+                .push_within_capacity(c as u8)
+                .map_err(|_| CiStringError::OutOfMemory)?;
+        }
+        Ok(CiString { bytes })
+    }
+
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes).unwrap_or_default()
+    }
+
+    /// Its length in characters (= bytes).
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// OCPP's comparison: ASCII case-insensitive.
+    pub fn eq_ignore_case(&self, other: &str) -> bool {
+        self.as_str().eq_ignore_ascii_case(other)
+    }
+
+    /// A copy in the same allocator.
+    pub fn try_clone(&self) -> Result<Self, CiStringError>
+    where
+        A: Clone,
+    {
+        Self::try_from_str(self.as_str(), self.bytes.allocator().clone())
+    }
+}
+
+impl<const N: usize, A: Allocator> PartialEq for CiString<N, A> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes[..] == other.bytes[..]
+    }
+}
+
+impl<const N: usize, A: Allocator> Eq for CiString<N, A> {}
+
+impl<const N: usize, A: Allocator> PartialEq<str> for CiString<N, A> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl<const N: usize, A: Allocator> PartialEq<&str> for CiString<N, A> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl<const N: usize, A: Allocator> fmt::Debug for CiString<N, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<const N: usize, A: Allocator> fmt::Display for CiString<N, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<const N: usize, A: Allocator> Serialize for CiString<N, A> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<const N: usize, A: Allocator + Clone> Decode<A> for CiString<N, A> {
+    const VIOLATIONS: u16 = Violation::TooLong.bit() | Violation::NotPrintable.bit();
+
+    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+        struct V<'c, const N: usize, A>(&'c Cx<A>);
+        impl<const N: usize, A: Allocator + Clone> Visitor<'_> for V<'_, N, A> {
+            type Value = CiString<N, A>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+                CiString::from_chars(Unescape::new(raw), self.0.alloc().clone())
+                    .map_err(|e| self.0.fail(e.violation()))
+            }
+        }
+        d.deserialize_str(V::<N, A>(cx))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::heap;
+
+    #[test]
+    fn checks_length_and_charset() {
+        let s = CiString::<5, _>::try_from_str("ab DE", heap()).unwrap();
+        assert_eq!((s.as_str(), s.len(), s.is_empty()), ("ab DE", 5, false));
+        assert!(s.eq_ignore_case("AB de"));
+        assert!(!s.eq_ignore_case("AB dx"));
+        assert_ne!(s, CiString::<5, _>::try_from_str("AB DE", heap()).unwrap());
+        assert_eq!(s, "ab DE");
+        assert_eq!(s.try_clone().unwrap(), s);
+        assert_eq!(
+            CiString::<5, _>::try_from_str("abcdef", heap()),
+            Err(CiStringError::TooLong)
+        );
+        assert_eq!(
+            CiString::<5, _>::try_from_str("é", heap()),
+            Err(CiStringError::NotPrintable)
+        );
+        assert_eq!(
+            CiString::<5, _>::try_from_str("a\nb", heap()),
+            Err(CiStringError::NotPrintable)
+        );
+        assert_eq!(
+            CiString::<5, _>::try_from_str("\x7f", heap()),
+            Err(CiStringError::NotPrintable)
+        );
+        assert_eq!(
+            CiString::<3, _>::try_from_str("abcdé", heap()),
+            Err(CiStringError::NotPrintable)
+        );
+        let empty = CiString::<0, _>::try_from_str("", heap()).unwrap();
+        assert!(empty.is_empty());
+        assert_eq!(format!("{empty:?} {s}"), "\"\" ab DE");
+    }
+}

@@ -1,0 +1,140 @@
+//! decode(encode(x)) == x over many generated values of every message of
+//! the slice, through whole frames, with exact pool accounting.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod common;
+
+use std::fmt::Debug;
+
+use common::*;
+use ocpp_model::*;
+use serde::Serialize;
+
+const RUNS: usize = 2000;
+
+#[track_caller]
+fn round_trip<'p, T>(value: &T, action: Option<Action>, pool: &'p Pool<Talc>)
+where
+    T: Decode<&'p Pool<Talc>> + Serialize + PartialEq + Debug,
+{
+    let id = MessageId::from_u32(7);
+    let mut buf = [0u8; 4096];
+    let n = match action {
+        Some(action) => encode_call(&mut buf, &id, action, value),
+        None => encode_call_result(&mut buf, &id, value),
+    }
+    .unwrap();
+    let frame = Frame::parse(&buf[..n], &Limits::DEFAULT).unwrap();
+    let payload = match (frame, action) {
+        (
+            Frame::Call {
+                action: got,
+                payload,
+                ..
+            },
+            Some(action),
+        ) => {
+            assert_eq!(Action::parse(got), Ok(action));
+            payload
+        }
+        (Frame::CallResult { payload, .. }, None) => payload,
+        (f, _) => panic!("{f:?}"),
+    };
+    assert_eq!(frame.id(), id);
+    let before = pool.stats().in_use;
+    let decoded: T = decode(payload, pool).unwrap();
+    assert_eq!(&decoded, value, "{}", String::from_utf8_lossy(&buf[..n]));
+    drop(decoded);
+    assert_eq!(pool.stats().in_use, before);
+    // The encoder refuses every buffer that is too short, and never panics.
+    let mut short = vec![0u8; n - 1];
+    let r = match action {
+        Some(action) => encode_call(&mut short, &id, action, value),
+        None => encode_call_result(&mut short, &id, value),
+    };
+    assert_eq!(r, Err(EncodeError::BufferFull));
+}
+
+#[test]
+fn boot_notification() {
+    let pool = pool();
+    let mut r = Rng::new(11);
+    for _ in 0..RUNS {
+        round_trip(
+            &gen_boot_req(&mut r, &*pool),
+            Some(Action::BootNotification),
+            &pool,
+        );
+        round_trip(&gen_boot_conf(&mut r), None, &pool);
+    }
+    assert_eq!(pool.stats().in_use, 0);
+}
+
+#[test]
+fn heartbeat() {
+    let pool = pool();
+    let mut r = Rng::new(12);
+    round_trip(&HeartbeatRequest {}, Some(Action::Heartbeat), &pool);
+    for _ in 0..RUNS {
+        round_trip(&gen_heartbeat_conf(&mut r), None, &pool);
+    }
+}
+
+#[test]
+fn status_notification() {
+    let pool = pool();
+    let mut r = Rng::new(13);
+    for _ in 0..RUNS {
+        round_trip(
+            &gen_status_req(&mut r, &*pool),
+            Some(Action::StatusNotification),
+            &pool,
+        );
+    }
+    round_trip(&StatusNotificationResponse {}, None, &pool);
+    assert_eq!(pool.stats().in_use, 0);
+}
+
+#[test]
+fn authorize() {
+    let pool = pool();
+    let mut r = Rng::new(14);
+    for _ in 0..RUNS {
+        round_trip(
+            &gen_authorize_req(&mut r, &*pool),
+            Some(Action::Authorize),
+            &pool,
+        );
+        round_trip(&gen_authorize_conf(&mut r, &*pool), None, &pool);
+    }
+    assert_eq!(pool.stats().in_use, 0);
+}
+
+/// The generator reaches the edges it is meant to reach (else the round
+/// trips above would prove less than they seem to).
+#[test]
+fn generator_covers_edges() {
+    let pool = pool();
+    let mut r = Rng::new(15);
+    let (mut empty, mut full, mut escaped, mut absent, mut present, mut ms) = (0, 0, 0, 0, 0, 0);
+    for _ in 0..RUNS {
+        let b = gen_boot_req(&mut r, &*pool);
+        let s = b.charge_point_vendor.as_str();
+        empty += usize::from(s.is_empty());
+        full += usize::from(s.len() == 20);
+        escaped += usize::from(s.contains('"') || s.contains('\\'));
+        absent += usize::from(b.iccid.is_none());
+        present += usize::from(b.iccid.is_some());
+        ms += usize::from(gen_heartbeat_conf(&mut r).current_time.unix_millis() % 1000 != 0);
+    }
+    for (what, n) in [
+        ("empty", empty),
+        ("full", full),
+        ("escaped", escaped),
+        ("absent", absent),
+        ("present", present),
+        ("ms", ms),
+    ] {
+        assert!(n > RUNS / 20, "{what}: {n}");
+    }
+}
