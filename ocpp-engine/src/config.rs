@@ -1,0 +1,96 @@
+//! Run-time knobs of a charge point, with what each costs.
+
+use ocpp_model::Limits;
+
+use crate::time::Duration;
+
+/// How a [`ChargePoint`](crate::ChargePoint) is built.
+///
+/// The identity strings are validated and copied into the pool by
+/// [`ChargePoint::new`](crate::ChargePoint::new); the config itself can live
+/// on the stack or in flash.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub struct Config<'a> {
+    /// `chargePointVendor` of BootNotification (CiString20). Pool cost: its length.
+    pub vendor: &'a str,
+    /// `chargePointModel` of BootNotification (CiString20). Pool cost: its length.
+    pub model: &'a str,
+    /// `chargePointSerialNumber` (CiString25), if any.
+    pub serial_number: Option<&'a str>,
+    /// `firmwareVersion` (CiString50), if any.
+    pub firmware_version: Option<&'a str>,
+    /// Connectors, not counting connector 0 (the charge point as a whole).
+    /// Pool cost: one connector record each, plus one for connector 0.
+    pub connectors: u8,
+    /// How long a CALL of ours may wait for its answer before it counts as failed.
+    pub call_timeout: Duration,
+    /// After a CALL failed (CALLERROR or timeout), how long to wait before the next one.
+    /// Also the BootNotification retry when the central system gave no usable interval.
+    pub retry_interval: Duration,
+    /// How many Authorize requests the firmware may have pending at once.
+    /// Pool cost: one queue slot each (an idTag and its answer) while pending.
+    pub max_pending_authorizations: u8,
+    /// Frame size and nesting limits applied to every received frame.
+    pub limits: Limits,
+}
+
+impl<'a> Config<'a> {
+    /// One connector, 30 s call timeout, 30 s retry, 4 pending authorizations,
+    /// the model's default frame limits.
+    pub const fn new(vendor: &'a str, model: &'a str) -> Self {
+        Self {
+            vendor,
+            model,
+            serial_number: None,
+            firmware_version: None,
+            connectors: 1,
+            call_timeout: Duration::from_secs(30),
+            retry_interval: Duration::from_secs(30),
+            max_pending_authorizations: 4,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Sets the number of connectors (not counting connector 0).
+    pub const fn with_connectors(mut self, connectors: u8) -> Self {
+        self.connectors = connectors;
+        self
+    }
+
+    /// Sets `chargePointSerialNumber`.
+    pub const fn with_serial_number(mut self, serial: &'a str) -> Self {
+        self.serial_number = Some(serial);
+        self
+    }
+
+    /// Sets `firmwareVersion`.
+    pub const fn with_firmware_version(mut self, version: &'a str) -> Self {
+        self.firmware_version = Some(version);
+        self
+    }
+
+    /// Sets the CALL timeout.
+    pub const fn with_call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// Sets the pause after a failed CALL.
+    pub const fn with_retry_interval(mut self, interval: Duration) -> Self {
+        self.retry_interval = interval;
+        self
+    }
+
+    /// Sets the frame limits.
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets how many Authorize requests may be pending at once.
+    pub const fn with_max_pending_authorizations(mut self, n: u8) -> Self {
+        self.max_pending_authorizations = n;
+        self
+    }
+}

@@ -1,0 +1,231 @@
+//! The RPC rules (OCPP-J §4): one outstanding CALL, timeouts, CALLERRORs,
+//! malformed and unknown CALLs, and Authorize.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod support;
+
+use ocpp_engine::{CallFailure, Event, HandleError, InputError};
+use ocpp_model::{AuthorizationStatus, ErrorCode, FrameErrorKind};
+use serde_json::json;
+use support::{pool, Harness};
+
+#[test]
+fn authorize_result_reaches_the_firmware() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let idle = pool.stats().in_use;
+    h.cp.authorize(h.now, "ABCD1234").unwrap();
+    h.drain();
+    let call = h.expect_call("Authorize");
+    assert_eq!(call.payload(), &json!({"idTag": "ABCD1234"}));
+    h.reply(
+        &call,
+        json!({"idTagInfo": {"status": "Blocked", "parentIdTag": "PARENT1"}}),
+    );
+    match h.events.pop_front() {
+        Some(Event::Authorized { id_tag, info }) => {
+            assert_eq!(id_tag.as_str(), "ABCD1234");
+            assert_eq!(info.status, AuthorizationStatus::Blocked);
+            assert_eq!(
+                info.parent_id_tag.as_ref().map(|t| t.as_str()),
+                Some("PARENT1")
+            );
+        }
+        other => panic!("expected Authorized, got {other:?}"),
+    }
+    h.events.clear();
+    assert_eq!(
+        pool.stats().in_use,
+        idle,
+        "the answered request left nothing behind"
+    );
+}
+
+#[test]
+fn one_call_at_a_time_in_order() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.cp.authorize(h.now, "TAG2").unwrap();
+    h.cp.set_status(
+        h.now,
+        1,
+        ocpp_model::ChargePointStatus::Preparing,
+        ocpp_model::ChargePointErrorCode::NoError,
+    )
+    .unwrap();
+    h.drain();
+    let first = h.expect_call("StatusNotification");
+    h.expect_quiet();
+    h.reply_ok(&first);
+    let a1 = h.expect_call("Authorize");
+    assert_eq!(a1.payload()["idTag"], "TAG1");
+    h.expect_quiet();
+    h.reply_ok(&a1);
+    let a2 = h.expect_call("Authorize");
+    assert_eq!(a2.payload()["idTag"], "TAG2");
+    assert_ne!(a1.id(), a2.id(), "message ids are unique");
+}
+
+#[test]
+fn a_call_without_answer_times_out_and_the_next_waits_for_the_retry_pause() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.cp.authorize(h.now, "TAG2").unwrap();
+    h.drain();
+    let a1 = h.expect_call("Authorize");
+    h.advance(29);
+    assert!(h.events.is_empty());
+    h.advance(1);
+    assert!(matches!(
+        h.events.pop_front(),
+        Some(Event::AuthorizeFailed {
+            reason: CallFailure::Timeout,
+            ..
+        })
+    ));
+    h.expect_quiet(); // 30 s pause after a failed CALL
+    h.advance(30);
+    let a2 = h.expect_call("Authorize");
+    assert_eq!(a2.payload()["idTag"], "TAG2");
+    // A late answer to the timed-out CALL is not applied.
+    let late = json!([3, a1.id(), {"idTagInfo": {"status": "Accepted"}}]).to_string();
+    assert_eq!(h.receive(&late), Err(HandleError::Unsolicited));
+    assert!(h.events.is_empty());
+}
+
+#[test]
+fn a_callerror_fails_our_call() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.drain();
+    let a = h.expect_call("Authorize");
+    let err = json!([4, a.id(), "OccurrenceConstraintViolation", "bad", {}]).to_string();
+    h.receive(&err).unwrap();
+    match h.events.pop_front() {
+        Some(Event::AuthorizeFailed { id_tag, reason }) => {
+            assert_eq!(id_tag.as_str(), "TAG1");
+            assert_eq!(
+                reason,
+                CallFailure::CallError(ErrorCode::OccurenceConstraintViolation)
+            );
+        }
+        other => panic!("expected AuthorizeFailed, got {other:?}"),
+    };
+}
+
+#[test]
+fn a_malformed_answer_fails_the_call_with_its_verdict() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.drain();
+    let a = h.expect_call("Authorize");
+    h.reply(&a, json!({"idTagInfo": {"status": "Maybe"}}));
+    assert!(matches!(
+        h.events.pop_front(),
+        Some(Event::AuthorizeFailed {
+            reason: CallFailure::BadAnswer(ErrorCode::PropertyConstraintViolation),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn disconnect_fails_pending_authorizations_and_reconnect_registers_again() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.drain();
+    h.expect_call("Authorize");
+    h.cp.disconnected(h.now);
+    h.drain();
+    assert!(matches!(
+        h.events.pop_front(),
+        Some(Event::AuthorizeFailed {
+            reason: CallFailure::Offline,
+            ..
+        })
+    ));
+    assert_eq!(h.cp.poll_timeout(), None);
+    h.boot(); // BootNotification first again, then every status
+}
+
+#[test]
+fn incoming_calls_get_the_right_callerror() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.receive(r#"[2,"m1","FlyToTheMoon",{}]"#).unwrap();
+    h.expect_call_error("m1", "NotImplemented");
+    h.receive(r#"[2,"m2","Reset",{"type":"Hard"}]"#).unwrap();
+    h.expect_call_error("m2", "NotSupported");
+    h.receive(r#"[2,"m3","Reset"]"#).unwrap();
+    h.expect_call_error("m3", "FormationViolation");
+    h.receive(r#"[2,"m4","Reset",[]]"#).unwrap();
+    h.expect_call_error("m4", "FormationViolation");
+    // Not answerable: ignored, and said so.
+    assert!(matches!(
+        h.receive("not json"),
+        Err(HandleError::Ignored(FrameErrorKind::NotJson))
+    ));
+    assert!(matches!(
+        h.receive(r#"[7,"m5",{}]"#),
+        Err(HandleError::Ignored(_))
+    ));
+    h.expect_quiet();
+}
+
+#[test]
+fn a_full_answer_queue_refuses_the_frame_until_transmitted() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    for id in ["a", "b"] {
+        let frame = format!(r#"[2,"{id}","Nope",{{}}]"#);
+        assert_eq!(h.cp.handle_frame(h.now, frame.as_bytes()), Ok(()));
+    }
+    let before = h.snapshot();
+    assert_eq!(
+        h.cp.handle_frame(h.now, br#"[2,"c","Nope",{}]"#),
+        Err(HandleError::Busy)
+    );
+    assert_eq!(h.snapshot(), before);
+    h.drain();
+    h.expect_call_error("a", "NotImplemented");
+    h.expect_call_error("b", "NotImplemented");
+    assert_eq!(h.receive(r#"[2,"c","Nope",{}]"#), Ok(()));
+    h.expect_call_error("c", "NotImplemented");
+}
+
+#[test]
+fn authorize_queue_is_bounded_and_gives_the_request_back() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    for i in 0..4 {
+        h.cp.authorize(h.now, &format!("TAG{i}")).unwrap();
+    }
+    assert_eq!(h.cp.authorize(h.now, "TAG4"), Err(InputError::QueueFull));
+}
+
+#[test]
+fn a_small_transmit_buffer_keeps_the_frame_queued() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.connected(h.now);
+    let mut small = [0u8; 16];
+    assert_eq!(
+        h.cp.poll_transmit(h.now, &mut small),
+        Err(ocpp_model::EncodeError::BufferFull)
+    );
+    h.drain();
+    h.expect_call("BootNotification");
+}

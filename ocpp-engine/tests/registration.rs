@@ -1,0 +1,223 @@
+//! Registration, heartbeat and connector status (OCPP 1.6 §4.2, §4.6, §4.9).
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod support;
+
+use ocpp_engine::{BootState, Event, Instant};
+use ocpp_model::{ChargePointErrorCode as Ec, ChargePointStatus as St, RegistrationStatus};
+use serde_json::json;
+use support::{pool, Harness};
+
+#[test]
+fn boot_notification_first_and_nothing_else_until_accepted() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.drain();
+    h.expect_quiet(); // offline: nothing
+    h.cp.authorize(h.now, "ABCD1234").unwrap();
+    h.cp.set_status(h.now, 1, St::Preparing, Ec::NoError)
+        .unwrap();
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    assert_eq!(
+        boot.payload(),
+        &json!({"chargePointVendor": "VendorX", "chargePointModel": "ModelY"})
+    );
+    h.expect_quiet();
+    h.advance(10);
+    h.expect_quiet(); // still waiting for the answer: one CALL at a time
+    h.reply(
+        &boot,
+        json!({"status": "Pending", "currentTime": "2026-11-25T10:00:00Z", "interval": 20}),
+    );
+    assert_eq!(
+        h.events.pop_front(),
+        Some(Event::Registered(RegistrationStatus::Pending))
+    );
+    h.advance(19);
+    h.expect_quiet(); // Pending: nothing but BootNotification, and only after the interval
+    h.advance(1);
+    let boot = h.expect_call("BootNotification");
+    h.reply_ok(&boot);
+    assert_eq!(h.cp.boot_state(), BootState::Accepted);
+    // Accepted: statuses of connector 0 and 1, then the authorization.
+    let s0 = h.expect_call("StatusNotification");
+    assert_eq!(s0.payload()["connectorId"], 0);
+    h.reply_ok(&s0);
+    let s1 = h.expect_call("StatusNotification");
+    assert_eq!(s1.payload()["connectorId"], 1);
+    assert_eq!(s1.payload()["status"], "Preparing");
+    h.reply_ok(&s1);
+    h.expect_call("Authorize");
+}
+
+#[test]
+fn rejected_registration_retries_after_its_interval_and_still_answers_calls() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    h.reply(
+        &boot,
+        json!({"status": "Rejected", "currentTime": "2026-11-25T10:00:00Z", "interval": 60}),
+    );
+    assert_eq!(
+        h.events.pop_front(),
+        Some(Event::Registered(RegistrationStatus::Rejected))
+    );
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(60))
+    );
+    // A CALL of the central system is answered while not registered.
+    h.receive(r#"[2,"cs-1","Reset",{"type":"Soft"}]"#).unwrap();
+    h.expect_call_error("cs-1", "NotSupported");
+    h.advance(59);
+    h.expect_quiet();
+    h.advance(1);
+    h.expect_call("BootNotification");
+}
+
+#[test]
+fn registration_sets_the_wall_clock_and_heartbeat_interval() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    assert_eq!(h.cp.wall_clock(h.now), None);
+    h.boot();
+    let wall = h.cp.wall_clock(h.now).unwrap();
+    assert_eq!(
+        wall,
+        ocpp_model::DateTime::parse("2026-11-25T10:00:00Z").unwrap()
+    );
+    h.advance(299);
+    h.expect_quiet();
+    h.advance(1);
+    let hb = h.expect_call("Heartbeat");
+    assert_eq!(hb.payload(), &json!({}));
+    h.reply(&hb, json!({"currentTime": "2026-11-25T11:00:00Z"}));
+    assert_eq!(
+        h.cp.wall_clock(h.now),
+        ocpp_model::DateTime::parse("2026-11-25T11:00:00Z").ok()
+    );
+    h.advance(300);
+    h.expect_call("Heartbeat");
+}
+
+#[test]
+fn every_status_change_is_reported_with_its_error_code_and_time() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.advance(5);
+    for (status, name) in [
+        (St::Preparing, "Preparing"),
+        (St::Charging, "Charging"),
+        (St::SuspendedEV, "SuspendedEV"),
+        (St::SuspendedEVSE, "SuspendedEVSE"),
+        (St::Finishing, "Finishing"),
+        (St::Reserved, "Reserved"),
+        (St::Unavailable, "Unavailable"),
+        (St::Available, "Available"),
+    ] {
+        h.cp.set_status(h.now, 1, status, Ec::NoError).unwrap();
+        h.drain();
+        let s = h.expect_call("StatusNotification");
+        assert_eq!(s.payload()["status"], name);
+        assert_eq!(s.payload()["errorCode"], "NoError");
+        assert_eq!(s.payload()["timestamp"], "2026-11-25T10:00:05Z");
+        h.reply_ok(&s);
+    }
+    h.cp.set_status(h.now, 1, St::Faulted, Ec::GroundFailure)
+        .unwrap();
+    h.cp.set_status(h.now, 0, St::Faulted, Ec::InternalError)
+        .unwrap();
+    h.drain();
+    let s = h.expect_call("StatusNotification");
+    assert_eq!(
+        (
+            s.payload()["connectorId"].clone(),
+            s.payload()["errorCode"].clone()
+        ),
+        (json!(0), json!("InternalError"))
+    );
+    h.reply_ok(&s);
+    let s = h.expect_call("StatusNotification");
+    assert_eq!(
+        (
+            s.payload()["status"].clone(),
+            s.payload()["errorCode"].clone()
+        ),
+        (json!("Faulted"), json!("GroundFailure"))
+    );
+    h.reply_ok(&s);
+    // Setting the same status again reports nothing.
+    h.cp.set_status(h.now, 1, St::Faulted, Ec::GroundFailure)
+        .unwrap();
+    h.drain();
+    h.expect_quiet();
+}
+
+#[test]
+fn a_change_while_its_notification_is_out_is_reported_next() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.set_status(h.now, 1, St::Preparing, Ec::NoError)
+        .unwrap();
+    h.drain();
+    let s = h.expect_call("StatusNotification");
+    h.cp.set_status(h.now, 1, St::Charging, Ec::NoError)
+        .unwrap();
+    h.reply_ok(&s);
+    let s = h.expect_call("StatusNotification");
+    assert_eq!(s.payload()["status"], "Charging");
+}
+
+#[test]
+fn bad_hardware_inputs_are_refused_without_effect() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    let before = h.snapshot();
+    use ocpp_engine::InputError;
+    assert_eq!(
+        h.cp.set_status(h.now, 2, St::Preparing, Ec::NoError),
+        Err(InputError::NoSuchConnector)
+    );
+    assert_eq!(
+        h.cp.set_status(h.now, 0, St::Charging, Ec::NoError),
+        Err(InputError::InvalidStatus)
+    );
+    assert_eq!(h.cp.authorize(h.now, ""), Err(InputError::InvalidIdTag));
+    assert_eq!(
+        h.cp.authorize(h.now, "ABCDEFGHIJKLMNOPQRSTU"),
+        Err(InputError::InvalidIdTag)
+    );
+    assert_eq!(
+        h.cp.authorize(h.now, "caf\u{e9}"),
+        Err(InputError::InvalidIdTag)
+    );
+    assert_eq!(h.snapshot(), before);
+}
+
+#[test]
+fn config_is_validated_and_nothing_leaks_on_refusal() {
+    let pool = pool();
+    use ocpp_engine::{ChargePoint, Config, NewError};
+    let bad = Config::new("", "M");
+    assert!(matches!(
+        ChargePoint::new(&bad, &*pool),
+        Err(NewError::InvalidConfig(_))
+    ));
+    let bad = Config::new("V", "M").with_connectors(0);
+    assert!(matches!(
+        ChargePoint::new(&bad, &*pool),
+        Err(NewError::InvalidConfig(_))
+    ));
+    let bad = Config::new("V", "ModelNameLongerThanTwenty");
+    assert!(matches!(
+        ChargePoint::new(&bad, &*pool),
+        Err(NewError::InvalidConfig(_))
+    ));
+    assert_eq!(pool.stats().in_use, 0);
+    let _ = Instant::from_millis(0);
+}

@@ -1,0 +1,220 @@
+//! Test harness: a charge point in a fresh pool, a virtual clock, and a
+//! scripted central system that answers our CALLs at once.
+
+#![allow(dead_code, clippy::disallowed_types, clippy::disallowed_methods)]
+
+use ocpp_alloc::{HostPool, Talc};
+use ocpp_engine::{ChargePoint, Config, Duration, Event, Instant};
+use serde_json::{json, Value};
+
+pub type Pool = HostPool<Talc>;
+pub type Cp<'p> = ChargePoint<&'p ocpp_alloc::Pool<Talc>>;
+
+pub fn pool() -> Pool {
+    HostPool::new(16 * 1024)
+}
+
+pub fn config() -> Config<'static> {
+    Config::new("VendorX", "ModelY").with_connectors(1)
+}
+
+/// A frame our charge point sent, parsed by serde_json (an independent oracle).
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub raw: String,
+    pub value: Value,
+}
+
+impl Sent {
+    pub fn message_type(&self) -> u64 {
+        self.value[0].as_u64().expect("message type")
+    }
+    pub fn id(&self) -> &str {
+        self.value[1].as_str().expect("message id")
+    }
+    pub fn action(&self) -> &str {
+        assert_eq!(self.message_type(), 2, "not a CALL: {}", self.raw);
+        self.value[2].as_str().expect("action")
+    }
+    pub fn payload(&self) -> &Value {
+        &self.value[3]
+    }
+}
+
+pub struct Harness<'p> {
+    pub cp: Cp<'p>,
+    pub pool: &'p Pool,
+    pub now: Instant,
+    /// Frames sent and not yet looked at by the test.
+    pub sent: std::collections::VecDeque<Sent>,
+    pub events: std::collections::VecDeque<Event<&'p ocpp_alloc::Pool<Talc>>>,
+}
+
+impl<'p> Harness<'p> {
+    pub fn new(pool: &'p Pool) -> Self {
+        Self::with_config(pool, &config())
+    }
+
+    pub fn with_config(pool: &'p Pool, config: &Config<'_>) -> Self {
+        let cp = ChargePoint::new(config, &**pool).expect("charge point fits the pool");
+        Self {
+            cp,
+            pool,
+            now: Instant::from_millis(1_000),
+            sent: Default::default(),
+            events: Default::default(),
+        }
+    }
+
+    /// Drains the charge point's outputs into `sent` and `events`.
+    pub fn drain(&mut self) {
+        let mut buf = [0u8; 2048];
+        while let Some(n) = self
+            .cp
+            .poll_transmit(self.now, &mut buf)
+            .expect("frame fits 2 KiB")
+        {
+            let raw = std::str::from_utf8(&buf[..n])
+                .expect("frames are UTF-8")
+                .to_owned();
+            let value: Value = serde_json::from_str(&raw).expect("frames are JSON");
+            self.sent.push_back(Sent { raw, value });
+        }
+        while let Some(ev) = self.cp.poll_event() {
+            self.events.push_back(ev);
+        }
+    }
+
+    pub fn connect(&mut self) {
+        self.cp.connected(self.now);
+        self.drain();
+    }
+
+    /// Advances the virtual clock by `secs`, firing timeouts on the way.
+    pub fn advance(&mut self, secs: u64) {
+        let end = self.now + Duration::from_secs(secs);
+        loop {
+            match self.cp.poll_timeout() {
+                Some(t) if t <= end => {
+                    self.now = self.now.max(t);
+                    self.cp.handle_timeout(self.now);
+                    self.drain();
+                }
+                _ => break,
+            }
+            if self.now >= end {
+                break;
+            }
+        }
+        self.now = end;
+        self.cp.handle_timeout(self.now);
+        self.drain();
+    }
+
+    pub fn receive(&mut self, frame: &str) -> Result<(), ocpp_engine::HandleError> {
+        let r = self.cp.handle_frame(self.now, frame.as_bytes());
+        self.drain();
+        r
+    }
+
+    /// The next sent frame must be a CALL of `action`; returns it.
+    #[track_caller]
+    pub fn expect_call(&mut self, action: &str) -> Sent {
+        let sent = self
+            .sent
+            .pop_front()
+            .unwrap_or_else(|| panic!("expected a {action} CALL, nothing was sent"));
+        assert_eq!(
+            sent.message_type(),
+            2,
+            "expected a {action} CALL, got {}",
+            sent.raw
+        );
+        assert_eq!(
+            sent.action(),
+            action,
+            "expected a {action} CALL, got {}",
+            sent.raw
+        );
+        sent
+    }
+
+    /// Nothing more was sent.
+    #[track_caller]
+    pub fn expect_quiet(&mut self) {
+        assert!(
+            self.sent.is_empty(),
+            "expected nothing sent, got {:?}",
+            self.sent.iter().map(|s| &s.raw).collect::<Vec<_>>()
+        );
+    }
+
+    /// The next sent frame is a CALLERROR for `id` with `code`.
+    #[track_caller]
+    pub fn expect_call_error(&mut self, id: &str, code: &str) -> Sent {
+        let sent = self
+            .sent
+            .pop_front()
+            .unwrap_or_else(|| panic!("expected a CALLERROR {code}, nothing was sent"));
+        assert_eq!(
+            sent.message_type(),
+            4,
+            "expected a CALLERROR, got {}",
+            sent.raw
+        );
+        assert_eq!(sent.id(), id, "CALLERROR for the wrong id: {}", sent.raw);
+        assert_eq!(sent.value[2], code, "wrong CALLERROR code: {}", sent.raw);
+        assert_eq!(
+            sent.value[4],
+            json!({}),
+            "errorDetails must be {{}}: {}",
+            sent.raw
+        );
+        sent
+    }
+
+    /// Answers `call` with a CALLRESULT carrying `payload`.
+    pub fn reply(&mut self, call: &Sent, payload: Value) {
+        let frame = json!([3, call.id(), payload]).to_string();
+        self.receive(&frame).expect("answer taken in");
+    }
+
+    /// The scripted central system's usual answer to `call`.
+    pub fn reply_ok(&mut self, call: &Sent) {
+        let payload = match call.action() {
+            "BootNotification" => {
+                json!({"status": "Accepted", "currentTime": "2026-11-25T10:00:00Z", "interval": 300})
+            }
+            "Heartbeat" => json!({"currentTime": "2026-11-25T10:05:00Z"}),
+            "Authorize" => json!({"idTagInfo": {"status": "Accepted"}}),
+            _ => json!({}),
+        };
+        self.reply(call, payload);
+    }
+
+    /// Connect, register (Accepted, interval 300), report connectors 0..=n Available.
+    pub fn boot(&mut self) {
+        self.connect();
+        let boot = self.expect_call("BootNotification");
+        self.expect_quiet();
+        self.reply_ok(&boot);
+        assert_eq!(
+            self.events.pop_front(),
+            Some(Event::Registered(ocpp_model::RegistrationStatus::Accepted))
+        );
+        for connector in 0..=self.cp.connectors() {
+            let status = self.expect_call("StatusNotification");
+            assert_eq!(status.payload()["connectorId"], connector);
+            assert_eq!(status.payload()["status"], "Available");
+            self.reply_ok(&status);
+        }
+        self.expect_quiet();
+    }
+
+    pub fn snapshot(&self) -> Vec<u8> {
+        let mut buf = vec![0u8; 8192];
+        let n = self.cp.snapshot(&mut buf).expect("snapshot fits");
+        buf.truncate(n);
+        buf
+    }
+}
