@@ -1,1 +1,45 @@
+//! Allocation-failure suites for the OCPP charge point, as a library.
+//!
+//! A [`Scenario`] is a list of [`Step`]s: received frames, hardware inputs,
+//! clock advances, and the answers of a scripted central system. The
+//! drivers run it on a charge point whose pool is wrapped in a
+//! [`FailureInjector`](ocpp_alloc::FailureInjector) and check, for every
+//! refusal, what DESIGN.md promises:
+//!
+//! - no panic;
+//! - the step's outcome is the fault-free one, or an out-of-memory outcome
+//!   (`Err(OutOfMemory)`, or a CALLERROR `InternalError` in place of the answer);
+//! - after an out-of-memory outcome the engine's snapshot and the pool's
+//!   bytes in use are exactly what they were before the step;
+//! - given memory again, the scenario reaches the fault-free final state;
+//! - dropping the charge point returns the pool to zero bytes in use.
+//!
+//! [`sweep`] refuses allocation 1, 2, 3, ... of every step, once as a
+//! one-shot and once as a persistent failure, until the step runs clean
+//! (SQLite's method). [`random`] runs seeded random scenarios under random
+//! refusal plans.
+//!
+//! Integrators run the same drivers on their own setup: their connectors,
+//! configuration, pool size and backend.
+//!
+//! ```
+//! use alloc_tests::{sweep, Setup, Step};
+//! use ocpp_engine::Config;
+//!
+//! let setup = Setup { config: Config::new("Acme", "Wallbox").with_connectors(2), pool_bytes: 8 * 1024 };
+//! let scenario = [Step::Connect, Step::Answer, Step::Answer, Step::Answer, Step::Answer,
+//!                 Step::Authorize("04A1B2C3".into()), Step::Answer];
+//! let report = sweep::<ocpp_alloc::Talc>(&setup, &scenario).expect("every refusal handled");
+//! assert!(report.failure_points > 0);
+//! ```
 
+mod csms;
+mod random;
+mod rig;
+mod scenario;
+mod sweep;
+
+pub use random::{random, random_scenario, RandomReport};
+pub use rig::{Outcome, StepResult};
+pub use scenario::{standard_session, Scenario, Setup, Step};
+pub use sweep::{sweep, Failure, SweepReport};
