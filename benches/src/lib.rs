@@ -1,1 +1,484 @@
+//! Benchmarks of the OCPP core: a reusable session driver and per-operation
+//! memory measurement.
+//!
+//! - [`Driver`]: a charge point built in an injected allocator, a virtual
+//!   clock, and the scripted central system of BENCHMARK.md
+//!   ([`csms::CentralSystem`]) that answers every CALL at once.
+//! - [`Driver::measure`]: runs one operation and reports the pool bytes in
+//!   use before it, the peak during it, what it retained, how many
+//!   allocations it made and how many messages it exchanged ([`OpFigures`]).
+//! - [`scenario`]: the standard session of BENCHMARK.md, as far as the
+//!   engine implements it.
+//!
+//! The driver works with any allocator that can report [`Stats`]
+//! ([`Metered`]): a [`Measured`] wrapper (the `memory` benchmark) or a bare
+//! [`Pool`] (the `session` binary that callgrind counts, so that the count
+//! holds no measuring wrapper).
 
+use core::fmt;
+
+use allocator_api2::alloc::Allocator;
+use ocpp_alloc::{Backend, Measured, Pool, Stats};
+use ocpp_engine::ocpp_model::{
+    ChargePointErrorCode, ChargePointStatus, EncodeError, RegistrationStatus,
+};
+use ocpp_engine::{
+    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, NewError,
+};
+
+pub mod csms;
+pub mod scenario;
+
+use csms::{CentralSystem, Seen, ACTIONS};
+
+/// Size of the buffer the charge point encodes its frames into.
+pub const FRAME_BUF: usize = 2048;
+
+/// The virtual clock's reading when a driver starts.
+pub const START: Instant = Instant::from_millis(1_000);
+
+/// An allocator whose counters the driver can read.
+pub trait Metered {
+    /// The allocator's counters now.
+    fn stats(&self) -> Stats;
+    /// Sets `peak` back to the current `in_use`.
+    fn reset_peak(&self);
+}
+
+impl<A> Metered for &Measured<A> {
+    fn stats(&self) -> Stats {
+        Measured::stats(self)
+    }
+    fn reset_peak(&self) {
+        Measured::reset_peak(self);
+    }
+}
+
+impl<B: Backend> Metered for &Pool<B> {
+    fn stats(&self) -> Stats {
+        Pool::stats(self)
+    }
+    fn reset_peak(&self) {
+        Pool::reset_peak(self);
+    }
+}
+
+/// Why a scripted step did not go as the script says.
+#[derive(Debug)]
+pub enum Error {
+    /// `ChargePoint::new` refused.
+    New(NewError),
+    /// A hardware input or firmware request was refused.
+    Input(InputError),
+    /// The charge point did not take in a frame.
+    Handle(HandleError),
+    /// The charge point could not encode a frame.
+    Encode(EncodeError),
+    /// The exchange left the script (an unexpected frame or event).
+    Script(&'static str),
+    /// The benchmark's setup is impossible (a pool too small for its backend, ...).
+    Setup(&'static str),
+    /// Time stood still: the charge point kept asking to be woken up at once.
+    Stuck,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Script(what) => write!(f, "off script: {what}"),
+            Error::Setup(what) => write!(f, "setup: {what}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Messages exchanged so far, both directions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Frames the charge point sent (its CALLs and its answers).
+    pub sent: u64,
+    /// Frames the charge point received (answers and CALLs of the central system).
+    pub received: u64,
+    /// CALLs of the charge point, by action (the order of [`csms::ACTIONS`]).
+    pub calls: [u64; ACTIONS.len()],
+    /// CALLs of the central system.
+    pub incoming_calls: u64,
+    /// `Event::Registered(Accepted)` received by the (scripted) firmware.
+    pub registered: u64,
+    /// `Event::Authorized` received.
+    pub authorized: u64,
+    /// `Event::AuthorizeFailed` received.
+    pub authorize_failed: u64,
+}
+
+impl Counts {
+    /// Messages of both directions.
+    pub fn messages(&self) -> u64 {
+        self.sent + self.received
+    }
+
+    /// CALLs of the charge point, all actions.
+    pub fn calls_total(&self) -> u64 {
+        self.calls.iter().sum()
+    }
+
+    /// What happened between `earlier` and `self`.
+    pub fn since(&self, earlier: &Counts) -> Counts {
+        let mut calls = [0; ACTIONS.len()];
+        for (i, c) in calls.iter_mut().enumerate() {
+            *c = self.calls[i] - earlier.calls[i];
+        }
+        Counts {
+            sent: self.sent - earlier.sent,
+            received: self.received - earlier.received,
+            calls,
+            incoming_calls: self.incoming_calls - earlier.incoming_calls,
+            registered: self.registered - earlier.registered,
+            authorized: self.authorized - earlier.authorized,
+            authorize_failed: self.authorize_failed - earlier.authorize_failed,
+        }
+    }
+
+    /// CALL counts by action, for reports: `StatusNotification 4, Authorize 1, ...`.
+    pub fn calls_by_action(&self) -> String {
+        let parts: Vec<String> = ACTIONS
+            .iter()
+            .zip(self.calls)
+            .filter(|(_, n)| *n > 0)
+            .map(|(a, n)| format!("{a} {n}"))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// What one operation cost the pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpFigures {
+    /// What was done.
+    pub op: String,
+    /// Bytes in use before the operation.
+    pub before: usize,
+    /// Highest bytes in use during the operation (absolute, not above `before`).
+    pub peak: usize,
+    /// Bytes in use after minus before (negative when it freed more than it kept).
+    pub retained: i64,
+    /// Allocations made during the operation.
+    pub allocations: usize,
+    /// Blocks freed during the operation.
+    pub frees: usize,
+    /// Allocations the allocator refused during the operation.
+    pub refusals: usize,
+    /// Messages exchanged during the operation (both directions).
+    pub messages: u64,
+    /// How many runs of the operation these figures cover (see [`OpFigures::merge`]).
+    pub runs: u32,
+}
+
+impl OpFigures {
+    /// Peak bytes above what was in use before.
+    pub fn peak_above(&self) -> usize {
+        self.peak.saturating_sub(self.before)
+    }
+
+    /// Folds a later run of an operation into these figures: the first
+    /// `before`, the highest peak, and the sums of the rest.
+    pub fn merge(&mut self, later: &OpFigures) {
+        self.peak = self.peak.max(later.peak);
+        self.retained += later.retained;
+        self.allocations += later.allocations;
+        self.frees += later.frees;
+        self.refusals += later.refusals;
+        self.messages += later.messages;
+        self.runs += later.runs;
+    }
+}
+
+/// The counters at the start of an operation (see [`Probe::finish`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    stats: Stats,
+    counts: Counts,
+}
+
+impl Probe {
+    /// Reads the counters and resets the peak.
+    pub fn start(meter: &impl Metered, counts: Counts) -> Self {
+        let stats = meter.stats();
+        meter.reset_peak();
+        Probe { stats, counts }
+    }
+
+    /// The figures of everything since [`Probe::start`].
+    pub fn finish(&self, op: impl Into<String>, meter: &impl Metered, counts: Counts) -> OpFigures {
+        let now = meter.stats();
+        let wide = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        OpFigures {
+            op: op.into(),
+            before: self.stats.in_use,
+            peak: now.peak,
+            retained: wide(now.in_use) - wide(self.stats.in_use),
+            allocations: now.allocations - self.stats.allocations,
+            frees: now.frees - self.stats.frees,
+            refusals: now.refusals - self.stats.refusals,
+            messages: counts.since(&self.counts).messages(),
+            runs: 1,
+        }
+    }
+}
+
+/// A charge point, a virtual clock and the scripted central system.
+pub struct Driver<A: Allocator + Clone + Metered> {
+    meter: A,
+    cp: ChargePoint<A>,
+    csms: CentralSystem,
+    now: Instant,
+    tx: [u8; FRAME_BUF],
+    counts: Counts,
+    /// Longest frame the charge point sent, and received, in bytes.
+    largest: (usize, usize),
+    /// Every frame both ways, when tracing is on (tests).
+    trace: Option<Vec<String>>,
+}
+
+impl<A: Allocator + Clone + Metered + fmt::Debug> fmt::Debug for Driver<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Driver")
+            .field("now", &self.now)
+            .field("counts", &self.counts)
+            .field("stats", &self.meter.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Allocator + Clone + Metered> Driver<A> {
+    /// Builds the charge point of `config` in `alloc`, at [`START`].
+    pub fn new(config: &Config<'_>, alloc: A) -> Result<Self, Error> {
+        let cp = ChargePoint::new(config, alloc.clone()).map_err(Error::New)?;
+        Ok(Driver {
+            meter: alloc,
+            cp,
+            csms: CentralSystem::new(),
+            now: START,
+            tx: [0; FRAME_BUF],
+            counts: Counts::default(),
+            largest: (0, 0),
+            trace: None,
+        })
+    }
+
+    /// As [`Driver::new`], measured: the figures of building the charge point.
+    pub fn new_measured(config: &Config<'_>, alloc: A) -> Result<(OpFigures, Self), Error> {
+        let probe = Probe::start(&alloc, Counts::default());
+        let driver = Self::new(config, alloc)?;
+        let figures = probe.finish("new charge point", &driver.meter, driver.counts);
+        Ok((figures, driver))
+    }
+
+    /// Records every frame both ways from now on (see [`Driver::trace`]).
+    pub fn enable_trace(&mut self) {
+        self.trace = Some(Vec::new());
+    }
+
+    /// Frames recorded since [`Driver::enable_trace`], `>` sent, `<` received.
+    pub fn trace(&self) -> &[String] {
+        self.trace.as_deref().unwrap_or(&[])
+    }
+
+    /// The charge point.
+    pub fn charge_point(&self) -> &ChargePoint<A> {
+        &self.cp
+    }
+
+    /// The allocator the charge point lives in.
+    pub fn allocator(&self) -> &A {
+        &self.meter
+    }
+
+    /// The allocator's counters.
+    pub fn stats(&self) -> Stats {
+        self.meter.stats()
+    }
+
+    /// Messages and events so far.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// The longest frame the charge point sent and the longest it received
+    /// so far, in bytes: what its transmit and receive buffers must hold.
+    pub fn largest_frames(&self) -> (usize, usize) {
+        self.largest
+    }
+
+    /// The virtual clock.
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// The scripted central system (its last received answer, ...).
+    pub fn central_system(&self) -> &CentralSystem {
+        &self.csms
+    }
+
+    /// Runs `f` and measures it.
+    pub fn measure<R>(
+        &mut self,
+        op: impl Into<String>,
+        f: impl FnOnce(&mut Self) -> Result<R, Error>,
+    ) -> Result<(OpFigures, R), Error> {
+        let probe = Probe::start(&self.meter, self.counts);
+        let r = f(self)?;
+        Ok((probe.finish(op, &self.meter, self.counts), r))
+    }
+
+    fn record(&mut self, dir: char, frame: &[u8]) {
+        if let Some(t) = self.trace.as_mut() {
+            t.push(format!("{dir} {}", String::from_utf8_lossy(frame)));
+        }
+    }
+
+    /// Sends everything the charge point has to send, answering each CALL at
+    /// once, then hands its events to the (scripted) firmware.
+    pub fn exchange(&mut self) -> Result<(), Error> {
+        while let Some(n) = self
+            .cp
+            .poll_transmit(self.now, &mut self.tx)
+            .map_err(Error::Encode)?
+        {
+            self.counts.sent += 1;
+            self.largest.0 = self.largest.0.max(n);
+            if self.trace.is_some() {
+                let frame = self.tx[..n].to_vec();
+                self.record('>', &frame);
+            }
+            match self.csms.receive(&self.tx[..n], self.now)? {
+                Seen::Answer => {}
+                Seen::Call { action, reply } => {
+                    self.counts.calls[action] += 1;
+                    self.counts.received += 1;
+                    self.largest.1 = self.largest.1.max(reply.len());
+                    if let Some(t) = self.trace.as_mut() {
+                        t.push(format!("< {}", String::from_utf8_lossy(reply)));
+                    }
+                    self.cp
+                        .handle_frame(self.now, reply)
+                        .map_err(Error::Handle)?;
+                }
+            }
+        }
+        self.drain_events()
+    }
+
+    fn drain_events(&mut self) -> Result<(), Error> {
+        while let Some(event) = self.cp.poll_event() {
+            match event {
+                Event::Registered(RegistrationStatus::Accepted) => self.counts.registered += 1,
+                Event::Registered(_) => return Err(Error::Script("registration not accepted")),
+                Event::Authorized { .. } => self.counts.authorized += 1,
+                Event::AuthorizeFailed { .. } => self.counts.authorize_failed += 1,
+            }
+        }
+        Ok(())
+    }
+
+    /// The WebSocket opened: BootNotification and the statuses go out.
+    pub fn connect(&mut self) -> Result<(), Error> {
+        self.cp.connected(self.now);
+        self.exchange()
+    }
+
+    /// The WebSocket closed.
+    pub fn disconnect(&mut self) -> Result<(), Error> {
+        self.cp.disconnected(self.now);
+        self.exchange()
+    }
+
+    /// Advances the virtual clock by `secs`, waking the charge point at
+    /// every deadline on the way.
+    pub fn advance(&mut self, secs: u64) -> Result<(), Error> {
+        let end = self.now + Duration::from_secs(secs);
+        let mut wakes = 0u32;
+        while let Some(t) = self.cp.poll_timeout().filter(|t| *t <= end) {
+            wakes += 1;
+            if wakes > 10_000 {
+                return Err(Error::Stuck);
+            }
+            self.now = self.now.max(t);
+            self.cp.handle_timeout(self.now);
+            self.exchange()?;
+        }
+        self.now = end;
+        self.cp.handle_timeout(self.now);
+        self.exchange()
+    }
+
+    /// Advances the clock to the charge point's next deadline (a heartbeat
+    /// when idle) and lets it act. Returns the seconds that passed.
+    pub fn advance_to_next_deadline(&mut self) -> Result<u64, Error> {
+        let t = self
+            .cp
+            .poll_timeout()
+            .ok_or(Error::Script("no deadline ahead"))?;
+        let from = self.now;
+        self.now = self.now.max(t);
+        self.cp.handle_timeout(self.now);
+        self.exchange()?;
+        Ok((self.now - from).as_secs())
+    }
+
+    /// Hardware input: `connector` entered `status` (no error).
+    pub fn set_status(&mut self, connector: u8, status: ChargePointStatus) -> Result<(), Error> {
+        self.cp
+            .set_status(self.now, connector, status, ChargePointErrorCode::NoError)
+            .map_err(Error::Input)?;
+        self.exchange()
+    }
+
+    /// Firmware request: `id_tag` was presented. The scripted answer is
+    /// Accepted, so the firmware must receive `Event::Authorized`.
+    pub fn authorize(&mut self, id_tag: &str) -> Result<(), Error> {
+        let before = self.counts.authorized;
+        self.cp.authorize(self.now, id_tag).map_err(Error::Input)?;
+        self.exchange()?;
+        if self.counts.authorized == before {
+            return Err(Error::Script(
+                "Authorize was not answered with Event::Authorized",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The central system sends a CALL; the charge point's answer is returned
+    /// (as the central system received it).
+    pub fn incoming_call(&mut self, frame: &str) -> Result<&str, Error> {
+        self.counts.received += 1;
+        self.counts.incoming_calls += 1;
+        self.largest.1 = self.largest.1.max(frame.len());
+        self.record('<', frame.as_bytes());
+        let answered_before = self.counts.sent;
+        self.cp
+            .handle_frame(self.now, frame.as_bytes())
+            .map_err(Error::Handle)?;
+        self.exchange()?;
+        if self.counts.sent == answered_before {
+            return Err(Error::Script("the charge point did not answer a CALL"));
+        }
+        Ok(self.csms.last_answer())
+    }
+}
+
+/// Whether `connector`'s status is `status` (for the scenario's checks).
+pub fn status_is<A: Allocator + Clone + Metered>(
+    d: &Driver<A>,
+    connector: u8,
+    status: ChargePointStatus,
+) -> bool {
+    d.charge_point()
+        .status(connector)
+        .is_some_and(|(s, _)| s == status)
+}
+
+#[cfg(test)]
+mod tests;

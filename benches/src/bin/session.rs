@@ -1,0 +1,69 @@
+//! Runs boot and then N standard sessions (BENCHMARK.md, as far as the
+//! engine implements it) in a bare talc pool, for `callgrind.sh`: the
+//! difference of the instruction counts of N and 0 sessions, divided by the
+//! messages of the sessions, is the cost of one message.
+//!
+//! ```text
+//! session [N=100] [talc|linked-list]
+//! ```
+//!
+//! Prints `sessions=N messages=M boot_messages=B calls=C backend=NAME`, then
+//! notes on lines starting with `#`.
+
+use std::process::ExitCode;
+
+use ocpp_alloc::{Backend, HostPool, LinkedList, Talc};
+use ocpp_benches::{scenario, Driver, Error};
+use ocpp_engine::Config;
+
+/// The pool of the benchmark's default setup.
+const POOL_BYTES: usize = 16 * 1024;
+
+fn run<B: Backend>(sessions: u32) -> Result<(), Error> {
+    let host = HostPool::<B>::new(POOL_BYTES);
+    let mut d = Driver::new(&Config::new("VendorX", "ModelY").with_connectors(1), &*host)?;
+    scenario::boot(&mut d)?;
+    let boot = d.counts();
+    scenario::sessions(std::hint::black_box(&mut d), sessions)?;
+    let c = d.counts().since(&boot);
+    println!(
+        "sessions={sessions} messages={} boot_messages={} calls={} backend={}",
+        c.messages(),
+        boot.messages(),
+        c.calls_total(),
+        B::NAME
+    );
+    println!(
+        "# not yet in the engine, so not in these sessions: {}",
+        scenario::missing_calls()
+    );
+    println!("# includes the scripted central system (a byte scanner and writer, no JSON library)");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let sessions = match args.next().map(|a| a.parse::<u32>()) {
+        None => 100,
+        Some(Ok(n)) => n,
+        Some(Err(e)) => {
+            eprintln!("usage: session [N] [talc|linked-list]: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let r = match args.next().as_deref() {
+        None | Some("talc") => run::<Talc>(sessions),
+        Some("linked-list") => run::<LinkedList>(sessions),
+        Some(other) => {
+            eprintln!("usage: session [N] [talc|linked-list]: unknown backend {other}");
+            return ExitCode::from(2);
+        }
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("the scripted session failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
