@@ -77,6 +77,12 @@ impl Field for f64 {
     }
 }
 
+impl<A: Allocator> Field for crate::Text<A> {
+    fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Serialize::serialize(self, s)
+    }
+}
+
 impl<const N: usize, A: Allocator> Field for CiString<N, A> {
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(self, s)

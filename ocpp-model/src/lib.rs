@@ -127,7 +127,7 @@ pub use encode::{encode_call, encode_call_error, encode_call_result, Field};
 pub use errors::{DecodeError, EncodeError, ErrorCode, UnknownVariant};
 pub use frame::{Frame, FrameError, FrameErrorKind, Limits, MessageId, MAX_MESSAGE_ID_LEN};
 pub use messages::*;
-pub use types::{CiString, CiStringError, DateTime, DateTimeError, Decimal, IdToken};
+pub use types::{CiString, CiStringError, DateTime, DateTimeError, Decimal, IdToken, Text};
 
 #[cfg(test)]
 pub(crate) mod test_util {

@@ -209,3 +209,46 @@ fn call_errors_are_well_formed() {
         Err(EncodeError::BufferFull)
     );
 }
+
+#[test]
+fn data_transfer_and_trigger_message_validate() {
+    let pool = pool();
+    let id = MessageId::new("x1").unwrap();
+    let mut buf = [0u8; 512];
+    let req = DataTransferRequest {
+        vendor_id: CiString::try_from_str(&"v".repeat(255), &*pool).unwrap(),
+        message_id: Some(CiString::try_from_str("msg", &*pool).unwrap()),
+        data: Some(Text::try_from_str("any \"text\" ⚡ \n", &*pool).unwrap()),
+    };
+    let n = encode_call(&mut buf, &id, Action::DataTransfer, &req).unwrap();
+    assert_valid_frame("DataTransfer", &buf[..n], &validator("DataTransfer"));
+    for status in DataTransferStatus::ALL {
+        let conf = DataTransferResponse::<&Pool<Talc>> {
+            status: *status,
+            data: None,
+        };
+        let n = encode_call_result(&mut buf, &id, &conf).unwrap();
+        assert_valid_frame(
+            "DataTransferResponse",
+            &buf[..n],
+            &validator("DataTransferResponse"),
+        );
+    }
+    for trigger in MessageTrigger::ALL {
+        let req = TriggerMessageRequest {
+            requested_message: *trigger,
+            connector_id: Some(1),
+        };
+        let n = encode_call(&mut buf, &id, Action::TriggerMessage, &req).unwrap();
+        assert_valid_frame("TriggerMessage", &buf[..n], &validator("TriggerMessage"));
+    }
+    for status in TriggerMessageStatus::ALL {
+        let n =
+            encode_call_result(&mut buf, &id, &TriggerMessageResponse { status: *status }).unwrap();
+        assert_valid_frame(
+            "TriggerMessageResponse",
+            &buf[..n],
+            &validator("TriggerMessageResponse"),
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Free text: a JSON string with no length bound in the schema
+//! (`DataTransfer.data`, URIs), stored in the pool at its exact length.
+
+use core::fmt;
+
+use allocator_api2::vec::Vec;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Serialize, Serializer};
+
+use crate::codec::{Cx, Decode, Violation};
+use crate::scan::Unescape;
+use crate::Allocator;
+
+/// A UTF-8 string of any length, allocated in `A` at its exact size (an
+/// empty string allocates nothing). Its only bound is the frame size limit.
+pub struct Text<A: Allocator> {
+    bytes: Vec<u8, A>,
+}
+
+impl<A: Allocator> Text<A> {
+    /// Copies `s` into memory from `alloc`; `Err` when the allocator refuses.
+    pub fn try_from_str(s: &str, alloc: A) -> Result<Self, crate::CiStringError> {
+        Self::from_chars(s.chars().map(Ok), alloc).map_err(|v| match v {
+            Violation::OutOfMemory => crate::CiStringError::OutOfMemory,
+            _ => crate::CiStringError::NotPrintable,
+        })
+    }
+
+    /// Counts the UTF-8 length first, then allocates exactly that and copies.
+    fn from_chars<I>(chars: I, alloc: A) -> Result<Self, Violation>
+    where
+        I: Iterator<Item = Result<char, ()>> + Clone,
+    {
+        let mut len = 0usize;
+        for c in chars.clone() {
+            // A lone surrogate or broken escape is not a string at all.
+            len += c.map_err(|()| Violation::WrongType)?.len_utf8();
+        }
+        let mut bytes = Vec::new_in(alloc);
+        bytes
+            .try_reserve_exact(len)
+            .map_err(|_| Violation::OutOfMemory)?;
+        let mut utf8 = [0u8; 4];
+        for c in chars.flatten() {
+            for &b in c.encode_utf8(&mut utf8).as_bytes() {
+                // The capacity is exactly the counted length.
+                bytes
+                    .push_within_capacity(b)
+                    .map_err(|_| Violation::OutOfMemory)?;
+            }
+        }
+        Ok(Text { bytes })
+    }
+
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.bytes).unwrap_or_default()
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+impl<A: Allocator> PartialEq for Text<A> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes[..] == other.bytes[..]
+    }
+}
+
+impl<A: Allocator> Eq for Text<A> {}
+
+impl<A: Allocator> PartialEq<&str> for Text<A> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl<A: Allocator> fmt::Debug for Text<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<A: Allocator> Serialize for Text<A> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<A: Allocator + Clone> Decode<A> for Text<A> {
+    const VIOLATIONS: u16 = 0;
+
+    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+        struct V<'c, A>(&'c Cx<A>);
+        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
+            type Value = Text<A>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+                Text::from_chars(Unescape::new(raw), self.0.alloc().clone())
+                    .map_err(|v| self.0.fail(v))
+            }
+        }
+        d.deserialize_str(V::<A>(cx))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::heap;
+
+    #[test]
+    fn keeps_any_unicode_at_its_exact_length() {
+        let t = Text::try_from_str("größe ⚡", heap()).unwrap();
+        assert_eq!((t.as_str(), t.len()), ("größe ⚡", 11));
+        assert!(Text::try_from_str("", heap()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn decodes_escapes_and_refuses_lone_surrogates() {
+        let t: Text<_> = crate::decode::<Wrap<_>, _>(br#"{"t":"a\"b\u00e9\ud83d\ude00"}"#, heap())
+            .unwrap()
+            .t;
+        assert_eq!(t.as_str(), "a\"bé😀");
+        let e = crate::decode::<Wrap<_>, _>(br#"{"t":"\ud800"}"#, heap()).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::TypeConstraintViolation);
+        let e = crate::decode::<Wrap<_>, _>(br#"{"t":5}"#, heap()).unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::TypeConstraintViolation);
+    }
+
+    crate::macros::ocpp_object! {
+        /// A test object with one text property.
+        pub struct Wrap<A> {
+            req t: Text<A> = "t";
+        }
+    }
+}
