@@ -5,7 +5,7 @@
 //! `InternalError`. When the slots are full the frame is refused with
 //! [`HandleError::Busy`](crate::HandleError::Busy) and nothing is dropped.
 
-use ocpp_model::{ErrorCode, FrameErrorKind, MessageId};
+use ocpp_model::{DataTransferStatus, ErrorCode, FrameErrorKind, MessageId, TriggerMessageStatus};
 use serde::Serialize;
 
 /// How many answers can wait at once. The central system may have one CALL
@@ -22,6 +22,10 @@ pub(crate) enum Body {
         code: ErrorCode,
         description: &'static str,
     },
+    /// DataTransfer.conf without data.
+    DataTransfer(DataTransferStatus),
+    /// TriggerMessage.conf.
+    TriggerMessage(TriggerMessageStatus),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -56,8 +56,9 @@ impl<A: Allocator + Clone> Authorizations<A> {
                 CiStringError::OutOfMemory => InputError::OutOfMemory,
                 _ => InputError::InvalidIdTag,
             })?;
+        // Exact: one pending request is the common case, and a slot is ~90 bytes.
         self.queue
-            .try_reserve(1)
+            .try_reserve_exact(1)
             .map_err(|_| InputError::OutOfMemory)?;
         let entry = Pending {
             request: AuthorizeRequest { id_tag },

@@ -3,10 +3,11 @@
 use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
-    decode, encode_call, encode_call_error, Action, Allocator, BootNotificationRequest,
-    BootNotificationResponse, ChargePointErrorCode, ChargePointStatus, CiString, CiStringError,
-    DateTime, DecodeError, EncodeError, ErrorCode, Frame, HeartbeatRequest, HeartbeatResponse,
-    Limits, MessageId, RegistrationStatus, StatusNotificationRequest, StatusNotificationResponse,
+    decode, encode_call, encode_call_error, encode_call_result, Action, Allocator,
+    BootNotificationRequest, BootNotificationResponse, ChargePointErrorCode, ChargePointStatus,
+    CiString, CiStringError, DataTransferResponse, DateTime, DecodeError, EncodeError, Frame,
+    HeartbeatRequest, HeartbeatResponse, Limits, MessageId, RegistrationStatus,
+    StatusNotificationRequest, StatusNotificationResponse, TriggerMessageResponse,
 };
 use serde::Serialize;
 
@@ -38,34 +39,34 @@ use crate::time::{earliest, Duration, Instant};
 /// operation that can fail leaves that state exactly as it was.
 #[derive(Debug)]
 pub struct ChargePoint<A: Allocator + Clone> {
-    state: Box<State<A>, A>,
+    pub(crate) state: Box<State<A>, A>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
-struct State<A: Allocator + Clone> {
+pub(crate) struct State<A: Allocator + Clone> {
     #[serde(skip)]
-    alloc: A,
+    pub(crate) alloc: A,
     #[serde(skip)]
-    settings: Settings,
-    identity: BootNotificationRequest<A>,
-    online: bool,
-    boot: Boot,
-    heartbeat: Heartbeat,
-    clock: Clock,
+    pub(crate) settings: Settings,
+    pub(crate) identity: BootNotificationRequest<A>,
+    pub(crate) online: bool,
+    pub(crate) boot: Boot,
+    pub(crate) heartbeat: Heartbeat,
+    pub(crate) clock: Clock,
     /// Index 0 is the charge point as a whole.
     #[serde(serialize_with = "crate::snapshot::slice")]
-    connectors: Vec<Connector, A>,
-    authorizations: Authorizations<A>,
+    pub(crate) connectors: Vec<Connector, A>,
+    pub(crate) authorizations: Authorizations<A>,
     outstanding: Option<Outstanding>,
     /// No new CALL before this instant (after a failed one).
-    pause_until: Option<Instant>,
-    next_id: u32,
-    answers: Answers,
+    pub(crate) pause_until: Option<Instant>,
+    pub(crate) next_id: u32,
+    pub(crate) answers: Answers,
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Settings {
+pub(crate) struct Settings {
     call_timeout: Duration,
     retry_interval: Duration,
     limits: Limits,
@@ -309,7 +310,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 id,
                 action,
                 payload,
-            }) => self.handle_call(id, action, payload),
+            }) => self.handle_call(now, id, action, payload),
             Ok(Frame::CallResult { id, payload }) => self.handle_result(now, id, payload),
             Ok(Frame::CallError { id, code, .. }) => {
                 let o = self.expect_answer(id)?;
@@ -319,33 +320,11 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         }
     }
 
-    fn answer(&mut self, id: MessageId, body: Body) -> Result<(), HandleError> {
+    pub(crate) fn answer(&mut self, id: MessageId, body: Body) -> Result<(), HandleError> {
         self.state
             .answers
             .push(Answer { id, body })
             .map_err(|_| HandleError::Busy)
-    }
-
-    fn handle_call(
-        &mut self,
-        id: MessageId,
-        action: &str,
-        _payload: &[u8],
-    ) -> Result<(), HandleError> {
-        if self.state.answers.is_full() {
-            return Err(HandleError::Busy);
-        }
-        let body = match Action::parse(action) {
-            Err(_) => Body::Error {
-                code: ErrorCode::NotImplemented,
-                description: "unknown action",
-            },
-            Ok(_) => Body::Error {
-                code: ErrorCode::NotSupported,
-                description: "action not supported by this charge point",
-            },
-        };
-        self.answer(id, body)
     }
 
     /// The outstanding CALL that `id` answers.
@@ -443,6 +422,13 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             let n = match answer.body {
                 Body::Error { code, description } => {
                     encode_call_error(buf, &answer.id, code, description)?
+                }
+                Body::DataTransfer(status) => {
+                    let conf: DataTransferResponse<A> = DataTransferResponse { status, data: None };
+                    encode_call_result(buf, &answer.id, &conf)?
+                }
+                Body::TriggerMessage(status) => {
+                    encode_call_result(buf, &answer.id, &TriggerMessageResponse { status })?
                 }
             };
             s.answers.pop();

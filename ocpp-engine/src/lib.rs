@@ -33,6 +33,7 @@ mod connectors;
 mod error;
 mod event;
 mod heartbeat;
+mod incoming;
 mod snapshot;
 mod time;
 

@@ -41,6 +41,67 @@ impl Sent {
     }
 }
 
+/// The official schema of `name` (e.g. `Authorize`, `AuthorizeResponse`),
+/// from `shared/` beside the checkout.
+pub fn validator(name: &str) -> jsonschema::Validator {
+    let path = format!(
+        "{}/../../shared/ocpp16/schemas/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles")
+}
+
+/// Every frame the charge point sends must be well-formed OCPP-J whose
+/// payload validates against its official schema.
+#[track_caller]
+pub fn check_frame(sent: &Sent, answered: &std::collections::HashMap<String, String>) {
+    let arr = sent
+        .value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {}", sent.raw));
+    let id = arr
+        .get(1)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no id: {}", sent.raw));
+    assert!(!id.is_empty() && id.len() <= 36, "bad id: {}", sent.raw);
+    let (schema, payload) = match sent.message_type() {
+        2 => {
+            assert_eq!(arr.len(), 4, "{}", sent.raw);
+            (sent.action().to_owned(), &arr[3])
+        }
+        3 => {
+            assert_eq!(arr.len(), 3, "{}", sent.raw);
+            let action = answered
+                .get(id)
+                .unwrap_or_else(|| panic!("a CALLRESULT to no CALL: {}", sent.raw));
+            (format!("{action}Response"), &arr[2])
+        }
+        4 => {
+            assert_eq!(arr.len(), 5, "{}", sent.raw);
+            let code = arr[2].as_str().expect("error code is a string");
+            assert!(
+                ocpp_model::ErrorCode::ALL
+                    .iter()
+                    .any(|c| c.as_str() == code),
+                "unknown code: {}",
+                sent.raw
+            );
+            assert!(arr[3].is_string() && arr[4] == json!({}), "{}", sent.raw);
+            return;
+        }
+        t => panic!("message type {t}: {}", sent.raw),
+    };
+    let v = validator(&schema);
+    let errors: Vec<String> = v.iter_errors(payload).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{schema}: {errors:?} in {}", sent.raw);
+}
+
 pub struct Harness<'p> {
     pub cp: Cp<'p>,
     pub pool: &'p Pool,
@@ -48,6 +109,8 @@ pub struct Harness<'p> {
     /// Frames sent and not yet looked at by the test.
     pub sent: std::collections::VecDeque<Sent>,
     pub events: std::collections::VecDeque<Event<&'p ocpp_alloc::Pool<Talc>>>,
+    /// Actions of the central system's CALLs, by message id.
+    pub incoming: std::collections::HashMap<String, String>,
 }
 
 impl<'p> Harness<'p> {
@@ -63,6 +126,7 @@ impl<'p> Harness<'p> {
             now: Instant::from_millis(1_000),
             sent: Default::default(),
             events: Default::default(),
+            incoming: Default::default(),
         }
     }
 
@@ -78,7 +142,9 @@ impl<'p> Harness<'p> {
                 .expect("frames are UTF-8")
                 .to_owned();
             let value: Value = serde_json::from_str(&raw).expect("frames are JSON");
-            self.sent.push_back(Sent { raw, value });
+            let sent = Sent { raw, value };
+            check_frame(&sent, &self.incoming);
+            self.sent.push_back(sent);
         }
         while let Some(ev) = self.cp.poll_event() {
             self.events.push_back(ev);
@@ -112,6 +178,15 @@ impl<'p> Harness<'p> {
     }
 
     pub fn receive(&mut self, frame: &str) -> Result<(), ocpp_engine::HandleError> {
+        if let Ok(Value::Array(a)) = serde_json::from_str::<Value>(frame) {
+            if let (Some(2), Some(id), Some(action)) = (
+                a.first().and_then(Value::as_u64),
+                a.get(1).and_then(Value::as_str),
+                a.get(2).and_then(Value::as_str),
+            ) {
+                self.incoming.insert(id.to_owned(), action.to_owned());
+            }
+        }
         let r = self.cp.handle_frame(self.now, frame.as_bytes());
         self.drain();
         r

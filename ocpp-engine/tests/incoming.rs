@@ -1,0 +1,155 @@
+//! The central system's CALLs that this version handles (DataTransfer,
+//! TriggerMessage), and what happens when memory runs out while decoding one.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod support;
+
+use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Talc};
+use ocpp_engine::ChargePoint;
+use serde_json::json;
+use support::{config, pool, Harness};
+
+#[test]
+fn data_transfer_without_vendor_extension_is_unknown_vendor() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let idle = pool.stats().in_use;
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","messageId":"m","data":"long \"escaped\" data \u00e9"}]"#)
+        .unwrap();
+    let conf = h.sent.pop_front().expect("an answer");
+    assert_eq!(conf.value, json!([3, "d1", {"status": "UnknownVendorId"}]));
+    assert_eq!(pool.stats().in_use, idle, "the decoded request was freed");
+    // Malformed DataTransfer: its precise error.
+    h.receive(r#"[2,"d2","DataTransfer",{"messageId":"m"}]"#)
+        .unwrap();
+    h.expect_call_error("d2", "ProtocolError");
+    h.receive(&format!(
+        r#"[2,"d3","DataTransfer",{{"vendorId":"{}"}}]"#,
+        "v".repeat(256)
+    ))
+    .unwrap();
+    h.expect_call_error("d3", "TypeConstraintViolation");
+}
+
+#[test]
+fn trigger_message_sends_the_requested_message_after_the_answer() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.receive(r#"[2,"t1","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#)
+        .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "t1", {"status": "Accepted"}])
+    );
+    let hb = h.expect_call("Heartbeat");
+    h.reply_ok(&hb);
+    h.receive(
+        r#"[2,"t2","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "t2", {"status": "Accepted"}])
+    );
+    let s = h.expect_call("StatusNotification");
+    assert_eq!(s.payload()["connectorId"], 1);
+    h.reply_ok(&s);
+    h.expect_quiet();
+    h.receive(
+        r#"[2,"t3","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":7}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "t3", {"status": "Rejected"}])
+    );
+    h.receive(r#"[2,"t4","TriggerMessage",{"requestedMessage":"MeterValues"}]"#)
+        .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "t4", {"status": "NotImplemented"}])
+    );
+    h.receive(r#"[2,"t5","TriggerMessage",{"requestedMessage":"Coffee"}]"#)
+        .unwrap();
+    h.expect_call_error("t5", "PropertyConstraintViolation");
+    h.expect_quiet();
+}
+
+#[test]
+fn out_of_memory_on_an_incoming_call_is_internal_error_and_changes_nothing() {
+    let pool: HostPool<Talc> = HostPool::new(16 * 1024);
+    let injector = FailureInjector::new(&*pool);
+    let mut cp = ChargePoint::new(&config(), &injector).unwrap();
+    let now = ocpp_engine::Instant::from_millis(0);
+    cp.connected(now);
+    let mut buf = [0u8; 512];
+    while cp.poll_transmit(now, &mut buf).unwrap().is_some() {}
+    let mut buf_before = [0u8; 2048];
+    let n = cp.snapshot(&mut buf_before).unwrap();
+    let before = &buf_before[..n];
+    let in_use = pool.stats().in_use;
+    let frame = br#"[2,"x1","DataTransfer",{"vendorId":"com.acme","data":"payload"}]"#;
+    for k in 1..=3 {
+        injector.set_plan(FailurePlan::Nth(k));
+        cp.handle_frame(now, frame).unwrap();
+        let n = cp.poll_transmit(now, &mut buf).unwrap().expect("an answer");
+        let answer: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
+        if injector.refusals() == 0 {
+            assert_eq!(
+                answer,
+                json!([3, "x1", {"status": "UnknownVendorId"}]),
+                "k={k}"
+            );
+            continue;
+        }
+        assert_eq!(
+            answer,
+            json!([4, "x1", "InternalError", "out of memory", {}]),
+            "k={k}"
+        );
+        let mut after = [0u8; 2048];
+        let n = cp.snapshot(&mut after).unwrap();
+        assert_eq!(&after[..n], before, "k={k}: state changed");
+        assert_eq!(pool.stats().in_use, in_use, "k={k}: leaked");
+    }
+    // Under a persistent refusal the answers still go out (they need no
+    // allocation); a third CALL while both slots wait is refused, not dropped.
+    injector.set_plan(FailurePlan::From(1));
+    cp.handle_frame(now, br#"[2,"y1","Nope",{}]"#).unwrap();
+    cp.handle_frame(now, frame).unwrap();
+    assert_eq!(
+        cp.handle_frame(now, frame),
+        Err(ocpp_engine::HandleError::Busy)
+    );
+    let n = cp.poll_transmit(now, &mut buf).unwrap().unwrap();
+    assert!(std::str::from_utf8(&buf[..n])
+        .unwrap()
+        .contains("NotImplemented"));
+    let n = cp.poll_transmit(now, &mut buf).unwrap().unwrap();
+    assert!(std::str::from_utf8(&buf[..n])
+        .unwrap()
+        .contains("InternalError"));
+}
+
+#[test]
+fn the_frame_check_can_say_no() {
+    // The harness validates every frame the charge point sends; make sure
+    // that check rejects what it must, or the scenario tests prove less.
+    let answered = std::collections::HashMap::from([("c1".to_owned(), "DataTransfer".to_owned())]);
+    for bad in [
+        json!([2, "1", "StatusNotification", {"connectorId": 1, "status": "Charging"}]),
+        json!([2, "1", "Authorize", {"idTag": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}]),
+        json!([3, "c1", {"status": "Maybe"}]),
+        json!([3, "unknown", {}]),
+        json!([4, "c1", "Oops", "", {}]),
+    ] {
+        let sent = support::Sent {
+            raw: bad.to_string(),
+            value: bad,
+        };
+        let caught = std::panic::catch_unwind(|| support::check_frame(&sent, &answered));
+        assert!(caught.is_err(), "accepted {}", sent.raw);
+    }
+}
