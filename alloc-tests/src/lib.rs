@@ -41,5 +41,8 @@ mod sweep;
 
 pub use random::{random, random_scenario, RandomReport};
 pub use rig::{Outcome, StepResult};
-pub use scenario::{standard_session, Scenario, Setup, Step};
+pub use scenario::{
+    authorizations, catalogue, incoming, registration, standard_session, statuses, Scenario, Setup,
+    Step,
+};
 pub use sweep::{sweep, Failure, SweepReport};
