@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The project's test command: everything CI checks, runnable on a fresh machine.
+# Installs what it needs (rust targets and components, qemu for the firmware run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: thumbv6m-none-eabi target, clippy, rustfmt, nightly miri"
+rustup target add thumbv6m-none-eabi >/dev/null
+rustup component add clippy rustfmt >/dev/null
+rustup component add miri rust-src --toolchain nightly >/dev/null
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (library crates carry clippy.toml: no global heap, no aborting allocation)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "library crates build for thumbv6m-none-eabi (Cortex-M0+, no CAS)"
+cargo build --locked --target thumbv6m-none-eabi -p ocpp-alloc -p ocpp-model -p ocpp-engine
+
+step "unit, scenario, codec and schema tests"
+cargo nextest run --workspace --locked --exclude alloc-tests --no-fail-fast
+cargo test --workspace --locked --doc
+
+step "allocation-failure suites (release: thousands of runs)"
+cargo nextest run --locked --release -p alloc-tests --no-fail-fast
+cargo run --locked --release -q -p alloc-tests --bin failure-suite -- 500
+
+step "miri over ocpp-alloc (the crate with all the unsafe)"
+MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test --locked -p ocpp-alloc --features std
+
+step "per-operation memory (the main job)"
+cargo run --locked --release -q -p ocpp-benches --bin memory -- --sessions 100
+
+if [ -x examples/ci.sh ]; then
+  step "firmware: RP2040 build, bridge, QEMU Cortex-M0 session"
+  examples/ci.sh
+fi
+
+printf '\nall checks passed\n'
