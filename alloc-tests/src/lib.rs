@@ -46,3 +46,8 @@ pub use scenario::{
     Step,
 };
 pub use sweep::{sweep, Failure, SweepReport};
+
+/// The README's code examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
