@@ -95,7 +95,7 @@ mod tests {
     #[test]
     fn every_action_has_its_schemas() {
         assert_eq!(Action::ALL.len(), 39);
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/ocpp16/schemas");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/ocpp16");
         let mut files = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();

@@ -1,5 +1,5 @@
 //! Every frame we emit validates against its official schema
-//! (`../../shared/ocpp16/schemas`, draft-04, checked by the `jsonschema`
+//! (`schemas/ocpp16/` at the repository root, a copy of the official files, draft-04, checked by the `jsonschema`
 //! crate with formats on), and follows the frame shape of OCPP-J.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 

@@ -42,10 +42,10 @@ impl Sent {
 }
 
 /// The official schema of `name` (e.g. `Authorize`, `AuthorizeResponse`),
-/// from `shared/` beside the checkout.
+/// vendored in `schemas/ocpp16/`.
 pub fn validator(name: &str) -> jsonschema::Validator {
     let path = format!(
-        "{}/../../shared/ocpp16/schemas/{name}.json",
+        "{}/../schemas/ocpp16/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

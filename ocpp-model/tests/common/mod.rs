@@ -207,7 +207,7 @@ pub fn gen_frame<A: Allocator + Clone>(name: &str, r: &mut Rng, a: A) -> Vec<u8>
 /// The schema file `name`.json of the shared folder beside the checkout.
 pub fn schema_json(name: &str) -> serde_json::Value {
     let path = format!(
-        "{}/../../shared/ocpp16/schemas/{name}.json",
+        "{}/../schemas/ocpp16/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
