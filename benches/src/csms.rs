@@ -6,6 +6,7 @@
 //! the instruction counts of `callgrind.sh`.
 
 use ocpp_engine::Instant;
+use ocpp_model::DateTime;
 
 use crate::Error;
 
@@ -26,7 +27,7 @@ pub const HEARTBEAT_INTERVAL_SECS: u64 = 300;
 
 /// Wall-clock time (Unix seconds) the central system's clock reads at the
 /// charge point's monotonic instant 0: 2026-11-25T10:00:00Z.
-pub const WALL_EPOCH_SECS: i64 = days_from_civil(2026, 11, 25) * 86_400 + 10 * 3_600;
+pub const WALL_EPOCH_SECS: i64 = 1_795_600_800;
 
 /// What arrived at the central system.
 #[derive(Debug)]
@@ -226,49 +227,14 @@ impl<'a> Cursor<'a> {
 }
 
 /// The central system's wall-clock time at the charge point's instant `now`,
-/// as OCPP's `dateTime` (`YYYY-MM-DDTHH:MM:SSZ`).
+/// as OCPP's `dateTime` (`YYYY-MM-DDTHH:MM:SSZ`), whole seconds.
 pub fn iso8601(now: Instant) -> [u8; 20] {
     let secs = WALL_EPOCH_SECS + i64::try_from(now.as_millis() / 1000).unwrap_or(0);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    let mut out = *b"0000-00-00T00:00:00Z";
-    let mut put = |at: usize, width: usize, mut v: i64| {
-        for k in (0..width).rev() {
-            out[at + k] = b'0' + u8::try_from(v % 10).unwrap_or(0);
-            v /= 10;
-        }
-    };
-    put(0, 4, y);
-    put(5, 2, m);
-    put(8, 2, d);
-    put(11, 2, rem / 3_600);
-    put(14, 2, rem % 3_600 / 60);
-    put(17, 2, rem % 60);
+    let mut buf = [0u8; 24];
+    let text = DateTime::from_unix_millis(secs * 1000).write(&mut buf);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&text.as_bytes()[..20]);
     out
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-pub const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
-pub const fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + if m <= 2 { 1 } else { 0 }, m, d)
 }
 
 #[cfg(test)]
@@ -277,8 +243,6 @@ mod tests {
 
     #[test]
     fn dates_round_trip_and_format() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(&iso8601(Instant::from_millis(0)), b"2026-11-25T10:00:00Z");
         assert_eq!(
             &iso8601(Instant::from_millis(50_400_000 + 61_000)),
