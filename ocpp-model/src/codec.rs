@@ -438,5 +438,5 @@ impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
 }
 
 #[cfg(test)]
-#[path = "codec_tests.rs"]
+#[path = "tests/codec.rs"]
 mod tests;
