@@ -12,6 +12,7 @@ mod backend;
 mod host;
 mod inject;
 mod measured;
+mod no_global;
 mod pool;
 mod stats;
 
@@ -21,6 +22,7 @@ pub use backend::{Backend, LinkedList, Talc};
 pub use host::HostPool;
 pub use inject::{FailureInjector, FailurePlan};
 pub use measured::Measured;
+pub use no_global::NoGlobalHeap;
 pub use pool::{LinkedListPool, Pool, TalcPool};
 pub use stats::{ClaimError, Stats};
 
