@@ -1,0 +1,258 @@
+//! An OCPP 1.6J charge point on a Raspberry Pi Pico (RP2040).
+//!
+//! - The engine's whole state lives in [`EnginePool`], a talc pool over a
+//!   `static` array of [`POOL_SIZE`] bytes. Nothing else allocates: there is
+//!   no global heap.
+//! - The pool locks with `critical-section`, implemented by rp2040-hal's
+//!   `critical-section-impl` feature (hardware spinlock 31 plus interrupts
+//!   off): safe across both cores and interrupt handlers.
+//! - The clock is the RP2040's 1 MHz timer.
+//! - OCPP-J frames travel over UART0 (GP0 = TX, GP1 = RX, 115200 8N1), one
+//!   frame per line, to a network co-processor or to `examples/bridge` on a
+//!   host. Lines starting with `#` are control lines, not OCPP: the
+//!   bridge's `#connected` / `#disconnected` report the WebSocket, and
+//!   `#stats` asks the firmware for its pool and link counters (answered
+//!   with one `#stats ...` line).
+//! - GP15 (pulled up; low = cable plugged) is the connector's plug switch,
+//!   GP14 (pulled up; low = pressed) presents a demo idTag, the LED (GP25)
+//!   lights once the central system has accepted the charge point.
+#![no_std]
+#![no_main]
+
+use core::fmt::Write as _;
+
+use embedded_hal::digital::{InputPin, OutputPin};
+use fugit::RateExtU32;
+use panic_halt as _;
+use rp2040_hal::{self as hal, pac, uart, Clock};
+
+use ocpp_engine::ocpp_model::{
+    ChargePointErrorCode, ChargePointStatus, Limits, RegistrationStatus,
+};
+use ocpp_engine::{ChargePoint, Config, Event, HandleError, InputError, Instant};
+
+mod line;
+mod link;
+
+use line::LineBuffer;
+use link::Tx;
+
+/// The second-stage bootloader for the Pico's W25Q080-class flash.
+#[link_section = ".boot2"]
+#[used]
+pub static BOOT2: [u8; 256] = rp2040_boot2::BOOT_LOADER_W25Q080;
+
+/// allocator-api2's collections link Rust's `alloc` crate, which wants a
+/// global allocator; this one refuses everything (see `ocpp_alloc::NoGlobalHeap`).
+#[global_allocator]
+static NO_GLOBAL_HEAP: ocpp_alloc::NoGlobalHeap = ocpp_alloc::NoGlobalHeap;
+
+/// The engine's pool. The QEMU example's session (boot, statuses,
+/// Authorize, heartbeat) peaks at well under 1 KiB of it; the rest is
+/// headroom for what later engine versions keep (transactions, queued
+/// messages, local lists). Size yours from the per-step figures and the
+/// benchmark tables (see ../README.md).
+pub const POOL_SIZE: usize = 16 * 1024;
+ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
+
+/// Longest frame received or sent, in bytes (one line on the UART).
+const MAX_FRAME: usize = 2048;
+/// External crystal of the Pico.
+const XTAL_HZ: u32 = 12_000_000;
+/// The idTag GP14 presents.
+const DEMO_ID_TAG: &str = "DEMO0001";
+/// How often the switches are sampled.
+const INPUT_PERIOD_MS: u64 = 20;
+
+#[hal::entry]
+fn main() -> ! {
+    let mut pac = pac::Peripherals::take().unwrap();
+    let mut watchdog = hal::Watchdog::new(pac.WATCHDOG);
+    let clocks = hal::clocks::init_clocks_and_plls(
+        XTAL_HZ,
+        pac.XOSC,
+        pac.CLOCKS,
+        pac.PLL_SYS,
+        pac.PLL_USB,
+        &mut pac.RESETS,
+        &mut watchdog,
+    )
+    .ok()
+    .unwrap();
+    let sio = hal::Sio::new(pac.SIO);
+    let pins = hal::gpio::Pins::new(
+        pac.IO_BANK0,
+        pac.PADS_BANK0,
+        sio.gpio_bank0,
+        &mut pac.RESETS,
+    );
+    let timer = hal::Timer::new(pac.TIMER, &mut pac.RESETS, &clocks);
+
+    let uart_pins = (
+        pins.gpio0.into_function::<hal::gpio::FunctionUart>(),
+        pins.gpio1.into_function::<hal::gpio::FunctionUart>(),
+    );
+    let uart = uart::UartPeripheral::new(pac.UART0, uart_pins, &mut pac.RESETS)
+        .enable(
+            uart::UartConfig::new(
+                115_200.Hz(),
+                uart::DataBits::Eight,
+                None,
+                uart::StopBits::One,
+            ),
+            clocks.peripheral_clock.freq(),
+        )
+        .unwrap();
+    let (mut rx, mut tx_uart) = uart.split();
+    let mut tx: Tx<{ MAX_FRAME + 1 }> = Tx::new();
+
+    let mut plug = pins.gpio15.into_pull_up_input();
+    let mut button = pins.gpio14.into_pull_up_input();
+    let mut led = pins.gpio25.into_push_pull_output();
+
+    let now = || Instant::from_millis(timer.get_counter().ticks() / 1_000);
+
+    let config = Config::new("VendorX", "ModelY")
+        .with_connectors(1)
+        .with_limits(Limits::new(MAX_FRAME, 8));
+    // The pool is empty at boot: only a pool smaller than the engine's
+    // fixed part fails here.
+    let mut cp = ChargePoint::new(&config, EnginePool).unwrap();
+
+    let mut lines: LineBuffer<MAX_FRAME> = LineBuffer::new();
+    let mut board = Board::default();
+    let mut next_input_scan = now();
+
+    loop {
+        // 1. Received bytes -> lines -> the engine.
+        link::receive(&mut rx, &mut lines, |frame| {
+            if handle_line(&mut cp, &mut board, now(), frame) == Err(HandleError::Busy) {
+                // The engine's answer queue is full: send it out, then offer
+                // the frame again.
+                tx.flush_blocking(&mut tx_uart, &mut cp, now());
+                let _ = handle_line(&mut cp, &mut board, now(), frame);
+            }
+        });
+
+        // 2. Timers.
+        if cp.poll_timeout().is_some_and(|deadline| deadline <= now()) {
+            cp.handle_timeout(now());
+        }
+
+        // 3. Frames to send, as far as the UART's FIFO takes them. A stats
+        //    line asked for by `#stats` goes out between two frames.
+        if board.stats_requested {
+            let pool = EnginePool::pool().stats();
+            let (dropped, encode_errors) = (lines.dropped(), tx.encode_errors);
+            board.stats_requested = !tx.load_line(|w| {
+                write!(
+                    w,
+                    "#stats pool_in_use={} pool_peak={} pool_capacity={} refusals={} lines_dropped={} frames_not_taken={} inputs_refused={} encode_errors={}",
+                    pool.in_use,
+                    pool.peak,
+                    EnginePool::pool().capacity(),
+                    pool.refusals,
+                    dropped,
+                    board.frames_not_taken,
+                    board.refused_inputs,
+                    encode_errors,
+                )
+            });
+        }
+        tx.service(&mut tx_uart, &mut cp, now());
+
+        // 4. What the engine wants the hardware to do.
+        while let Some(event) = cp.poll_event() {
+            match event {
+                Event::Registered(status) => {
+                    let _ = led.set_state((status == RegistrationStatus::Accepted).into());
+                }
+                // A real charger would unlock / start charging here.
+                Event::Authorized { .. } | Event::AuthorizeFailed { .. } => {}
+                #[allow(unreachable_patterns)]
+                _ => {}
+            }
+        }
+
+        // 5. Hardware inputs. A refused input (out of memory, queue full)
+        //    changed nothing and stays pending: it is retried next scan.
+        if now() >= next_input_scan {
+            next_input_scan = now() + ocpp_engine::Duration::from_millis(INPUT_PERIOD_MS);
+            let plugged = plug.is_low().unwrap_or(false);
+            if plugged != board.reported_plugged {
+                let status = if plugged {
+                    ChargePointStatus::Preparing
+                } else {
+                    ChargePointStatus::Available
+                };
+                if cp
+                    .set_status(now(), 1, status, ChargePointErrorCode::NoError)
+                    .is_ok()
+                {
+                    board.reported_plugged = plugged;
+                } else {
+                    board.refused_inputs = board.refused_inputs.wrapping_add(1);
+                }
+            }
+            let pressed = button.is_low().unwrap_or(false);
+            if pressed && !board.button_was_pressed {
+                board.authorize_pending = true;
+            }
+            board.button_was_pressed = pressed;
+            if board.authorize_pending {
+                match cp.authorize(now(), DEMO_ID_TAG) {
+                    Ok(()) => board.authorize_pending = false,
+                    // Nothing changed; try again at the next scan.
+                    Err(InputError::OutOfMemory | InputError::QueueFull) => {
+                        board.refused_inputs = board.refused_inputs.wrapping_add(1);
+                    }
+                    // Retrying cannot help (a malformed idTag): drop it.
+                    Err(_) => {
+                        board.authorize_pending = false;
+                        board.refused_inputs = board.refused_inputs.wrapping_add(1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The firmware's side of the state: what it told the engine, and counters
+/// a debugger (or a status frame of your own) can read.
+#[derive(Default)]
+struct Board {
+    reported_plugged: bool,
+    button_was_pressed: bool,
+    authorize_pending: bool,
+    /// Frames the engine ignored, found unsolicited, or could not take for lack of memory.
+    frames_not_taken: u32,
+    /// Inputs the engine refused for now (they are retried).
+    refused_inputs: u32,
+    /// `#stats` arrived: report the counters on the UART.
+    stats_requested: bool,
+}
+
+/// One received line: a control line of the bridge, or an OCPP-J frame.
+fn handle_line<A>(
+    cp: &mut ChargePoint<A>,
+    board: &mut Board,
+    now: Instant,
+    line: &[u8],
+) -> Result<(), HandleError>
+where
+    A: allocator_api2::alloc::Allocator + Clone,
+{
+    match line {
+        b"#connected" => cp.connected(now),
+        b"#disconnected" => cp.disconnected(now),
+        b"#stats" => board.stats_requested = true,
+        frame => {
+            let result = cp.handle_frame(now, frame);
+            if result.is_err() {
+                board.frames_not_taken = board.frames_not_taken.wrapping_add(1);
+            }
+            return result;
+        }
+    }
+    Ok(())
+}
