@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# CI for examples/: builds both firmwares for thumbv6m-none-eabi, builds and
+# tests the host bridge, and runs the QEMU Cortex-M0 session (pass/fail).
+# Works from a clean clone: installs the Rust target and QEMU if missing.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+step() { printf '\n=== examples: %s\n' "$*"; }
+
+step "toolchain"
+rustup target add thumbv6m-none-eabi >/dev/null 2>&1 || rustup target add thumbv6m-none-eabi
+if ! command -v qemu-system-arm >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
+fi
+# GNU size reads ARM ELF files too; arm-none-eabi-size is used where installed.
+size_tool="$(command -v arm-none-eabi-size || command -v size || true)"
+
+step "rp2040 firmware (release, thumbv6m-none-eabi)"
+(cd "$here/rp2040" && cargo build --release)
+elf="$here/rp2040/target/thumbv6m-none-eabi/release/ocpp-rp2040"
+if [ -n "$size_tool" ]; then "$size_tool" "$elf"; fi
+
+step "bridge (build + test)"
+(cd "$here/bridge" && cargo test --locked)
+
+step "QEMU Cortex-M0 session"
+"$here/qemu-m0/run.sh"
+
+echo
+echo "examples: all passed"
