@@ -157,7 +157,7 @@ pub fn random<B: Backend>(
             let (before, before_use) = (rig.snapshot(), rig.in_use());
             injector.set_plan(plan);
             let outcome = catch_unwind(AssertUnwindSafe(|| rig.run(step)))
-                .map_err(|_| fail("panicked".into()))?;
+                .map_err(|p| fail(crate::sweep::panicked(p)))?;
             let hit = injector.refusals() > 0;
             injector.set_plan(FailurePlan::Never);
             report.steps += 1;

@@ -152,18 +152,31 @@ impl<'p, B: Backend> Rig<'p, B> {
         }
     }
 
+    /// As an integrator's loop: sleep until `poll_timeout`, handle it, drain.
+    /// Panics (reported as a failure of the step) when, after that,
+    /// `poll_timeout` is not in the future: a real loop would spin.
     fn advance(&mut self, secs: u64, out: &mut Outcome) {
         let end = self.now + Duration::from_secs(secs);
         while let Some(t) = self.cp.poll_timeout().filter(|&t| t <= end) {
             self.now = self.now.max(t);
             self.cp.handle_timeout(self.now);
             self.drain(out);
-            if self.cp.poll_timeout() == Some(t) {
-                break; // nothing moved at this instant; go on to the end
-            }
+            self.expect_no_spin();
         }
         self.now = end;
         self.cp.handle_timeout(self.now);
+        self.drain(out);
+        self.expect_no_spin();
+    }
+
+    fn expect_no_spin(&self) {
+        if let Some(t) = self.cp.poll_timeout() {
+            assert!(
+                t > self.now,
+                "poll_timeout {t:?} is not after now {:?}: the loop would spin",
+                self.now
+            );
+        }
     }
 
     fn drain(&mut self, out: &mut Outcome) {

@@ -54,6 +54,16 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+/// "panicked: <message>" from a caught panic's payload.
+pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send>) -> String {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("panicked: {msg}")
+}
+
 /// The fault-free run: each step's outcome, state and bytes in use after it.
 pub(crate) struct Reference {
     pub(crate) outcomes: Vec<Outcome>,
@@ -84,10 +94,10 @@ pub(crate) fn reference<B: Backend>(
     };
     for (i, step) in steps.iter().enumerate() {
         injector.set_plan(FailurePlan::Never); // resets the attempt counter
-        let outcome = catch_unwind(AssertUnwindSafe(|| rig.run(step))).map_err(|_| Failure {
+        let outcome = catch_unwind(AssertUnwindSafe(|| rig.run(step))).map_err(|p| Failure {
             step: Some(i),
             plan: "no refusal".into(),
-            what: "panicked".into(),
+            what: panicked(p),
         })?;
         r.attempts.push(injector.attempts());
         r.outcomes.push(outcome);
@@ -144,7 +154,7 @@ fn sweep_new<B: Backend>(setup: &Setup<'_>, report: &mut SweepReport) -> Result<
             let built = catch_unwind(AssertUnwindSafe(|| {
                 Rig::new(&setup.config, &injector).map(|_| ())
             }))
-            .map_err(|_| fail("panicked".into()))?;
+            .map_err(|p| fail(panicked(p)))?;
             let attempts = injector.attempts();
             match built {
                 Ok(()) if attempts < k => break,
@@ -195,8 +205,8 @@ fn refuse_once<B: Backend>(
     }
     let (before, before_use) = (rig.snapshot(), rig.in_use());
     injector.set_plan(plan);
-    let outcome = catch_unwind(AssertUnwindSafe(|| rig.run(&steps[i])))
-        .map_err(|_| fail(i, "panicked".into()))?;
+    let outcome =
+        catch_unwind(AssertUnwindSafe(|| rig.run(&steps[i]))).map_err(|p| fail(i, panicked(p)))?;
     let refused = injector.attempts() >= k;
     injector.set_plan(FailurePlan::Never);
     report.step_runs += 1;
@@ -219,8 +229,8 @@ fn refuse_once<B: Backend>(
     .map_err(|what| fail(i, what))?;
     // Given memory again, the rest of the scenario goes as without faults.
     for (j, step) in steps.iter().enumerate().skip(i + 1) {
-        let outcome = catch_unwind(AssertUnwindSafe(|| rig.run(step)))
-            .map_err(|_| fail(j, "panicked".into()))?;
+        let outcome =
+            catch_unwind(AssertUnwindSafe(|| rig.run(step))).map_err(|p| fail(j, panicked(p)))?;
         report.step_runs += 1;
         if outcome != reference.outcomes[j] {
             return Err(fail(

@@ -257,23 +257,33 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if !s.online {
             return None;
         }
-        let mut next = s.outstanding.map(|o| o.deadline);
-        if s.outstanding.is_none() {
-            next = earliest(next, s.pause_until);
-            next = earliest(next, s.boot.deadline());
-            if s.boot.is_accepted() {
-                next = earliest(next, s.heartbeat.due);
-            }
+        // Nothing else can go out while a CALL waits for its answer, or
+        // during the pause after a failed one.
+        if let Some(o) = s.outstanding {
+            return Some(o.deadline);
         }
-        next
+        if let Some(until) = s.pause_until {
+            return Some(until);
+        }
+        let heartbeat = if s.boot.is_accepted() {
+            s.heartbeat.due
+        } else {
+            None
+        };
+        earliest(s.boot.deadline(), heartbeat)
     }
 
-    /// Time has passed: a CALL past its deadline fails.
+    /// Time has passed: a CALL past its deadline fails, a pause that is
+    /// over ends. Afterwards [`poll_timeout`](Self::poll_timeout) is later
+    /// than `now`, or its work is for [`poll_transmit`](Self::poll_transmit).
     pub fn handle_timeout(&mut self, now: Instant) {
         if let Some(o) = self.state.outstanding {
             if o.deadline <= now {
                 self.call_failed(now, o.call, CallFailure::Timeout);
             }
+        }
+        if self.state.pause_until.is_some_and(|t| t <= now) {
+            self.state.pause_until = None;
         }
     }
 

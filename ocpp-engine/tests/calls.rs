@@ -229,3 +229,29 @@ fn a_small_transmit_buffer_keeps_the_frame_queued() {
     h.drain();
     h.expect_call("BootNotification");
 }
+
+#[test]
+fn a_heartbeat_due_during_the_pause_waits_for_its_end_without_a_stale_deadline() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot(); // heartbeat due 300 s from here
+    let boot_done = h.now;
+    h.advance(290);
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.drain();
+    let a = h.expect_call("Authorize");
+    h.receive(&json!([4, a.id(), "InternalError", "", {}]).to_string())
+        .unwrap();
+    // Paused until 320 s; the heartbeat falls due at 300 s inside the pause.
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(30))
+    );
+    h.advance(10);
+    h.expect_no_spin();
+    h.expect_quiet();
+    h.advance(20);
+    let hb = h.expect_call("Heartbeat");
+    assert_eq!(h.now - boot_done, ocpp_engine::Duration::from_secs(320));
+    h.reply_ok(&hb);
+}

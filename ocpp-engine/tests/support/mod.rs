@@ -159,22 +159,30 @@ impl<'p> Harness<'p> {
     /// Advances the virtual clock by `secs`, firing timeouts on the way.
     pub fn advance(&mut self, secs: u64) {
         let end = self.now + Duration::from_secs(secs);
-        loop {
-            match self.cp.poll_timeout() {
-                Some(t) if t <= end => {
-                    self.now = self.now.max(t);
-                    self.cp.handle_timeout(self.now);
-                    self.drain();
-                }
-                _ => break,
-            }
-            if self.now >= end {
-                break;
-            }
+        // As an integrator's loop: sleep until poll_timeout, handle it, drain.
+        while let Some(t) = self.cp.poll_timeout().filter(|&t| t <= end) {
+            self.now = self.now.max(t);
+            self.cp.handle_timeout(self.now);
+            self.drain();
+            self.expect_no_spin();
         }
         self.now = end;
         self.cp.handle_timeout(self.now);
         self.drain();
+        self.expect_no_spin();
+    }
+
+    /// After handle_timeout and a drain, the next deadline is in the future:
+    /// otherwise an integrator's loop would spin on it.
+    #[track_caller]
+    pub fn expect_no_spin(&self) {
+        if let Some(t) = self.cp.poll_timeout() {
+            assert!(
+                t > self.now,
+                "poll_timeout {t:?} is not after now {:?}: the loop would spin",
+                self.now
+            );
+        }
     }
 
     pub fn receive(&mut self, frame: &str) -> Result<(), ocpp_engine::HandleError> {
