@@ -316,13 +316,23 @@ impl<'a> Harness<'a> {
     }
 
     fn advance_to(&mut self, target_ms: u64) {
-        for _ in 0..32 {
-            match self.cp.poll_timeout() {
-                Some(deadline) if deadline.as_millis() <= target_ms => {
-                    self.now_ms = self.now_ms.max(deadline.as_millis());
-                    self.drive();
-                }
-                _ => break,
+        while let Some(deadline) = self
+            .cp
+            .poll_timeout()
+            .filter(|d| d.as_millis() <= target_ms)
+        {
+            self.now_ms = self.now_ms.max(deadline.as_millis());
+            self.drive();
+            // Handled and drained: the next deadline must lie ahead, or a
+            // real main loop would spin on it.
+            if self
+                .cp
+                .poll_timeout()
+                .is_some_and(|d| d.as_millis() <= self.now_ms)
+            {
+                self.trouble
+                    .push("poll_timeout not after now once handled: the loop would spin");
+                break;
             }
         }
         self.now_ms = self.now_ms.max(target_ms);
