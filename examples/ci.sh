@@ -16,6 +16,11 @@ fi
 # GNU size reads ARM ELF files too; arm-none-eabi-size is used where installed.
 size_tool="$(command -v arm-none-eabi-size || command -v size || true)"
 
+step "fmt and clippy (-D warnings) of each example"
+for d in rp2040 bridge qemu-m0; do
+    (cd "$here/$d" && cargo fmt -- --check && cargo clippy --all-targets -- -D warnings)
+done
+
 step "rp2040 firmware (release, thumbv6m-none-eabi)"
 (cd "$here/rp2040" && cargo build --release)
 elf="$here/rp2040/target/thumbv6m-none-eabi/release/ocpp-rp2040"
