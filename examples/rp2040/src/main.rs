@@ -33,6 +33,11 @@ use ocpp_engine::{ChargePoint, Config, Event, HandleError, InputError, Instant};
 
 mod line;
 mod link;
+/// Stack painting and static RAM from the linker's symbols, shared with the
+/// QEMU example (the same cortex-m-rt memory layout).
+#[path = "../../qemu-m0/src/mem.rs"]
+#[allow(dead_code)]
+mod mem;
 
 use line::LineBuffer;
 use link::Tx;
@@ -79,6 +84,9 @@ fn main() -> ! {
     )
     .ok()
     .unwrap();
+    // Paint the free stack now (clocks are up, so it takes a few ms); `#stats`
+    // reports how deep it has been since.
+    mem::paint_stack();
     let sio = hal::Sio::new(pac.SIO);
     let pins = hal::gpio::Pins::new(
         pac.IO_BANK0,
@@ -147,11 +155,13 @@ fn main() -> ! {
             board.stats_requested = !tx.load_line(|w| {
                 write!(
                     w,
-                    "#stats pool_in_use={} pool_peak={} pool_capacity={} refusals={} lines_dropped={} frames_not_taken={} inputs_refused={} encode_errors={}",
+                    "#stats pool_in_use={} pool_peak={} pool_capacity={} refusals={} stack_high_water={} static_ram={} lines_dropped={} frames_not_taken={} inputs_refused={} encode_errors={}",
                     pool.in_use,
                     pool.peak,
                     EnginePool::pool().capacity(),
                     pool.refusals,
+                    mem::stack_high_water(),
+                    mem::static_ram().total,
                     dropped,
                     board.frames_not_taken,
                     board.refused_inputs,
