@@ -59,8 +59,6 @@ pub(crate) struct State<A: Allocator + Clone> {
     pub(crate) connectors: Vec<Connector, A>,
     pub(crate) authorizations: Authorizations<A>,
     outstanding: Option<Outstanding>,
-    /// No new CALL before this instant (after a failed one).
-    pub(crate) pause_until: Option<Instant>,
     pub(crate) next_id: u32,
     pub(crate) answers: Answers,
 }
@@ -69,6 +67,7 @@ pub(crate) struct State<A: Allocator + Clone> {
 pub(crate) struct Settings {
     call_timeout: Duration,
     retry_interval: Duration,
+    status_attempts: u8,
     limits: Limits,
 }
 
@@ -85,10 +84,10 @@ struct Outstanding {
 enum Call {
     Boot,
     Heartbeat,
+    /// The version of the connector's status that was sent.
     Status {
         connector: u8,
-        status: ChargePointStatus,
-        error_code: ChargePointErrorCode,
+        version: u16,
     },
     Authorize,
 }
@@ -104,6 +103,15 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         }
         if config.connectors == u8::MAX {
             return Err(NewError::InvalidConfig("connectors: at most 254"));
+        }
+        if config.call_timeout.is_zero() {
+            return Err(NewError::InvalidConfig("call_timeout: must not be zero"));
+        }
+        if config.retry_interval.is_zero() {
+            return Err(NewError::InvalidConfig("retry_interval: must not be zero"));
+        }
+        if config.status_attempts == 0 {
+            return Err(NewError::InvalidConfig("status_attempts: at least 1"));
         }
         let identity = BootNotificationRequest {
             charge_point_vendor: ci(
@@ -147,6 +155,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             settings: Settings {
                 call_timeout: config.call_timeout,
                 retry_interval: config.retry_interval,
+                status_attempts: config.status_attempts,
                 limits: config.limits,
             },
             identity,
@@ -157,7 +166,6 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             connectors,
             authorizations: Authorizations::new(config.max_pending_authorizations, alloc.clone()),
             outstanding: None,
-            pause_until: None,
             next_id: 1,
             answers: Answers::default(),
         };
@@ -165,12 +173,15 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         Ok(Self { state })
     }
 
-    /// The WebSocket is open: BootNotification goes out first.
-    pub fn connected(&mut self, _now: Instant) {
+    /// The WebSocket is open: BootNotification goes out first. (Called
+    /// while already connected, it counts as a new connection.)
+    pub fn connected(&mut self, now: Instant) {
+        if self.state.online {
+            self.disconnected(now);
+        }
         let s = &mut *self.state;
         s.online = true;
         s.boot.state = BootState::Due;
-        s.pause_until = None;
     }
 
     /// The WebSocket closed. The outstanding CALL and pending Authorize
@@ -179,7 +190,6 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         let s = &mut *self.state;
         s.online = false;
         s.outstanding = None;
-        s.pause_until = None;
         s.boot.state = BootState::Due;
         s.heartbeat.stop();
         // Message ids are per connection: answers to the old one are void.
@@ -257,33 +267,25 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if !s.online {
             return None;
         }
-        // Nothing else can go out while a CALL waits for its answer, or
-        // during the pause after a failed one.
+        // Nothing else can go out while a CALL waits for its answer.
         if let Some(o) = s.outstanding {
             return Some(o.deadline);
         }
-        if let Some(until) = s.pause_until {
-            return Some(until);
+        if !s.boot.is_accepted() {
+            return s.boot.deadline();
         }
-        let heartbeat = if s.boot.is_accepted() {
-            s.heartbeat.due
-        } else {
-            None
-        };
-        earliest(s.boot.deadline(), heartbeat)
+        let retries = s.connectors.iter().filter_map(Connector::retry_at).min();
+        earliest(s.heartbeat.due, retries)
     }
 
-    /// Time has passed: a CALL past its deadline fails, a pause that is
-    /// over ends. Afterwards [`poll_timeout`](Self::poll_timeout) is later
-    /// than `now`, or its work is for [`poll_transmit`](Self::poll_transmit).
+    /// Time has passed: a CALL past its deadline fails. Whatever else fell
+    /// due is sent by [`poll_transmit`](Self::poll_transmit); after both,
+    /// [`poll_timeout`](Self::poll_timeout) lies after `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
         if let Some(o) = self.state.outstanding {
             if o.deadline <= now {
                 self.call_failed(now, o.call, CallFailure::Timeout);
             }
-        }
-        if self.state.pause_until.is_some_and(|t| t <= now) {
-            self.state.pause_until = None;
         }
     }
 
@@ -361,15 +363,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             Call::Heartbeat => decode::<HeartbeatResponse, _>(payload, alloc).map(|r| {
                 self.state.clock.set(now, r.current_time);
             }),
-            Call::Status {
-                connector,
-                status,
-                error_code,
-            } => {
+            Call::Status { connector, version } => {
                 decode::<StatusNotificationResponse, _>(payload, alloc).map(|_| {
                     if let Some(c) = self.state.connectors.get_mut(usize::from(connector)) {
-                        // A change while the CALL was out is reported next.
-                        c.reported |= c.status == status && c.error_code == error_code;
+                        c.confirmed(version);
                     }
                 })
             }
@@ -398,7 +395,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 .start(now, positive_secs(r.interval).unwrap_or(Duration::ZERO));
             // A new registration: tell the central system every status again.
             for c in s.connectors.iter_mut() {
-                c.reported = false;
+                c.touch();
             }
         }
     }
@@ -406,12 +403,16 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     fn call_failed(&mut self, now: Instant, call: Call, failure: CallFailure) {
         let s = &mut *self.state;
         s.outstanding = None;
-        s.pause_until = Some(now + s.settings.retry_interval);
+        let retry = s.settings.retry_interval;
         match call {
-            Call::Boot => s.boot.failed(now, s.settings.retry_interval),
-            // The heartbeat period restarted when it was sent; a status stays
-            // unreported and goes again after the pause.
-            Call::Heartbeat | Call::Status { .. } => {}
+            Call::Boot => s.boot.failed(now, retry),
+            // The heartbeat period restarted when it was sent.
+            Call::Heartbeat => {}
+            Call::Status { connector, version } => {
+                if let Some(c) = s.connectors.get_mut(usize::from(connector)) {
+                    c.failed(version, now, retry, s.settings.status_attempts);
+                }
+            }
             Call::Authorize => s.authorizations.failed(failure),
         }
     }
@@ -444,7 +445,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             s.answers.pop();
             return Ok(Some(n));
         }
-        if !s.online || s.outstanding.is_some() || s.pause_until.is_some_and(|t| now < t) {
+        if !s.online || s.outstanding.is_some() {
             return Ok(None);
         }
         let id = MessageId::from_u32(s.next_id);
@@ -455,7 +456,11 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             let n = encode_call(buf, &id, Action::BootNotification, &s.identity)?;
             s.boot.state = BootState::Sent;
             (n, Call::Boot)
-        } else if let Some((index, c)) = s.connectors.iter().enumerate().find(|(_, c)| !c.reported)
+        } else if let Some((index, c, version)) = s
+            .connectors
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| c.due(now).map(|v| (i, c, v)))
         {
             let connector = u8::try_from(index).unwrap_or(u8::MAX);
             let request: StatusNotificationRequest<A> = StatusNotificationRequest {
@@ -468,14 +473,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 vendor_error_code: None,
             };
             let n = encode_call(buf, &id, Action::StatusNotification, &request)?;
-            (
-                n,
-                Call::Status {
-                    connector,
-                    status: c.status,
-                    error_code: c.error_code,
-                },
-            )
+            (n, Call::Status { connector, version })
         } else if let Some((index, request)) = s.authorizations.next_queued() {
             let n = encode_call(buf, &id, Action::Authorize, request)?;
             s.authorizations.mark_sent(index);
@@ -488,7 +486,6 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             return Ok(None);
         };
         s.next_id = s.next_id.wrapping_add(1).max(1);
-        s.pause_until = None;
         s.outstanding = Some(Outstanding {
             id,
             call,

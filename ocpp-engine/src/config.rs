@@ -23,11 +23,17 @@ pub struct Config<'a> {
     /// Connectors, not counting connector 0 (the charge point as a whole).
     /// Pool cost: one connector record each, plus one for connector 0.
     pub connectors: u8,
-    /// How long a CALL of ours may wait for its answer before it counts as failed.
+    /// How long a CALL of ours may wait for its answer before it counts as
+    /// failed. Must not be zero.
     pub call_timeout: Duration,
-    /// After a CALL failed (CALLERROR or timeout), how long to wait before the next one.
-    /// Also the BootNotification retry when the central system gave no usable interval.
+    /// After a BootNotification or StatusNotification failed (CALLERROR, bad
+    /// answer, timeout), how long before it is sent again; also the
+    /// BootNotification retry when the central system gave no usable interval.
+    /// Other messages are not held up meanwhile. Must not be zero.
     pub retry_interval: Duration,
+    /// How many times one StatusNotification is tried before it is dropped
+    /// (a later change is reported as usual). At least 1.
+    pub status_attempts: u8,
     /// How many Authorize requests the firmware may have pending at once.
     /// Pool cost: one queue slot each (an idTag and its answer) while pending.
     pub max_pending_authorizations: u8,
@@ -36,8 +42,9 @@ pub struct Config<'a> {
 }
 
 impl<'a> Config<'a> {
-    /// One connector, 30 s call timeout, 30 s retry, 4 pending authorizations,
-    /// the model's default frame limits.
+    /// One connector, 30 s call timeout, 30 s retry, 3 attempts per
+    /// StatusNotification, 4 pending authorizations, the model's default
+    /// frame limits.
     pub const fn new(vendor: &'a str, model: &'a str) -> Self {
         Self {
             vendor,
@@ -47,6 +54,7 @@ impl<'a> Config<'a> {
             connectors: 1,
             call_timeout: Duration::from_secs(30),
             retry_interval: Duration::from_secs(30),
+            status_attempts: 3,
             max_pending_authorizations: 4,
             limits: Limits::DEFAULT,
         }
@@ -76,9 +84,15 @@ impl<'a> Config<'a> {
         self
     }
 
-    /// Sets the pause after a failed CALL.
+    /// Sets the wait before a failed BootNotification or StatusNotification goes again.
     pub const fn with_retry_interval(mut self, interval: Duration) -> Self {
         self.retry_interval = interval;
+        self
+    }
+
+    /// Sets how many times one StatusNotification is tried.
+    pub const fn with_status_attempts(mut self, attempts: u8) -> Self {
+        self.status_attempts = attempts;
         self
     }
 

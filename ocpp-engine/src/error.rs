@@ -40,9 +40,11 @@ pub enum HandleError {
     Ignored(FrameErrorKind),
     /// A CALLRESULT or CALLERROR that answers no CALL of ours (late, or unknown id).
     Unsolicited,
-    /// A CALLRESULT to our CALL could not be processed because the pool refused
-    /// an allocation. The CALL stays outstanding (it times out and is retried);
-    /// nothing changed.
+    /// A CALLRESULT to our CALL could not be decoded because the pool refused
+    /// an allocation. Nothing changed and the CALL is still outstanding: hand
+    /// the same frame in again once memory is back (the central system will
+    /// not send it twice). If that does not happen before the call timeout,
+    /// the CALL fails as timed out (an Authorize with `AuthorizeFailed`).
     OutOfMemory,
     /// The answer queue is full: transmit first (`poll_transmit`), then hand
     /// the same frame in again. Nothing changed.

@@ -67,17 +67,26 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 None => return TriggerMessageStatus::Rejected,
             },
         };
+        let registered = s.boot.is_accepted();
         match request.requested_message {
+            // Registration is what is sent before Accepted anyway.
             MessageTrigger::BootNotification => {
                 if s.boot.state != BootState::Sent {
                     s.boot.state = BootState::Due;
                 }
             }
+            // Nothing but BootNotification may go out before Accepted
+            // (OCPP 1.6 §4.2): a trigger that could not be honoured is Rejected.
+            MessageTrigger::Heartbeat | MessageTrigger::StatusNotification if !registered => {
+                return TriggerMessageStatus::Rejected;
+            }
             MessageTrigger::Heartbeat => s.heartbeat.due = Some(now),
             MessageTrigger::StatusNotification => {
+                // A new version: even a notification already in flight does
+                // not stand for the one the trigger asked for.
                 for (i, c) in s.connectors.iter_mut().enumerate() {
                     if connector.is_none_or(|only| only == i) {
-                        c.reported = false;
+                        c.touch();
                     }
                 }
             }

@@ -5,7 +5,10 @@
 mod support;
 
 use ocpp_engine::{CallFailure, Event, HandleError, InputError};
-use ocpp_model::{AuthorizationStatus, ErrorCode, FrameErrorKind};
+use ocpp_model::{
+    AuthorizationStatus, ChargePointErrorCode as Ec, ChargePointStatus as St, ErrorCode,
+    FrameErrorKind,
+};
 use serde_json::json;
 use support::{pool, Harness};
 
@@ -70,7 +73,7 @@ fn one_call_at_a_time_in_order() {
 }
 
 #[test]
-fn a_call_without_answer_times_out_and_the_next_waits_for_the_retry_pause() {
+fn a_call_without_answer_times_out_and_the_next_one_goes() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     h.boot();
@@ -80,6 +83,7 @@ fn a_call_without_answer_times_out_and_the_next_waits_for_the_retry_pause() {
     let a1 = h.expect_call("Authorize");
     h.advance(29);
     assert!(h.events.is_empty());
+    h.expect_quiet(); // one CALL at a time
     h.advance(1);
     assert!(matches!(
         h.events.pop_front(),
@@ -88,8 +92,7 @@ fn a_call_without_answer_times_out_and_the_next_waits_for_the_retry_pause() {
             ..
         })
     ));
-    h.expect_quiet(); // 30 s pause after a failed CALL
-    h.advance(30);
+    // The next request is not held up by the failed one.
     let a2 = h.expect_call("Authorize");
     assert_eq!(a2.payload()["idTag"], "TAG2");
     // A late answer to the timed-out CALL is not applied.
@@ -231,27 +234,68 @@ fn a_small_transmit_buffer_keeps_the_frame_queued() {
 }
 
 #[test]
-fn a_heartbeat_due_during_the_pause_waits_for_its_end_without_a_stale_deadline() {
+fn a_status_notification_the_central_system_refuses_does_not_starve_the_rest() {
     let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.boot(); // heartbeat due 300 s from here
-    let boot_done = h.now;
-    h.advance(290);
+    let mut h = Harness::new(&pool); // retry 30 s, 3 attempts per status
+    h.boot();
+    h.cp.set_status(h.now, 0, St::Unavailable, Ec::NoError)
+        .unwrap();
     h.cp.authorize(h.now, "TAG1").unwrap();
     h.drain();
+    let refuse = |h: &mut Harness, s: &support::Sent| {
+        let frame = json!([
+            4,
+            s.id(),
+            "PropertyConstraintViolation",
+            "unknown connector",
+            {}
+        ]);
+        h.receive(&frame.to_string()).unwrap();
+    };
+    let s = h.expect_call("StatusNotification");
+    refuse(&mut h, &s);
+    // The refused status waits for its retry; the Authorize goes meanwhile.
     let a = h.expect_call("Authorize");
-    h.receive(&json!([4, a.id(), "InternalError", "", {}]).to_string())
-        .unwrap();
-    // Paused until 320 s; the heartbeat falls due at 300 s inside the pause.
+    h.reply_ok(&a);
+    h.expect_quiet();
     assert_eq!(
         h.cp.poll_timeout(),
         Some(h.now + ocpp_engine::Duration::from_secs(30))
     );
-    h.advance(10);
-    h.expect_no_spin();
+    h.advance(30);
+    let s = h.expect_call("StatusNotification");
+    refuse(&mut h, &s);
+    h.advance(30);
+    let s = h.expect_call("StatusNotification");
+    refuse(&mut h, &s);
+    // Third refusal: dropped. Only the heartbeat remains, at its interval.
+    h.advance(200);
     h.expect_quiet();
-    h.advance(20);
+    h.advance(40);
     let hb = h.expect_call("Heartbeat");
-    assert_eq!(h.now - boot_done, ocpp_engine::Duration::from_secs(320));
+    // A later change of the same connector is reported as usual.
+    h.cp.set_status(h.now, 0, St::Available, Ec::NoError)
+        .unwrap();
+    h.drain();
+    h.expect_quiet(); // the heartbeat is outstanding
     h.reply_ok(&hb);
+    let s = h.expect_call("StatusNotification");
+    assert_eq!(s.payload()["status"], "Available");
+}
+
+#[test]
+fn zero_timeouts_are_refused_at_build() {
+    use ocpp_engine::{ChargePoint, Config, Duration, NewError};
+    let pool = pool();
+    for config in [
+        Config::new("V", "M").with_call_timeout(Duration::ZERO),
+        Config::new("V", "M").with_retry_interval(Duration::ZERO),
+        Config::new("V", "M").with_status_attempts(0),
+    ] {
+        assert!(matches!(
+            ChargePoint::new(&config, &*pool),
+            Err(NewError::InvalidConfig(_))
+        ));
+    }
+    assert_eq!(pool.stats().in_use, 0);
 }

@@ -153,3 +153,51 @@ fn the_frame_check_can_say_no() {
         assert!(caught.is_err(), "accepted {}", sent.raw);
     }
 }
+
+#[test]
+fn a_trigger_before_registration_is_rejected_and_a_trigger_is_never_absorbed() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    h.reply(
+        &boot,
+        json!({"status": "Pending", "currentTime": "2026-11-25T10:00:00Z", "interval": 60}),
+    );
+    // Pending: nothing but BootNotification may go out, so these are Rejected.
+    h.receive(r#"[2,"p1","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#)
+        .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "p1", {"status": "Rejected"}])
+    );
+    h.receive(r#"[2,"p2","TriggerMessage",{"requestedMessage":"StatusNotification"}]"#)
+        .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "p2", {"status": "Rejected"}])
+    );
+    // BootNotification is what goes out before Accepted: accepted, sent now.
+    h.receive(r#"[2,"p3","TriggerMessage",{"requestedMessage":"BootNotification"}]"#)
+        .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "p3", {"status": "Accepted"}])
+    );
+    let boot = h.expect_call("BootNotification");
+    h.reply_ok(&boot);
+    let s0 = h.expect_call("StatusNotification");
+    // A trigger for a connector whose notification is in flight: the
+    // answer to that one does not stand for the triggered one.
+    h.receive(
+        r#"[2,"t1","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":0}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        h.sent.pop_front().unwrap().value,
+        json!([3, "t1", {"status": "Accepted"}])
+    );
+    h.reply_ok(&s0);
+    let s0_again = h.expect_call("StatusNotification");
+    assert_eq!(s0_again.payload()["connectorId"], 0);
+}

@@ -221,3 +221,44 @@ fn config_is_validated_and_nothing_leaks_on_refusal() {
     assert_eq!(pool.stats().in_use, 0);
     let _ = Instant::from_millis(0);
 }
+
+#[test]
+fn a_change_that_comes_and_goes_while_its_notification_is_out_is_reported() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.set_status(h.now, 1, St::Preparing, Ec::NoError)
+        .unwrap();
+    h.drain();
+    let s = h.expect_call("StatusNotification");
+    // A brief fault, over before the first notification is answered.
+    h.cp.set_status(h.now, 1, St::Faulted, Ec::GroundFailure)
+        .unwrap();
+    h.cp.set_status(h.now, 1, St::Preparing, Ec::NoError)
+        .unwrap();
+    h.reply_ok(&s);
+    let again = h.expect_call("StatusNotification");
+    assert_eq!(again.payload()["status"], "Preparing");
+    h.reply_ok(&again);
+    h.expect_quiet();
+}
+
+#[test]
+fn connected_twice_counts_as_a_new_connection() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.authorize(h.now, "TAG1").unwrap();
+    h.drain();
+    h.expect_call("Authorize");
+    assert_eq!(h.cp.handle_frame(h.now, br#"[2,"cs1","Nope",{}]"#), Ok(()));
+    h.cp.connected(h.now); // no disconnected() before it
+    h.drain();
+    assert!(matches!(
+        h.events.pop_front(),
+        Some(Event::AuthorizeFailed { .. })
+    ));
+    // The answer to the old connection's CALL is void; registration first.
+    h.expect_call("BootNotification");
+    h.expect_quiet();
+}
