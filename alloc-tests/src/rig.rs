@@ -55,6 +55,11 @@ pub(crate) struct Rig<'p, B: Backend> {
     now: Instant,
     /// Our outstanding CALL as the central system saw it: (message id, action).
     pending: Option<(String, String)>,
+    /// When that CALL was sent, for the one-outstanding-CALL check.
+    pending_since: Instant,
+    call_timeout: Duration,
+    /// The central system accepted our BootNotification on this connection.
+    registered: bool,
 }
 
 impl<'p, B: Backend> Rig<'p, B> {
@@ -65,6 +70,9 @@ impl<'p, B: Backend> Rig<'p, B> {
             injector,
             now: Instant::from_millis(0),
             pending: None,
+            pending_since: Instant::from_millis(0),
+            call_timeout: config.call_timeout,
+            registered: false,
         })
     }
 
@@ -94,11 +102,14 @@ impl<'p, B: Backend> Rig<'p, B> {
         out.result = match step {
             Step::Connect => {
                 self.cp.connected(self.now);
+                self.pending = None;
+                self.registered = false;
                 StepResult::Done
             }
             Step::Disconnect => {
                 self.cp.disconnected(self.now);
                 self.pending = None;
+                self.registered = false;
                 StepResult::Done
             }
             Step::Advance(secs) => {
@@ -141,6 +152,9 @@ impl<'p, B: Backend> Rig<'p, B> {
         };
         match self.cp.handle_frame(self.now, frame.as_bytes()) {
             Ok(()) => {
+                if result && action == "BootNotification" {
+                    self.registered = frame.contains(r#""status":"Accepted""#);
+                }
                 self.pending = None;
                 StepResult::Done
             }
@@ -169,6 +183,23 @@ impl<'p, B: Backend> Rig<'p, B> {
         self.expect_no_spin();
     }
 
+    /// OCPP rules every CALL of ours must keep, whatever the plan: nothing
+    /// but BootNotification before the central system accepted it, and one
+    /// CALL at a time (a new one only once the last was answered or timed
+    /// out). A breach panics, which the drivers report with the step.
+    fn check_protocol(&self, (_, action): &(String, String), frame: &str) {
+        assert!(
+            self.registered || action == "BootNotification",
+            "sent before registration was accepted: {frame}"
+        );
+        if self.pending.is_some() {
+            assert!(
+                self.now >= self.pending_since + self.call_timeout,
+                "a second CALL while one is outstanding: {frame}"
+            );
+        }
+    }
+
     fn expect_no_spin(&self) {
         if let Some(t) = self.cp.poll_timeout() {
             assert!(
@@ -186,7 +217,9 @@ impl<'p, B: Backend> Rig<'p, B> {
                 Ok(Some(n)) => {
                     let frame = String::from_utf8_lossy(&buf[..n]).into_owned();
                     if let Some(call) = call_of(&frame) {
+                        self.check_protocol(&call, &frame);
                         self.pending = Some(call);
+                        self.pending_since = self.now;
                     }
                     out.sent.push(frame);
                 }
