@@ -58,16 +58,10 @@ pub(super) fn script(h: &mut Harness<'_>) {
         ))],
     );
 
-    h.step(
-        "idTag presented during the pause after a failed CALL: held",
-        |h| h.authorize("ABCD1234"),
-        &[],
-        &[],
-    );
     h.csms.authorize = AuthorizeAnswer::Silent;
     h.step(
-        "pause over (+30 s): Authorize sent, left unanswered",
-        |h| h.advance(30_000),
+        "idTag presented right after a failed CALL: sent at once, left unanswered",
+        |h| h.authorize("ABCD1234"),
         &[C_AUTH],
         &[],
     );
