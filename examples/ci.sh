@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI for examples/: builds both firmwares for thumbv6m-none-eabi, builds and
-# tests the host bridge, and runs the QEMU Cortex-M0 session (pass/fail).
-# Works from a clean clone: installs the Rust target and QEMU if missing.
+# tests the host bridge, runs the QEMU Cortex-M0 session (pass/fail), and
+# runs the host charge point against the Python `ocpp` central system.
+# Works from a clean clone: installs the Rust target and QEMU if missing; the
+# interop step makes its own venv (python3 -m venv + pip) under host/target.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -17,7 +19,7 @@ fi
 size_tool="$(command -v arm-none-eabi-size || command -v size || true)"
 
 step "fmt and clippy (-D warnings) of each example"
-for d in rp2040 bridge qemu-m0; do
+for d in rp2040 bridge qemu-m0 host; do
     (cd "$here/$d" && cargo fmt -- --check && cargo clippy --all-targets -- -D warnings)
 done
 
@@ -31,6 +33,10 @@ step "bridge (build + test)"
 
 step "QEMU Cortex-M0 session"
 "$here/qemu-m0/run.sh"
+
+step "host charge point (test) and interop against the Python ocpp central system"
+(cd "$here/host" && cargo test --locked)
+"$here/host/interop/run.sh"
 
 echo
 echo "examples: all passed"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Interop test: ocpp-host (our engine on a real WebSocket) against an
+# independent OCPP 1.6J central system, the Python `ocpp` package, which
+# checks every message it receives against the official schemas.
+#
+# 1. a venv in examples/host/target/venv with requirements.txt (made or
+#    updated when missing or when requirements.txt changed);
+# 2. builds ocpp-host (release);
+# 3. starts csms.py on a free port of 127.0.0.1, runs `ocpp-host --script
+#    demo` against it, and fails unless both exit 0.
+# Loopback only; every process runs under `timeout`.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+host_dir="$(dirname "$here")"
+venv="$host_dir/target/venv"
+started=$SECONDS
+
+if ! cmp -s "$here/requirements.txt" "$venv/requirements.installed" 2>/dev/null; then
+    echo "interop: setting up $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+    cp "$here/requirements.txt" "$venv/requirements.installed"
+fi
+
+(cd "$host_dir" && cargo build --release --locked --quiet)
+host_bin="$host_dir/target/release/ocpp-host"
+
+log_dir="$(mktemp -d)"
+csms_pid=""
+cleanup() {
+    if [ -n "$csms_pid" ]; then kill "$csms_pid" 2>/dev/null || true; fi
+    rm -rf "$log_dir"
+}
+trap cleanup EXIT
+
+session_start=$SECONDS
+timeout 40 "$venv/bin/python" -u "$here/csms.py" 0 --timeout 30 >"$log_dir/csms.log" 2>&1 &
+csms_pid=$!
+
+# The CSMS picks a free port and says which once it listens.
+port=""
+for _ in $(seq 100); do
+    port="$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log_dir/csms.log")"
+    if [ -n "$port" ] || ! kill -0 "$csms_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+done
+if [ -z "$port" ]; then
+    cat "$log_dir/csms.log"
+    echo "interop: FAILED (the central system did not start)" >&2
+    exit 1
+fi
+
+set +e
+timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-0001 \
+    --script demo --seconds 25 >"$log_dir/host.log" 2>&1
+host_rc=$?
+wait "$csms_pid"
+csms_rc=$?
+set -e
+csms_pid=""
+
+echo "--- ocpp-host"
+cat "$log_dir/host.log"
+echo "--- csms.py (ocpp $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("ocpp"))'))"
+cat "$log_dir/csms.log"
+echo "---"
+echo "interop: session took $((SECONDS - session_start)) s, the whole run $((SECONDS - started)) s"
+if [ "$host_rc" -ne 0 ] || [ "$csms_rc" -ne 0 ]; then
+    echo "interop: FAILED (ocpp-host exit status $host_rc, csms.py exit status $csms_rc)" >&2
+    exit 1
+fi
+grep '^interop: ' "$log_dir/csms.log"
+echo "interop: passed"
