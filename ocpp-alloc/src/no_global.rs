@@ -10,9 +10,10 @@ use core::alloc::{GlobalAlloc, Layout};
 /// one and a stray use of the global heap ends in `handle_alloc_error` (a
 /// loud failure) instead of silently taking memory outside the pool:
 ///
-/// ```ignore
+/// ```no_run
 /// #[global_allocator]
 /// static NO_GLOBAL_HEAP: ocpp_alloc::NoGlobalHeap = ocpp_alloc::NoGlobalHeap;
+/// # fn main() {} // compiled and linked; not run, as the test harness itself allocates
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoGlobalHeap;
