@@ -39,20 +39,14 @@ fn trigger_message_sends_the_requested_message_after_the_answer() {
     h.boot();
     h.receive(r#"[2,"t1","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#)
         .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "t1", {"status": "Accepted"}])
-    );
+    h.expect_result("t1", json!({"status": "Accepted"}));
     let hb = h.expect_call("Heartbeat");
     h.reply_ok(&hb);
     h.receive(
         r#"[2,"t2","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#,
     )
     .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "t2", {"status": "Accepted"}])
-    );
+    h.expect_result("t2", json!({"status": "Accepted"}));
     let s = h.expect_call("StatusNotification");
     assert_eq!(s.payload()["connectorId"], 1);
     h.reply_ok(&s);
@@ -61,16 +55,10 @@ fn trigger_message_sends_the_requested_message_after_the_answer() {
         r#"[2,"t3","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":7}]"#,
     )
     .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "t3", {"status": "Rejected"}])
-    );
+    h.expect_result("t3", json!({"status": "Rejected"}));
     h.receive(r#"[2,"t4","TriggerMessage",{"requestedMessage":"MeterValues"}]"#)
         .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "t4", {"status": "NotImplemented"}])
-    );
+    h.expect_result("t4", json!({"status": "NotImplemented"}));
     h.receive(r#"[2,"t5","TriggerMessage",{"requestedMessage":"Coffee"}]"#)
         .unwrap();
     h.expect_call_error("t5", "PropertyConstraintViolation");
@@ -167,23 +155,14 @@ fn a_trigger_before_registration_is_rejected_and_a_trigger_is_never_absorbed() {
     // Pending: nothing but BootNotification may go out, so these are Rejected.
     h.receive(r#"[2,"p1","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#)
         .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "p1", {"status": "Rejected"}])
-    );
+    h.expect_result("p1", json!({"status": "Rejected"}));
     h.receive(r#"[2,"p2","TriggerMessage",{"requestedMessage":"StatusNotification"}]"#)
         .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "p2", {"status": "Rejected"}])
-    );
+    h.expect_result("p2", json!({"status": "Rejected"}));
     // BootNotification is what goes out before Accepted: accepted, sent now.
     h.receive(r#"[2,"p3","TriggerMessage",{"requestedMessage":"BootNotification"}]"#)
         .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "p3", {"status": "Accepted"}])
-    );
+    h.expect_result("p3", json!({"status": "Accepted"}));
     let boot = h.expect_call("BootNotification");
     h.reply_ok(&boot);
     let s0 = h.expect_call("StatusNotification");
@@ -193,10 +172,7 @@ fn a_trigger_before_registration_is_rejected_and_a_trigger_is_never_absorbed() {
         r#"[2,"t1","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":0}]"#,
     )
     .unwrap();
-    assert_eq!(
-        h.sent.pop_front().unwrap().value,
-        json!([3, "t1", {"status": "Accepted"}])
-    );
+    h.expect_result("t1", json!({"status": "Accepted"}));
     h.reply_ok(&s0);
     let s0_again = h.expect_call("StatusNotification");
     assert_eq!(s0_again.payload()["connectorId"], 0);

@@ -256,6 +256,16 @@ impl<'p> Harness<'p> {
         sent
     }
 
+    /// The next sent frame is a CALLRESULT for `id` with `payload`.
+    #[track_caller]
+    pub fn expect_result(&mut self, id: &str, payload: Value) {
+        let sent = self
+            .sent
+            .pop_front()
+            .unwrap_or_else(|| panic!("expected a CALLRESULT for {id}, nothing was sent"));
+        assert_eq!(sent.value, json!([3, id, payload]), "{}", sent.raw);
+    }
+
     /// Answers `call` with a CALLRESULT carrying `payload`.
     pub fn reply(&mut self, call: &Sent, payload: Value) {
         let frame = json!([3, call.id(), payload]).to_string();
