@@ -18,8 +18,7 @@ fn authorize_result_reaches_the_firmware() {
     let mut h = Harness::new(&pool);
     h.boot();
     let idle = pool.stats().in_use;
-    h.cp.authorize(h.now, "ABCD1234").unwrap();
-    h.drain();
+    h.present("ABCD1234");
     let call = h.expect_call("Authorize");
     assert_eq!(call.payload(), &json!({"idTag": "ABCD1234"}));
     h.reply(
@@ -78,8 +77,7 @@ fn a_call_without_answer_times_out_and_the_next_one_goes() {
     let mut h = Harness::new(&pool);
     h.boot();
     h.cp.authorize(h.now, "TAG1").unwrap();
-    h.cp.authorize(h.now, "TAG2").unwrap();
-    h.drain();
+    h.present("TAG2");
     let a1 = h.expect_call("Authorize");
     h.advance(29);
     assert!(h.events.is_empty());
@@ -106,8 +104,7 @@ fn a_callerror_fails_our_call() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     h.boot();
-    h.cp.authorize(h.now, "TAG1").unwrap();
-    h.drain();
+    h.present("TAG1");
     let a = h.expect_call("Authorize");
     let err = json!([4, a.id(), "OccurrenceConstraintViolation", "bad", {}]).to_string();
     h.receive(&err).unwrap();
@@ -128,8 +125,7 @@ fn a_malformed_answer_fails_the_call_with_its_verdict() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     h.boot();
-    h.cp.authorize(h.now, "TAG1").unwrap();
-    h.drain();
+    h.present("TAG1");
     let a = h.expect_call("Authorize");
     h.reply(&a, json!({"idTagInfo": {"status": "Maybe"}}));
     assert!(matches!(
@@ -146,8 +142,7 @@ fn disconnect_fails_pending_authorizations_and_reconnect_registers_again() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     h.boot();
-    h.cp.authorize(h.now, "TAG1").unwrap();
-    h.drain();
+    h.present("TAG1");
     h.expect_call("Authorize");
     h.cp.disconnected(h.now);
     h.drain();
@@ -240,8 +235,7 @@ fn a_status_notification_the_central_system_refuses_does_not_starve_the_rest() {
     h.boot();
     h.cp.set_status(h.now, 0, St::Unavailable, Ec::NoError)
         .unwrap();
-    h.cp.authorize(h.now, "TAG1").unwrap();
-    h.drain();
+    h.present("TAG1");
     let refuse = |h: &mut Harness, s: &support::Sent| {
         let frame = json!([
             4,
@@ -274,9 +268,7 @@ fn a_status_notification_the_central_system_refuses_does_not_starve_the_rest() {
     h.advance(40);
     let hb = h.expect_call("Heartbeat");
     // A later change of the same connector is reported as usual.
-    h.cp.set_status(h.now, 0, St::Available, Ec::NoError)
-        .unwrap();
-    h.drain();
+    h.set_status(0, St::Available, Ec::NoError);
     h.expect_quiet(); // the heartbeat is outstanding
     h.reply_ok(&hb);
     let s = h.expect_call("StatusNotification");

@@ -266,6 +266,29 @@ impl<'p> Harness<'p> {
         assert_eq!(sent.value, json!([3, id, payload]), "{}", sent.raw);
     }
 
+    /// Hardware input: connector `connector` entered `status`; then drain.
+    #[track_caller]
+    pub fn set_status(
+        &mut self,
+        connector: u8,
+        status: ocpp_model::ChargePointStatus,
+        error: ocpp_model::ChargePointErrorCode,
+    ) {
+        self.cp
+            .set_status(self.now, connector, status, error)
+            .expect("status taken in");
+        self.drain();
+    }
+
+    /// Firmware request: `id_tag` was presented; then drain.
+    #[track_caller]
+    pub fn present(&mut self, id_tag: &str) {
+        self.cp
+            .authorize(self.now, id_tag)
+            .expect("authorize taken in");
+        self.drain();
+    }
+
     /// Answers `call` with a CALLRESULT carrying `payload`.
     pub fn reply(&mut self, call: &Sent, payload: Value) {
         let frame = json!([3, call.id(), payload]).to_string();
