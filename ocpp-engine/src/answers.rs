@@ -5,7 +5,11 @@
 //! `InternalError`. When the slots are full the frame is refused with
 //! [`HandleError::Busy`](crate::HandleError::Busy) and nothing is dropped.
 
-use ocpp_model::{DataTransferStatus, ErrorCode, FrameErrorKind, MessageId, TriggerMessageStatus};
+use ocpp_model::{
+    decode, encode_call_error, encode_call_result, Allocator, Decode, EncodeError, ErrorCode,
+    FrameErrorKind, MessageId,
+};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 /// How many answers can wait at once. The central system may have one CALL
@@ -13,26 +17,72 @@ use serde::Serialize;
 /// an unsent answer.
 pub(crate) const SLOTS: usize = 2;
 
-/// The body of an answer. Each variant is small and owns no pool memory.
+/// The answer to a CALL of the central system. Each variant is small, `Copy`
+/// and owns no pool memory: an answer with content names the block that
+/// encodes it from its own state at `poll_transmit` time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub(crate) enum Body {
+pub(crate) enum Reply {
     /// A CALLERROR with a fixed description.
     Error {
         #[serde(serialize_with = "crate::snapshot::error_code")]
         code: ErrorCode,
         description: &'static str,
     },
-    /// DataTransfer.conf without data.
-    DataTransfer(DataTransferStatus),
-    /// TriggerMessage.conf.
-    TriggerMessage(TriggerMessageStatus),
+    /// A response whose only property is `status` (ChangeAvailability,
+    /// DataTransfer without data, TriggerMessage, Reset, ...): the wire
+    /// name of the status, from the response's own enum.
+    Status(&'static str),
+}
+
+impl Reply {
+    /// The CALLERROR for an action this charge point knows but does not do.
+    pub(crate) const NOT_SUPPORTED: Reply = Reply::Error {
+        code: ErrorCode::NotSupported,
+        description: "action not supported by this charge point",
+    };
+
+    /// `{"status": <status>}`: `status` is a value of the response's enum
+    /// (anything with `as_str`, passed as its wire name).
+    pub(crate) const fn status(status: &'static str) -> Reply {
+        Reply::Status(status)
+    }
+
+    /// Encodes the answer to CALL `id`.
+    pub(crate) fn encode(&self, buf: &mut [u8], id: &MessageId) -> Result<usize, EncodeError> {
+        match *self {
+            Reply::Error { code, description } => encode_call_error(buf, id, code, description),
+            Reply::Status(status) => encode_call_result(buf, id, &StatusOnly(status)),
+        }
+    }
+}
+
+/// Decodes a CALL's payload; a failure is the CALLERROR to answer with
+/// (`InternalError` when the pool refused).
+pub(crate) fn request<T: Decode<A>, A: Allocator + Clone>(
+    payload: &[u8],
+    alloc: &A,
+) -> Result<T, Reply> {
+    decode::<T, A>(payload, alloc.clone()).map_err(|e| Reply::Error {
+        code: e.code,
+        description: e.reason,
+    })
+}
+
+struct StatusOnly(&'static str);
+
+impl Serialize for StatusOnly {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Response", 1)?;
+        st.serialize_field("status", self.0)?;
+        st.end()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Answer {
     #[serde(serialize_with = "crate::snapshot::message_id")]
     pub(crate) id: MessageId,
-    pub(crate) body: Body,
+    pub(crate) reply: Reply,
 }
 
 /// The CALLERROR description for a malformed CALL.

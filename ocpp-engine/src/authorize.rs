@@ -3,15 +3,22 @@
 //! allocation beyond what its decoding takes.
 
 use allocator_api2::vec::Vec;
-use ocpp_model::{Allocator, AuthorizeRequest, CiStringError, IdTagInfo, IdToken};
+use ocpp_model::{
+    Allocator, AuthorizeRequest, AuthorizeResponse, CiStringError, EncodeError, IdTagInfo, IdToken,
+};
 use serde::Serialize;
 
+use crate::block::{answer, AnswerError, Cx, Outgoing};
 use crate::error::InputError;
 use crate::event::{CallFailure, Event};
 
+/// An Authorize: the entry that was sent is the one marked `Sent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Token;
+
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
-pub(crate) enum Progress<A: Allocator> {
+enum Progress<A: Allocator> {
     Queued,
     Sent,
     Answered(IdTagInfo<A>),
@@ -20,9 +27,9 @@ pub(crate) enum Progress<A: Allocator> {
 
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
-pub(crate) struct Pending<A: Allocator> {
-    pub(crate) request: AuthorizeRequest<A>,
-    pub(crate) progress: Progress<A>,
+struct Pending<A: Allocator> {
+    request: AuthorizeRequest<A>,
+    progress: Progress<A>,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,18 +77,41 @@ impl<A: Allocator + Clone> Authorizations<A> {
         Ok(())
     }
 
-    /// The next request to send, if any.
-    pub(crate) fn next_queued(&self) -> Option<(usize, &AuthorizeRequest<A>)> {
-        self.queue
-            .iter()
-            .enumerate()
-            .find(|(_, p)| matches!(p.progress, Progress::Queued))
-            .map(|(i, p)| (i, &p.request))
+    /// The oldest queued request, if any.
+    pub(crate) fn poll_call(
+        &mut self,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        let Some(p) = self
+            .queue
+            .iter_mut()
+            .find(|p| matches!(p.progress, Progress::Queued))
+        else {
+            return Ok(None);
+        };
+        out.send(&p.request)?;
+        p.progress = Progress::Sent;
+        Ok(Some(Token))
     }
 
-    pub(crate) fn mark_sent(&mut self, index: usize) {
-        if let Some(p) = self.queue.get_mut(index) {
-            p.progress = Progress::Sent;
+    /// The answer is decoded (its parentIdTag is the only allocation) and
+    /// kept for the firmware.
+    pub(crate) fn on_result(
+        &mut self,
+        cx: &Cx<'_, A>,
+        _token: Token,
+        payload: &[u8],
+    ) -> Result<(), AnswerError> {
+        let r: AuthorizeResponse<A> = answer(cx, payload)?;
+        if let Some(p) = self.sent_mut() {
+            p.progress = Progress::Answered(r.id_tag_info);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn on_failure(&mut self, _token: Token, why: CallFailure) {
+        if let Some(p) = self.sent_mut() {
+            p.progress = Progress::Failed(why);
         }
     }
 
@@ -90,18 +120,6 @@ impl<A: Allocator + Clone> Authorizations<A> {
         self.queue
             .iter_mut()
             .find(|p| matches!(p.progress, Progress::Sent))
-    }
-
-    pub(crate) fn answered(&mut self, info: IdTagInfo<A>) {
-        if let Some(p) = self.sent_mut() {
-            p.progress = Progress::Answered(info);
-        }
-    }
-
-    pub(crate) fn failed(&mut self, reason: CallFailure) {
-        if let Some(p) = self.sent_mut() {
-            p.progress = Progress::Failed(reason);
-        }
     }
 
     /// Connection lost: every pending request fails now, so that nobody
@@ -115,7 +133,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
     }
 
     /// The oldest finished request as an event, taken out of the queue.
-    pub(crate) fn take_event(&mut self) -> Option<Event<A>> {
+    pub(crate) fn poll_event(&mut self) -> Option<Event<A>> {
         let index = self
             .queue
             .iter()

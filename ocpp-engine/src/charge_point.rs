@@ -1,25 +1,24 @@
 //! The charge point: one `&mut` state machine, driven by the integrator.
 
 use allocator_api2::boxed::Box;
-use allocator_api2::vec::Vec;
 use ocpp_model::{
-    decode, encode_call, encode_call_error, encode_call_result, Action, Allocator,
-    BootNotificationRequest, BootNotificationResponse, ChargePointErrorCode, ChargePointStatus,
-    CiString, CiStringError, DataTransferResponse, DateTime, DecodeError, EncodeError, Frame,
-    HeartbeatRequest, HeartbeatResponse, Limits, MessageId, RegistrationStatus,
-    StatusNotificationRequest, StatusNotificationResponse, TriggerMessageResponse,
+    Action, Allocator, BootNotificationRequest, ChargePointErrorCode, ChargePointStatus, CiString,
+    CiStringError, DateTime, EncodeError, ErrorCode, Frame, MessageId,
 };
 use serde::Serialize;
 
-use crate::answers::{Answer, Answers, Body};
-use crate::authorize::Authorizations;
-use crate::boot::{positive_secs, Boot, BootState};
+use crate::answers::{self, Answer, Answers, Reply};
+use crate::authorize::{self, Authorizations};
+use crate::block::{AnswerError, Cx, Outgoing, Settings};
 use crate::config::Config;
-use crate::connectors::Connector;
+use crate::connectors::{self, Connectors};
+use crate::data_transfer::DataTransfer;
 use crate::error::{HandleError, InputError, NewError};
 use crate::event::{CallFailure, Event};
-use crate::heartbeat::{Clock, Heartbeat};
-use crate::time::{earliest, Duration, Instant};
+use crate::heartbeat::{self, Clock, Heartbeat};
+use crate::registration::{self, BootState, Registration};
+use crate::time::{earliest, Instant};
+use crate::trigger;
 
 /// An OCPP 1.6J charge point, sans IO.
 ///
@@ -46,29 +45,27 @@ pub struct ChargePoint<A: Allocator + Clone> {
 #[serde(bound(serialize = ""))]
 pub(crate) struct State<A: Allocator + Clone> {
     #[serde(skip)]
-    pub(crate) alloc: A,
+    alloc: A,
     #[serde(skip)]
-    pub(crate) settings: Settings,
-    pub(crate) identity: BootNotificationRequest<A>,
-    pub(crate) online: bool,
-    pub(crate) boot: Boot,
-    pub(crate) heartbeat: Heartbeat,
-    pub(crate) clock: Clock,
-    /// Index 0 is the charge point as a whole.
-    #[serde(serialize_with = "crate::snapshot::slice")]
-    pub(crate) connectors: Vec<Connector, A>,
-    pub(crate) authorizations: Authorizations<A>,
+    settings: Settings,
+    online: bool,
+    clock: Clock,
     outstanding: Option<Outstanding>,
-    pub(crate) next_id: u32,
-    pub(crate) answers: Answers,
+    next_id: u32,
+    answers: Answers,
+    blocks: Blocks<A>,
 }
 
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Settings {
-    call_timeout: Duration,
-    retry_interval: Duration,
-    status_attempts: u8,
-    limits: Limits,
+/// The functional blocks, each with private state (see `block.rs`). The
+/// order of the fields is the order in which they may send their CALLs.
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+pub(crate) struct Blocks<A: Allocator + Clone> {
+    pub(crate) registration: Registration<A>,
+    pub(crate) connectors: Connectors<A>,
+    pub(crate) authorize: Authorizations<A>,
+    pub(crate) heartbeat: Heartbeat,
+    pub(crate) data_transfer: DataTransfer,
 }
 
 /// Our CALL that waits for its answer (one at a time, OCPP-J §4.1.1).
@@ -76,20 +73,17 @@ pub(crate) struct Settings {
 struct Outstanding {
     #[serde(serialize_with = "crate::snapshot::message_id")]
     id: MessageId,
-    call: Call,
+    token: Token,
     deadline: Instant,
 }
 
+/// Which block sent the outstanding CALL, and its own token for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-enum Call {
-    Boot,
-    Heartbeat,
-    /// The version of the connector's status that was sent.
-    Status {
-        connector: u8,
-        version: u16,
-    },
-    Authorize,
+enum Token {
+    Registration(registration::Token),
+    Status(connectors::Token),
+    Authorize(authorize::Token),
+    Heartbeat(heartbeat::Token),
 }
 
 impl<A: Allocator + Clone> ChargePoint<A> {
@@ -140,16 +134,13 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             meter_type: None,
             meter_serial_number: None,
         };
-        let count = usize::from(config.connectors) + 1;
-        let mut connectors = Vec::new_in(alloc.clone());
-        connectors
-            .try_reserve_exact(count)
-            .map_err(|_| NewError::OutOfMemory)?;
-        for _ in 0..count {
-            // Within the capacity reserved above.
-            let pushed = connectors.push_within_capacity(Connector::new());
-            debug_assert!(pushed.is_ok());
-        }
+        let blocks = Blocks {
+            registration: Registration::new(identity),
+            connectors: Connectors::new(config.connectors, alloc.clone())?,
+            authorize: Authorizations::new(config.max_pending_authorizations, alloc.clone()),
+            heartbeat: Heartbeat::new(),
+            data_transfer: DataTransfer,
+        };
         let state = State {
             alloc: alloc.clone(),
             settings: Settings {
@@ -158,16 +149,12 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 status_attempts: config.status_attempts,
                 limits: config.limits,
             },
-            identity,
             online: false,
-            boot: Boot::new(),
-            heartbeat: Heartbeat::new(),
             clock: Clock::default(),
-            connectors,
-            authorizations: Authorizations::new(config.max_pending_authorizations, alloc.clone()),
             outstanding: None,
             next_id: 1,
             answers: Answers::default(),
+            blocks,
         };
         let state = Box::try_new_in(state, alloc).map_err(|_| NewError::OutOfMemory)?;
         Ok(Self { state })
@@ -181,7 +168,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         }
         let s = &mut *self.state;
         s.online = true;
-        s.boot.state = BootState::Due;
+        s.blocks.registration.restart();
     }
 
     /// The WebSocket closed. The outstanding CALL and pending Authorize
@@ -190,11 +177,11 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         let s = &mut *self.state;
         s.online = false;
         s.outstanding = None;
-        s.boot.state = BootState::Due;
-        s.heartbeat.stop();
+        s.blocks.registration.restart();
+        s.blocks.heartbeat.stop();
         // Message ids are per connection: answers to the old one are void.
         s.answers.clear();
-        s.authorizations.fail_all(CallFailure::Offline);
+        s.blocks.authorize.fail_all(CallFailure::Offline);
     }
 
     /// Whether the connection is up.
@@ -204,7 +191,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
 
     /// Where registration stands.
     pub fn boot_state(&self) -> BootState {
-        self.state.boot.state
+        self.state.blocks.registration.state()
     }
 
     /// The central system's wall-clock time at `now`, once it told us.
@@ -214,16 +201,12 @@ impl<A: Allocator + Clone> ChargePoint<A> {
 
     /// The status of a connector (0 is the charge point as a whole).
     pub fn status(&self, connector: u8) -> Option<(ChargePointStatus, ChargePointErrorCode)> {
-        self.state
-            .connectors
-            .get(usize::from(connector))
-            .map(|c| (c.status, c.error_code))
+        self.state.blocks.connectors.status(connector)
     }
 
     /// Number of connectors, not counting connector 0.
     pub fn connectors(&self) -> u8 {
-        // new() bounds the count to 254 plus connector 0.
-        u8::try_from(self.state.connectors.len() - 1).unwrap_or(u8::MAX)
+        self.state.blocks.connectors.count()
     }
 
     /// Hardware input: connector `connector` (0 = the charge point) entered
@@ -237,20 +220,15 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     ) -> Result<(), InputError> {
         let s = &mut *self.state;
         let since = s.clock.at(now);
-        let index = usize::from(connector);
-        let c = s
+        s.blocks
             .connectors
-            .get_mut(index)
-            .ok_or(InputError::NoSuchConnector)?;
-        Connector::check(index, status)?;
-        c.set(status, error_code, since);
-        Ok(())
+            .set(connector, status, error_code, since)
     }
 
     /// Firmware request: an idTag was presented; ask the central system.
     /// The answer comes as [`Event::Authorized`] or [`Event::AuthorizeFailed`].
     pub fn authorize(&mut self, _now: Instant, id_tag: &str) -> Result<(), InputError> {
-        self.state.authorizations.push(id_tag)
+        self.state.blocks.authorize.push(id_tag)
     }
 
     /// Writes the canonical encoding of the state (postcard) into `buf` and
@@ -271,11 +249,11 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if let Some(o) = s.outstanding {
             return Some(o.deadline);
         }
-        if !s.boot.is_accepted() {
-            return s.boot.deadline();
+        let b = &s.blocks;
+        if !b.registration.is_accepted() {
+            return b.registration.poll_at();
         }
-        let retries = s.connectors.iter().filter_map(Connector::retry_at).min();
-        earliest(s.heartbeat.due, retries)
+        earliest(b.connectors.poll_at(), b.heartbeat.poll_at())
     }
 
     /// Time has passed: a CALL past its deadline fails. Whatever else fell
@@ -284,7 +262,8 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     pub fn handle_timeout(&mut self, now: Instant) {
         if let Some(o) = self.state.outstanding {
             if o.deadline <= now {
-                self.call_failed(now, o.call, CallFailure::Timeout);
+                self.state.outstanding = None;
+                self.state.on_failure(now, o.token, CallFailure::Timeout);
             }
         }
     }
@@ -292,11 +271,11 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     /// The next event for the firmware, if any.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event<A>> {
-        let s = &mut *self.state;
-        if let Some(status) = s.boot.unreported.take() {
+        let b = &mut self.state.blocks;
+        if let Some(status) = b.registration.poll_event() {
             return Some(Event::Registered(status));
         }
-        s.authorizations.take_event()
+        b.authorize.poll_event()
     }
 
     /// A text frame arrived.
@@ -306,14 +285,14 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     /// our CALLs are applied. `Err` says why a frame was not taken in; in
     /// every `Err` case the state is unchanged.
     pub fn handle_frame(&mut self, now: Instant, bytes: &[u8]) -> Result<(), HandleError> {
-        let limits = self.state.settings.limits;
-        match Frame::parse(bytes, &limits) {
+        let s = &mut *self.state;
+        match Frame::parse(bytes, &s.settings.limits) {
             Err(e) => match e.reply() {
-                Some((id, code)) => self.answer(
+                Some((id, code)) => s.answer(
                     id,
-                    Body::Error {
+                    Reply::Error {
                         code,
-                        description: crate::answers::describe(e.kind),
+                        description: answers::describe(e.kind),
                     },
                 ),
                 None => Err(HandleError::Ignored(e.kind)),
@@ -322,98 +301,17 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 id,
                 action,
                 payload,
-            }) => self.handle_call(now, id, action, payload),
-            Ok(Frame::CallResult { id, payload }) => self.handle_result(now, id, payload),
+            }) => s.handle_call(now, id, action, payload),
+            Ok(Frame::CallResult { id, payload }) => {
+                let o = s.expect_answer(id)?;
+                s.on_result(now, o, payload)
+            }
             Ok(Frame::CallError { id, code, .. }) => {
-                let o = self.expect_answer(id)?;
-                self.call_failed(now, o.call, CallFailure::CallError(code));
+                let o = s.expect_answer(id)?;
+                s.outstanding = None;
+                s.on_failure(now, o.token, CallFailure::CallError(code));
                 Ok(())
             }
-        }
-    }
-
-    pub(crate) fn answer(&mut self, id: MessageId, body: Body) -> Result<(), HandleError> {
-        self.state
-            .answers
-            .push(Answer { id, body })
-            .map_err(|_| HandleError::Busy)
-    }
-
-    /// The outstanding CALL that `id` answers.
-    fn expect_answer(&self, id: MessageId) -> Result<Outstanding, HandleError> {
-        match self.state.outstanding {
-            Some(o) if o.id == id => Ok(o),
-            _ => Err(HandleError::Unsolicited),
-        }
-    }
-
-    fn handle_result(
-        &mut self,
-        now: Instant,
-        id: MessageId,
-        payload: &[u8],
-    ) -> Result<(), HandleError> {
-        let o = self.expect_answer(id)?;
-        let alloc = self.state.alloc.clone();
-        // Prepare: decode (the only allocation). On OOM the CALL stays
-        // outstanding and nothing changes; a malformed answer fails the CALL.
-        let outcome = match o.call {
-            Call::Boot => decode::<BootNotificationResponse, _>(payload, alloc)
-                .map(|r| self.boot_answered(now, &r)),
-            Call::Heartbeat => decode::<HeartbeatResponse, _>(payload, alloc).map(|r| {
-                self.state.clock.set(now, r.current_time);
-            }),
-            Call::Status { connector, version } => {
-                decode::<StatusNotificationResponse, _>(payload, alloc).map(|_| {
-                    if let Some(c) = self.state.connectors.get_mut(usize::from(connector)) {
-                        c.confirmed(version);
-                    }
-                })
-            }
-            Call::Authorize => decode::<ocpp_model::AuthorizeResponse<A>, _>(payload, alloc)
-                .map(|r| self.state.authorizations.answered(r.id_tag_info)),
-        };
-        match outcome {
-            Ok(()) => {
-                self.state.outstanding = None;
-                Ok(())
-            }
-            Err(e) if e.is_out_of_memory() => Err(HandleError::OutOfMemory),
-            Err(DecodeError { code, .. }) => {
-                self.call_failed(now, o.call, CallFailure::BadAnswer(code));
-                Ok(())
-            }
-        }
-    }
-
-    fn boot_answered(&mut self, now: Instant, r: &BootNotificationResponse) {
-        let s = &mut *self.state;
-        s.boot.answered(now, r, s.settings.retry_interval);
-        if r.status == RegistrationStatus::Accepted {
-            s.clock.set(now, r.current_time);
-            s.heartbeat
-                .start(now, positive_secs(r.interval).unwrap_or(Duration::ZERO));
-            // A new registration: tell the central system every status again.
-            for c in s.connectors.iter_mut() {
-                c.touch();
-            }
-        }
-    }
-
-    fn call_failed(&mut self, now: Instant, call: Call, failure: CallFailure) {
-        let s = &mut *self.state;
-        s.outstanding = None;
-        let retry = s.settings.retry_interval;
-        match call {
-            Call::Boot => s.boot.failed(now, retry),
-            // The heartbeat period restarted when it was sent.
-            Call::Heartbeat => {}
-            Call::Status { connector, version } => {
-                if let Some(c) = s.connectors.get_mut(usize::from(connector)) {
-                    c.failed(version, now, retry, s.settings.status_attempts);
-                }
-            }
-            Call::Authorize => s.authorizations.failed(failure),
         }
     }
 
@@ -422,7 +320,8 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     ///
     /// `Err(BufferFull)` leaves the frame queued: call again with a larger
     /// buffer. Answers to the central system go first; then, one at a time
-    /// and only after registration, our own CALLs.
+    /// and only after registration, our own CALLs: StatusNotifications,
+    /// Authorize, Heartbeat, in that order.
     pub fn poll_transmit(
         &mut self,
         now: Instant,
@@ -430,18 +329,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     ) -> Result<Option<usize>, EncodeError> {
         let s = &mut *self.state;
         if let Some(answer) = s.answers.front() {
-            let n = match answer.body {
-                Body::Error { code, description } => {
-                    encode_call_error(buf, &answer.id, code, description)?
-                }
-                Body::DataTransfer(status) => {
-                    let conf: DataTransferResponse<A> = DataTransferResponse { status, data: None };
-                    encode_call_result(buf, &answer.id, &conf)?
-                }
-                Body::TriggerMessage(status) => {
-                    encode_call_result(buf, &answer.id, &TriggerMessageResponse { status })?
-                }
-            };
+            let n = answer.reply.encode(buf, &answer.id)?;
             s.answers.pop();
             return Ok(Some(n));
         }
@@ -449,49 +337,156 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             return Ok(None);
         }
         let id = MessageId::from_u32(s.next_id);
-        let (n, call) = if !s.boot.is_accepted() {
-            if !s.boot.is_due(now) {
-                return Ok(None);
-            }
-            let n = encode_call(buf, &id, Action::BootNotification, &s.identity)?;
-            s.boot.state = BootState::Sent;
-            (n, Call::Boot)
-        } else if let Some((index, c, version)) = s
-            .connectors
-            .iter()
-            .enumerate()
-            .find_map(|(i, c)| c.due(now).map(|v| (i, c, v)))
-        {
-            let connector = u8::try_from(index).unwrap_or(u8::MAX);
-            let request: StatusNotificationRequest<A> = StatusNotificationRequest {
-                connector_id: i32::from(connector),
-                error_code: c.error_code,
-                info: None,
-                status: c.status,
-                timestamp: c.since.or_else(|| s.clock.at(now)),
-                vendor_id: None,
-                vendor_error_code: None,
-            };
-            let n = encode_call(buf, &id, Action::StatusNotification, &request)?;
-            (n, Call::Status { connector, version })
-        } else if let Some((index, request)) = s.authorizations.next_queued() {
-            let n = encode_call(buf, &id, Action::Authorize, request)?;
-            s.authorizations.mark_sent(index);
-            (n, Call::Authorize)
-        } else if s.heartbeat.is_due(now) {
-            let n = encode_call(buf, &id, Action::Heartbeat, &HeartbeatRequest {})?;
-            s.heartbeat.sent(now);
-            (n, Call::Heartbeat)
-        } else {
+        let mut out = Outgoing::new(buf, &id);
+        let Some(token) = s.poll_call(now, &mut out)? else {
             return Ok(None);
         };
+        let n = out.len().unwrap_or(0);
         s.next_id = s.next_id.wrapping_add(1).max(1);
         s.outstanding = Some(Outstanding {
             id,
-            call,
+            token,
             deadline: now + s.settings.call_timeout,
         });
         Ok(Some(n))
+    }
+}
+
+impl<A: Allocator + Clone> State<A> {
+    /// What the blocks may read at `now`, beside the blocks and the clock.
+    fn split(&mut self, now: Instant) -> (Cx<'_, A>, &mut Blocks<A>, &mut Clock) {
+        let cx = Cx {
+            now,
+            alloc: &self.alloc,
+            wall: self.clock.at(now),
+            settings: &self.settings,
+        };
+        (cx, &mut self.blocks, &mut self.clock)
+    }
+
+    fn answer(&mut self, id: MessageId, reply: Reply) -> Result<(), HandleError> {
+        self.answers
+            .push(Answer { id, reply })
+            .map_err(|_| HandleError::Busy)
+    }
+
+    /// The outstanding CALL that `id` answers.
+    fn expect_answer(&self, id: MessageId) -> Result<Outstanding, HandleError> {
+        match self.outstanding {
+            Some(o) if o.id == id => Ok(o),
+            _ => Err(HandleError::Unsolicited),
+        }
+    }
+
+    /// A CALL of the central system, routed by action to the block that
+    /// owns it. Its answer waits in an inline slot: a refusal while decoding
+    /// is answered `InternalError` and changes nothing else.
+    fn handle_call(
+        &mut self,
+        now: Instant,
+        id: MessageId,
+        action: &str,
+        payload: &[u8],
+    ) -> Result<(), HandleError> {
+        if self.answers.is_full() {
+            return Err(HandleError::Busy);
+        }
+        let reply = match Action::parse(action) {
+            Err(_) => Reply::Error {
+                code: ErrorCode::NotImplemented,
+                description: "unknown action",
+            },
+            Ok(action) => {
+                let (cx, b, _) = self.split(now);
+                b.route_call(&cx, action, payload)
+            }
+        };
+        self.answer(id, reply)
+    }
+
+    /// The answer to our outstanding CALL `o`, to the block that sent it.
+    fn on_result(
+        &mut self,
+        now: Instant,
+        o: Outstanding,
+        payload: &[u8],
+    ) -> Result<(), HandleError> {
+        let (cx, b, clock) = self.split(now);
+        let applied = match o.token {
+            Token::Registration(t) => b.registration.on_result(&cx, t, payload).map(|accepted| {
+                if let Some(a) = accepted {
+                    clock.set(now, a.current_time);
+                    b.heartbeat.start(now, a.heartbeat);
+                    // A new registration: tell the central system every status again.
+                    b.connectors.touch_all();
+                }
+            }),
+            Token::Status(t) => b.connectors.on_result(&cx, t, payload),
+            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload),
+            Token::Heartbeat(t) => b
+                .heartbeat
+                .on_result(&cx, t, payload)
+                .map(|wall| clock.set(now, wall)),
+        };
+        match applied {
+            Ok(()) => {
+                self.outstanding = None;
+                Ok(())
+            }
+            // Nothing changed: the CALL stays outstanding.
+            Err(AnswerError::OutOfMemory) => Err(HandleError::OutOfMemory),
+            Err(AnswerError::Bad(code)) => {
+                self.outstanding = None;
+                self.on_failure(now, o.token, CallFailure::BadAnswer(code));
+                Ok(())
+            }
+        }
+    }
+
+    /// Our CALL `token` failed; the outstanding slot is already free.
+    fn on_failure(&mut self, now: Instant, token: Token, why: CallFailure) {
+        let (cx, b, _) = self.split(now);
+        match token {
+            Token::Registration(t) => b.registration.on_failure(&cx, t, why),
+            Token::Status(t) => b.connectors.on_failure(&cx, t, why),
+            Token::Authorize(t) => b.authorize.on_failure(t, why),
+            // The heartbeat period restarted when it was sent.
+            Token::Heartbeat(_) => {}
+        }
+    }
+
+    /// The next CALL of the blocks, in their priority order; nothing but
+    /// BootNotification before registration (OCPP 1.6 §4.2).
+    fn poll_call(
+        &mut self,
+        now: Instant,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        let (cx, b, _) = self.split(now);
+        if !b.registration.is_accepted() {
+            return Ok(b.registration.poll_call(now, out)?.map(Token::Registration));
+        }
+        if let Some(t) = b.connectors.poll_call(&cx, out)? {
+            return Ok(Some(Token::Status(t)));
+        }
+        if let Some(t) = b.authorize.poll_call(out)? {
+            return Ok(Some(Token::Authorize(t)));
+        }
+        Ok(b.heartbeat.poll_call(now, out)?.map(Token::Heartbeat))
+    }
+}
+
+impl<A: Allocator + Clone> Blocks<A> {
+    /// The block that owns `action` handles it; an action no block owns is
+    /// known to OCPP but not done by this charge point.
+    fn route_call(&mut self, cx: &Cx<'_, A>, action: Action, payload: &[u8]) -> Reply {
+        if DataTransfer::ACTIONS.contains(&action) {
+            return self.data_transfer.handle_call(cx, action, payload);
+        }
+        if trigger::ACTIONS.contains(&action) {
+            return self.trigger(cx, payload);
+        }
+        Reply::NOT_SUPPORTED
     }
 }
 

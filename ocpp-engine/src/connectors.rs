@@ -2,18 +2,168 @@
 //! change needs no allocation: each connector remembers its current status
 //! and which version of it the central system has confirmed.
 
-use ocpp_model::{ChargePointErrorCode, ChargePointStatus, DateTime};
+use allocator_api2::vec::Vec;
+use ocpp_model::{
+    Allocator, ChargePointErrorCode, ChargePointStatus, DateTime, EncodeError,
+    StatusNotificationRequest, StatusNotificationResponse,
+};
 use serde::Serialize;
 
-use crate::error::InputError;
+use crate::block::{answer, AnswerError, Cx, Outgoing};
+use crate::error::{InputError, NewError};
+use crate::event::CallFailure;
 use crate::time::{Duration, Instant};
 
+/// A StatusNotification: the connector and the version of its status sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Token {
+    connector: u8,
+    version: u16,
+}
+
+/// The connectors, index 0 being the charge point as a whole, and the
+/// StatusNotifications that report them.
 #[derive(Debug, Serialize)]
-pub(crate) struct Connector {
-    pub(crate) status: ChargePointStatus,
-    pub(crate) error_code: ChargePointErrorCode,
+#[serde(bound(serialize = ""))]
+pub(crate) struct Connectors<A: Allocator> {
+    #[serde(serialize_with = "crate::snapshot::slice")]
+    list: Vec<Connector, A>,
+}
+
+impl<A: Allocator> Connectors<A> {
+    /// Connector 0 and `count` connectors, all Available, none reported yet.
+    pub(crate) fn new(count: u8, alloc: A) -> Result<Self, NewError> {
+        let count = usize::from(count) + 1;
+        let mut list = Vec::new_in(alloc);
+        list.try_reserve_exact(count)
+            .map_err(|_| NewError::OutOfMemory)?;
+        for _ in 0..count {
+            // Within the capacity reserved above.
+            let pushed = list.push_within_capacity(Connector::new());
+            debug_assert!(pushed.is_ok());
+        }
+        Ok(Self { list })
+    }
+
+    /// Number of connectors, not counting connector 0.
+    pub(crate) fn count(&self) -> u8 {
+        // new() takes a u8 count, plus connector 0.
+        u8::try_from(self.list.len() - 1).unwrap_or(u8::MAX)
+    }
+
+    pub(crate) fn status(
+        &self,
+        connector: u8,
+    ) -> Option<(ChargePointStatus, ChargePointErrorCode)> {
+        self.list
+            .get(usize::from(connector))
+            .map(|c| (c.status, c.error_code))
+    }
+
+    /// Hardware input: `connector` entered `status`.
+    pub(crate) fn set(
+        &mut self,
+        connector: u8,
+        status: ChargePointStatus,
+        error_code: ChargePointErrorCode,
+        since: Option<DateTime>,
+    ) -> Result<(), InputError> {
+        let index = usize::from(connector);
+        let c = self
+            .list
+            .get_mut(index)
+            .ok_or(InputError::NoSuchConnector)?;
+        Connector::check(index, status)?;
+        c.set(status, error_code, since);
+        Ok(())
+    }
+
+    /// Every status is to be reported again (a new registration).
+    pub(crate) fn touch_all(&mut self) {
+        self.list.iter_mut().for_each(Connector::touch);
+    }
+
+    /// TriggerMessage(StatusNotification) for one connector or all; false
+    /// when there is no such connector.
+    pub(crate) fn trigger(&mut self, connector: Option<i32>) -> bool {
+        let Some(id) = connector else {
+            self.touch_all();
+            return true;
+        };
+        let index = usize::try_from(id).ok();
+        match index.and_then(|i| self.list.get_mut(i)) {
+            // A new version: even a notification already in flight does
+            // not stand for the one the trigger asked for.
+            Some(c) => {
+                c.touch();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The next StatusNotification due, if any.
+    pub(crate) fn poll_call(
+        &mut self,
+        cx: &Cx<'_, A>,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        let Some((index, c, version)) = self
+            .list
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| c.due(cx.now).map(|v| (i, c, v)))
+        else {
+            return Ok(None);
+        };
+        let connector = u8::try_from(index).unwrap_or(u8::MAX);
+        let request: StatusNotificationRequest<A> = StatusNotificationRequest {
+            connector_id: i32::from(connector),
+            error_code: c.error_code,
+            info: None,
+            status: c.status,
+            timestamp: c.since.or(cx.wall),
+            vendor_id: None,
+            vendor_error_code: None,
+        };
+        out.send(&request)?;
+        Ok(Some(Token { connector, version }))
+    }
+
+    pub(crate) fn poll_at(&self) -> Option<Instant> {
+        self.list.iter().filter_map(Connector::retry_at).min()
+    }
+
+    pub(crate) fn on_result(
+        &mut self,
+        cx: &Cx<'_, A>,
+        token: Token,
+        payload: &[u8],
+    ) -> Result<(), AnswerError>
+    where
+        A: Clone,
+    {
+        let _: StatusNotificationResponse = answer(cx, payload)?;
+        if let Some(c) = self.list.get_mut(usize::from(token.connector)) {
+            c.confirmed(token.version);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn on_failure(&mut self, cx: &Cx<'_, A>, token: Token, _why: CallFailure) {
+        if let Some(c) = self.list.get_mut(usize::from(token.connector)) {
+            let s = cx.settings;
+            c.failed(token.version, cx.now, s.retry_interval, s.status_attempts);
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Connector {
+    status: ChargePointStatus,
+    error_code: ChargePointErrorCode,
     /// When the status was entered, if the wall clock was known then.
-    pub(crate) since: Option<DateTime>,
+    since: Option<DateTime>,
     /// Bumped by everything that must be reported: a change of status, a
     /// TriggerMessage, a new registration. A change that comes and goes while
     /// a notification is in flight still gets its own report.
@@ -27,7 +177,7 @@ pub(crate) struct Connector {
 }
 
 impl Connector {
-    pub(crate) const fn new() -> Self {
+    const fn new() -> Self {
         Self {
             status: ChargePointStatus::Available,
             error_code: ChargePointErrorCode::NoError,
@@ -40,7 +190,7 @@ impl Connector {
     }
 
     /// Checks a status for connector `id` (0 is the charge point as a whole).
-    pub(crate) fn check(id: usize, status: ChargePointStatus) -> Result<(), InputError> {
+    fn check(id: usize, status: ChargePointStatus) -> Result<(), InputError> {
         use ChargePointStatus::*;
         match (id, status) {
             (0, Available | Unavailable | Faulted) => Ok(()),
@@ -50,7 +200,7 @@ impl Connector {
     }
 
     /// Enters a status; returns whether anything changed.
-    pub(crate) fn set(
+    fn set(
         &mut self,
         status: ChargePointStatus,
         error_code: ChargePointErrorCode,
@@ -67,25 +217,25 @@ impl Connector {
     }
 
     /// The current status must be (re)reported.
-    pub(crate) fn touch(&mut self) {
+    fn touch(&mut self) {
         self.version = self.version.wrapping_add(1);
         self.attempts = 0;
         self.retry_at = None;
     }
 
     /// The version to report now, if any.
-    pub(crate) fn due(&self, now: Instant) -> Option<u16> {
+    fn due(&self, now: Instant) -> Option<u16> {
         let waiting = self.retry_at.is_some_and(|t| now < t);
         (self.version != self.confirmed && !waiting).then_some(self.version)
     }
 
     /// When a report held back after a failure becomes due.
-    pub(crate) fn retry_at(&self) -> Option<Instant> {
+    fn retry_at(&self) -> Option<Instant> {
         self.retry_at.filter(|_| self.version != self.confirmed)
     }
 
     /// The central system confirmed `version`.
-    pub(crate) fn confirmed(&mut self, version: u16) {
+    fn confirmed(&mut self, version: u16) {
         self.confirmed = version;
         if version == self.version {
             self.attempts = 0;
@@ -97,7 +247,7 @@ impl Connector {
     /// `max_attempts` in all; then it is dropped, so that one notification
     /// the central system keeps refusing cannot hold up the others (a later
     /// change is reported as usual).
-    pub(crate) fn failed(&mut self, version: u16, now: Instant, retry: Duration, max_attempts: u8) {
+    fn failed(&mut self, version: u16, now: Instant, retry: Duration, max_attempts: u8) {
         if version != self.version {
             return; // a newer status is already waiting to go
         }

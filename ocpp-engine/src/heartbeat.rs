@@ -1,18 +1,23 @@
-//! Heartbeat at the interval the central system set, and the wall clock it
-//! keeps: the central system's `currentTime` as an offset from our monotonic
-//! clock (OCPP 1.6 §4.6).
+//! Heartbeat at the interval the central system set (OCPP 1.6 §4.6), and
+//! the wall clock it keeps: the central system's `currentTime` as an offset
+//! from our monotonic clock.
 
-use ocpp_model::DateTime;
+use ocpp_model::{Allocator, DateTime, EncodeError, HeartbeatRequest, HeartbeatResponse};
 use serde::Serialize;
 
+use crate::block::{answer, AnswerError, Cx, Outgoing};
 use crate::time::{Duration, Instant};
+
+/// The one CALL this block sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Token;
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Heartbeat {
     /// From BootNotification's `interval`; zero disables heartbeats.
-    pub(crate) interval: Duration,
+    interval: Duration,
     /// When the next Heartbeat is due (set once registered).
-    pub(crate) due: Option<Instant>,
+    due: Option<Instant>,
 }
 
 impl Heartbeat {
@@ -29,17 +34,42 @@ impl Heartbeat {
         self.due = (!interval.is_zero()).then(|| now + interval);
     }
 
-    pub(crate) fn is_due(&self, now: Instant) -> bool {
-        self.due.is_some_and(|due| due <= now)
-    }
-
-    /// A Heartbeat went out: the next one is an interval later.
-    pub(crate) fn sent(&mut self, now: Instant) {
-        self.start(now, self.interval);
-    }
-
     pub(crate) fn stop(&mut self) {
         self.due = None;
+    }
+
+    /// TriggerMessage(Heartbeat): send one now.
+    pub(crate) fn trigger(&mut self, now: Instant) {
+        self.due = Some(now);
+    }
+
+    pub(crate) fn poll_call(
+        &mut self,
+        now: Instant,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        if self.due.is_none_or(|due| due > now) {
+            return Ok(None);
+        }
+        out.send(&HeartbeatRequest {})?;
+        // The next one is an interval after this one went out.
+        self.start(now, self.interval);
+        Ok(Some(Token))
+    }
+
+    pub(crate) fn poll_at(&self) -> Option<Instant> {
+        self.due
+    }
+
+    /// The central system's wall clock, to adopt.
+    pub(crate) fn on_result<A: Allocator + Clone>(
+        &mut self,
+        cx: &Cx<'_, A>,
+        _token: Token,
+        payload: &[u8],
+    ) -> Result<DateTime, AnswerError> {
+        let r: HeartbeatResponse = answer(cx, payload)?;
+        Ok(r.current_time)
     }
 }
 

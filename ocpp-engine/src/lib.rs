@@ -26,21 +26,23 @@
 
 mod answers;
 mod authorize;
-mod boot;
+mod block;
 mod charge_point;
 mod config;
 mod connectors;
+mod data_transfer;
 mod error;
 mod event;
 mod heartbeat;
-mod incoming;
+mod registration;
 mod snapshot;
 mod time;
+mod trigger;
 
-pub use boot::BootState;
 pub use charge_point::ChargePoint;
 pub use config::Config;
 pub use error::{HandleError, InputError, NewError};
 pub use event::{CallFailure, Event};
 pub use ocpp_model;
+pub use registration::BootState;
 pub use time::{Duration, Instant};
