@@ -4,7 +4,7 @@
 use core::fmt;
 
 use crate::errors::ErrorCode;
-use crate::scan::{self, ScanError};
+use crate::scan::{self, ScanError, Scanned};
 
 /// Run-time limits on received frames.
 ///
@@ -242,108 +242,12 @@ impl<'a> Frame<'a> {
     /// Checks and splits a received frame. Never panics; reads each byte at
     /// most a few times; allocates nothing.
     pub fn parse(bytes: &'a [u8], limits: &Limits) -> Result<Self, FrameError> {
-        let fail_peek = |kind| {
-            let (message_type, id) = peek_header(bytes);
-            FrameError {
-                kind,
-                id,
-                message_type,
-            }
-        };
-        if bytes.len() > limits.max_frame_len {
-            return Err(fail_peek(FrameErrorKind::TooLarge));
-        }
-        let Ok(text) = core::str::from_utf8(bytes) else {
-            return Err(fail_peek(FrameErrorKind::NotUtf8));
-        };
-        let scanned = match scan::scan(bytes, limits.max_depth) {
-            Ok(s) => s,
-            Err(ScanError::NotJson) => return Err(fail_peek(FrameErrorKind::NotJson)),
-            Err(ScanError::TooDeep) => return Err(fail_peek(FrameErrorKind::TooDeep)),
-        };
-        let mut err = FrameError {
-            kind: FrameErrorKind::NotAnArray,
-            id: None,
-            message_type: None,
-        };
-        if !scanned.is_array {
-            return Err(err);
-        }
-        // Every recorded range lies inside `text` and on ASCII boundaries.
-        let elem = |i: usize| -> &'a str {
-            match scanned.elements.get(i) {
-                Some(&(a, b)) if i < scanned.count => text.get(a..b).unwrap_or_default(),
-                _ => "",
-            }
-        };
-        let type_text = elem(0);
-        err.message_type = small_int(type_text);
-        if scanned.count >= 2 {
-            err.id = string_body(elem(1)).and_then(MessageId::from_raw);
-        }
-        let expected = match err.message_type {
-            Some(2) => 4,
-            Some(3) => 3,
-            Some(4) => 5,
-            _ => {
-                return Err(FrameError {
-                    kind: FrameErrorKind::UnknownMessageType,
-                    ..err
-                })
-            }
-        };
-        let fail = |kind| Err(FrameError { kind, ..err });
-        if type_text.len() != 1 {
-            // "2.0", "02" are not the integers 2, 3, 4 (and "02" is not JSON).
-            return fail(FrameErrorKind::UnknownMessageType);
-        }
-        let Some(id) = err.id else {
-            return fail(FrameErrorKind::BadMessageId);
-        };
-        if scanned.count != expected {
-            return fail(FrameErrorKind::WrongElementCount);
-        }
-        let object = |i: usize| {
-            let e = elem(i);
-            if e.starts_with('{') {
-                Ok(e.as_bytes())
-            } else {
-                Err(FrameError {
-                    kind: FrameErrorKind::PayloadNotObject,
-                    ..err
-                })
-            }
-        };
-        match expected {
-            4 => {
-                let action = match string_body(elem(2)) {
-                    Some(a) if !a.is_empty() && !a.contains('\\') => a,
-                    _ => return fail(FrameErrorKind::BadAction),
-                };
-                Ok(Frame::Call {
-                    id,
-                    action,
-                    payload: object(3)?,
-                })
-            }
-            3 => Ok(Frame::CallResult {
-                id,
-                payload: object(2)?,
-            }),
-            _ => {
-                let Some(code) = string_body(elem(2)) else {
-                    return fail(FrameErrorKind::BadErrorCode);
-                };
-                let Some(description) = string_body(elem(3)) else {
-                    return fail(FrameErrorKind::BadErrorDescription);
-                };
-                Ok(Frame::CallError {
-                    id,
-                    code: ErrorCode::parse_lenient(code),
-                    description,
-                    details: object(4)?,
-                })
-            }
+        let (text, scanned) = check_whole(bytes, limits)?;
+        let (elements, id) = Elements::read_header(text, scanned)?;
+        match elements.err.message_type {
+            Some(2) => elements.call(id),
+            Some(3) => elements.call_result(id),
+            _ => elements.call_error(id),
         }
     }
 
@@ -354,6 +258,143 @@ impl<'a> Frame<'a> {
                 id
             }
         }
+    }
+}
+
+/// The checks of the whole frame, in this order: size, UTF-8, JSON syntax
+/// and nesting depth, then that it is an array. What fails before the frame
+/// is known to be JSON reports the header that [`peek_header`] can read.
+fn check_whole<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(&'a str, Scanned), FrameError> {
+    let fail_peek = |kind| {
+        let (message_type, id) = peek_header(bytes);
+        FrameError {
+            kind,
+            id,
+            message_type,
+        }
+    };
+    if bytes.len() > limits.max_frame_len {
+        return Err(fail_peek(FrameErrorKind::TooLarge));
+    }
+    let Ok(text) = core::str::from_utf8(bytes) else {
+        return Err(fail_peek(FrameErrorKind::NotUtf8));
+    };
+    match scan::scan(bytes, limits.max_depth) {
+        Ok(scanned) if scanned.is_array => Ok((text, scanned)),
+        Ok(_) => Err(FrameError {
+            kind: FrameErrorKind::NotAnArray,
+            id: None,
+            message_type: None,
+        }),
+        Err(ScanError::NotJson) => Err(fail_peek(FrameErrorKind::NotJson)),
+        Err(ScanError::TooDeep) => Err(fail_peek(FrameErrorKind::TooDeep)),
+    }
+}
+
+/// The elements of a well-formed top-level array, with what is known of the
+/// frame so far (to report with an error).
+struct Elements<'a> {
+    text: &'a str,
+    scanned: Scanned,
+    /// The message type and id once read; `kind` is filled in on failure.
+    err: FrameError,
+}
+
+impl<'a> Elements<'a> {
+    /// Reads the message type and id, and checks the element count of the
+    /// type.
+    fn read_header(text: &'a str, scanned: Scanned) -> Result<(Self, MessageId), FrameError> {
+        let mut elements = Elements {
+            text,
+            scanned,
+            err: FrameError {
+                kind: FrameErrorKind::UnknownMessageType,
+                id: None,
+                message_type: None,
+            },
+        };
+        let type_text = elements.get(0);
+        elements.err.message_type = small_int(type_text);
+        if scanned.count >= 2 {
+            elements.err.id = string_body(elements.get(1)).and_then(MessageId::from_raw);
+        }
+        let expected = match elements.err.message_type {
+            Some(2) => 4,
+            Some(3) => 3,
+            Some(4) => 5,
+            _ => return elements.fail(FrameErrorKind::UnknownMessageType),
+        };
+        if type_text.len() != 1 {
+            // "2.0", "02" are not the integers 2, 3, 4 (and "02" is not JSON).
+            return elements.fail(FrameErrorKind::UnknownMessageType);
+        }
+        let Some(id) = elements.err.id else {
+            return elements.fail(FrameErrorKind::BadMessageId);
+        };
+        if scanned.count != expected {
+            return elements.fail(FrameErrorKind::WrongElementCount);
+        }
+        Ok((elements, id))
+    }
+
+    /// The text of element `i` ("" past the recorded ones). Every recorded
+    /// range lies inside `text` and on ASCII boundaries.
+    fn get(&self, i: usize) -> &'a str {
+        match self.scanned.elements.get(i) {
+            Some(&(a, b)) if i < self.scanned.count => self.text.get(a..b).unwrap_or_default(),
+            _ => "",
+        }
+    }
+
+    fn fail<T>(&self, kind: FrameErrorKind) -> Result<T, FrameError> {
+        Err(FrameError { kind, ..self.err })
+    }
+
+    /// Element `i`, which must be an object.
+    fn object(&self, i: usize) -> Result<&'a [u8], FrameError> {
+        let e = self.get(i);
+        if e.starts_with('{') {
+            Ok(e.as_bytes())
+        } else {
+            self.fail(FrameErrorKind::PayloadNotObject)
+        }
+    }
+
+    /// `[2, id, action, payload]`.
+    fn call(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
+        let action = match string_body(self.get(2)) {
+            Some(a) if !a.is_empty() && !a.contains('\\') => a,
+            _ => return self.fail(FrameErrorKind::BadAction),
+        };
+        Ok(Frame::Call {
+            id,
+            action,
+            payload: self.object(3)?,
+        })
+    }
+
+    /// `[3, id, payload]`.
+    fn call_result(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
+        Ok(Frame::CallResult {
+            id,
+            payload: self.object(2)?,
+        })
+    }
+
+    /// `[4, id, code, description, details]`.
+    fn call_error(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
+        let Some(code) = string_body(self.get(2)) else {
+            return self.fail(FrameErrorKind::BadErrorCode);
+        };
+        let Some(description) = string_body(self.get(3)) else {
+            return self.fail(FrameErrorKind::BadErrorDescription);
+        };
+        Ok(Frame::CallError {
+            id,
+            code: ErrorCode::parse_lenient(code),
+            description,
+            details: self.object(4)?,
+        })
     }
 }
 
