@@ -69,7 +69,9 @@
 //! only say `string` with a `maxLength`, and `integer` without bounds):
 //! CiString charset, `i32` range, duplicate keys, escaped action names, the
 //! size and depth limits. More lenient: `-0` is read as the integer 0 (the
-//! schema validator sees the float -0.0). `tests/corpus.rs` lists each case.
+//! schema validator sees the float -0.0), and a date-time without an offset
+//! is read as UTC (see [`DateTime::parse`]). `tests/corpus.rs` lists each
+//! case.
 //!
 //! # Guarantees
 //! - **No panic on any input.** Malformed bytes are rejected by the scanner
@@ -94,8 +96,12 @@
 //! - A [`MessageId`] holds at most 36 bytes of raw JSON string content; a
 //!   longer id is refused (and cannot be answered).
 //! - An escaped action name is refused as `BadAction`.
-//! - Date-times must carry `Z` or an offset (RFC 3339) and lie within the
-//!   years 0000..=9999; fractions are truncated to milliseconds.
+//! - Date-times are RFC 3339 (`T` and `Z` in either case), except that one
+//!   without an offset (`2026-11-25T10:00:00.123456`, as Python's
+//!   `isoformat()` writes) is read as UTC; a space for `T` is refused. They
+//!   lie within the years 0000..=9999 in UTC; a fraction may have any number
+//!   of digits and is truncated to milliseconds. What we send is always
+//!   UTC with `Z` (`2026-11-25T10:00:00Z`, `...00.123Z`).
 //! - Integers are `i32` (OCPP's integer); `1.0` or `1e3` for an integer is a
 //!   `TypeConstraintViolation`.
 //! - Decoded arrays keep up to twice their length in capacity (geometric
