@@ -52,15 +52,27 @@ impl Default for Limits {
     }
 }
 
-/// The most bytes a message id may have.
+/// The most bytes a message id may have, counted after JSON escapes are
+/// undone.
 pub const MAX_MESSAGE_ID_LEN: usize = 36;
 
-/// An OCPP-J message id, stored inline: the content of the JSON string as it
-/// appears in the frame (escapes, if any, kept verbatim), 1 to 36 bytes.
+/// An OCPP-J message id, stored inline and unescaped: 1 to 36 bytes of
+/// UTF-8.
 ///
-/// Received ids are echoed back byte for byte, so an answer always carries
-/// the same JSON string; equality is on those raw bytes. The limit of 36
-/// counts bytes of the raw content (a UUID is 36 ASCII bytes).
+/// OCPP-J allows 36 characters. The id is measured and kept after its JSON
+/// escapes are undone (`"\u0041"` is the one character `A`), so an id
+/// written with escapes is held, compared and answered like the same id
+/// written plainly; equality is on the unescaped id. The encoders write it
+/// back as a JSON string, escaped where JSON requires (`"`, `\`, control
+/// characters), so an answer carries a string equal to the id received.
+///
+/// Any character is accepted, as JSON allows: control characters are held
+/// and escaped again on the way out; other characters are held as UTF-8,
+/// so an id of non-ASCII characters fits if its UTF-8 takes at most 36
+/// bytes (stricter than 36 characters, for ids no central system is known
+/// to send: UUIDs and counters are ASCII). A longer id, or one with a lone
+/// UTF-16 surrogate escape (no character at all), is
+/// [`FrameErrorKind::BadMessageId`] and cannot be answered.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
     len: u8,
@@ -68,15 +80,18 @@ pub struct MessageId {
 }
 
 impl MessageId {
-    /// An id of our own: 1 to 36 bytes, none of them `"`, `\` or a control
-    /// character (so it needs no escaping on the wire).
+    /// An id of 1 to 36 bytes (any characters: the encoders escape what
+    /// JSON requires).
     pub fn new(s: &str) -> Option<Self> {
-        if s.bytes()
-            .any(|b| b == b'"' || b == b'\\' || b < 0x20 || b == 0x7f)
-        {
+        if s.is_empty() || s.len() > MAX_MESSAGE_ID_LEN {
             return None;
         }
-        Self::from_raw(s)
+        let mut id = MessageId {
+            len: s.len() as u8,
+            bytes: [0; MAX_MESSAGE_ID_LEN],
+        };
+        id.bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(id)
     }
 
     /// The decimal form of `n`, e.g. `"42"`.
@@ -100,20 +115,25 @@ impl MessageId {
         id
     }
 
-    /// The raw content of a JSON string already checked by the scanner.
-    pub(crate) fn from_raw(raw: &str) -> Option<Self> {
-        if raw.is_empty() || raw.len() > MAX_MESSAGE_ID_LEN {
-            return None;
+    /// The id of a JSON string whose content (between the quotes, escapes
+    /// still in) is `raw`, already checked by the scanner.
+    pub(crate) fn from_json(raw: &str) -> Option<Self> {
+        if !raw.contains('\\') {
+            return Self::new(raw); // the common case: copied as it is
         }
         let mut id = MessageId {
-            len: raw.len() as u8,
+            len: 0,
             bytes: [0; MAX_MESSAGE_ID_LEN],
         };
-        id.bytes[..raw.len()].copy_from_slice(raw.as_bytes());
+        let len = scan::unescape_into(raw, &mut id.bytes)?.len();
+        if len == 0 {
+            return None;
+        }
+        id.len = len as u8;
         Some(id)
     }
 
-    /// The id as it appears between the quotes on the wire.
+    /// The id, unescaped.
     pub fn as_str(&self) -> &str {
         let bytes = self.bytes.get(..self.len as usize).unwrap_or_default();
         core::str::from_utf8(bytes).unwrap_or_default()
@@ -193,7 +213,8 @@ pub enum FrameErrorKind {
     NotAnArray,
     /// The first element is not 2, 3 or 4. OCPP-J: such a frame is ignored.
     UnknownMessageType,
-    /// The id is not a string of 1 to 36 bytes.
+    /// The id is not a string of 1 to 36 bytes once unescaped (see
+    /// [`MessageId`]).
     BadMessageId,
     /// The action of a CALL is not a string (or is empty or escaped).
     BadAction,
@@ -316,7 +337,7 @@ impl<'a> Elements<'a> {
         let type_text = elements.get(0);
         elements.err.message_type = small_int(type_text);
         if scanned.count >= 2 {
-            elements.err.id = string_body(elements.get(1)).and_then(MessageId::from_raw);
+            elements.err.id = string_body(elements.get(1)).and_then(MessageId::from_json);
         }
         let expected = match elements.err.message_type {
             Some(2) => 4,
@@ -445,101 +466,18 @@ fn peek_header(bytes: &[u8]) -> (Option<u8>, Option<MessageId>) {
     if bytes.get(i) != Some(&b'"') {
         return (message_type, None);
     }
-    // Bound the look-ahead: an id never needs more than 36 bytes.
+    // Bound the look-ahead: an id of 36 bytes takes at most 6 bytes of JSON
+    // per byte (`\u0041`), and 2 quotes.
     let window = bytes.get(i..).unwrap_or_default();
-    let window = window.get(..MAX_MESSAGE_ID_LEN + 2).unwrap_or(window);
+    let window = window.get(..6 * MAX_MESSAGE_ID_LEN + 2).unwrap_or(window);
     let id = scan::string_end(window, 0)
         .ok()
         .and_then(|end| window.get(1..end - 1))
         .and_then(|raw| core::str::from_utf8(raw).ok())
-        .and_then(MessageId::from_raw);
+        .and_then(MessageId::from_json);
     (message_type, id)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(s: &str) -> Result<Frame<'_>, FrameError> {
-        Frame::parse(s.as_bytes(), &Limits::DEFAULT)
-    }
-
-    #[test]
-    fn parses_the_three_frame_types() {
-        let f = parse(r#"[2,"19223201","BootNotification",{"a":1}]"#).unwrap();
-        assert_eq!(
-            f,
-            Frame::Call {
-                id: MessageId::new("19223201").unwrap(),
-                action: "BootNotification",
-                payload: br#"{"a":1}"#,
-            }
-        );
-        let f = parse(" [ 3 , \"x\" , { } ] \n").unwrap();
-        assert_eq!(
-            f,
-            Frame::CallResult {
-                id: MessageId::new("x").unwrap(),
-                payload: b"{ }"
-            }
-        );
-        let f = parse(r#"[4,"7","FormatViolation","bad \"x\"",{}]"#).unwrap();
-        assert_eq!(
-            f,
-            Frame::CallError {
-                id: MessageId::from_u32(7),
-                code: ErrorCode::FormationViolation,
-                description: r#"bad \"x\""#,
-                details: b"{}",
-            }
-        );
-        assert_eq!(f.id().as_str(), "7");
-    }
-
-    #[test]
-    fn message_ids() {
-        assert_eq!(MessageId::from_u32(0).as_str(), "0");
-        assert_eq!(MessageId::from_u32(u32::MAX).as_str(), "4294967295");
-        assert_eq!(MessageId::new(&"a".repeat(36)).unwrap().as_str().len(), 36);
-        assert!(MessageId::new(&"a".repeat(37)).is_none());
-        assert!(MessageId::new("").is_none());
-        assert!(MessageId::new("a\"b").is_none());
-        assert!(MessageId::new("a\\b").is_none());
-        assert!(MessageId::new("a\nb").is_none());
-        assert_eq!(MessageId::new("42"), Some(MessageId::from_u32(42)));
-        assert_eq!(format!("{}", MessageId::from_u32(5)), "5");
-        assert_eq!(format!("{:?}", MessageId::from_u32(5)), "MessageId(\"5\")");
-    }
-
-    #[test]
-    fn header_is_peeked_from_broken_frames() {
-        let e = parse(r#"[2,"abc","Heartbeat",{"#).unwrap_err();
-        assert_eq!(e.kind, FrameErrorKind::NotJson);
-        assert_eq!(
-            e.reply(),
-            Some((
-                MessageId::new("abc").unwrap(),
-                ErrorCode::FormationViolation
-            ))
-        );
-        let e = parse(r#"[3,"abc",{"#).unwrap_err();
-        assert_eq!(e.reply(), None);
-        let e = parse(r#"[2,"abc"#).unwrap_err();
-        assert_eq!((e.message_type, e.id), (Some(2), None));
-        let e = parse(r#"[22,"abc",1"#).unwrap_err();
-        assert_eq!((e.message_type, e.id), (Some(22), MessageId::new("abc")));
-        assert_eq!(e.reply(), None);
-        let e = parse(r#"[02,"abc",1"#).unwrap_err();
-        assert_eq!((e.message_type, e.id), (None, None));
-        let big = format!(
-            r#"[2,"big","DataTransfer",{{"data":"{}"}}]"#,
-            "x".repeat(5000)
-        );
-        let e = parse(&big).unwrap_err();
-        assert_eq!(e.kind, FrameErrorKind::TooLarge);
-        assert_eq!(
-            e.reply(),
-            Some((MessageId::new("big").unwrap(), ErrorCode::InternalError))
-        );
-    }
-}
+#[path = "tests/frame.rs"]
+mod tests;

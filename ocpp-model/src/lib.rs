@@ -93,7 +93,9 @@
 //! - No `unsafe` (`#![forbid(unsafe_code)]`).
 //!
 //! # Limits
-//! - A [`MessageId`] holds at most 36 bytes of raw JSON string content; a
+//! - A [`MessageId`] holds at most 36 bytes, counted after JSON escapes are
+//!   undone: every ASCII id of OCPP-J's 36 characters, escaped or not; an
+//!   id of non-ASCII characters only while its UTF-8 fits 36 bytes. A
 //!   longer id is refused (and cannot be answered).
 //! - An escaped action name is refused as `BadAction`.
 //! - Date-times are RFC 3339 (`T` and `Z` in either case), except that one

@@ -147,6 +147,34 @@ fn corpus() -> Vec<Case> {
             format!(r#"[2,"{}","Heartbeat",{{}}]"#, "i".repeat(36)),
             Valid,
         ),
+        // Ids are measured after unescaping: 36 characters written as 216.
+        case(
+            hb,
+            format!(r#"[2,"{}","Heartbeat",{{}}]"#, r"\u0041".repeat(36)),
+            Valid,
+        ),
+        case(
+            hb,
+            format!(r#"[2,"{}","Heartbeat",{{}}]"#, r"\u0041".repeat(37)),
+            Rejected(BadMessageId, None),
+        ),
+        case(hb, r#"[2,"\"\\\n","Heartbeat",{}]"#, Valid),
+        case(
+            hb,
+            format!(r#"[2,"{}","Heartbeat",{{}}]"#, "é".repeat(18)),
+            Valid,
+        ),
+        // 19 characters, but 38 bytes: an id is held in 36 bytes.
+        stricter(
+            hb,
+            format!(r#"[2,"{}","Heartbeat",{{}}]"#, "é".repeat(19)),
+            Rejected(BadMessageId, None),
+        ),
+        case(
+            hb,
+            r#"[2,"\ud800","Heartbeat",{}]"#,
+            Rejected(BadMessageId, None),
+        ),
         case(hb, r#"[2,"","Heartbeat",{}]"#, Rejected(BadMessageId, None)),
         case(hb, r#"[2,1,"Heartbeat",{}]"#, Rejected(BadMessageId, None)),
         case(
@@ -600,10 +628,11 @@ fn stricter_than_schema_only_where_documented() {
                     3 => arr.len() == 3,
                     _ => false,
                 };
+                // OCPP-J: at most 36 characters.
                 let id_ok = arr
                     .get(1)?
                     .as_str()
-                    .is_some_and(|id| !id.is_empty() && id.len() <= 36);
+                    .is_some_and(|id| !id.is_empty() && id.chars().count() <= 36);
                 let payload = arr.last()?;
                 Some(ok_shape && id_ok && payload.is_object() && v.is_valid(payload))
             })
