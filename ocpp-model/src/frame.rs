@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::action::Action;
 use crate::errors::ErrorCode;
 use crate::scan::{self, ScanError, Scanned};
 
@@ -161,8 +162,11 @@ pub enum Frame<'a> {
     Call {
         /// The message id, to echo in the answer.
         id: MessageId,
-        /// The action as written (map it with [`crate::Action::parse`]; an
-        /// unknown one is answered with `NotImplemented`).
+        /// The action: map it with [`Action::parse`] (an unknown one is
+        /// answered with `NotImplemented`). A name written with JSON escapes
+        /// (`"Data\u0054ransfer"`) is given unescaped when it names a known
+        /// action (as its `'static` spelling), else as written, escapes in
+        /// (compare such a name with [`scan::eq_unescaped`]).
         action: &'a str,
         /// The bytes of the payload object.
         payload: &'a [u8],
@@ -216,7 +220,7 @@ pub enum FrameErrorKind {
     /// The id is not a string of 1 to 36 bytes once unescaped (see
     /// [`MessageId`]).
     BadMessageId,
-    /// The action of a CALL is not a string (or is empty or escaped).
+    /// The action of a CALL is not a string, or is empty.
     BadAction,
     /// Not 4 (CALL), 3 (CALLRESULT) or 5 (CALLERROR) elements.
     WrongElementCount,
@@ -384,7 +388,7 @@ impl<'a> Elements<'a> {
     /// `[2, id, action, payload]`.
     fn call(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
         let action = match string_body(self.get(2)) {
-            Some(a) if !a.is_empty() && !a.contains('\\') => a,
+            Some(raw) if !raw.is_empty() => action_name(raw),
             _ => return self.fail(FrameErrorKind::BadAction),
         };
         Ok(Frame::Call {
@@ -416,6 +420,25 @@ impl<'a> Elements<'a> {
             description,
             details: self.object(4)?,
         })
+    }
+}
+
+/// The action of a CALL from the content of its JSON string: as written
+/// when it has no escapes (the common case, borrowed from the frame). An
+/// escaped name is unescaped into a stack buffer as long as the longest
+/// action name: when it names a known [`Action`], that action's own
+/// spelling (a `'static` string) stands for it, so it is handled as if it
+/// had been written plainly. Otherwise (unknown, longer than any action, or
+/// a broken escape) it is left as written, escapes in: no known action
+/// either way, answered `NotImplemented`.
+fn action_name(raw: &str) -> &str {
+    if !raw.contains('\\') {
+        return raw;
+    }
+    let mut buf = [0u8; Action::MAX_NAME_LEN];
+    match scan::unescape_into(raw, &mut buf).map(Action::parse) {
+        Some(Ok(action)) => action.as_str(),
+        _ => raw,
     }
 }
 

@@ -67,8 +67,8 @@
 //! Printable ASCII is part of the CiString type, as its length is, hence a
 //! type violation. Where this is stricter than the official schemas (which
 //! only say `string` with a `maxLength`, and `integer` without bounds):
-//! CiString charset, `i32` range, duplicate keys, escaped action names, the
-//! size and depth limits. More lenient: `-0` is read as the integer 0 (the
+//! CiString charset, `i32` range, duplicate keys, the size and depth
+//! limits, message ids of non-ASCII characters over 36 bytes. More lenient: `-0` is read as the integer 0 (the
 //! schema validator sees the float -0.0), and a date-time without an offset
 //! is read as UTC (see [`DateTime::parse`]). `tests/corpus.rs` lists each
 //! case.
@@ -97,7 +97,10 @@
 //!   undone: every ASCII id of OCPP-J's 36 characters, escaped or not; an
 //!   id of non-ASCII characters only while its UTF-8 fits 36 bytes. A
 //!   longer id is refused (and cannot be answered).
-//! - An escaped action name is refused as `BadAction`.
+//! - An action name written with JSON escapes is unescaped (in a 32-byte
+//!   stack buffer) and, when it names a known [`Action`], given as that
+//!   action's spelling; an unknown one is given as written (see
+//!   [`Frame::Call`]).
 //! - Date-times are RFC 3339 (`T` and `Z` in either case), except that one
 //!   without an offset (`2026-11-25T10:00:00.123456`, as Python's
 //!   `isoformat()` writes) is read as UTC; a space for `T` is refused. They

@@ -265,10 +265,23 @@ fn corpus() -> Vec<Case> {
         // ---- action ---------------------------------------------------------
         case(hb, r#"[2,"a1","FooBar",{}]"#, UnknownAction),
         case(hb, r#"[2,"a2","heartbeat",{}]"#, UnknownAction),
-        stricter(
+        // Escaped names work like plain ones; over-long names are unknown.
+        case(hb, r#"[2,"a3","Heart\u0062eat",{}]"#, Valid),
+        case(
+            auth,
+            r#"[2,"a4","\u0041uthorize",{"idTag":"\u0041"}]"#,
+            Valid,
+        ),
+        case(hb, r#"[2,"a5","Heart\u0062eat\u0021",{}]"#, UnknownAction),
+        case(
             hb,
-            r#"[2,"a3","Heart\u0062eat",{}]"#,
-            Rejected(BadAction, Some(FormationViolation)),
+            format!(r#"[2,"a6","{}",{{}}]"#, r"\u0041".repeat(100)),
+            UnknownAction,
+        ),
+        case(
+            hb,
+            format!(r#"[2,"a7","{}",{{}}]"#, "A".repeat(1000)),
+            UnknownAction,
         ),
         // ---- payload: JSON types ------------------------------------------
         case(

@@ -177,3 +177,71 @@ fn answers_carry_a_json_string_equal_to_the_id() {
     );
     assert_eq!(n, Ok(r#"[3,"a\"\n",{}]"#.len()));
 }
+
+/// The action of the CALL `[2,"1",<action_json>,{}]`.
+fn call_action(action_json: &str) -> Result<String, FrameErrorKind> {
+    let frame = format!(r#"[2,"1",{action_json},{{}}]"#);
+    match parse(&frame) {
+        Ok(Frame::Call { action, .. }) => Ok(action.to_string()),
+        Ok(f) => panic!("{f:?}"),
+        Err(e) => Err(e.kind),
+    }
+}
+
+#[test]
+fn escaped_action_names_work_like_plain_ones() {
+    assert_eq!(
+        call_action(r#""Data\u0054ransfer""#).as_deref(),
+        Ok("DataTransfer")
+    );
+    for &a in Action::ALL {
+        let every_char: String = a
+            .as_str()
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        assert_eq!(
+            call_action(&format!("\"{every_char}\"")).as_deref(),
+            Ok(a.as_str())
+        );
+        let last_escaped = format!(
+            "\"{}\\u{:04X}\"",
+            &a.as_str()[..a.as_str().len() - 1],
+            a.as_str().as_bytes()[a.as_str().len() - 1]
+        );
+        assert_eq!(
+            call_action(&last_escaped).as_deref().map(Action::parse),
+            Ok(Ok(a))
+        );
+    }
+    assert_eq!(
+        call_action(r#""Heart\/beat""#).as_deref(),
+        Ok(r"Heart\/beat")
+    );
+}
+
+#[test]
+fn unknown_escaped_or_over_long_actions_are_unknown_actions() {
+    // Unknown, over-long (escaped or not), broken escapes: parsed, and no
+    // known action (the engine answers NotImplemented).
+    for action_json in [
+        r#""Foo\u0042ar""#.to_string(),
+        format!("\"{}\"", r"\u0041".repeat(33)),
+        format!("\"{}\"", r"\u0041".repeat(600)),
+        format!("\"DataTransfer{}\"", r"\u0041".repeat(30)),
+        format!("\"{}\"", "A".repeat(1000)),
+        r#""\ud800""#.to_string(),
+        r#""\u0000""#.to_string(),
+        r#""Heartbeat\n""#.to_string(),
+    ] {
+        let action = call_action(&action_json).unwrap();
+        assert_eq!(
+            Action::parse(&action),
+            Err(crate::UnknownVariant),
+            "{action_json}"
+        );
+    }
+    assert_eq!(call_action(r#""""#), Err(FrameErrorKind::BadAction));
+    assert_eq!(call_action("7"), Err(FrameErrorKind::BadAction));
+    assert_eq!(call_action("null"), Err(FrameErrorKind::BadAction));
+}
