@@ -255,9 +255,36 @@ impl FrameError {
     }
 }
 
+/// What was wrong, then what is known of the frame: `frame is not JSON
+/// (message type 2, id "19")`.
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "bad frame: {:?}", self.kind)
+        fmt::Display::fmt(&self.kind, f)?;
+        match (self.message_type, self.id) {
+            (Some(t), Some(id)) => write!(f, " (message type {t}, id {:?})", id.as_str()),
+            (Some(t), None) => write!(f, " (message type {t})"),
+            (None, Some(id)) => write!(f, " (id {:?})", id.as_str()),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for FrameErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FrameErrorKind::TooLarge => "frame larger than the size limit",
+            FrameErrorKind::NotUtf8 => "frame is not UTF-8",
+            FrameErrorKind::NotJson => "frame is not JSON",
+            FrameErrorKind::TooDeep => "frame nested deeper than the depth limit",
+            FrameErrorKind::NotAnArray => "frame is not a JSON array",
+            FrameErrorKind::UnknownMessageType => "message type is not 2, 3 or 4",
+            FrameErrorKind::BadMessageId => "message id is not a string of 1 to 36 bytes",
+            FrameErrorKind::BadAction => "action is not a string, or is empty",
+            FrameErrorKind::WrongElementCount => "wrong number of elements for the message type",
+            FrameErrorKind::PayloadNotObject => "payload is not a JSON object",
+            FrameErrorKind::BadErrorCode => "error code is not a string",
+            FrameErrorKind::BadErrorDescription => "error description is not a string",
+        })
     }
 }
 

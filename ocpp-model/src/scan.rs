@@ -27,6 +27,17 @@ pub enum ScanError {
     TooDeep,
 }
 
+impl core::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ScanError::NotJson => "not one well-formed JSON value",
+            ScanError::TooDeep => "JSON nested deeper than the limit",
+        })
+    }
+}
+
+impl core::error::Error for ScanError {}
+
 /// What [`scan`] learnt of a well-formed JSON value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scanned {
@@ -547,6 +558,18 @@ mod tests {
         assert_eq!(many.elements[4], (9, 10));
         assert!(!ok("{}").is_array);
         assert_eq!(ok("[]").count, 0);
+    }
+
+    #[test]
+    fn errors_display_for_people() {
+        assert_eq!(
+            ScanError::NotJson.to_string(),
+            "not one well-formed JSON value"
+        );
+        assert_eq!(
+            ScanError::TooDeep.to_string(),
+            "JSON nested deeper than the limit"
+        );
     }
 
     #[test]

@@ -245,3 +245,54 @@ fn unknown_escaped_or_over_long_actions_are_unknown_actions() {
     assert_eq!(call_action("7"), Err(FrameErrorKind::BadAction));
     assert_eq!(call_action("null"), Err(FrameErrorKind::BadAction));
 }
+
+#[test]
+fn errors_display_for_people() {
+    let e = parse(r#"[2,"19","Heartbeat",{"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"frame is not JSON (message type 2, id "19")"#
+    );
+    let e = parse(r#"[2,"a\"b","Heartbeat",null]"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"payload is not a JSON object (message type 2, id "a\"b")"#
+    );
+    assert_eq!(
+        parse("{}").unwrap_err().to_string(),
+        "frame is not a JSON array"
+    );
+    assert_eq!(
+        parse(r#"[9,"x",{}]"#).unwrap_err().to_string(),
+        r#"message type is not 2, 3 or 4 (message type 9, id "x")"#
+    );
+    assert_eq!(
+        parse(r#"[2,7,"Heartbeat",{}]"#).unwrap_err().to_string(),
+        "message id is not a string of 1 to 36 bytes (message type 2)"
+    );
+    assert_eq!(
+        FrameErrorKind::TooLarge.to_string(),
+        "frame larger than the size limit"
+    );
+    assert_eq!(
+        FrameErrorKind::BadAction.to_string(),
+        "action is not a string, or is empty"
+    );
+    for kind in [
+        FrameErrorKind::TooLarge,
+        FrameErrorKind::NotUtf8,
+        FrameErrorKind::NotJson,
+        FrameErrorKind::TooDeep,
+        FrameErrorKind::NotAnArray,
+        FrameErrorKind::UnknownMessageType,
+        FrameErrorKind::BadMessageId,
+        FrameErrorKind::BadAction,
+        FrameErrorKind::WrongElementCount,
+        FrameErrorKind::PayloadNotObject,
+        FrameErrorKind::BadErrorCode,
+        FrameErrorKind::BadErrorDescription,
+    ] {
+        // A sentence, not the variant's name.
+        assert!(kind.to_string().contains(' '), "{kind:?}");
+    }
+}

@@ -22,7 +22,9 @@ pub struct DateTimeError;
 
 impl fmt::Display for DateTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not an RFC 3339 date-time between years 0000 and 9999")
+        f.write_str(
+            "not an RFC 3339 date-time (or one without offset) within the years 0000 to 9999",
+        )
     }
 }
 
@@ -425,6 +427,14 @@ mod tests {
         ] {
             assert_eq!(time(bad), invalid, "{bad}");
         }
+    }
+
+    #[test]
+    fn error_displays_for_people() {
+        assert_eq!(
+            DateTime::parse("garbage").unwrap_err().to_string(),
+            "not an RFC 3339 date-time (or one without offset) within the years 0000 to 9999"
+        );
     }
 
     #[test]
