@@ -87,6 +87,24 @@ ocpp_enum! {
     }
 }
 
+impl Action {
+    /// The length of the longest action name (32 bytes,
+    /// `SignedFirmwareStatusNotification`): an escaped name that unescapes
+    /// to more is no action.
+    pub(crate) const MAX_NAME_LEN: usize = {
+        let mut max = 0;
+        let mut i = 0;
+        while i < Action::ALL.len() {
+            let len = Action::ALL[i].as_str().len();
+            if len > max {
+                max = len;
+            }
+            i += 1;
+        }
+        max
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +124,16 @@ mod tests {
             }
         }
         assert_eq!(files, 2 * Action::ALL.len());
+    }
+
+    #[test]
+    fn the_longest_name() {
+        assert_eq!(Action::MAX_NAME_LEN, 32);
+        assert!(Action::ALL.iter().all(|a| a.as_str().len() <= 32));
+        assert_eq!(
+            Action::SignedFirmwareStatusNotification.as_str().len(),
+            Action::MAX_NAME_LEN
+        );
     }
 
     #[test]

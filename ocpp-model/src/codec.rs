@@ -90,6 +90,13 @@ impl Violation {
     }
 }
 
+/// The description without the property's name ([`Violation::text`]).
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum State {
     Clear,

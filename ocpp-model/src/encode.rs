@@ -117,12 +117,13 @@ impl Out<'_> {
         Ok(())
     }
 
+    /// `[type,"id",`, the id escaped as JSON requires.
     fn header(&mut self, message_type: &[u8], id: &MessageId) -> Result<(), EncodeError> {
         self.put(b"[")?;
         self.put(message_type)?;
-        self.put(b",\"")?;
-        self.put(id.as_str().as_bytes())?;
-        self.put(b"\",")
+        self.put(b",")?;
+        self.json(id.as_str())?;
+        self.put(b",")
     }
 }
 

@@ -146,7 +146,7 @@ pub enum EncodeError {
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EncodeError::BufferFull => f.write_str("buffer full"),
+            EncodeError::BufferFull => f.write_str("the output buffer is too small for the frame"),
         }
     }
 }
@@ -159,7 +159,7 @@ pub struct UnknownVariant;
 
 impl fmt::Display for UnknownVariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("unknown variant")
+        f.write_str("the string names no known value (action, status, reason, ...)")
     }
 }
 
@@ -200,6 +200,34 @@ mod tests {
             ErrorCode::GenericError
         );
         assert_eq!(ErrorCode::parse_lenient(""), ErrorCode::GenericError);
+    }
+
+    #[test]
+    fn display_is_for_people() {
+        assert_eq!(
+            DecodeError::new(
+                ErrorCode::TypeConstraintViolation,
+                "idTag: longer than maxLength"
+            )
+            .to_string(),
+            "TypeConstraintViolation: idTag: longer than maxLength"
+        );
+        assert_eq!(
+            DecodeError::OUT_OF_MEMORY.to_string(),
+            "InternalError: out of memory"
+        );
+        assert_eq!(
+            EncodeError::BufferFull.to_string(),
+            "the output buffer is too small for the frame"
+        );
+        assert_eq!(
+            UnknownVariant.to_string(),
+            "the string names no known value (action, status, reason, ...)"
+        );
+        assert_eq!(
+            ErrorCode::FormationViolation.to_string(),
+            "FormationViolation"
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use core::fmt;
 
+use crate::action::Action;
 use crate::errors::ErrorCode;
-use crate::scan::{self, ScanError};
+use crate::scan::{self, ScanError, Scanned};
 
 /// Run-time limits on received frames.
 ///
@@ -52,15 +53,27 @@ impl Default for Limits {
     }
 }
 
-/// The most bytes a message id may have.
+/// The most bytes a message id may have, counted after JSON escapes are
+/// undone.
 pub const MAX_MESSAGE_ID_LEN: usize = 36;
 
-/// An OCPP-J message id, stored inline: the content of the JSON string as it
-/// appears in the frame (escapes, if any, kept verbatim), 1 to 36 bytes.
+/// An OCPP-J message id, stored inline and unescaped: 1 to 36 bytes of
+/// UTF-8.
 ///
-/// Received ids are echoed back byte for byte, so an answer always carries
-/// the same JSON string; equality is on those raw bytes. The limit of 36
-/// counts bytes of the raw content (a UUID is 36 ASCII bytes).
+/// OCPP-J allows 36 characters. The id is measured and kept after its JSON
+/// escapes are undone (`"\u0041"` is the one character `A`), so an id
+/// written with escapes is held, compared and answered like the same id
+/// written plainly; equality is on the unescaped id. The encoders write it
+/// back as a JSON string, escaped where JSON requires (`"`, `\`, control
+/// characters), so an answer carries a string equal to the id received.
+///
+/// Any character is accepted, as JSON allows: control characters are held
+/// and escaped again on the way out; other characters are held as UTF-8,
+/// so an id of non-ASCII characters fits if its UTF-8 takes at most 36
+/// bytes (stricter than 36 characters, for ids no central system is known
+/// to send: UUIDs and counters are ASCII). A longer id, or one with a lone
+/// UTF-16 surrogate escape (no character at all), is
+/// [`FrameErrorKind::BadMessageId`] and cannot be answered.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
     len: u8,
@@ -68,15 +81,18 @@ pub struct MessageId {
 }
 
 impl MessageId {
-    /// An id of our own: 1 to 36 bytes, none of them `"`, `\` or a control
-    /// character (so it needs no escaping on the wire).
+    /// An id of 1 to 36 bytes (any characters: the encoders escape what
+    /// JSON requires).
     pub fn new(s: &str) -> Option<Self> {
-        if s.bytes()
-            .any(|b| b == b'"' || b == b'\\' || b < 0x20 || b == 0x7f)
-        {
+        if s.is_empty() || s.len() > MAX_MESSAGE_ID_LEN {
             return None;
         }
-        Self::from_raw(s)
+        let mut id = MessageId {
+            len: s.len() as u8,
+            bytes: [0; MAX_MESSAGE_ID_LEN],
+        };
+        id.bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(id)
     }
 
     /// The decimal form of `n`, e.g. `"42"`.
@@ -100,20 +116,25 @@ impl MessageId {
         id
     }
 
-    /// The raw content of a JSON string already checked by the scanner.
-    pub(crate) fn from_raw(raw: &str) -> Option<Self> {
-        if raw.is_empty() || raw.len() > MAX_MESSAGE_ID_LEN {
-            return None;
+    /// The id of a JSON string whose content (between the quotes, escapes
+    /// still in) is `raw`, already checked by the scanner.
+    pub(crate) fn from_json(raw: &str) -> Option<Self> {
+        if !raw.contains('\\') {
+            return Self::new(raw); // the common case: copied as it is
         }
         let mut id = MessageId {
-            len: raw.len() as u8,
+            len: 0,
             bytes: [0; MAX_MESSAGE_ID_LEN],
         };
-        id.bytes[..raw.len()].copy_from_slice(raw.as_bytes());
+        let len = scan::unescape_into(raw, &mut id.bytes)?.len();
+        if len == 0 {
+            return None;
+        }
+        id.len = len as u8;
         Some(id)
     }
 
-    /// The id as it appears between the quotes on the wire.
+    /// The id, unescaped.
     pub fn as_str(&self) -> &str {
         let bytes = self.bytes.get(..self.len as usize).unwrap_or_default();
         core::str::from_utf8(bytes).unwrap_or_default()
@@ -141,8 +162,11 @@ pub enum Frame<'a> {
     Call {
         /// The message id, to echo in the answer.
         id: MessageId,
-        /// The action as written (map it with [`crate::Action::parse`]; an
-        /// unknown one is answered with `NotImplemented`).
+        /// The action: map it with [`Action::parse`] (an unknown one is
+        /// answered with `NotImplemented`). A name written with JSON escapes
+        /// (`"Data\u0054ransfer"`) is given unescaped when it names a known
+        /// action (as its `'static` spelling), else as written, escapes in
+        /// (compare such a name with [`scan::eq_unescaped`]).
         action: &'a str,
         /// The bytes of the payload object.
         payload: &'a [u8],
@@ -193,9 +217,10 @@ pub enum FrameErrorKind {
     NotAnArray,
     /// The first element is not 2, 3 or 4. OCPP-J: such a frame is ignored.
     UnknownMessageType,
-    /// The id is not a string of 1 to 36 bytes.
+    /// The id is not a string of 1 to 36 bytes once unescaped (see
+    /// [`MessageId`]).
     BadMessageId,
-    /// The action of a CALL is not a string (or is empty or escaped).
+    /// The action of a CALL is not a string, or is empty.
     BadAction,
     /// Not 4 (CALL), 3 (CALLRESULT) or 5 (CALLERROR) elements.
     WrongElementCount,
@@ -230,9 +255,36 @@ impl FrameError {
     }
 }
 
+/// What was wrong, then what is known of the frame: `frame is not JSON
+/// (message type 2, id "19")`.
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "bad frame: {:?}", self.kind)
+        fmt::Display::fmt(&self.kind, f)?;
+        match (self.message_type, self.id) {
+            (Some(t), Some(id)) => write!(f, " (message type {t}, id {:?})", id.as_str()),
+            (Some(t), None) => write!(f, " (message type {t})"),
+            (None, Some(id)) => write!(f, " (id {:?})", id.as_str()),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for FrameErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FrameErrorKind::TooLarge => "frame larger than the size limit",
+            FrameErrorKind::NotUtf8 => "frame is not UTF-8",
+            FrameErrorKind::NotJson => "frame is not JSON",
+            FrameErrorKind::TooDeep => "frame nested deeper than the depth limit",
+            FrameErrorKind::NotAnArray => "frame is not a JSON array",
+            FrameErrorKind::UnknownMessageType => "message type is not 2, 3 or 4",
+            FrameErrorKind::BadMessageId => "message id is not a string of 1 to 36 bytes",
+            FrameErrorKind::BadAction => "action is not a string, or is empty",
+            FrameErrorKind::WrongElementCount => "wrong number of elements for the message type",
+            FrameErrorKind::PayloadNotObject => "payload is not a JSON object",
+            FrameErrorKind::BadErrorCode => "error code is not a string",
+            FrameErrorKind::BadErrorDescription => "error description is not a string",
+        })
     }
 }
 
@@ -242,108 +294,12 @@ impl<'a> Frame<'a> {
     /// Checks and splits a received frame. Never panics; reads each byte at
     /// most a few times; allocates nothing.
     pub fn parse(bytes: &'a [u8], limits: &Limits) -> Result<Self, FrameError> {
-        let fail_peek = |kind| {
-            let (message_type, id) = peek_header(bytes);
-            FrameError {
-                kind,
-                id,
-                message_type,
-            }
-        };
-        if bytes.len() > limits.max_frame_len {
-            return Err(fail_peek(FrameErrorKind::TooLarge));
-        }
-        let Ok(text) = core::str::from_utf8(bytes) else {
-            return Err(fail_peek(FrameErrorKind::NotUtf8));
-        };
-        let scanned = match scan::scan(bytes, limits.max_depth) {
-            Ok(s) => s,
-            Err(ScanError::NotJson) => return Err(fail_peek(FrameErrorKind::NotJson)),
-            Err(ScanError::TooDeep) => return Err(fail_peek(FrameErrorKind::TooDeep)),
-        };
-        let mut err = FrameError {
-            kind: FrameErrorKind::NotAnArray,
-            id: None,
-            message_type: None,
-        };
-        if !scanned.is_array {
-            return Err(err);
-        }
-        // Every recorded range lies inside `text` and on ASCII boundaries.
-        let elem = |i: usize| -> &'a str {
-            match scanned.elements.get(i) {
-                Some(&(a, b)) if i < scanned.count => text.get(a..b).unwrap_or_default(),
-                _ => "",
-            }
-        };
-        let type_text = elem(0);
-        err.message_type = small_int(type_text);
-        if scanned.count >= 2 {
-            err.id = string_body(elem(1)).and_then(MessageId::from_raw);
-        }
-        let expected = match err.message_type {
-            Some(2) => 4,
-            Some(3) => 3,
-            Some(4) => 5,
-            _ => {
-                return Err(FrameError {
-                    kind: FrameErrorKind::UnknownMessageType,
-                    ..err
-                })
-            }
-        };
-        let fail = |kind| Err(FrameError { kind, ..err });
-        if type_text.len() != 1 {
-            // "2.0", "02" are not the integers 2, 3, 4 (and "02" is not JSON).
-            return fail(FrameErrorKind::UnknownMessageType);
-        }
-        let Some(id) = err.id else {
-            return fail(FrameErrorKind::BadMessageId);
-        };
-        if scanned.count != expected {
-            return fail(FrameErrorKind::WrongElementCount);
-        }
-        let object = |i: usize| {
-            let e = elem(i);
-            if e.starts_with('{') {
-                Ok(e.as_bytes())
-            } else {
-                Err(FrameError {
-                    kind: FrameErrorKind::PayloadNotObject,
-                    ..err
-                })
-            }
-        };
-        match expected {
-            4 => {
-                let action = match string_body(elem(2)) {
-                    Some(a) if !a.is_empty() && !a.contains('\\') => a,
-                    _ => return fail(FrameErrorKind::BadAction),
-                };
-                Ok(Frame::Call {
-                    id,
-                    action,
-                    payload: object(3)?,
-                })
-            }
-            3 => Ok(Frame::CallResult {
-                id,
-                payload: object(2)?,
-            }),
-            _ => {
-                let Some(code) = string_body(elem(2)) else {
-                    return fail(FrameErrorKind::BadErrorCode);
-                };
-                let Some(description) = string_body(elem(3)) else {
-                    return fail(FrameErrorKind::BadErrorDescription);
-                };
-                Ok(Frame::CallError {
-                    id,
-                    code: ErrorCode::parse_lenient(code),
-                    description,
-                    details: object(4)?,
-                })
-            }
+        let (text, scanned) = check_whole(bytes, limits)?;
+        let (elements, id) = Elements::read_header(text, scanned)?;
+        match elements.err.message_type {
+            Some(2) => elements.call(id),
+            Some(3) => elements.call_result(id),
+            _ => elements.call_error(id),
         }
     }
 
@@ -354,6 +310,162 @@ impl<'a> Frame<'a> {
                 id
             }
         }
+    }
+}
+
+/// The checks of the whole frame, in this order: size, UTF-8, JSON syntax
+/// and nesting depth, then that it is an array. What fails before the frame
+/// is known to be JSON reports the header that [`peek_header`] can read.
+fn check_whole<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(&'a str, Scanned), FrameError> {
+    let fail_peek = |kind| {
+        let (message_type, id) = peek_header(bytes);
+        FrameError {
+            kind,
+            id,
+            message_type,
+        }
+    };
+    if bytes.len() > limits.max_frame_len {
+        return Err(fail_peek(FrameErrorKind::TooLarge));
+    }
+    let Ok(text) = core::str::from_utf8(bytes) else {
+        return Err(fail_peek(FrameErrorKind::NotUtf8));
+    };
+    match scan::scan(bytes, limits.max_depth) {
+        Ok(scanned) if scanned.is_array => Ok((text, scanned)),
+        Ok(_) => Err(FrameError {
+            kind: FrameErrorKind::NotAnArray,
+            id: None,
+            message_type: None,
+        }),
+        Err(ScanError::NotJson) => Err(fail_peek(FrameErrorKind::NotJson)),
+        Err(ScanError::TooDeep) => Err(fail_peek(FrameErrorKind::TooDeep)),
+    }
+}
+
+/// The elements of a well-formed top-level array, with what is known of the
+/// frame so far (to report with an error).
+struct Elements<'a> {
+    text: &'a str,
+    scanned: Scanned,
+    /// The message type and id once read; `kind` is filled in on failure.
+    err: FrameError,
+}
+
+impl<'a> Elements<'a> {
+    /// Reads the message type and id, and checks the element count of the
+    /// type.
+    fn read_header(text: &'a str, scanned: Scanned) -> Result<(Self, MessageId), FrameError> {
+        let mut elements = Elements {
+            text,
+            scanned,
+            err: FrameError {
+                kind: FrameErrorKind::UnknownMessageType,
+                id: None,
+                message_type: None,
+            },
+        };
+        let type_text = elements.get(0);
+        elements.err.message_type = small_int(type_text);
+        if scanned.count >= 2 {
+            elements.err.id = string_body(elements.get(1)).and_then(MessageId::from_json);
+        }
+        let expected = match elements.err.message_type {
+            Some(2) => 4,
+            Some(3) => 3,
+            Some(4) => 5,
+            _ => return elements.fail(FrameErrorKind::UnknownMessageType),
+        };
+        if type_text.len() != 1 {
+            // "2.0", "02" are not the integers 2, 3, 4 (and "02" is not JSON).
+            return elements.fail(FrameErrorKind::UnknownMessageType);
+        }
+        let Some(id) = elements.err.id else {
+            return elements.fail(FrameErrorKind::BadMessageId);
+        };
+        if scanned.count != expected {
+            return elements.fail(FrameErrorKind::WrongElementCount);
+        }
+        Ok((elements, id))
+    }
+
+    /// The text of element `i` ("" past the recorded ones). Every recorded
+    /// range lies inside `text` and on ASCII boundaries.
+    fn get(&self, i: usize) -> &'a str {
+        match self.scanned.elements.get(i) {
+            Some(&(a, b)) if i < self.scanned.count => self.text.get(a..b).unwrap_or_default(),
+            _ => "",
+        }
+    }
+
+    fn fail<T>(&self, kind: FrameErrorKind) -> Result<T, FrameError> {
+        Err(FrameError { kind, ..self.err })
+    }
+
+    /// Element `i`, which must be an object.
+    fn object(&self, i: usize) -> Result<&'a [u8], FrameError> {
+        let e = self.get(i);
+        if e.starts_with('{') {
+            Ok(e.as_bytes())
+        } else {
+            self.fail(FrameErrorKind::PayloadNotObject)
+        }
+    }
+
+    /// `[2, id, action, payload]`.
+    fn call(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
+        let action = match string_body(self.get(2)) {
+            Some(raw) if !raw.is_empty() => action_name(raw),
+            _ => return self.fail(FrameErrorKind::BadAction),
+        };
+        Ok(Frame::Call {
+            id,
+            action,
+            payload: self.object(3)?,
+        })
+    }
+
+    /// `[3, id, payload]`.
+    fn call_result(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
+        Ok(Frame::CallResult {
+            id,
+            payload: self.object(2)?,
+        })
+    }
+
+    /// `[4, id, code, description, details]`.
+    fn call_error(&self, id: MessageId) -> Result<Frame<'a>, FrameError> {
+        let Some(code) = string_body(self.get(2)) else {
+            return self.fail(FrameErrorKind::BadErrorCode);
+        };
+        let Some(description) = string_body(self.get(3)) else {
+            return self.fail(FrameErrorKind::BadErrorDescription);
+        };
+        Ok(Frame::CallError {
+            id,
+            code: ErrorCode::parse_lenient(code),
+            description,
+            details: self.object(4)?,
+        })
+    }
+}
+
+/// The action of a CALL from the content of its JSON string: as written
+/// when it has no escapes (the common case, borrowed from the frame). An
+/// escaped name is unescaped into a stack buffer as long as the longest
+/// action name: when it names a known [`Action`], that action's own
+/// spelling (a `'static` string) stands for it, so it is handled as if it
+/// had been written plainly. Otherwise (unknown, longer than any action, or
+/// a broken escape) it is left as written, escapes in: no known action
+/// either way, answered `NotImplemented`.
+fn action_name(raw: &str) -> &str {
+    if !raw.contains('\\') {
+        return raw;
+    }
+    let mut buf = [0u8; Action::MAX_NAME_LEN];
+    match scan::unescape_into(raw, &mut buf).map(Action::parse) {
+        Some(Ok(action)) => action.as_str(),
+        _ => raw,
     }
 }
 
@@ -404,101 +516,18 @@ fn peek_header(bytes: &[u8]) -> (Option<u8>, Option<MessageId>) {
     if bytes.get(i) != Some(&b'"') {
         return (message_type, None);
     }
-    // Bound the look-ahead: an id never needs more than 36 bytes.
+    // Bound the look-ahead: an id of 36 bytes takes at most 6 bytes of JSON
+    // per byte (`\u0041`), and 2 quotes.
     let window = bytes.get(i..).unwrap_or_default();
-    let window = window.get(..MAX_MESSAGE_ID_LEN + 2).unwrap_or(window);
+    let window = window.get(..6 * MAX_MESSAGE_ID_LEN + 2).unwrap_or(window);
     let id = scan::string_end(window, 0)
         .ok()
         .and_then(|end| window.get(1..end - 1))
         .and_then(|raw| core::str::from_utf8(raw).ok())
-        .and_then(MessageId::from_raw);
+        .and_then(MessageId::from_json);
     (message_type, id)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(s: &str) -> Result<Frame<'_>, FrameError> {
-        Frame::parse(s.as_bytes(), &Limits::DEFAULT)
-    }
-
-    #[test]
-    fn parses_the_three_frame_types() {
-        let f = parse(r#"[2,"19223201","BootNotification",{"a":1}]"#).unwrap();
-        assert_eq!(
-            f,
-            Frame::Call {
-                id: MessageId::new("19223201").unwrap(),
-                action: "BootNotification",
-                payload: br#"{"a":1}"#,
-            }
-        );
-        let f = parse(" [ 3 , \"x\" , { } ] \n").unwrap();
-        assert_eq!(
-            f,
-            Frame::CallResult {
-                id: MessageId::new("x").unwrap(),
-                payload: b"{ }"
-            }
-        );
-        let f = parse(r#"[4,"7","FormatViolation","bad \"x\"",{}]"#).unwrap();
-        assert_eq!(
-            f,
-            Frame::CallError {
-                id: MessageId::from_u32(7),
-                code: ErrorCode::FormationViolation,
-                description: r#"bad \"x\""#,
-                details: b"{}",
-            }
-        );
-        assert_eq!(f.id().as_str(), "7");
-    }
-
-    #[test]
-    fn message_ids() {
-        assert_eq!(MessageId::from_u32(0).as_str(), "0");
-        assert_eq!(MessageId::from_u32(u32::MAX).as_str(), "4294967295");
-        assert_eq!(MessageId::new(&"a".repeat(36)).unwrap().as_str().len(), 36);
-        assert!(MessageId::new(&"a".repeat(37)).is_none());
-        assert!(MessageId::new("").is_none());
-        assert!(MessageId::new("a\"b").is_none());
-        assert!(MessageId::new("a\\b").is_none());
-        assert!(MessageId::new("a\nb").is_none());
-        assert_eq!(MessageId::new("42"), Some(MessageId::from_u32(42)));
-        assert_eq!(format!("{}", MessageId::from_u32(5)), "5");
-        assert_eq!(format!("{:?}", MessageId::from_u32(5)), "MessageId(\"5\")");
-    }
-
-    #[test]
-    fn header_is_peeked_from_broken_frames() {
-        let e = parse(r#"[2,"abc","Heartbeat",{"#).unwrap_err();
-        assert_eq!(e.kind, FrameErrorKind::NotJson);
-        assert_eq!(
-            e.reply(),
-            Some((
-                MessageId::new("abc").unwrap(),
-                ErrorCode::FormationViolation
-            ))
-        );
-        let e = parse(r#"[3,"abc",{"#).unwrap_err();
-        assert_eq!(e.reply(), None);
-        let e = parse(r#"[2,"abc"#).unwrap_err();
-        assert_eq!((e.message_type, e.id), (Some(2), None));
-        let e = parse(r#"[22,"abc",1"#).unwrap_err();
-        assert_eq!((e.message_type, e.id), (Some(22), MessageId::new("abc")));
-        assert_eq!(e.reply(), None);
-        let e = parse(r#"[02,"abc",1"#).unwrap_err();
-        assert_eq!((e.message_type, e.id), (None, None));
-        let big = format!(
-            r#"[2,"big","DataTransfer",{{"data":"{}"}}]"#,
-            "x".repeat(5000)
-        );
-        let e = parse(&big).unwrap_err();
-        assert_eq!(e.kind, FrameErrorKind::TooLarge);
-        assert_eq!(
-            e.reply(),
-            Some((MessageId::new("big").unwrap(), ErrorCode::InternalError))
-        );
-    }
-}
+#[path = "tests/frame.rs"]
+mod tests;

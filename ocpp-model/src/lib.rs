@@ -67,9 +67,11 @@
 //! Printable ASCII is part of the CiString type, as its length is, hence a
 //! type violation. Where this is stricter than the official schemas (which
 //! only say `string` with a `maxLength`, and `integer` without bounds):
-//! CiString charset, `i32` range, duplicate keys, escaped action names, the
-//! size and depth limits. More lenient: `-0` is read as the integer 0 (the
-//! schema validator sees the float -0.0). `tests/corpus.rs` lists each case.
+//! CiString charset, `i32` range, duplicate keys, the size and depth
+//! limits, message ids of non-ASCII characters over 36 bytes. More lenient: `-0` is read as the integer 0 (the
+//! schema validator sees the float -0.0), and a date-time without an offset
+//! is read as UTC (see [`DateTime::parse`]). `tests/corpus.rs` lists each
+//! case.
 //!
 //! # Guarantees
 //! - **No panic on any input.** Malformed bytes are rejected by the scanner
@@ -91,11 +93,20 @@
 //! - No `unsafe` (`#![forbid(unsafe_code)]`).
 //!
 //! # Limits
-//! - A [`MessageId`] holds at most 36 bytes of raw JSON string content; a
+//! - A [`MessageId`] holds at most 36 bytes, counted after JSON escapes are
+//!   undone: every ASCII id of OCPP-J's 36 characters, escaped or not; an
+//!   id of non-ASCII characters only while its UTF-8 fits 36 bytes. A
 //!   longer id is refused (and cannot be answered).
-//! - An escaped action name is refused as `BadAction`.
-//! - Date-times must carry `Z` or an offset (RFC 3339) and lie within the
-//!   years 0000..=9999; fractions are truncated to milliseconds.
+//! - An action name written with JSON escapes is unescaped (in a 32-byte
+//!   stack buffer) and, when it names a known [`Action`], given as that
+//!   action's spelling; an unknown one is given as written (see
+//!   [`Frame::Call`]).
+//! - Date-times are RFC 3339 (`T` and `Z` in either case), except that one
+//!   without an offset (`2026-11-25T10:00:00.123456`, as Python's
+//!   `isoformat()` writes) is read as UTC; a space for `T` is refused. They
+//!   lie within the years 0000..=9999 in UTC; a fraction may have any number
+//!   of digits and is truncated to milliseconds. What we send is always
+//!   UTC with `Z` (`2026-11-25T10:00:00Z`, `...00.123Z`).
 //! - Integers are `i32` (OCPP's integer); `1.0` or `1e3` for an integer is a
 //!   `TypeConstraintViolation`.
 //! - Decoded arrays keep up to twice their length in capacity (geometric

@@ -27,6 +27,17 @@ pub enum ScanError {
     TooDeep,
 }
 
+impl core::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ScanError::NotJson => "not one well-formed JSON value",
+            ScanError::TooDeep => "JSON nested deeper than the limit",
+        })
+    }
+}
+
+impl core::error::Error for ScanError {}
+
 /// What [`scan`] learnt of a well-formed JSON value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scanned {
@@ -69,126 +80,202 @@ fn is_ws(b: u8) -> bool {
 /// [`MAX_SCAN_DEPTH`]). The caller checks UTF-8 first: the scanner only
 /// looks at the ASCII structure.
 pub fn scan(bytes: &[u8], max_depth: usize) -> Result<Scanned, ScanError> {
-    let max_depth = if max_depth > MAX_SCAN_DEPTH {
-        MAX_SCAN_DEPTH
-    } else {
-        max_depth
-    };
-    let mut out = Scanned {
-        is_array: false,
-        start: 0,
-        elements: [(0, 0); MAX_ELEMENTS],
-        count: 0,
-    };
-    // Bit d is set when the container at depth d + 1 is an object.
-    let mut stack: u64 = 0;
-    let mut depth = 0usize;
-    let mut state = State::Value;
-    let mut i = 0usize;
-    let n = bytes.len();
-    let mut seen_value = false;
-
-    while i < n {
-        let b = bytes[i];
+    let mut s = Scanner::new(bytes, max_depth);
+    while let Some(&b) = bytes.get(s.i) {
         if is_ws(b) {
-            i += 1;
+            s.i += 1;
             continue;
         }
-        let in_object = depth > 0 && stack & (1 << (depth - 1)) != 0;
-        match state {
+        match s.state {
             State::End => return Err(ScanError::NotJson),
-            State::Colon => {
-                if b != b':' {
-                    return Err(ScanError::NotJson);
-                }
-                i += 1;
-                state = State::Value;
-            }
-            State::Key | State::KeyOrClose => {
-                if b == b'}' && state == State::KeyOrClose {
-                    i += 1;
-                    depth -= 1;
-                    state = after_value(&mut out, depth, i);
-                } else if b == b'"' {
-                    i = string_end(bytes, i)?;
-                    state = State::Colon;
-                } else {
-                    return Err(ScanError::NotJson);
-                }
-            }
-            State::CommaOrClose => {
-                i += 1;
-                match (b, in_object) {
-                    (b',', true) => state = State::Key,
-                    (b',', false) => state = State::Value,
-                    (b'}', true) | (b']', false) => {
-                        depth -= 1;
-                        state = after_value(&mut out, depth, i);
-                    }
-                    _ => return Err(ScanError::NotJson),
-                }
-            }
-            State::Value | State::ValueOrClose => {
-                if b == b']' && state == State::ValueOrClose {
-                    i += 1;
-                    depth -= 1;
-                    state = after_value(&mut out, depth, i);
-                    continue;
-                }
-                if depth == 0 {
-                    out.start = i;
-                    out.is_array = b == b'[';
-                    seen_value = true;
-                } else if depth == 1 && out.is_array {
-                    if out.count < MAX_ELEMENTS {
-                        out.elements[out.count] = (i, i);
-                    }
-                    out.count += 1;
-                }
-                match b {
-                    b'[' | b'{' => {
-                        if depth >= max_depth {
-                            return Err(ScanError::TooDeep);
-                        }
-                        if b == b'{' {
-                            stack |= 1 << depth;
-                            state = State::KeyOrClose;
-                        } else {
-                            stack &= !(1 << depth);
-                            state = State::ValueOrClose;
-                        }
-                        depth += 1;
-                        i += 1;
-                    }
-                    b'"' => {
-                        i = string_end(bytes, i)?;
-                        state = after_value(&mut out, depth, i);
-                    }
-                    b'-' | b'0'..=b'9' => {
-                        i = number_end(bytes, i)?;
-                        state = after_value(&mut out, depth, i);
-                    }
-                    b't' | b'f' | b'n' => {
-                        let lit: &[u8] = match b {
-                            b't' => b"true",
-                            b'f' => b"false",
-                            _ => b"null",
-                        };
-                        if bytes.get(i..i + lit.len()) != Some(lit) {
-                            return Err(ScanError::NotJson);
-                        }
-                        i += lit.len();
-                        state = after_value(&mut out, depth, i);
-                    }
-                    _ => return Err(ScanError::NotJson),
-                }
-            }
+            State::Colon => s.colon(b)?,
+            State::Key | State::KeyOrClose => s.key_or_close(b)?,
+            State::CommaOrClose => s.comma_or_close(b)?,
+            State::Value | State::ValueOrClose => s.value_or_close(b)?,
         }
     }
-    if seen_value && state == State::End {
-        Ok(out)
+    if s.seen_value && s.state == State::End {
+        Ok(s.out)
     } else {
         Err(ScanError::NotJson)
+    }
+}
+
+/// The scanner's state between two tokens: one step per significant byte,
+/// no recursion.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    /// The next byte to look at.
+    i: usize,
+    state: State,
+    /// Bit d is set when the container at depth d + 1 is an object.
+    stack: u64,
+    /// Open containers.
+    depth: usize,
+    max_depth: usize,
+    seen_value: bool,
+    out: Scanned,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(bytes: &'a [u8], max_depth: usize) -> Self {
+        Scanner {
+            bytes,
+            i: 0,
+            state: State::Value,
+            stack: 0,
+            depth: 0,
+            max_depth: if max_depth > MAX_SCAN_DEPTH {
+                MAX_SCAN_DEPTH
+            } else {
+                max_depth
+            },
+            seen_value: false,
+            out: Scanned {
+                is_array: false,
+                start: 0,
+                elements: [(0, 0); MAX_ELEMENTS],
+                count: 0,
+            },
+        }
+    }
+
+    /// Whether the innermost open container is an object.
+    #[inline]
+    fn in_object(&self) -> bool {
+        self.depth > 0 && self.stack & (1 << (self.depth - 1)) != 0
+    }
+
+    /// A value ended at `self.i` (exclusive).
+    #[inline]
+    fn value_ended(&mut self) {
+        self.state = after_value(&mut self.out, self.depth, self.i);
+    }
+
+    /// The container that `b` (at `self.i`) closes ended.
+    #[inline]
+    fn close(&mut self) {
+        self.i += 1;
+        self.depth -= 1;
+        self.value_ended();
+    }
+
+    /// After a key: only `:`.
+    #[inline]
+    fn colon(&mut self, b: u8) -> Result<(), ScanError> {
+        if b != b':' {
+            return Err(ScanError::NotJson);
+        }
+        self.i += 1;
+        self.state = State::Value;
+        Ok(())
+    }
+
+    /// A key, or `}` just after `{`.
+    #[inline]
+    fn key_or_close(&mut self, b: u8) -> Result<(), ScanError> {
+        if b == b'}' && self.state == State::KeyOrClose {
+            self.close();
+        } else if b == b'"' {
+            self.i = string_end(self.bytes, self.i)?;
+            self.state = State::Colon;
+        } else {
+            return Err(ScanError::NotJson);
+        }
+        Ok(())
+    }
+
+    /// After a value in a container: `,` or the matching closing bracket.
+    #[inline]
+    fn comma_or_close(&mut self, b: u8) -> Result<(), ScanError> {
+        match (b, self.in_object()) {
+            (b',', true) => {
+                self.i += 1;
+                self.state = State::Key;
+            }
+            (b',', false) => {
+                self.i += 1;
+                self.state = State::Value;
+            }
+            (b'}', true) | (b']', false) => self.close(),
+            _ => return Err(ScanError::NotJson),
+        }
+        Ok(())
+    }
+
+    /// A value, or `]` just after `[`.
+    #[inline]
+    fn value_or_close(&mut self, b: u8) -> Result<(), ScanError> {
+        if b == b']' && self.state == State::ValueOrClose {
+            self.close();
+            return Ok(());
+        }
+        self.record_value_start(b);
+        match b {
+            b'[' | b'{' => self.open(b)?,
+            b'"' => {
+                self.i = string_end(self.bytes, self.i)?;
+                self.value_ended();
+            }
+            b'-' | b'0'..=b'9' => {
+                self.i = number_end(self.bytes, self.i)?;
+                self.value_ended();
+            }
+            b't' | b'f' | b'n' => self.literal(b)?,
+            _ => return Err(ScanError::NotJson),
+        }
+        Ok(())
+    }
+
+    /// Notes where the top-level value, or an element of a top-level array,
+    /// starts.
+    #[inline]
+    fn record_value_start(&mut self, b: u8) {
+        let out = &mut self.out;
+        if self.depth == 0 {
+            out.start = self.i;
+            out.is_array = b == b'[';
+            self.seen_value = true;
+        } else if self.depth == 1 && out.is_array {
+            if let Some(e) = out.elements.get_mut(out.count) {
+                *e = (self.i, self.i);
+            }
+            out.count += 1;
+        }
+    }
+
+    /// `[` or `{`: one level deeper, if the limit allows.
+    #[inline]
+    fn open(&mut self, b: u8) -> Result<(), ScanError> {
+        if self.depth >= self.max_depth {
+            return Err(ScanError::TooDeep);
+        }
+        if b == b'{' {
+            self.stack |= 1 << self.depth;
+            self.state = State::KeyOrClose;
+        } else {
+            self.stack &= !(1 << self.depth);
+            self.state = State::ValueOrClose;
+        }
+        self.depth += 1;
+        self.i += 1;
+        Ok(())
+    }
+
+    /// `true`, `false` or `null`, starting with `b`.
+    #[inline]
+    fn literal(&mut self, b: u8) -> Result<(), ScanError> {
+        let lit: &[u8] = match b {
+            b't' => b"true",
+            b'f' => b"false",
+            _ => b"null",
+        };
+        if self.bytes.get(self.i..self.i + lit.len()) != Some(lit) {
+            return Err(ScanError::NotJson);
+        }
+        self.i += lit.len();
+        self.value_ended();
+        Ok(())
     }
 }
 
@@ -471,6 +558,18 @@ mod tests {
         assert_eq!(many.elements[4], (9, 10));
         assert!(!ok("{}").is_array);
         assert_eq!(ok("[]").count, 0);
+    }
+
+    #[test]
+    fn errors_display_for_people() {
+        assert_eq!(
+            ScanError::NotJson.to_string(),
+            "not one well-formed JSON value"
+        );
+        assert_eq!(
+            ScanError::TooDeep.to_string(),
+            "JSON nested deeper than the limit"
+        );
     }
 
     #[test]

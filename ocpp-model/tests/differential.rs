@@ -1,7 +1,8 @@
 //! Differential test: thousands of mutated frames, judged by our decoder and
-//! by the oracle (serde_json + official schema + the stricter rules this
-//! crate documents: CiString charset, i32 integers, no duplicate keys,
-//! unescaped action, frame size and depth limits). The verdicts must agree.
+//! by the oracle (serde_json + official schema + the rules this crate
+//! documents: CiString charset, i32 integers, no duplicate keys, frame size
+//! and depth limits, date-times without an offset read as UTC). The
+//! verdicts must agree.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod common;

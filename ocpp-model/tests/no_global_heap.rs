@@ -58,6 +58,9 @@ static GLOBAL: Counting = Counting;
 const FRAMES: &[&[u8]] = &[
     br#"[2,"1","Heartbeat",{}]"#,
     br#"[3,"1",{"currentTime":"2026-11-25T16:21:50.123+01:00"}]"#,
+    // Escaped id and action, a date-time without offset and a long fraction.
+    br#"[2,"a\"\u0001","Heart\u0062eat",{}]"#,
+    br#"[3,"\u0031",{"currentTime":"2026-11-25T16:21:50.12345678901234567890123456789012345678901234567890"}]"#,
     br#"[2,"2","BootNotification",{"chargePointVendor":"V\u0045ndor","chargePointModel":"M \"1\"","chargePointSerialNumber":"s\/n","chargeBoxSerialNumber":"cb","firmwareVersion":"1.0\\2","iccid":"1","imsi":"2","meterType":"m","meterSerialNumber":"n"}]"#,
     br#"[3,"2",{"status":"Acc\u0065pted","currentTime":"2026-11-25T16:21:50Z","interval":300}]"#,
     br#"[2,"3","StatusNotification",{"connectorId":1,"errorCode":"NoError","info":"\u0041\u0042","status":"Charging","timestamp":"2026-11-25T16:21:50Z","vendorId":"x","vendorErrorCode":"y"}]"#,

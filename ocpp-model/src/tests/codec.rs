@@ -217,6 +217,8 @@ fn violation_codes() {
         ErrorCode::PropertyConstraintViolation
     );
     assert_eq!(Violation::OutOfMemory.code(), ErrorCode::InternalError);
+    assert_eq!(Violation::BadDateTime.to_string(), "invalid date-time");
+    assert_eq!(Violation::TooLong.to_string(), "longer than maxLength");
 }
 
 #[test]

@@ -192,6 +192,14 @@ mod tests {
     use crate::test_util::heap;
 
     #[test]
+    fn error_displays_for_people() {
+        let err = CiString::<2, _>::try_from_str("abc", heap()).unwrap_err();
+        assert_eq!(err.to_string(), "string longer than its maximum length");
+        let err = CiString::<5, _>::try_from_str("\u{e9}", heap()).unwrap_err();
+        assert_eq!(err.to_string(), "character outside printable ASCII");
+    }
+
+    #[test]
     fn checks_length_and_charset() {
         let s = CiString::<5, _>::try_from_str("ab DE", heap()).unwrap();
         assert_eq!((s.as_str(), s.len(), s.is_empty()), ("ab DE", 5, false));

@@ -6,7 +6,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
 use crate::codec::{Cx, Decode, Violation};
-use crate::scan;
+use crate::scan::Unescape;
 use crate::Allocator;
 
 /// An OCPP `dateTime`: milliseconds since 1970-01-01T00:00:00Z, kept within
@@ -22,7 +22,9 @@ pub struct DateTimeError;
 
 impl fmt::Display for DateTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("not an RFC 3339 date-time between years 0000 and 9999")
+        f.write_str(
+            "not an RFC 3339 date-time (or one without offset) within the years 0000 to 9999",
+        )
     }
 }
 
@@ -64,6 +66,74 @@ const fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
+/// Reads the parts of a date-time from its bytes.
+struct Cursor<I: Iterator<Item = u8>>(core::iter::Peekable<I>);
+
+impl<I: Iterator<Item = u8>> Cursor<I> {
+    /// Exactly `n` decimal digits (n <= 4), as a number.
+    fn digits(&mut self, n: usize) -> Result<i64, DateTimeError> {
+        let mut v = 0;
+        for _ in 0..n {
+            match self.0.next() {
+                Some(d @ b'0'..=b'9') => v = v * 10 + i64::from(d - b'0'),
+                _ => return Err(DateTimeError),
+            }
+        }
+        Ok(v)
+    }
+
+    /// One of the bytes `sep`, then `n` digits.
+    fn then(&mut self, sep: &[u8], n: usize) -> Result<i64, DateTimeError> {
+        match self.0.next() {
+            Some(b) if sep.contains(&b) => self.digits(n),
+            _ => Err(DateTimeError),
+        }
+    }
+
+    /// An optional `.` and at least one digit, of which the first three
+    /// count (milliseconds) and the rest are read and dropped.
+    fn fraction_ms(&mut self) -> Result<i64, DateTimeError> {
+        if self.0.next_if_eq(&b'.').is_none() {
+            return Ok(0);
+        }
+        let (mut ms, mut n) = (0, 0);
+        while let Some(d) = self.0.next_if(u8::is_ascii_digit) {
+            if n < 3 {
+                ms = ms * 10 + i64::from(d - b'0');
+            }
+            n += 1;
+        }
+        if n == 0 {
+            return Err(DateTimeError);
+        }
+        for _ in n..3 {
+            ms *= 10;
+        }
+        Ok(ms)
+    }
+
+    /// `Z`, `z`, `+hh:mm`, `-hh:mm` (at most 23:59), or none (UTC): the
+    /// offset in minutes east of UTC.
+    fn offset_minutes(&mut self) -> Result<i64, DateTimeError> {
+        let sign = match self.0.peek() {
+            None => return Ok(0),
+            Some(b'Z' | b'z') => {
+                self.0.next();
+                return Ok(0);
+            }
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            Some(_) => return Err(DateTimeError),
+        };
+        self.0.next();
+        let (oh, om) = (self.digits(2)?, self.then(b":", 2)?);
+        if oh > 23 || om > 59 {
+            return Err(DateTimeError);
+        }
+        Ok(sign * (oh * 60 + om))
+    }
+}
+
 impl DateTime {
     /// 0000-01-01T00:00:00.000Z.
     pub const MIN: DateTime = DateTime {
@@ -91,85 +161,41 @@ impl DateTime {
         self.ms
     }
 
-    /// Reads an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional
-    /// fraction of any number of digits (kept to milliseconds, truncated), and
-    /// `Z` or a `±hh:mm` offset (normalized to UTC). `T` and `Z` may be lower
-    /// case. A leap second (`:60`) is read as the first second of the next
-    /// minute. A value outside the years 0000..=9999 in UTC is an error.
+    /// Reads an RFC 3339 date-time (§5.6): `YYYY-MM-DDTHH:MM:SS`, an
+    /// optional fraction of any number of digits (kept to milliseconds,
+    /// truncated), then `Z`, a `±hh:mm` offset (normalized to UTC), or
+    /// nothing: a date-time without an offset is read as UTC.
+    ///
+    /// - `t` and `z` may be lower case: the RFC's grammar is ABNF, whose
+    ///   literals are case-insensitive (its §5.6 note says so).
+    /// - A space instead of `T` is refused: §5.6 only lets an application
+    ///   choose it, it is not in the grammar that OCPP's schemas name
+    ///   (`format: date-time`).
+    /// - A missing offset is not RFC 3339 either, but central systems send
+    ///   it (Python's `datetime.utcnow().isoformat()`, as in the README of
+    ///   the Python `ocpp` package); OCPP recommends UTC, so UTC it is.
+    /// - A leap second (`:60`) is read as the first second of the next
+    ///   minute. A value outside the years 0000..=9999 in UTC is an error.
     pub fn parse(s: &str) -> Result<Self, DateTimeError> {
-        let b = s.as_bytes();
-        let num = |from: usize, len: usize| -> Result<i64, DateTimeError> {
-            let digits = b.get(from..from + len).ok_or(DateTimeError)?;
-            digits.iter().try_fold(0i64, |acc, &d| {
-                if d.is_ascii_digit() {
-                    Ok(acc * 10 + i64::from(d - b'0'))
-                } else {
-                    Err(DateTimeError)
-                }
-            })
-        };
-        let lit = |at: usize, c: &[u8]| -> Result<(), DateTimeError> {
-            match b.get(at) {
-                Some(x) if c.contains(x) => Ok(()),
-                _ => Err(DateTimeError),
-            }
-        };
-        let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-        let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-        lit(4, b"-")?;
-        lit(7, b"-")?;
-        lit(10, b"Tt")?;
-        lit(13, b":")?;
-        lit(16, b":")?;
-        if !(1..=12).contains(&mo)
+        Self::parse_bytes(s.bytes())
+    }
+
+    /// [`DateTime::parse`] over the bytes of the text, one at a time (a
+    /// JSON string is read while it is unescaped, without a buffer).
+    fn parse_bytes(bytes: impl Iterator<Item = u8>) -> Result<Self, DateTimeError> {
+        let mut c = Cursor(bytes.peekable());
+        let (y, mo, d) = (c.digits(4)?, c.then(b"-", 2)?, c.then(b"-", 2)?);
+        let (h, mi, sec) = (c.then(b"Tt", 2)?, c.then(b":", 2)?, c.then(b":", 2)?);
+        let frac_ms = c.fraction_ms()?;
+        let offset_min = c.offset_minutes()?;
+        if c.0.next().is_some()
+            || !(1..=12).contains(&mo)
             || d < 1
             || d > days_in_month(y, mo)
             || h > 23
             || mi > 59
             || sec > 60
         {
-            return Err(DateTimeError);
-        }
-        let mut i = 19;
-        let mut frac_ms = 0;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                if i - start < 3 {
-                    frac_ms = frac_ms * 10 + i64::from(b[i] - b'0');
-                }
-                i += 1;
-            }
-            if i == start {
-                return Err(DateTimeError);
-            }
-            for _ in (i - start)..3 {
-                frac_ms *= 10;
-            }
-        }
-        let offset_min = match b.get(i) {
-            Some(b'Z' | b'z') => {
-                i += 1;
-                0
-            }
-            Some(&sign @ (b'+' | b'-')) => {
-                let (oh, om) = (num(i + 1, 2)?, num(i + 4, 2)?);
-                lit(i + 3, b":")?;
-                if oh > 23 || om > 59 {
-                    return Err(DateTimeError);
-                }
-                i += 6;
-                let m = oh * 60 + om;
-                if sign == b'-' {
-                    -m
-                } else {
-                    m
-                }
-            }
-            _ => return Err(DateTimeError),
-        };
-        if i != b.len() {
             return Err(DateTimeError);
         }
         let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset_min * 60;
@@ -231,8 +257,8 @@ impl Serialize for DateTime {
     }
 }
 
-/// Date-times are unescaped into a 64-byte stack buffer: a longer string
-/// (a fraction of more than ~35 digits) is rejected as invalid.
+/// A date-time string is read while it is unescaped, without a buffer, so a
+/// fraction may have any number of digits (the frame size limit bounds it).
 impl<A: Allocator + Clone> Decode<A> for DateTime {
     const VIOLATIONS: u16 = Violation::BadDateTime.bit();
 
@@ -244,10 +270,13 @@ impl<A: Allocator + Clone> Decode<A> for DateTime {
                 f.write_str("a date-time string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<DateTime, E> {
-                let mut buf = [0u8; 64];
-                scan::unescape_into(raw, &mut buf)
-                    .and_then(|s| DateTime::parse(s).ok())
-                    .ok_or_else(|| self.0.fail(Violation::BadDateTime))
+                // A character that is not ASCII, or a broken escape, becomes
+                // 0xFF: no part of a date-time matches it.
+                let bytes = Unescape::new(raw).map(|c| match c {
+                    Ok(c) if c.is_ascii() => c as u8,
+                    _ => 0xFF,
+                });
+                DateTime::parse_bytes(bytes).map_err(|_| self.0.fail(Violation::BadDateTime))
             }
         }
         d.deserialize_str(V(cx))
@@ -289,12 +318,61 @@ mod tests {
     }
 
     #[test]
+    fn reads_a_date_time_without_offset_as_utc() {
+        let utc = p("2026-11-25T10:00:00Z");
+        assert_eq!(p("2026-11-25T10:00:00"), utc);
+        assert_eq!(p("2026-11-25t10:00:00"), utc);
+        // Python's datetime.utcnow().isoformat(): microseconds, no offset.
+        assert_eq!(p("2026-11-25T10:00:00.123456"), utc.map(|ms| ms + 123));
+        assert_eq!(
+            p("9999-12-31T23:59:59.999"),
+            Some(DateTime::MAX.unix_millis())
+        );
+        assert_eq!(p("0000-01-01T00:00:00"), Some(DateTime::MIN.unix_millis()));
+    }
+
+    #[test]
+    fn fractions_of_any_length_are_truncated_to_milliseconds() {
+        let base = p("2026-11-25T10:00:00Z").unwrap();
+        for (frac, ms) in [
+            ("1", 100),
+            ("12", 120),
+            ("123", 123),
+            ("1239", 123),
+            ("999999", 999),
+            ("000000001", 0),
+            ("0999999999999999999999999999999999999999999999999999", 99),
+        ] {
+            assert_eq!(p(&format!("2026-11-25T10:00:00.{frac}Z")), Some(base + ms));
+            assert_eq!(p(&format!("2026-11-25T10:00:00.{frac}")), Some(base + ms));
+        }
+        let long = format!("2026-11-25T10:00:00.{}+01:00", "9".repeat(10_000));
+        assert_eq!(p(&long), Some(base - 3_600_000 + 999));
+    }
+
+    #[test]
     fn rejects_what_is_not_rfc3339() {
         for s in [
             "",
             "2026-11-25",
-            "2026-11-25T16:21:50",
             "2026-11-25 16:21:50Z",
+            "2026-11-25 16:21:50",
+            "2026-11-25T16:21",
+            "2026-11-25T16:21:50 ",
+            "2026-11-25T16:21:50.",
+            "2026-11-25T16:21:50.123.4Z",
+            "2026-11-25T16:21:50,5Z",
+            "2026-11-25T16:21:50+01",
+            "2026-11-25T16:21:50+01:0",
+            "2026-11-25T16:21:50+01:00Z",
+            "2026-11-25T16:21:50ZZ",
+            "2026-11-25T16:21:50\u{2212}01:00",
+            "2026-02-30T00:00:00Z",
+            "2026-02-30T00:00:00",
+            "2026-13-01T00:00:00",
+            "2026-11-25T24:00:00",
+            "2026-11-25T24:00:00Z",
+            "garbage",
             "2026-13-01T00:00:00Z",
             "2026-00-01T00:00:00Z",
             "2023-02-29T00:00:00Z",
@@ -316,6 +394,47 @@ mod tests {
         ] {
             assert_eq!(DateTime::parse(s), Err(DateTimeError), "{s:?}");
         }
+    }
+
+    #[test]
+    fn decodes_escaped_and_long_date_times_without_a_buffer() {
+        use crate::{decode, DecodeError, ErrorCode, HeartbeatResponse};
+        let time = |json: &str| {
+            let payload = format!(r#"{{"currentTime":"{json}"}}"#);
+            decode::<HeartbeatResponse, _>(payload.as_bytes(), crate::test_util::heap())
+                .map(|r| r.current_time.unix_millis())
+        };
+        let utc = p("2026-11-25T10:00:00.123Z").unwrap();
+        assert_eq!(time("2026-11-25T10:00:00.123456"), Ok(utc));
+        assert_eq!(time(r"2026-11-25T10:00:00.123Z"), Ok(utc));
+        assert_eq!(
+            time(&format!("2026-11-25T10:00:00.123{}", "4".repeat(500))),
+            Ok(utc)
+        );
+        let invalid = Err(DecodeError::new(
+            ErrorCode::PropertyConstraintViolation,
+            "currentTime: invalid date-time",
+        ));
+        for bad in [
+            "2026-02-30T10:00:00",
+            "2026-13-01T10:00:00Z",
+            "2026-11-25T24:00:00",
+            "garbage",
+            r"2026-11-25T10:00:00\u00e9",
+            r"2026-11-25T10:00:00\ud800",
+            r"2026-11-25T10:00:00Z\ud800",
+            "２026-11-25T10:00:00Z",
+        ] {
+            assert_eq!(time(bad), invalid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn error_displays_for_people() {
+        assert_eq!(
+            DateTime::parse("garbage").unwrap_err().to_string(),
+            "not an RFC 3339 date-time (or one without offset) within the years 0000 to 9999"
+        );
     }
 
     #[test]

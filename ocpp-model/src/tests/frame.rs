@@ -1,0 +1,298 @@
+//! Tests of frame parsing and message ids.
+#![allow(clippy::disallowed_types)]
+
+use super::*;
+
+fn parse(s: &str) -> Result<Frame<'_>, FrameError> {
+    Frame::parse(s.as_bytes(), &Limits::DEFAULT)
+}
+
+#[test]
+fn parses_the_three_frame_types() {
+    let f = parse(r#"[2,"19223201","BootNotification",{"a":1}]"#).unwrap();
+    assert_eq!(
+        f,
+        Frame::Call {
+            id: MessageId::new("19223201").unwrap(),
+            action: "BootNotification",
+            payload: br#"{"a":1}"#,
+        }
+    );
+    let f = parse(" [ 3 , \"x\" , { } ] \n").unwrap();
+    assert_eq!(
+        f,
+        Frame::CallResult {
+            id: MessageId::new("x").unwrap(),
+            payload: b"{ }"
+        }
+    );
+    let f = parse(r#"[4,"7","FormatViolation","bad \"x\"",{}]"#).unwrap();
+    assert_eq!(
+        f,
+        Frame::CallError {
+            id: MessageId::from_u32(7),
+            code: ErrorCode::FormationViolation,
+            description: r#"bad \"x\""#,
+            details: b"{}",
+        }
+    );
+    assert_eq!(f.id().as_str(), "7");
+}
+
+#[test]
+fn message_ids() {
+    assert_eq!(MessageId::from_u32(0).as_str(), "0");
+    assert_eq!(MessageId::from_u32(u32::MAX).as_str(), "4294967295");
+    assert_eq!(MessageId::new(&"a".repeat(36)).unwrap().as_str().len(), 36);
+    assert!(MessageId::new(&"a".repeat(37)).is_none());
+    assert!(MessageId::new("").is_none());
+    // Any character: the encoders escape what JSON requires.
+    assert_eq!(MessageId::new("a\"b\\c\n").unwrap().as_str(), "a\"b\\c\n");
+    assert_eq!(MessageId::new("42"), Some(MessageId::from_u32(42)));
+    assert_eq!(format!("{}", MessageId::from_u32(5)), "5");
+    assert_eq!(format!("{:?}", MessageId::from_u32(5)), "MessageId(\"5\")");
+}
+
+#[test]
+fn header_is_peeked_from_broken_frames() {
+    let e = parse(r#"[2,"abc","Heartbeat",{"#).unwrap_err();
+    assert_eq!(e.kind, FrameErrorKind::NotJson);
+    assert_eq!(
+        e.reply(),
+        Some((
+            MessageId::new("abc").unwrap(),
+            ErrorCode::FormationViolation
+        ))
+    );
+    let e = parse(r#"[3,"abc",{"#).unwrap_err();
+    assert_eq!(e.reply(), None);
+    let e = parse(r#"[2,"abc"#).unwrap_err();
+    assert_eq!((e.message_type, e.id), (Some(2), None));
+    let e = parse(r#"[22,"abc",1"#).unwrap_err();
+    assert_eq!((e.message_type, e.id), (Some(22), MessageId::new("abc")));
+    assert_eq!(e.reply(), None);
+    let e = parse(r#"[02,"abc",1"#).unwrap_err();
+    assert_eq!((e.message_type, e.id), (None, None));
+    let big = format!(
+        r#"[2,"big","DataTransfer",{{"data":"{}"}}]"#,
+        "x".repeat(5000)
+    );
+    let e = parse(&big).unwrap_err();
+    assert_eq!(e.kind, FrameErrorKind::TooLarge);
+    assert_eq!(
+        e.reply(),
+        Some((MessageId::new("big").unwrap(), ErrorCode::InternalError))
+    );
+}
+
+/// The id of the CALL `[2,<id_json>,"Heartbeat",{}]`, or the frame's error.
+fn call_id(id_json: &str) -> Result<MessageId, FrameErrorKind> {
+    let frame = format!(r#"[2,{id_json},"Heartbeat",{{}}]"#);
+    parse(&frame).map(|f| f.id()).map_err(|e| e.kind)
+}
+
+#[test]
+fn ids_are_measured_and_kept_unescaped() {
+    let a36 = "A".repeat(36);
+    let escaped36 = format!("\"{}\"", r"\u0041".repeat(36));
+    assert_eq!(call_id(&escaped36), Ok(MessageId::new(&a36).unwrap()));
+    assert_eq!(call_id(&escaped36).unwrap().as_str(), a36);
+    let escaped37 = format!("\"{}\"", r"\u0041".repeat(37));
+    assert_eq!(call_id(&escaped37), Err(FrameErrorKind::BadMessageId));
+    // Escaped or not, the same id.
+    assert_eq!(call_id(r#""\u0031\u0039""#), Ok(MessageId::from_u32(19)));
+    assert_eq!(call_id(r#""a\"b\\c\/d""#).unwrap().as_str(), r#"a"b\c/d"#);
+    // Control characters are held.
+    assert_eq!(call_id(r#""\n\u0001""#).unwrap().as_str(), "\n\u{1}");
+    // Non-ASCII: held as UTF-8 while it fits 36 bytes.
+    assert_eq!(
+        call_id(&format!("\"{}\"", "é".repeat(18)))
+            .unwrap()
+            .as_str(),
+        "é".repeat(18)
+    );
+    assert_eq!(
+        call_id(&format!("\"{}\"", r"\u00e9".repeat(18)))
+            .unwrap()
+            .as_str(),
+        "é".repeat(18)
+    );
+    assert_eq!(
+        call_id(&format!("\"{}\"", "é".repeat(19))),
+        Err(FrameErrorKind::BadMessageId)
+    );
+    assert_eq!(call_id(r#""\ud83d\ude00""#).unwrap().as_str(), "\u{1F600}");
+    // A lone surrogate is no character at all.
+    assert_eq!(call_id(r#""\ud800""#), Err(FrameErrorKind::BadMessageId));
+    assert_eq!(call_id(r#""""#), Err(FrameErrorKind::BadMessageId));
+}
+
+#[test]
+fn escaped_ids_are_peeked_from_broken_frames() {
+    let frame = format!(r#"[2,"{}","Heartbeat",{{"#, r"\u0041".repeat(36));
+    let e = parse(&frame).unwrap_err();
+    assert_eq!(e.kind, FrameErrorKind::NotJson);
+    assert_eq!(
+        e.reply(),
+        Some((
+            MessageId::new(&"A".repeat(36)).unwrap(),
+            ErrorCode::FormationViolation
+        ))
+    );
+    let frame = format!(r#"[2,"{}","Heartbeat",{{"#, r"\u0041".repeat(37));
+    assert_eq!(parse(&frame).unwrap_err().reply(), None);
+}
+
+#[test]
+fn answers_carry_a_json_string_equal_to_the_id() {
+    use crate::{encode_call, encode_call_error, encode_call_result, Action, HeartbeatRequest};
+    for id_json in [
+        r#""\u0041\u0042""#,
+        r#""a\"b\\c\/d""#,
+        r#""\n\t\b\f\r\u0001\u001f\u007f""#,
+        r#""\u00e9\ud83d\ude00 ü""#,
+        "\"01234567-89ab-cdef-0123-456789abcdef\"",
+    ] {
+        let id = call_id(id_json).unwrap();
+        let expected: String = serde_json::from_str(id_json).unwrap();
+        assert_eq!(id.as_str(), expected);
+        for kind in 0..3 {
+            let mut buf = [0u8; 256];
+            let n = match kind {
+                0 => encode_call_result(&mut buf, &id, &HeartbeatRequest {}),
+                1 => encode_call(&mut buf, &id, Action::Heartbeat, &HeartbeatRequest {}),
+                _ => encode_call_error(&mut buf, &id, ErrorCode::GenericError, ""),
+            }
+            .unwrap();
+            let frame: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
+            assert_eq!(frame[1].as_str(), Some(expected.as_str()), "{id_json}");
+            // And we read our own answer as the same id.
+            assert_eq!(Frame::parse(&buf[..n], &Limits::DEFAULT).unwrap().id(), id);
+        }
+    }
+    let n = encode_call_result(
+        &mut [0u8; 64],
+        &MessageId::new("a\"\n").unwrap(),
+        &HeartbeatRequest {},
+    );
+    assert_eq!(n, Ok(r#"[3,"a\"\n",{}]"#.len()));
+}
+
+/// The action of the CALL `[2,"1",<action_json>,{}]`.
+fn call_action(action_json: &str) -> Result<String, FrameErrorKind> {
+    let frame = format!(r#"[2,"1",{action_json},{{}}]"#);
+    match parse(&frame) {
+        Ok(Frame::Call { action, .. }) => Ok(action.to_string()),
+        Ok(f) => panic!("{f:?}"),
+        Err(e) => Err(e.kind),
+    }
+}
+
+#[test]
+fn escaped_action_names_work_like_plain_ones() {
+    assert_eq!(
+        call_action(r#""Data\u0054ransfer""#).as_deref(),
+        Ok("DataTransfer")
+    );
+    for &a in Action::ALL {
+        let every_char: String = a
+            .as_str()
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        assert_eq!(
+            call_action(&format!("\"{every_char}\"")).as_deref(),
+            Ok(a.as_str())
+        );
+        let last_escaped = format!(
+            "\"{}\\u{:04X}\"",
+            &a.as_str()[..a.as_str().len() - 1],
+            a.as_str().as_bytes()[a.as_str().len() - 1]
+        );
+        assert_eq!(
+            call_action(&last_escaped).as_deref().map(Action::parse),
+            Ok(Ok(a))
+        );
+    }
+    assert_eq!(
+        call_action(r#""Heart\/beat""#).as_deref(),
+        Ok(r"Heart\/beat")
+    );
+}
+
+#[test]
+fn unknown_escaped_or_over_long_actions_are_unknown_actions() {
+    // Unknown, over-long (escaped or not), broken escapes: parsed, and no
+    // known action (the engine answers NotImplemented).
+    for action_json in [
+        r#""Foo\u0042ar""#.to_string(),
+        format!("\"{}\"", r"\u0041".repeat(33)),
+        format!("\"{}\"", r"\u0041".repeat(600)),
+        format!("\"DataTransfer{}\"", r"\u0041".repeat(30)),
+        format!("\"{}\"", "A".repeat(1000)),
+        r#""\ud800""#.to_string(),
+        r#""\u0000""#.to_string(),
+        r#""Heartbeat\n""#.to_string(),
+    ] {
+        let action = call_action(&action_json).unwrap();
+        assert_eq!(
+            Action::parse(&action),
+            Err(crate::UnknownVariant),
+            "{action_json}"
+        );
+    }
+    assert_eq!(call_action(r#""""#), Err(FrameErrorKind::BadAction));
+    assert_eq!(call_action("7"), Err(FrameErrorKind::BadAction));
+    assert_eq!(call_action("null"), Err(FrameErrorKind::BadAction));
+}
+
+#[test]
+fn errors_display_for_people() {
+    let e = parse(r#"[2,"19","Heartbeat",{"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"frame is not JSON (message type 2, id "19")"#
+    );
+    let e = parse(r#"[2,"a\"b","Heartbeat",null]"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"payload is not a JSON object (message type 2, id "a\"b")"#
+    );
+    assert_eq!(
+        parse("{}").unwrap_err().to_string(),
+        "frame is not a JSON array"
+    );
+    assert_eq!(
+        parse(r#"[9,"x",{}]"#).unwrap_err().to_string(),
+        r#"message type is not 2, 3 or 4 (message type 9, id "x")"#
+    );
+    assert_eq!(
+        parse(r#"[2,7,"Heartbeat",{}]"#).unwrap_err().to_string(),
+        "message id is not a string of 1 to 36 bytes (message type 2)"
+    );
+    assert_eq!(
+        FrameErrorKind::TooLarge.to_string(),
+        "frame larger than the size limit"
+    );
+    assert_eq!(
+        FrameErrorKind::BadAction.to_string(),
+        "action is not a string, or is empty"
+    );
+    for kind in [
+        FrameErrorKind::TooLarge,
+        FrameErrorKind::NotUtf8,
+        FrameErrorKind::NotJson,
+        FrameErrorKind::TooDeep,
+        FrameErrorKind::NotAnArray,
+        FrameErrorKind::UnknownMessageType,
+        FrameErrorKind::BadMessageId,
+        FrameErrorKind::BadAction,
+        FrameErrorKind::WrongElementCount,
+        FrameErrorKind::PayloadNotObject,
+        FrameErrorKind::BadErrorCode,
+        FrameErrorKind::BadErrorDescription,
+    ] {
+        // A sentence, not the variant's name.
+        assert!(kind.to_string().contains(' '), "{kind:?}");
+    }
+}
