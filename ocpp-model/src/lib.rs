@@ -103,8 +103,9 @@
 //!   does not offer).
 //! - Each property's failure descriptions are static strings (a few dozen
 //!   bytes of flash per property and applicable violation).
-//! - So far the messages of BootNotification, Heartbeat, StatusNotification
-//!   and Authorize; the others are added as tables in [`messages`].
+//! - So far the messages of BootNotification, Heartbeat, StatusNotification,
+//!   Authorize, DataTransfer and TriggerMessage; the others are added as
+//!   tables in [`v16`].
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -117,17 +118,20 @@ pub mod encode;
 mod errors;
 mod frame;
 mod macros;
-pub mod messages;
 pub mod scan;
 mod types;
+pub mod v16;
 
 pub use action::Action;
 pub use codec::{decode, Cx, Decode, ItemCount, Request, Seed, Violation};
 pub use encode::{encode_call, encode_call_error, encode_call_result, Field};
 pub use errors::{DecodeError, EncodeError, ErrorCode, UnknownVariant};
 pub use frame::{Frame, FrameError, FrameErrorKind, Limits, MessageId, MAX_MESSAGE_ID_LEN};
-pub use messages::*;
 pub use types::{CiString, CiStringError, DateTime, DateTimeError, Decimal, IdToken, Text};
+
+// The messages also at the root, where the other crates of the workspace
+// name them.
+pub use v16::*;
 
 #[cfg(test)]
 pub(crate) mod test_util {

@@ -1,7 +1,7 @@
 //! Authorize (charge point → central system, OCPP 1.6 §4.1).
 
 use crate::macros::ocpp_object;
-use crate::messages::IdTagInfo;
+use crate::v16::IdTagInfo;
 use crate::{Action, Allocator, CiString, Request};
 
 ocpp_object! {
@@ -25,8 +25,8 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::AuthorizationStatus;
     use crate::test_util::{call_round_trip, ci, result_round_trip};
+    use crate::v16::AuthorizationStatus;
     use crate::DateTime;
 
     #[test]

@@ -1,4 +1,5 @@
-//! The messages of OCPP 1.6J, one module per action, each a table for the
+//! The messages of OCPP 1.6J (`ocpp_model::v16`; 2.0.1 will reuse the names
+//! in a module of its own), one module per action, each a table for the
 //! `ocpp_object!` / `ocpp_enum!` macros. Requests implement [`crate::Request`].
 //!
 //! Done so far: BootNotification, Heartbeat, StatusNotification, Authorize,
