@@ -284,10 +284,13 @@ where
     d.deserialize_str(V(cx, parse))
 }
 
-/// Implemented by every request type: the action it is sent with.
+/// Implemented by every request type: the action it is sent with, and the
+/// type its CALLRESULT payload decodes to.
 pub trait Request {
     /// The action of this request.
     const ACTION: Action;
+    /// The payload of the answer (`AuthorizeResponse` for `AuthorizeRequest`).
+    type Response;
 }
 
 /// A collection with a number of items, for `minItems` checks.

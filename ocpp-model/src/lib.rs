@@ -146,6 +146,10 @@ pub(crate) mod test_util {
         decode, encode_call, encode_call_result, Action, CiString, Decode, Frame, Limits, Request,
     };
 
+    /// The global heap's type, for unit tests only (the type parameter of a
+    /// request in [`answer_round_trip`]).
+    pub type Heap = Global;
+
     /// The global heap, for unit tests only.
     pub fn heap() -> Global {
         Global
@@ -180,6 +184,19 @@ pub(crate) mod test_util {
         for short in 0..n {
             assert!(encode_call(&mut buf[..short], &id, T::ACTION, expected).is_err());
         }
+    }
+
+    /// `frame` (a CALLRESULT) is the golden answer to a request `R`: it
+    /// decodes as [`Request::Response`] to `expected`, and `expected` encodes
+    /// back to exactly `frame`. (The compiler checks that `expected` has the
+    /// type `R` names.)
+    #[track_caller]
+    pub fn answer_round_trip<R>(frame: &str, expected: &R::Response)
+    where
+        R: Request,
+        R::Response: Decode<Global> + Serialize + PartialEq + Debug,
+    {
+        result_round_trip(frame, expected);
     }
 
     /// `frame` (a CALLRESULT) parses, decodes to `expected`, and `expected`

@@ -13,6 +13,7 @@ ocpp_object! {
 
 impl<A: Allocator> Request for AuthorizeRequest<A> {
     const ACTION: Action = Action::Authorize;
+    type Response = AuthorizeResponse<A>;
 }
 
 ocpp_object! {
@@ -25,7 +26,7 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{call_round_trip, ci, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip, ci, Heap};
     use crate::v16::AuthorizationStatus;
     use crate::DateTime;
 
@@ -41,7 +42,7 @@ mod tests {
 
     #[test]
     fn golden_response() {
-        result_round_trip(
+        answer_round_trip::<AuthorizeRequest<Heap>>(
             r#"[3,"a1",{"idTagInfo":{"status":"Accepted"}}]"#,
             &AuthorizeResponse {
                 id_tag_info: IdTagInfo {
@@ -51,7 +52,7 @@ mod tests {
                 },
             },
         );
-        result_round_trip(
+        answer_round_trip::<AuthorizeRequest<Heap>>(
             concat!(
                 r#"[3,"a1",{"idTagInfo":{"expiryDate":"2027-01-01T00:00:00Z","#,
                 r#""parentIdTag":"PARENT-1","status":"ConcurrentTx"}}]"#
