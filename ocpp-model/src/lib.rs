@@ -22,7 +22,7 @@
 //! [`EncodeError::BufferFull`]; they never write a truncated frame.
 //!
 //! ```
-//! use ocpp_alloc::{HostPool, Pool, Talc};
+//! use ocpp_alloc::{HostPool, Talc};
 //! use ocpp_model::*;
 //!
 //! let pool = HostPool::<Talc>::new(16 * 1024); // on a board: a static pool
@@ -31,10 +31,10 @@
 //!     unreachable!()
 //! };
 //! assert_eq!(Action::parse(action), Ok(Action::Authorize));
-//! let request: AuthorizeRequest<_> = decode(payload, &*pool)?; // idTag is in the pool
+//! let request: AuthorizeRequest = decode(payload, &*pool)?; // an idTag is inline
 //! assert!(request.id_tag.eq_ignore_case("04a2b3c4"));
 //!
-//! let answer: AuthorizeResponse<&Pool<Talc>> = AuthorizeResponse {
+//! let answer = AuthorizeResponse {
 //!     id_tag_info: IdTagInfo { expiry_date: None, parent_id_tag: None, status: AuthorizationStatus::Accepted },
 //! };
 //! let mut buf = [0u8; 128];
@@ -42,7 +42,7 @@
 //! assert_eq!(&buf[..n], br#"[3,"19",{"idTagInfo":{"status":"Accepted"}}]"#);
 //!
 //! // A bad payload names the CALLERROR to answer with.
-//! let err = decode::<AuthorizeRequest<_>, _>(br#"{"idTag":"\u00e9"}"#, &*pool).unwrap_err();
+//! let err = decode::<AuthorizeRequest, _>(br#"{"idTag":"\u00e9"}"#, &*pool).unwrap_err();
 //! assert_eq!(err.code, ErrorCode::TypeConstraintViolation);
 //! assert_eq!(err.reason, "idTag: not printable ASCII");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -143,7 +143,8 @@ pub(crate) mod test_util {
     use serde::Serialize;
 
     use crate::{
-        decode, encode_call, encode_call_result, Action, CiString, Decode, Frame, Limits, Request,
+        decode, encode_call, encode_call_result, Action, CiString, Decode, Frame, IdToken, Limits,
+        Request,
     };
 
     /// The global heap's type, for unit tests only (the type parameter of a
@@ -158,6 +159,11 @@ pub(crate) mod test_util {
     /// A CiString on the test heap.
     pub fn ci<const N: usize>(s: &str) -> CiString<N, Global> {
         CiString::try_from_str(s, Global).unwrap()
+    }
+
+    /// An idTag.
+    pub fn id_token(s: &str) -> IdToken {
+        IdToken::try_from_str(s).unwrap()
     }
 
     /// `frame` (a CALL) parses, decodes to `expected`, and `expected`

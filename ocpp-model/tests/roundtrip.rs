@@ -100,12 +100,8 @@ fn authorize() {
     let pool = pool();
     let mut r = Rng::new(14);
     for _ in 0..RUNS {
-        round_trip(
-            &gen_authorize_req(&mut r, &*pool),
-            Some(Action::Authorize),
-            &pool,
-        );
-        round_trip(&gen_authorize_conf(&mut r, &*pool), None, &pool);
+        round_trip(&gen_authorize_req(&mut r), Some(Action::Authorize), &pool);
+        round_trip(&gen_authorize_conf(&mut r), None, &pool);
     }
     assert_eq!(pool.stats().in_use, 0);
 }

@@ -136,7 +136,7 @@ fn hand_written_values_validate() {
         &id,
         Action::Authorize,
         &AuthorizeRequest {
-            id_tag: ci("04A2B3C4D5E6F7"),
+            id_tag: IdToken::try_from_str("04A2B3C4D5E6F7").unwrap(),
         },
     );
     check_call("Authorize", n, &buf);
@@ -145,7 +145,7 @@ fn hand_written_values_validate() {
             let conf = AuthorizeResponse {
                 id_tag_info: IdTagInfo {
                     expiry_date: full.then_some(DateTime::from_unix_millis(1_798_761_600_000)),
-                    parent_id_tag: full.then(|| ci(&"p".repeat(20))),
+                    parent_id_tag: full.then(|| IdToken::try_from_str(&"p".repeat(20)).unwrap()),
                     status: *status,
                 },
             };

@@ -9,7 +9,7 @@ use ocpp_model::*;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 #[allow(unused_imports)]
-pub use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
+pub use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Measured, Pool, Talc};
 
 /// A fresh 64 KiB pool on the host heap.
 pub fn pool() -> HostPool<Talc> {
@@ -62,6 +62,12 @@ impl Rng {
     }
     pub fn opt_ci<const N: usize, A: Allocator>(&mut self, alloc: A) -> Option<CiString<N, A>> {
         self.chance(50).then(|| self.ci(alloc))
+    }
+    pub fn id_token(&mut self) -> IdToken {
+        IdToken::try_from_str(&self.ci_text(IdToken::MAX_LEN)).unwrap()
+    }
+    pub fn opt_id_token(&mut self) -> Option<IdToken> {
+        self.chance(50).then(|| self.id_token())
     }
     pub fn i32(&mut self) -> i32 {
         match self.below(4) {
@@ -125,17 +131,23 @@ pub fn gen_status_req<A: Allocator + Clone>(r: &mut Rng, a: A) -> StatusNotifica
     }
 }
 
-pub fn gen_authorize_req<A: Allocator + Clone>(r: &mut Rng, a: A) -> AuthorizeRequest<A> {
-    AuthorizeRequest { id_tag: r.ci(a) }
+pub fn gen_authorize_req(r: &mut Rng) -> AuthorizeRequest {
+    AuthorizeRequest {
+        id_tag: r.id_token(),
+    }
 }
 
-pub fn gen_authorize_conf<A: Allocator + Clone>(r: &mut Rng, a: A) -> AuthorizeResponse<A> {
+pub fn gen_id_tag_info(r: &mut Rng) -> IdTagInfo {
+    IdTagInfo {
+        expiry_date: r.opt_datetime(),
+        parent_id_tag: r.opt_id_token(),
+        status: r.pick(AuthorizationStatus::ALL),
+    }
+}
+
+pub fn gen_authorize_conf(r: &mut Rng) -> AuthorizeResponse {
     AuthorizeResponse {
-        id_tag_info: IdTagInfo {
-            expiry_date: r.opt_datetime(),
-            parent_id_tag: r.opt_ci(a),
-            status: r.pick(AuthorizationStatus::ALL),
-        },
+        id_tag_info: gen_id_tag_info(r),
     }
 }
 
@@ -166,8 +178,8 @@ pub fn decode_as<A: Allocator + Clone>(
         "StatusNotificationResponse" => {
             decode::<StatusNotificationResponse, A>(payload, a).map(drop)
         }
-        "Authorize" => decode::<AuthorizeRequest<A>, A>(payload, a).map(drop),
-        "AuthorizeResponse" => decode::<AuthorizeResponse<A>, A>(payload, a).map(drop),
+        "Authorize" => decode::<AuthorizeRequest, A>(payload, a).map(drop),
+        "AuthorizeResponse" => decode::<AuthorizeResponse, A>(payload, a).map(drop),
         _ => panic!("not in the slice: {name}"),
     }
 }
@@ -193,8 +205,8 @@ pub fn gen_frame<A: Allocator + Clone>(name: &str, r: &mut Rng, a: A) -> Vec<u8>
         "StatusNotificationResponse" => {
             encode_call_result(&mut buf, &id, &StatusNotificationResponse {})
         }
-        "Authorize" => encode_call(&mut buf, &id, Action::Authorize, &gen_authorize_req(r, a)),
-        "AuthorizeResponse" => encode_call_result(&mut buf, &id, &gen_authorize_conf(r, a)),
+        "Authorize" => encode_call(&mut buf, &id, Action::Authorize, &gen_authorize_req(r)),
+        "AuthorizeResponse" => encode_call_result(&mut buf, &id, &gen_authorize_conf(r)),
         _ => panic!("not in the slice: {name}"),
     }
     .unwrap();
