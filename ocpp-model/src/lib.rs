@@ -10,10 +10,12 @@
 //!    action and the raw payload bytes. A [`FrameError`] says which
 //!    CALLERROR to answer, if any ([`FrameError::reply`]).
 //! 2. [`Action::parse`] maps the action (unknown: answer `NotImplemented`).
-//! 3. [`decode`] turns the payload into the message type, for example
+//! 3. [`decode`] (or [`decode_with`] and the integrator's [`Limits`]) turns
+//!    the payload into the message type, for example
 //!    [`BootNotificationResponse`], validating everything its schema says:
 //!    required and unknown properties, JSON types, CiString length and
-//!    printable ASCII, enum values, date-times, integer range, `minItems`.
+//!    printable ASCII, enum values, date-times, integer range, `minItems`,
+//!    and the number of items against [`Limits::max_items`].
 //!    A failure is a [`DecodeError`] carrying the CALLERROR code of
 //!    `PROTOCOL.md` and a static description naming the property.
 //!
@@ -62,6 +64,7 @@
 //! | integer beyond `i32` | `TypeConstraintViolation` |
 //! | unknown enum value, invalid date-time, decimal not a multiple of 0.1 | `PropertyConstraintViolation` |
 //! | array shorter than minItems | `OccurenceConstraintViolation` |
+//! | array longer than [`Limits::max_items`] | `OccurenceConstraintViolation` ("<property>: more items than this charge point accepts") |
 //! | allocation refused | `InternalError` ([`DecodeError::OUT_OF_MEMORY`]) |
 //!
 //! Printable ASCII is part of the CiString type, as its length is, hence a
@@ -98,9 +101,12 @@
 //!   years 0000..=9999; fractions are truncated to milliseconds.
 //! - Integers are `i32` (OCPP's integer); `1.0` or `1e3` for an integer is a
 //!   `TypeConstraintViolation`.
-//! - Decoded arrays keep up to twice their length in capacity (geometric
-//!   growth; shrinking would need a fallible reallocation allocator-api2
-//!   does not offer).
+//! - **Arrays are bounded** by [`Limits::max_items`] (default 32), which the
+//!   integrator sets and passes to [`decode_with`]: one item more is a
+//!   precise CALLERROR, never an unbounded allocation. A decoded array keeps
+//!   up to twice its length in capacity, never more than `max_items`
+//!   (geometric growth; shrinking would need a fallible reallocation
+//!   allocator-api2 does not offer).
 //! - Each property's failure descriptions are static strings (a few dozen
 //!   bytes of flash per property and applicable violation).
 //! - So far the messages of BootNotification, Heartbeat, StatusNotification,
@@ -123,7 +129,7 @@ mod types;
 pub mod v16;
 
 pub use action::Action;
-pub use codec::{decode, Cx, Decode, ItemCount, Request, Seed, Violation};
+pub use codec::{decode, decode_with, Cx, Decode, ItemCount, Request, Seed, Violation};
 pub use encode::{encode_call, encode_call_error, encode_call_result, Field};
 pub use errors::{DecodeError, EncodeError, ErrorCode, UnknownVariant};
 pub use frame::{Frame, FrameError, FrameErrorKind, Limits, MessageId, MAX_MESSAGE_ID_LEN};
