@@ -109,9 +109,12 @@
 //!   allocator-api2 does not offer).
 //! - Each property's failure descriptions are static strings (a few dozen
 //!   bytes of flash per property and applicable violation).
-//! - So far the messages of BootNotification, Heartbeat, StatusNotification,
-//!   Authorize, DataTransfer and TriggerMessage; the others are added as
-//!   tables in [`v16`].
+//! - So far the messages of every Core action (Authorize, BootNotification,
+//!   ChangeAvailability, ChangeConfiguration, ClearCache, DataTransfer,
+//!   GetConfiguration, Heartbeat, MeterValues, RemoteStartTransaction,
+//!   RemoteStopTransaction, Reset, StartTransaction, StatusNotification,
+//!   StopTransaction, UnlockConnector) and TriggerMessage, both directions;
+//!   the others are added as tables in [`v16`].
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -170,6 +173,16 @@ pub(crate) mod test_util {
     /// An idTag.
     pub fn id_token(s: &str) -> IdToken {
         IdToken::try_from_str(s).unwrap()
+    }
+
+    /// A vector on the test heap.
+    #[allow(clippy::disallowed_methods)]
+    pub fn vec<T>(items: impl IntoIterator<Item = T>) -> allocator_api2::vec::Vec<T, Global> {
+        let mut v = allocator_api2::vec::Vec::new_in(Global);
+        for item in items {
+            v.push(item);
+        }
+        v
     }
 
     /// `frame` (a CALL) parses, decodes to `expected`, and `expected`
