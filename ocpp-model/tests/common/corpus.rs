@@ -64,6 +64,7 @@ pub fn stricter(msg: &'static str, input: impl AsRef<[u8]>, outcome: Outcome) ->
     }
 }
 
+pub const OCC: ErrorCode = OccurenceConstraintViolation;
 pub const TYPE: ErrorCode = TypeConstraintViolation;
 pub const PROP: ErrorCode = PropertyConstraintViolation;
 
@@ -160,4 +161,24 @@ pub fn check_stricter(cases: &[Case]) {
             String::from_utf8_lossy(&c.input[..c.input.len().min(120)])
         );
     }
+}
+
+/// A CALL of `action` with this payload.
+pub fn call(action: &str, payload: &str) -> String {
+    format!(r#"[2,"c","{action}",{payload}]"#)
+}
+
+/// A CALLRESULT with this payload.
+pub fn result(payload: &str) -> String {
+    format!(r#"[3,"r",{payload}]"#)
+}
+
+/// `n` copies of `item`, comma-separated.
+pub fn items(item: &str, n: usize) -> String {
+    vec![item; n].join(",")
+}
+
+/// The default `max_items`.
+pub fn max() -> usize {
+    usize::from(Limits::DEFAULT.max_items)
 }

@@ -292,6 +292,39 @@ pub fn extra_rule_violation(
     }
 }
 
+/// Checks one emitted frame: JSON, `[2,id,"Action",{..}]` or `[3,id,{..}]`,
+/// payload valid for schema `name`.
+#[track_caller]
+pub fn assert_valid_frame(name: &str, frame: &[u8], v: &jsonschema::Validator) {
+    let text = std::str::from_utf8(frame).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let arr = value.as_array().unwrap();
+    let payload = if name.ends_with("Response") {
+        assert_eq!((arr.len(), arr[0].as_u64()), (3, Some(3)), "{text}");
+        &arr[2]
+    } else {
+        assert_eq!((arr.len(), arr[0].as_u64()), (4, Some(2)), "{text}");
+        assert_eq!(arr[2].as_str(), Some(name), "{text}");
+        &arr[3]
+    };
+    let id = arr[1].as_str().unwrap();
+    assert!(!id.is_empty() && id.len() <= 36, "{text}");
+    let errors = schema_errors(v, payload);
+    assert!(errors.is_empty(), "{name}: {errors:?}\n{text}");
+    assert_eq!(has_duplicate_key(frame), Some(false));
+    assert!(!has_null(&value), "never null: {text}");
+}
+
+pub fn has_null(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Array(a) => a.iter().any(has_null),
+        serde_json::Value::Object(o) => o.values().any(has_null),
+        _ => false,
+    }
+}
+
 /// Whether a JSON text repeats a key in some object (serde_json's `Value`
 /// silently keeps the last one). `None` when it is not JSON.
 pub fn has_duplicate_key(json: &[u8]) -> Option<bool> {
