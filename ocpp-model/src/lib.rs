@@ -3,6 +3,10 @@
 //! injected allocator, and encoded into caller buffers. It knows nothing of
 //! time, storage or state (that is `ocpp-engine`).
 //!
+//! The messages live in [`v16`] (and are re-exported at the crate root), one
+//! table per action; every request names its action and its response type
+//! through [`Request`].
+//!
 //! # How a received frame goes through
 //! 1. [`Frame::parse`] checks the frame against [`Limits`] (size, then UTF-8,
 //!    then full JSON syntax and nesting depth, in one iterative pass that
@@ -50,6 +54,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Arrays are bounded by the integrator's [`Limits`], and an answer decodes
+//! as the `Response` its request names:
+//!
+//! ```
+//! use ocpp_alloc::{HostPool, Talc};
+//! use ocpp_model::v16::{GetConfigurationRequest, StartTransactionRequest};
+//! use ocpp_model::{decode, decode_with, ErrorCode, Limits, Request};
+//!
+//! let pool = HostPool::<Talc>::new(16 * 1024);
+//! let limits = Limits::DEFAULT.with_max_items(2);
+//! let ok: GetConfigurationRequest<_> = decode_with(br#"{"key":["A","B"]}"#, &*pool, &limits)?;
+//! assert_eq!(ok.key.as_ref().map(|keys| keys.len()), Some(2)); // in the pool
+//! let three = br#"{"key":["A","B","C"]}"#;
+//! let err = decode_with::<GetConfigurationRequest<_>, _>(three, &*pool, &limits).unwrap_err();
+//! assert_eq!(err.code, ErrorCode::OccurenceConstraintViolation);
+//! assert_eq!(err.reason, "key: more items than this charge point accepts");
+//!
+//! type Answer = <StartTransactionRequest as Request>::Response;
+//! let answer: Answer = decode(br#"{"idTagInfo":{"status":"Accepted"},"transactionId":42}"#, &*pool)?;
+//! assert_eq!(answer.transaction_id, 42); // inline: decoded without any allocation
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Which CALLERROR code for which failure
 //! | failure | code |
 //! |---|---|
@@ -64,15 +91,21 @@
 //! | integer beyond `i32` | `TypeConstraintViolation` |
 //! | unknown enum value, invalid date-time, decimal not a multiple of 0.1 | `PropertyConstraintViolation` |
 //! | array shorter than minItems | `OccurenceConstraintViolation` |
-//! | array longer than [`Limits::max_items`] | `OccurenceConstraintViolation` ("<property>: more items than this charge point accepts") |
+//! | array longer than [`Limits::max_items`] | `OccurenceConstraintViolation` (`"key: more items than this charge point accepts"`) |
 //! | allocation refused | `InternalError` ([`DecodeError::OUT_OF_MEMORY`]) |
 //!
 //! Printable ASCII is part of the CiString type, as its length is, hence a
 //! type violation. Where this is stricter than the official schemas (which
 //! only say `string` with a `maxLength`, and `integer` without bounds):
 //! CiString charset, `i32` range, duplicate keys, escaped action names, the
-//! size and depth limits. More lenient: `-0` is read as the integer 0 (the
-//! schema validator sees the float -0.0). `tests/corpus.rs` lists each case.
+//! size and depth limits, [`Limits::max_items`], and an empty `sampledValue`
+//! in StopTransaction's `transactionData` (the specification's 1..*, which
+//! that schema omits; MeterValues' has it). More lenient: `-0` is read as the
+//! integer 0 (the schema validator sees the float -0.0), and a `Hertz` unit
+//! is accepted in StopTransaction's `transactionData` (one [`MeterValue`]
+//! type serves both messages; StopTransaction's schema lacks `Hertz`, so
+//! whoever fills `transactionData` must keep it out). `tests/corpus*.rs`
+//! list each case.
 //!
 //! # Guarantees
 //! - **No panic on any input.** Malformed bytes are rejected by the scanner
@@ -87,6 +120,10 @@
 //!   the pool, with no scratch buffer. `tests/no_global_heap.rs` checks it
 //!   with a counting global allocator. Banned collection methods are listed
 //!   in `clippy.toml`.
+//! - **Answers the engine must keep need no memory.** idTags are inline
+//!   ([`IdToken`]) and so is [`IdTagInfo`]: Authorize.conf,
+//!   StartTransaction.conf (with its transactionId) and StopTransaction.conf
+//!   decode with no allocation at all, even from an exhausted pool.
 //! - **Refused allocations are clean.** A refusal fails the decode with
 //!   [`DecodeError::OUT_OF_MEMORY`] (`InternalError`) and frees everything
 //!   the decode had allocated (`tests/out_of_memory.rs` refuses each
