@@ -97,8 +97,9 @@
 //! Printable ASCII is part of the CiString type, as its length is, hence a
 //! type violation. Where this is stricter than the official schemas (which
 //! only say `string` with a `maxLength`, and `integer` without bounds):
-//! CiString charset, `i32` range, duplicate keys, escaped action names, the
-//! size and depth limits, [`Limits::max_items`], and an empty `sampledValue`
+//! CiString charset, `i32` range, decimals within `i32` tenths
+//! (±214 748 364.7), duplicate keys, escaped action names, the size and
+//! depth limits, [`Limits::max_items`], and an empty `sampledValue`
 //! in StopTransaction's `transactionData` (the specification's 1..*, which
 //! that schema omits; MeterValues' has it). More lenient: `-0` is read as the
 //! integer 0 (the schema validator sees the float -0.0), and a `Hertz` unit

@@ -45,6 +45,21 @@ fn remote_start() -> Vec<Case> {
         ),
         case(
             r,
+            periods(r#"{"startPeriod":0,"limit":100000000.05}"#),
+            Invalid(PROP, "limit: not a multiple of 0.1"),
+        ),
+        case(
+            r,
+            periods(r#"{"startPeriod":0,"limit":-214748364.8}"#),
+            Valid,
+        ),
+        stricter(
+            r,
+            periods(r#"{"startPeriod":0,"limit":214748364.8}"#),
+            Invalid(TYPE, "limit: number out of range"),
+        ),
+        case(
+            r,
             periods(r#"{"startPeriod":0,"limit":"16"}"#),
             Invalid(TYPE, "limit: wrong type"),
         ),

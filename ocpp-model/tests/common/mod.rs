@@ -10,6 +10,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 pub mod core_profile;
 pub mod corpus;
+pub mod gen_core;
 #[allow(unused_imports)]
 pub use core_profile::{decode_core_as, CORE};
 
@@ -221,6 +222,52 @@ pub fn gen_frame<A: Allocator + Clone>(name: &str, r: &mut Rng, a: A) -> Vec<u8>
     buf
 }
 
+/// decode(encode(value)) == value through a whole frame (a CALL of
+/// `action`, or a CALLRESULT), with nothing left in the pool; and every
+/// shorter buffer is refused.
+#[track_caller]
+pub fn round_trip<'p, T>(value: &T, action: Option<Action>, pool: &'p Pool<Talc>)
+where
+    T: Decode<&'p Pool<Talc>> + serde::Serialize + PartialEq + fmt::Debug,
+{
+    let id = MessageId::from_u32(7);
+    let mut buf = [0u8; 4096];
+    let n = match action {
+        Some(action) => encode_call(&mut buf, &id, action, value),
+        None => encode_call_result(&mut buf, &id, value),
+    }
+    .unwrap();
+    let frame = Frame::parse(&buf[..n], &Limits::DEFAULT).unwrap();
+    let payload = match (frame, action) {
+        (
+            Frame::Call {
+                action: got,
+                payload,
+                ..
+            },
+            Some(action),
+        ) => {
+            assert_eq!(Action::parse(got), Ok(action));
+            payload
+        }
+        (Frame::CallResult { payload, .. }, None) => payload,
+        (f, _) => panic!("{f:?}"),
+    };
+    assert_eq!(frame.id(), id);
+    let before = pool.stats().in_use;
+    let decoded: T = decode(payload, pool).unwrap();
+    assert_eq!(&decoded, value, "{}", String::from_utf8_lossy(&buf[..n]));
+    drop(decoded);
+    assert_eq!(pool.stats().in_use, before);
+    // The encoder refuses every buffer that is too short, and never panics.
+    let mut short = vec![0u8; n - 1];
+    let r = match action {
+        Some(action) => encode_call(&mut short, &id, action, value),
+        None => encode_call_result(&mut short, &id, value),
+    };
+    assert_eq!(r, Err(EncodeError::BufferFull));
+}
+
 // ---------------------------------------------------------------- schemas
 
 /// The schema file `name`.json of the shared folder beside the checkout.
@@ -251,7 +298,8 @@ pub fn schema_errors(v: &jsonschema::Validator, instance: &serde_json::Value) ->
 
 /// The stricter rules this crate documents on top of the schemas: strings
 /// with a `maxLength` are CiStrings (printable ASCII only), integers are
-/// written as integers and fit `i32`, an array has at most
+/// written as integers and fit `i32`, decimals (`multipleOf` 0.1) fit `i32`
+/// tenths, an array has at most
 /// `Limits::DEFAULT.max_items` items, and a `sampledValue` array is never
 /// empty (the 1.6 specification's 1..*, which StopTransaction's schema
 /// omits; MeterValues' has it). `None` if `instance` follows them.
@@ -264,6 +312,11 @@ pub fn extra_rule_violation(
         (Some("string"), Value::String(s)) if schema.get("maxLength").is_some() => {
             (!s.chars().all(|c| (' '..='~').contains(&c)))
                 .then(|| format!("not printable ASCII: {s:?}"))
+        }
+        (Some("number"), Value::Number(n)) if schema.get("multipleOf").is_some() => {
+            let tenths = (n.as_f64()? * 10.0).round();
+            let ok = (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&tenths);
+            (!ok).then(|| format!("not within i32 tenths: {n}"))
         }
         (Some("integer"), Value::Number(n)) => {
             let ok = n.as_i64().is_some_and(|i| i32::try_from(i).is_ok());
