@@ -112,8 +112,9 @@
 //! - **No panic on any input.** Malformed bytes are rejected by the scanner
 //!   before serde-json-core sees them; deep nesting costs no stack in the
 //!   scanner and is refused before decoding. (Tested with a corpus of
-//!   malformed frames, nesting up to 1 000 000 deep, and 24 000 mutated
-//!   frames judged against serde_json and the official schemas.)
+//!   malformed frames, nesting up to 1 000 000 deep, and 90 000 mutated
+//!   frames of 30 message types judged against serde_json and the official
+//!   schemas.)
 //! - **No global heap.** The crate is `no_std` without `alloc`'s types;
 //!   every variable-size part (strings, arrays) is allocated through the
 //!   injected `A: Allocator` (allocator-api2 0.2), strings at their exact

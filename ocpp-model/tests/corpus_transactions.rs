@@ -22,7 +22,8 @@ fn rs(schedule: &str) -> String {
     )
 }
 
-fn remote_start() -> Vec<Case> {
+/// The schedule's periods: decimals, required properties, max_items.
+fn remote_start_periods() -> Vec<Case> {
     let r = "RemoteStartTransaction";
     let periods = |p: &str| {
         rs(&format!(
@@ -30,7 +31,6 @@ fn remote_start() -> Vec<Case> {
         ))
     };
     vec![
-        case(r, call(r, r#"{"idTag":"T"}"#), Valid),
         case(
             r,
             periods(r#"{"startPeriod":0,"limit":16.5,"numberPhases":3}"#),
@@ -76,6 +76,13 @@ fn remote_start() -> Vec<Case> {
                 "chargingSchedulePeriod: more items than this charge point accepts",
             ),
         ),
+    ]
+}
+
+fn remote_start() -> Vec<Case> {
+    let r = "RemoteStartTransaction";
+    vec![
+        case(r, call(r, r#"{"idTag":"T"}"#), Valid),
         case(
             r,
             rs(r#""chargingRateUnit":"A","chargingSchedulePeriod":[],"minChargingRate":0.05"#),
@@ -307,6 +314,7 @@ fn stop_transaction() -> Vec<Case> {
 fn corpus() -> Vec<Case> {
     let parts = [
         remote_start(),
+        remote_start_periods(),
         stop_reset_unlock(),
         start_transaction(),
         stop_transaction(),
