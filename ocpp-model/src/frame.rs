@@ -30,8 +30,8 @@ pub struct Limits {
     /// The most items one decoded array may have (GetConfiguration's `key`,
     /// MeterValues' `meterValue`, each `sampledValue` array, ...). One item
     /// more fails the decode with [`crate::Violation::TooManyItems`], an
-    /// `OccurenceConstraintViolation` naming the property, before any memory
-    /// is taken for it.
+    /// `OccurenceConstraintViolation` naming the property, before the array
+    /// grows for it (what that item holds is freed at once, with the rest).
     ///
     /// Cost: nothing until a payload uses it. An array's buffer in the pool
     /// never holds more than `max_items` items (it grows by doubling from 4,
