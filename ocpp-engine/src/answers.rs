@@ -6,10 +6,12 @@
 //! [`HandleError::Busy`](crate::HandleError::Busy) and nothing is dropped.
 
 use ocpp_model::{
-    decode, encode_call_error, encode_call_result, Allocator, Decode, EncodeError, ErrorCode,
-    FrameErrorKind, MessageId,
+    decode_with, encode_call_error, encode_call_result, Allocator, Decode, EncodeError, ErrorCode,
+    FrameErrorKind, MessageId, UnlockStatus,
 };
 use serde::ser::{SerializeStruct, Serializer};
+
+use crate::block::Cx;
 use serde::Serialize;
 
 /// How many answers can wait at once. The central system may have one CALL
@@ -32,6 +34,15 @@ pub(crate) enum Reply {
     /// DataTransfer without data, TriggerMessage, Reset, ...): the wire
     /// name of the status, from the response's own enum.
     Status(&'static str),
+    /// GetConfiguration.conf, encoded by the configuration block from its
+    /// waiting answer.
+    Configuration,
+    /// UnlockConnector.conf: waits for the firmware's outcome.
+    Unlock {
+        connector: u8,
+        #[serde(serialize_with = "crate::snapshot::opt_str")]
+        outcome: Option<UnlockStatus>,
+    },
 }
 
 impl Reply {
@@ -52,6 +63,15 @@ impl Reply {
         match *self {
             Reply::Error { code, description } => encode_call_error(buf, id, code, description),
             Reply::Status(status) => encode_call_result(buf, id, &StatusOnly(status)),
+            Reply::Unlock {
+                outcome: Some(status),
+                ..
+            } => encode_call_result(buf, id, &StatusOnly(status.as_str())),
+            // Encoded by its owner (see `ChargePoint::poll_transmit`), or
+            // not ready (never handed out by `Answers::front`).
+            Reply::Configuration | Reply::Unlock { outcome: None, .. } => {
+                Err(EncodeError::BufferFull)
+            }
         }
     }
 }
@@ -59,10 +79,10 @@ impl Reply {
 /// Decodes a CALL's payload; a failure is the CALLERROR to answer with
 /// (`InternalError` when the pool refused).
 pub(crate) fn request<T: Decode<A>, A: Allocator + Clone>(
+    cx: &Cx<'_, A>,
     payload: &[u8],
-    alloc: &A,
 ) -> Result<T, Reply> {
-    decode::<T, A>(payload, alloc.clone()).map_err(|e| Reply::Error {
+    decode_with::<T, A>(payload, cx.alloc.clone(), &cx.settings.limits).map_err(|e| Reply::Error {
         code: e.code,
         description: e.reason,
     })
@@ -83,6 +103,12 @@ pub(crate) struct Answer {
     #[serde(serialize_with = "crate::snapshot::message_id")]
     pub(crate) id: MessageId,
     pub(crate) reply: Reply,
+}
+
+impl Answer {
+    fn is_ready(&self) -> bool {
+        !matches!(self.reply, Reply::Unlock { outcome: None, .. })
+    }
 }
 
 /// The CALLERROR description for a malformed CALL.
@@ -124,13 +150,40 @@ impl Answers {
         }
     }
 
+    /// The oldest answer ready to go (an UnlockConnector.conf waits for
+    /// the firmware; the others may pass it: answers carry their ids).
     pub(crate) fn front(&self) -> Option<&Answer> {
-        self.slots[0].as_ref()
+        self.slots.iter().flatten().find(|a| a.is_ready())
     }
 
+    /// Takes out the answer `front` gave.
     pub(crate) fn pop(&mut self) {
-        self.slots.rotate_left(1);
-        self.slots[SLOTS - 1] = None;
+        if let Some(i) = self
+            .slots
+            .iter()
+            .position(|a| a.as_ref().is_some_and(Answer::is_ready))
+        {
+            self.slots[i] = None;
+            self.slots[i..].rotate_left(1);
+        }
+    }
+
+    /// The firmware's outcome of an UnlockConnector on `connector`; `false`
+    /// when no such answer waits.
+    pub(crate) fn resolve_unlock(&mut self, connector: u8, status: UnlockStatus) -> bool {
+        for a in self.slots.iter_mut().flatten() {
+            if let Reply::Unlock {
+                connector: c,
+                outcome: outcome @ None,
+            } = &mut a.reply
+            {
+                if *c == connector {
+                    *outcome = Some(status);
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     pub(crate) fn clear(&mut self) {

@@ -1,10 +1,12 @@
-//! Authorize requests of the firmware (OCPP 1.6 §4.1): a bounded queue whose
-//! entries carry the idTag out and the answer back, so an answer needs no
-//! allocation beyond what its decoding takes.
+//! Authorization (OCPP 1.6 §4.1, §3.5): the Authorize requests the firmware
+//! makes itself (a bounded queue whose entries carry the idTag out and the
+//! answer back), and the authorization cache every idTagInfo the central
+//! system gives is learned into.
 
 use allocator_api2::vec::Vec;
 use ocpp_model::{
-    Allocator, AuthorizeRequest, AuthorizeResponse, CiStringError, EncodeError, IdTagInfo, IdToken,
+    Allocator, AuthorizationStatus, AuthorizeRequest, AuthorizeResponse, EncodeError, IdTagInfo,
+    IdToken,
 };
 use serde::Serialize;
 
@@ -17,52 +19,97 @@ use crate::event::{CallFailure, Event};
 pub(crate) struct Token;
 
 #[derive(Debug, Serialize)]
-#[serde(bound(serialize = ""))]
-enum Progress<A: Allocator> {
+enum Progress {
     Queued,
     Sent,
-    Answered(IdTagInfo<A>),
+    Answered(IdTagInfo),
     Failed(CallFailure),
 }
 
 #[derive(Debug, Serialize)]
-#[serde(bound(serialize = ""))]
-struct Pending<A: Allocator> {
-    request: AuthorizeRequest<A>,
-    progress: Progress<A>,
+struct Pending {
+    request: AuthorizeRequest,
+    progress: Progress,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
 pub(crate) struct Authorizations<A: Allocator + Clone> {
     #[serde(serialize_with = "crate::snapshot::slice")]
-    queue: Vec<Pending<A>, A>,
+    queue: Vec<Pending, A>,
     #[serde(skip)]
     max: usize,
+    /// The authorization cache, oldest entry first.
+    #[serde(serialize_with = "crate::snapshot::slice")]
+    cache: Vec<(IdToken, IdTagInfo), A>,
+    #[serde(skip)]
+    max_cache: usize,
 }
 
 impl<A: Allocator + Clone> Authorizations<A> {
-    pub(crate) fn new(max: u8, alloc: A) -> Self {
+    pub(crate) fn new(max: u8, max_cache: u8, alloc: A) -> Self {
         Self {
-            queue: Vec::new_in(alloc),
+            queue: Vec::new_in(alloc.clone()),
             max: usize::from(max),
+            cache: Vec::new_in(alloc),
+            max_cache: usize::from(max_cache),
         }
     }
 
-    /// Prepares and commits a new request: the idTag is copied into the
-    /// pool and a queue slot reserved before anything becomes visible.
-    pub(crate) fn push(&mut self, id_tag: &str) -> Result<(), InputError> {
+    /// What the cache knows of `id_tag`, when AuthorizationCacheEnabled: an
+    /// Accepted entry past its expiry date counts as Expired.
+    pub(crate) fn cached(&self, cx: &Cx<'_, A>, id_tag: &IdToken) -> Option<IdTagInfo> {
+        if !cx.config.authorization_cache_enabled {
+            return None;
+        }
+        let (_, info) = self
+            .cache
+            .iter()
+            .find(|(t, _)| t.eq_ignore_case(id_tag.as_str()))?;
+        let mut info = *info;
+        if info.status == AuthorizationStatus::Accepted && !crate::tx::is_valid(cx, &info) {
+            info.status = AuthorizationStatus::Expired;
+        }
+        Some(info)
+    }
+
+    /// Learns what the central system said of `id_tag`. Best effort, never
+    /// a failure: when the pool refuses a new entry, or the cache is at its
+    /// bound, the oldest entry makes room (none: it is not cached).
+    pub(crate) fn learn(&mut self, cx: &Cx<'_, A>, id_tag: IdToken, info: IdTagInfo) {
+        if !cx.config.authorization_cache_enabled || self.max_cache == 0 {
+            return;
+        }
+        if let Some(i) = self
+            .cache
+            .iter()
+            .position(|(t, _)| t.eq_ignore_case(id_tag.as_str()))
+        {
+            self.cache.remove(i);
+        } else if self.cache.len() >= self.max_cache
+            || (self.cache.len() == self.cache.capacity() && self.cache.try_reserve(1).is_err())
+        {
+            if self.cache.is_empty() {
+                return;
+            }
+            self.cache.remove(0);
+        }
+        // Room was made or reserved above.
+        let pushed = self.cache.push_within_capacity((id_tag, info));
+        debug_assert!(pushed.is_ok());
+    }
+
+    /// ClearCache: every entry goes, and its memory back to the pool.
+    pub(crate) fn clear_cache(&mut self) {
+        self.cache = Vec::new_in(self.cache.allocator().clone());
+    }
+
+    /// Prepares and commits a new request: a queue slot is reserved
+    /// before anything becomes visible.
+    pub(crate) fn push(&mut self, id_tag: IdToken) -> Result<(), InputError> {
         if self.queue.len() >= self.max {
             return Err(InputError::QueueFull);
         }
-        if id_tag.is_empty() {
-            return Err(InputError::InvalidIdTag);
-        }
-        let id_tag =
-            IdToken::try_from_str(id_tag, self.queue.allocator().clone()).map_err(|e| match e {
-                CiStringError::OutOfMemory => InputError::OutOfMemory,
-                _ => InputError::InvalidIdTag,
-            })?;
         // Exact: one pending request is the common case, and a slot is ~90 bytes.
         self.queue
             .try_reserve_exact(1)
@@ -94,19 +141,20 @@ impl<A: Allocator + Clone> Authorizations<A> {
         Ok(Some(Token))
     }
 
-    /// The answer is decoded (its parentIdTag is the only allocation) and
-    /// kept for the firmware.
+    /// The answer is decoded (without an allocation) and kept for the
+    /// firmware; what it says of the idTag goes to the cache.
     pub(crate) fn on_result(
         &mut self,
         cx: &Cx<'_, A>,
         _token: Token,
         payload: &[u8],
-    ) -> Result<(), AnswerError> {
-        let r: AuthorizeResponse<A> = answer(cx, payload)?;
-        if let Some(p) = self.sent_mut() {
+    ) -> Result<crate::tx::Learned, AnswerError> {
+        let r: AuthorizeResponse = answer(cx, payload)?;
+        let id_tag = self.sent_mut().map(|p| {
             p.progress = Progress::Answered(r.id_tag_info);
-        }
-        Ok(())
+            p.request.id_tag
+        });
+        Ok(id_tag.map(|t| (t, r.id_tag_info)))
     }
 
     pub(crate) fn on_failure(&mut self, _token: Token, why: CallFailure) {
@@ -116,7 +164,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
     }
 
     /// The entry whose CALL is outstanding.
-    fn sent_mut(&mut self) -> Option<&mut Pending<A>> {
+    fn sent_mut(&mut self) -> Option<&mut Pending> {
         self.queue
             .iter_mut()
             .find(|p| matches!(p.progress, Progress::Sent))
@@ -133,7 +181,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
     }
 
     /// The oldest finished request as an event, taken out of the queue.
-    pub(crate) fn poll_event(&mut self) -> Option<Event<A>> {
+    pub(crate) fn poll_event(&mut self) -> Option<Event> {
         let index = self
             .queue
             .iter()

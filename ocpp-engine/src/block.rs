@@ -19,7 +19,7 @@
 //! another through methods.
 
 use ocpp_model::{
-    decode, encode_call, Allocator, DateTime, Decode, DecodeError, EncodeError, ErrorCode,
+    decode_with, encode_call, Allocator, DateTime, Decode, DecodeError, EncodeError, ErrorCode,
     MessageId, Request,
 };
 use serde::Serialize;
@@ -44,6 +44,10 @@ pub(crate) struct Cx<'a, A> {
     /// The central system's wall-clock time at `now`, once known.
     pub(crate) wall: Option<DateTime>,
     pub(crate) settings: &'a Settings,
+    /// The values of the configuration keys.
+    pub(crate) config: &'a crate::configuration::Values,
+    /// Whether the connection is up (offline rules apply when not).
+    pub(crate) online: bool,
 }
 
 /// Where a block writes the CALL it wants to send.
@@ -97,5 +101,5 @@ pub(crate) fn answer<T: Decode<A>, A: Allocator + Clone>(
     cx: &Cx<'_, A>,
     payload: &[u8],
 ) -> Result<T, AnswerError> {
-    decode::<T, A>(payload, cx.alloc.clone()).map_err(AnswerError::from)
+    decode_with::<T, A>(payload, cx.alloc.clone(), &cx.settings.limits).map_err(AnswerError::from)
 }

@@ -11,14 +11,16 @@ use crate::answers::{self, Answer, Answers, Reply};
 use crate::authorize::{self, Authorizations};
 use crate::block::{AnswerError, Cx, Outgoing, Settings};
 use crate::config::Config;
+use crate::configuration::{Configuration, Fixed, Key};
 use crate::connectors::{self, Connectors};
 use crate::data_transfer::DataTransfer;
-use crate::error::{HandleError, InputError, NewError};
+use crate::error::{HandleError, NewError};
 use crate::event::{CallFailure, Event};
 use crate::heartbeat::{self, Clock, Heartbeat};
 use crate::registration::{self, BootState, Registration};
 use crate::time::{earliest, Instant};
-use crate::trigger;
+use crate::tx::{self, Transactions};
+use crate::{remote, trigger};
 
 /// An OCPP 1.6J charge point, sans IO.
 ///
@@ -26,7 +28,8 @@ use crate::trigger;
 /// 1. hand in what happened: [`connected`](Self::connected) /
 ///    [`disconnected`](Self::disconnected), every received text frame
 ///    ([`handle_frame`](Self::handle_frame)), hardware inputs
-///    ([`set_status`](Self::set_status), [`authorize`](Self::authorize)),
+///    ([`plug_in`](Self::plug_in), [`present_id_tag`](Self::present_id_tag),
+///    [`set_meter`](Self::set_meter), ... see `inputs.rs`),
 ///    and [`handle_timeout`](Self::handle_timeout) once
 ///    [`poll_timeout`](Self::poll_timeout) has passed;
 /// 2. then drain the outputs: [`poll_transmit`](Self::poll_transmit) until
@@ -49,11 +52,12 @@ pub(crate) struct State<A: Allocator + Clone> {
     #[serde(skip)]
     settings: Settings,
     online: bool,
-    clock: Clock,
+    pub(crate) clock: Clock,
     outstanding: Option<Outstanding>,
     next_id: u32,
-    answers: Answers,
-    blocks: Blocks<A>,
+    pub(crate) answers: Answers,
+    pub(crate) config: Configuration<A>,
+    pub(crate) blocks: Blocks<A>,
 }
 
 /// The functional blocks, each with private state (see `block.rs`). The
@@ -62,10 +66,12 @@ pub(crate) struct State<A: Allocator + Clone> {
 #[serde(bound(serialize = ""))]
 pub(crate) struct Blocks<A: Allocator + Clone> {
     pub(crate) registration: Registration<A>,
+    pub(crate) tx: Transactions<A>,
     pub(crate) connectors: Connectors<A>,
     pub(crate) authorize: Authorizations<A>,
     pub(crate) heartbeat: Heartbeat,
     pub(crate) data_transfer: DataTransfer,
+    pub(crate) pending: remote::Pending,
 }
 
 /// Our CALL that waits for its answer (one at a time, OCPP-J §4.1.1).
@@ -81,6 +87,7 @@ struct Outstanding {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 enum Token {
     Registration(registration::Token),
+    Tx(tx::Token),
     Status(connectors::Token),
     Authorize(authorize::Token),
     Heartbeat(heartbeat::Token),
@@ -136,10 +143,16 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         };
         let blocks = Blocks {
             registration: Registration::new(identity),
+            tx: Transactions::new(config.connectors, config.max_queued_messages, alloc.clone())?,
             connectors: Connectors::new(config.connectors, alloc.clone())?,
-            authorize: Authorizations::new(config.max_pending_authorizations, alloc.clone()),
+            authorize: Authorizations::new(
+                config.max_pending_authorizations,
+                config.max_cache_entries,
+                alloc.clone(),
+            ),
             heartbeat: Heartbeat::new(),
             data_transfer: DataTransfer,
+            pending: remote::Pending::default(),
         };
         let state = State {
             alloc: alloc.clone(),
@@ -154,6 +167,15 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             outstanding: None,
             next_id: 1,
             answers: Answers::default(),
+            config: Configuration::new(
+                Fixed {
+                    connectors: config.connectors,
+                    max_keys: config.limits.max_items,
+                    max_queued: config.max_queued_messages,
+                    max_cache: config.max_cache_entries,
+                },
+                alloc.clone(),
+            ),
             blocks,
         };
         let state = Box::try_new_in(state, alloc).map_err(|_| NewError::OutOfMemory)?;
@@ -173,10 +195,12 @@ impl<A: Allocator + Clone> ChargePoint<A> {
 
     /// The WebSocket closed. The outstanding CALL and pending Authorize
     /// requests fail; statuses are reported again after the next registration.
-    pub fn disconnected(&mut self, _now: Instant) {
+    pub fn disconnected(&mut self, now: Instant) {
         let s = &mut *self.state;
         s.online = false;
-        s.outstanding = None;
+        if let Some(o) = s.outstanding.take() {
+            s.on_failure(now, o.token, CallFailure::Offline);
+        }
         s.blocks.registration.restart();
         s.blocks.heartbeat.stop();
         // Message ids are per connection: answers to the old one are void.
@@ -209,28 +233,6 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         self.state.blocks.connectors.count()
     }
 
-    /// Hardware input: connector `connector` (0 = the charge point) entered
-    /// `status`. Queues a StatusNotification; never allocates.
-    pub fn set_status(
-        &mut self,
-        now: Instant,
-        connector: u8,
-        status: ChargePointStatus,
-        error_code: ChargePointErrorCode,
-    ) -> Result<(), InputError> {
-        let s = &mut *self.state;
-        let since = s.clock.at(now);
-        s.blocks
-            .connectors
-            .set(connector, status, error_code, since)
-    }
-
-    /// Firmware request: an idTag was presented; ask the central system.
-    /// The answer comes as [`Event::Authorized`] or [`Event::AuthorizeFailed`].
-    pub fn authorize(&mut self, _now: Instant, id_tag: &str) -> Result<(), InputError> {
-        self.state.blocks.authorize.push(id_tag)
-    }
-
     /// Writes the canonical encoding of the state (postcard) into `buf` and
     /// returns its length. Two charge points with equal snapshots behave alike.
     pub fn snapshot(&self, buf: &mut [u8]) -> Result<usize, postcard::Error> {
@@ -242,39 +244,56 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
         let s = &*self.state;
+        let b = &s.blocks;
+        // Samples and timeouts run whatever the connection does.
+        let timers = b.tx.poll_at_timers();
         if !s.online {
-            return None;
+            return timers;
         }
         // Nothing else can go out while a CALL waits for its answer.
         if let Some(o) = s.outstanding {
-            return Some(o.deadline);
+            return earliest(Some(o.deadline), timers);
         }
-        let b = &s.blocks;
         if !b.registration.is_accepted() {
-            return b.registration.poll_at();
+            return earliest(b.registration.poll_at(), timers);
         }
-        earliest(b.connectors.poll_at(), b.heartbeat.poll_at())
+        let sends = earliest(b.connectors.poll_at(), b.heartbeat.poll_at());
+        earliest(timers, earliest(sends, b.tx.poll_at_send()))
     }
 
     /// Time has passed: a CALL past its deadline fails. Whatever else fell
     /// due is sent by [`poll_transmit`](Self::poll_transmit); after both,
     /// [`poll_timeout`](Self::poll_timeout) lies after `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if let Some(o) = self.state.outstanding {
+        let s = &mut *self.state;
+        if let Some(o) = s.outstanding {
             if o.deadline <= now {
-                self.state.outstanding = None;
-                self.state.on_failure(now, o.token, CallFailure::Timeout);
+                s.outstanding = None;
+                s.on_failure(now, o.token, CallFailure::Timeout);
             }
         }
+        let (cx, b, _) = s.split(now);
+        b.tx.handle_timeout(&cx);
+        s.sync_statuses(now);
     }
 
     /// The next event for the firmware, if any.
     #[must_use]
-    pub fn poll_event(&mut self) -> Option<Event<A>> {
+    pub fn poll_event(&mut self) -> Option<Event> {
         let b = &mut self.state.blocks;
         if let Some(status) = b.registration.poll_event() {
             return Some(Event::Registered(status));
         }
+        if let Some(hard) = b.pending.reset.take() {
+            return Some(Event::Reset { hard });
+        }
+        if let Some(e) = b.tx.poll_event() {
+            return Some(tx::event(e));
+        }
+        if let Some(key) = self.state.config.poll_event() {
+            return Some(Event::ConfigurationChanged { key });
+        }
+        let b = &mut self.state.blocks;
         b.authorize.poll_event()
     }
 
@@ -320,8 +339,9 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     ///
     /// `Err(BufferFull)` leaves the frame queued: call again with a larger
     /// buffer. Answers to the central system go first; then, one at a time
-    /// and only after registration, our own CALLs: StatusNotifications,
-    /// Authorize, Heartbeat, in that order.
+    /// and only after registration, our own CALLs: the transaction block's
+    /// (its Authorize requests, then the transaction message queue),
+    /// StatusNotifications, the firmware's Authorize requests, Heartbeat.
     pub fn poll_transmit(
         &mut self,
         now: Instant,
@@ -329,7 +349,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     ) -> Result<Option<usize>, EncodeError> {
         let s = &mut *self.state;
         if let Some(answer) = s.answers.front() {
-            let n = answer.reply.encode(buf, &answer.id)?;
+            let n = match answer.reply {
+                Reply::Configuration => s.config.encode_answer(buf, &answer.id)?,
+                reply => reply.encode(buf, &answer.id)?,
+            };
             s.answers.pop();
             return Ok(Some(n));
         }
@@ -354,14 +377,28 @@ impl<A: Allocator + Clone> ChargePoint<A> {
 
 impl<A: Allocator + Clone> State<A> {
     /// What the blocks may read at `now`, beside the blocks and the clock.
-    fn split(&mut self, now: Instant) -> (Cx<'_, A>, &mut Blocks<A>, &mut Clock) {
+    pub(crate) fn split(&mut self, now: Instant) -> (Cx<'_, A>, &mut Blocks<A>, &mut Clock) {
         let cx = Cx {
             now,
             alloc: &self.alloc,
             wall: self.clock.at(now),
             settings: &self.settings,
+            config: self.config.values(),
+            online: self.online,
         };
         (cx, &mut self.blocks, &mut self.clock)
+    }
+
+    /// Each connector's reported status follows its session.
+    pub(crate) fn sync_statuses(&mut self, now: Instant) {
+        let since = self.clock.at(now);
+        let b = &mut self.blocks;
+        for (connector, status) in b.tx.statuses() {
+            b.connectors.set_base(connector, status, since);
+            if b.tx.transaction(connector).is_none() {
+                b.connectors.apply_scheduled(connector, since);
+            }
+        }
     }
 
     fn answer(&mut self, id: MessageId, reply: Reply) -> Result<(), HandleError> {
@@ -388,6 +425,9 @@ impl<A: Allocator + Clone> State<A> {
         action: &str,
         payload: &[u8],
     ) -> Result<(), HandleError> {
+        if self.blocks.registration.is_rejected() {
+            return Err(HandleError::NotRegistered);
+        }
         if self.answers.is_full() {
             return Err(HandleError::Busy);
         }
@@ -396,12 +436,44 @@ impl<A: Allocator + Clone> State<A> {
                 code: ErrorCode::NotImplemented,
                 description: "unknown action",
             },
+            Ok(action) if Configuration::<A>::ACTIONS.contains(&action) => {
+                self.configuration_call(now, action, payload)?
+            }
             Ok(action) => {
                 let (cx, b, _) = self.split(now);
                 b.route_call(&cx, action, payload)
             }
         };
         self.answer(id, reply)
+    }
+
+    /// GetConfiguration or ChangeConfiguration, and what a change means
+    /// for the other blocks.
+    fn configuration_call(
+        &mut self,
+        now: Instant,
+        action: Action,
+        payload: &[u8],
+    ) -> Result<Reply, HandleError> {
+        if self.config.is_answer_pending() {
+            // One GetConfiguration answer waits at a time: transmit it first.
+            return Err(HandleError::Busy);
+        }
+        let values = *self.config.values();
+        let cx = Cx {
+            now,
+            alloc: &self.alloc,
+            wall: self.clock.at(now),
+            settings: &self.settings,
+            config: &values,
+            online: self.online,
+        };
+        let (reply, changed) = self.config.handle_call(&cx, action, payload);
+        if changed == Some(Key::HeartbeatInterval) && self.blocks.registration.is_accepted() {
+            let interval = self.config.values().heartbeat_interval;
+            self.blocks.heartbeat.start(now, interval);
+        }
+        Ok(reply)
     }
 
     /// The answer to our outstanding CALL `o`, to the block that sent it.
@@ -411,26 +483,41 @@ impl<A: Allocator + Clone> State<A> {
         o: Outstanding,
         payload: &[u8],
     ) -> Result<(), HandleError> {
+        let mut heartbeat_interval = None;
         let (cx, b, clock) = self.split(now);
         let applied = match o.token {
             Token::Registration(t) => b.registration.on_result(&cx, t, payload).map(|accepted| {
                 if let Some(a) = accepted {
+                    heartbeat_interval = Some(a.heartbeat);
                     clock.set(now, a.current_time);
                     b.heartbeat.start(now, a.heartbeat);
                     // A new registration: tell the central system every status again.
                     b.connectors.touch_all();
                 }
             }),
+            Token::Tx(t) => b.tx.on_result(&cx, t, payload).map(|learned| {
+                if let Some((id_tag, info)) = learned {
+                    b.authorize.learn(&cx, id_tag, info);
+                }
+            }),
             Token::Status(t) => b.connectors.on_result(&cx, t, payload),
-            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload),
+            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload).map(|learned| {
+                if let Some((id_tag, info)) = learned {
+                    b.authorize.learn(&cx, id_tag, info);
+                }
+            }),
             Token::Heartbeat(t) => b
                 .heartbeat
                 .on_result(&cx, t, payload)
                 .map(|wall| clock.set(now, wall)),
         };
+        if let Some(d) = heartbeat_interval {
+            self.config.set_heartbeat_interval(d);
+        }
         match applied {
             Ok(()) => {
                 self.outstanding = None;
+                self.sync_statuses(now);
                 Ok(())
             }
             // Nothing changed: the CALL stays outstanding.
@@ -448,11 +535,13 @@ impl<A: Allocator + Clone> State<A> {
         let (cx, b, _) = self.split(now);
         match token {
             Token::Registration(t) => b.registration.on_failure(&cx, t, why),
+            Token::Tx(t) => b.tx.on_failure(&cx, t, why),
             Token::Status(t) => b.connectors.on_failure(&cx, t, why),
             Token::Authorize(t) => b.authorize.on_failure(t, why),
             // The heartbeat period restarted when it was sent.
             Token::Heartbeat(_) => {}
         }
+        self.sync_statuses(now);
     }
 
     /// The next CALL of the blocks, in their priority order; nothing but
@@ -465,6 +554,9 @@ impl<A: Allocator + Clone> State<A> {
         let (cx, b, _) = self.split(now);
         if !b.registration.is_accepted() {
             return Ok(b.registration.poll_call(now, out)?.map(Token::Registration));
+        }
+        if let Some(t) = b.tx.poll_call(&cx, out)? {
+            return Ok(Some(Token::Tx(t)));
         }
         if let Some(t) = b.connectors.poll_call(&cx, out)? {
             return Ok(Some(Token::Status(t)));
@@ -485,6 +577,9 @@ impl<A: Allocator + Clone> Blocks<A> {
         }
         if trigger::ACTIONS.contains(&action) {
             return self.trigger(cx, payload);
+        }
+        if remote::ACTIONS.contains(&action) {
+            return self.remote(cx, action, payload);
         }
         Reply::NOT_SUPPORTED
     }

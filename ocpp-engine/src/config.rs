@@ -37,6 +37,15 @@ pub struct Config<'a> {
     /// How many Authorize requests the firmware may have pending at once.
     /// Pool cost: one queue slot each (an idTag and its answer) while pending.
     pub max_pending_authorizations: u8,
+    /// Places in the transaction message queue, queued and promised
+    /// together (each idTag waiting to start, and each running transaction,
+    /// holds two: its StartTransaction and its StopTransaction). Pool cost:
+    /// about 200 bytes a place while used; nothing when idle.
+    pub max_queued_messages: u8,
+    /// Entries of the authorization cache. Pool cost: about 60 bytes an
+    /// entry once learned (the cache keeps what it learned: this is the
+    /// memory an idle charge point holds beyond its fixed state).
+    pub max_cache_entries: u8,
     /// Frame size and nesting limits applied to every received frame.
     pub limits: Limits,
 }
@@ -56,6 +65,8 @@ impl<'a> Config<'a> {
             retry_interval: Duration::from_secs(30),
             status_attempts: 3,
             max_pending_authorizations: 4,
+            max_queued_messages: 16,
+            max_cache_entries: 8,
             limits: Limits::DEFAULT,
         }
     }
@@ -99,6 +110,18 @@ impl<'a> Config<'a> {
     /// Sets the frame limits.
     pub const fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Sets the places of the transaction message queue.
+    pub const fn with_max_queued_messages(mut self, n: u8) -> Self {
+        self.max_queued_messages = n;
+        self
+    }
+
+    /// Sets the entries of the authorization cache (0: no cache).
+    pub const fn with_max_cache_entries(mut self, n: u8) -> Self {
+        self.max_cache_entries = n;
         self
     }
 

@@ -60,21 +60,76 @@ impl<A: Allocator> Connectors<A> {
             .map(|c| (c.status, c.error_code))
     }
 
-    /// Hardware input: `connector` entered `status`.
-    pub(crate) fn set(
+    /// The status the connector's session puts it in (Available,
+    /// Preparing, Charging, ...); faults and unavailability lie over it.
+    pub(crate) fn set_base(
         &mut self,
         connector: u8,
         status: ChargePointStatus,
-        error_code: ChargePointErrorCode,
+        since: Option<DateTime>,
+    ) {
+        if let Some(c) = self.list.get_mut(usize::from(connector)) {
+            c.base = status;
+            c.apply(since);
+        }
+    }
+
+    /// Whether `connector` is Operative (ChangeAvailability), a scheduled
+    /// change aside.
+    pub(crate) fn is_operative(&self, connector: u8) -> bool {
+        self.list
+            .get(usize::from(connector))
+            .is_some_and(|c| c.operative && c.fault.is_none())
+    }
+
+    /// ChangeAvailability: Operative or not, now or (`later`) once the
+    /// transaction on the connector ended.
+    pub(crate) fn set_operative(
+        &mut self,
+        connector: u8,
+        operative: bool,
+        later: bool,
+        since: Option<DateTime>,
+    ) {
+        if let Some(c) = self.list.get_mut(usize::from(connector)) {
+            if later {
+                c.scheduled = Some(operative);
+            } else {
+                c.scheduled = None;
+                c.operative = operative;
+                c.apply(since);
+            }
+        }
+    }
+
+    /// A scheduled availability change applies once `connector` has no
+    /// transaction.
+    pub(crate) fn apply_scheduled(&mut self, connector: u8, since: Option<DateTime>) {
+        if let Some(c) = self.list.get_mut(usize::from(connector)) {
+            if let Some(operative) = c.scheduled.take() {
+                c.operative = operative;
+                c.apply(since);
+            }
+        }
+    }
+
+    /// Hardware input: `connector` (0: the charge point) is in fault with
+    /// `code`, or (`None`) no longer.
+    pub(crate) fn set_fault(
+        &mut self,
+        connector: u8,
+        fault: Option<ChargePointErrorCode>,
         since: Option<DateTime>,
     ) -> Result<(), InputError> {
-        let index = usize::from(connector);
         let c = self
             .list
-            .get_mut(index)
+            .get_mut(usize::from(connector))
             .ok_or(InputError::NoSuchConnector)?;
-        Connector::check(index, status)?;
-        c.set(status, error_code, since);
+        if fault == Some(ChargePointErrorCode::NoError) {
+            return Err(InputError::InvalidStatus);
+        }
+        c.fault = fault;
+        c.apply(since);
         Ok(())
     }
 
@@ -160,6 +215,15 @@ impl<A: Allocator> Connectors<A> {
 
 #[derive(Debug, Serialize)]
 struct Connector {
+    /// From the session: Available, Preparing, Charging, ...
+    base: ChargePointStatus,
+    /// The firmware's fault, if any: the connector is Faulted with it.
+    fault: Option<ChargePointErrorCode>,
+    /// ChangeAvailability: Inoperative connectors are Unavailable.
+    operative: bool,
+    /// A change of availability waiting for the transaction to end.
+    scheduled: Option<bool>,
+    /// What is reported: `base` with the fault laid over it.
     status: ChargePointStatus,
     error_code: ChargePointErrorCode,
     /// When the status was entered, if the wall clock was known then.
@@ -179,6 +243,10 @@ struct Connector {
 impl Connector {
     const fn new() -> Self {
         Self {
+            base: ChargePointStatus::Available,
+            fault: None,
+            operative: true,
+            scheduled: None,
             status: ChargePointStatus::Available,
             error_code: ChargePointErrorCode::NoError,
             since: None,
@@ -189,14 +257,17 @@ impl Connector {
         }
     }
 
-    /// Checks a status for connector `id` (0 is the charge point as a whole).
-    fn check(id: usize, status: ChargePointStatus) -> Result<(), InputError> {
-        use ChargePointStatus::*;
-        match (id, status) {
-            (0, Available | Unavailable | Faulted) => Ok(()),
-            (0, _) => Err(InputError::InvalidStatus),
-            _ => Ok(()),
-        }
+    /// Recomputes the reported status from its parts.
+    fn apply(&mut self, since: Option<DateTime>) {
+        let status = match self.fault {
+            Some(code) => (ChargePointStatus::Faulted, code),
+            None if !self.operative => (
+                ChargePointStatus::Unavailable,
+                ChargePointErrorCode::NoError,
+            ),
+            None => (self.base, ChargePointErrorCode::NoError),
+        };
+        self.set(status.0, status.1, since);
     }
 
     /// Enters a status; returns whether anything changed.

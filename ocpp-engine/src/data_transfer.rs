@@ -34,7 +34,7 @@ impl DataTransfer {
         cx: &Cx<'_, A>,
         payload: &[u8],
     ) -> Result<Prepared, Reply> {
-        let _request: DataTransferRequest<A> = request(payload, cx.alloc)?;
+        let _request: DataTransferRequest<A> = request(cx, payload)?;
         Ok(Prepared)
     }
 

@@ -27,6 +27,22 @@ pub enum InputError {
     InvalidIdTag,
     /// The bounded queue for this request is full; retry after it drained.
     QueueFull,
+    /// The connector is waiting for a verdict on an idTag, or finishing a
+    /// transaction: try again once that is over.
+    Busy,
+    /// No transaction runs on this connector.
+    NoTransaction,
+    /// The meter already reports [`MAX_MEASURANDS`](crate::MAX_MEASURANDS)
+    /// other measurands.
+    TooManyMeasurands,
+    /// The connector is Inoperative or faulted: no transaction may begin.
+    Unavailable,
+    /// No configuration key of this name.
+    UnknownKey,
+    /// The configuration key is read-only.
+    ReadOnly,
+    /// The value does not fit the configuration key (type, range, check).
+    InvalidValue,
 }
 
 /// What became of a received frame that the engine could not take in.
@@ -46,19 +62,58 @@ pub enum HandleError {
     /// not send it twice). If that does not happen before the call timeout,
     /// the CALL fails as timed out (an Authorize with `AuthorizeFailed`).
     OutOfMemory,
+    /// A CALL of the central system while it has our registration
+    /// Rejected: not answered (OCPP 1.6 §4.2). Nothing changed.
+    NotRegistered,
     /// The answer queue is full: transmit first (`poll_transmit`), then hand
     /// the same frame in again. Nothing changed.
     Busy,
 }
 
-macro_rules! display_debug {
-    ($($t:ty),*) => {$(
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Debug::fmt(self, f)
-            }
+impl fmt::Display for NewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NewError::OutOfMemory => f.write_str("the pool cannot hold the charge point"),
+            NewError::InvalidConfig(why) => write!(f, "invalid configuration: {why}"),
         }
-        impl core::error::Error for $t {}
-    )*};
+    }
 }
-display_debug!(NewError, InputError, HandleError);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InputError::OutOfMemory => "the pool refused the memory this needs",
+            InputError::NoSuchConnector => "no connector with this id",
+            InputError::InvalidStatus => "this status is not allowed here",
+            InputError::InvalidIdTag => "the idTag is not 1 to 20 printable ASCII characters",
+            InputError::QueueFull => "the queue for this request is full",
+            InputError::Busy => "the connector is busy with an earlier request",
+            InputError::NoTransaction => "no transaction runs on this connector",
+            InputError::TooManyMeasurands => "the meter reports too many measurands",
+            InputError::Unavailable => "the connector is unavailable",
+            InputError::UnknownKey => "no configuration key of this name",
+            InputError::ReadOnly => "the configuration key is read-only",
+            InputError::InvalidValue => "the value does not fit the configuration key",
+        })
+    }
+}
+
+impl fmt::Display for HandleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandleError::Ignored(kind) => write!(f, "frame ignored: {kind}"),
+            HandleError::Unsolicited => f.write_str("an answer to no CALL of ours"),
+            HandleError::OutOfMemory => {
+                f.write_str("the pool refused the memory to decode the answer; hand it in again")
+            }
+            HandleError::NotRegistered => f.write_str(
+                "registration was rejected: the central system's CALLs are not answered",
+            ),
+            HandleError::Busy => f.write_str("answers are waiting: transmit first, then retry"),
+        }
+    }
+}
+
+impl core::error::Error for NewError {}
+impl core::error::Error for InputError {}
+impl core::error::Error for HandleError {}

@@ -1,63 +1,84 @@
 //! What the firmware must know or do, handed out by
 //! [`ChargePoint::poll_event`](crate::ChargePoint::poll_event).
 
-use ocpp_model::{Allocator, ErrorCode, IdTagInfo, IdToken, RegistrationStatus};
+use ocpp_model::{AuthorizationStatus, ErrorCode, IdTagInfo, IdToken, RegistrationStatus};
 use serde::Serialize;
 
-/// An event for the firmware. Strings in it live in the engine's pool and
-/// are freed when the event is dropped.
-#[derive(Debug)]
-pub enum Event<A: Allocator> {
+/// An event for the firmware. Small and `Copy`: it holds no pool memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
     /// The central system answered BootNotification. Until `Accepted`, the
     /// charge point sends nothing but BootNotification.
     Registered(RegistrationStatus),
-    /// The central system answered an Authorize the firmware asked for.
+    /// The central system answered an Authorize the firmware asked for
+    /// ([`ChargePoint::authorize`](crate::ChargePoint::authorize)).
     Authorized {
         /// The idTag that was presented.
-        id_tag: IdToken<A>,
+        id_tag: IdToken,
         /// The central system's verdict.
-        info: IdTagInfo<A>,
+        info: IdTagInfo,
     },
-    /// An Authorize got no usable answer; the firmware decides what to do
-    /// (local list, offline policy, ask again).
+    /// An Authorize the firmware asked for got no usable answer; the
+    /// firmware decides what to do (local list, offline policy, ask again).
     AuthorizeFailed {
         /// The idTag that was presented.
-        id_tag: IdToken<A>,
+        id_tag: IdToken,
         /// Why there is no answer.
         reason: CallFailure,
     },
-}
-
-impl<A: Allocator> PartialEq for Event<A>
-where
-    IdTagInfo<A>: PartialEq,
-{
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Event::Registered(a), Event::Registered(b)) => a == b,
-            (
-                Event::Authorized {
-                    id_tag: t1,
-                    info: i1,
-                },
-                Event::Authorized {
-                    id_tag: t2,
-                    info: i2,
-                },
-            ) => t1 == t2 && i1 == i2,
-            (
-                Event::AuthorizeFailed {
-                    id_tag: t1,
-                    reason: r1,
-                },
-                Event::AuthorizeFailed {
-                    id_tag: t2,
-                    reason: r2,
-                },
-            ) => t1 == t2 && r1 == r2,
-            _ => false,
-        }
-    }
+    /// Offer energy on `connector` (a transaction runs and may charge), or
+    /// (`on: false`) stop offering it: close or open the contactor.
+    Energy {
+        /// The connector (1 or more).
+        connector: u8,
+        /// Whether energy is to be offered.
+        on: bool,
+    },
+    /// Unlock the cable of `connector`: the EV side disconnected (with
+    /// UnlockConnectorOnEVSideDisconnect), or the central system asked
+    /// (UnlockConnector: report the outcome with
+    /// [`ChargePoint::unlock_result`](crate::ChargePoint::unlock_result)).
+    Unlock {
+        /// The connector (1 or more).
+        connector: u8,
+    },
+    /// An idTag presented at `connector` was refused (by the central system
+    /// or the authorization cache): show it to the driver.
+    IdTagRefused {
+        /// The connector it was presented at.
+        connector: u8,
+        /// The idTag.
+        id_tag: IdToken,
+        /// Why it may not charge.
+        status: AuthorizationStatus,
+    },
+    /// The central system asked for a reset (`hard`: a reboot of the whole
+    /// charge point; else of the software). Its transactions are stopped
+    /// and their StopTransactions queued: reset once
+    /// [`ChargePoint::queue`](crate::ChargePoint::queue) is empty, or after
+    /// a grace period of your choice when offline.
+    Reset {
+        /// Hard or soft.
+        hard: bool,
+    },
+    /// The central system changed a configuration key (ChangeConfiguration);
+    /// read its value with
+    /// [`ChargePoint::read_configuration`](crate::ChargePoint::read_configuration).
+    ConfigurationChanged {
+        /// The key's name.
+        key: &'static str,
+    },
+    /// An idTag presented at `connector` could not be verified (no answer,
+    /// offline without a rule that allows it): nothing started or stopped.
+    IdTagUnverified {
+        /// The connector it was presented at.
+        connector: u8,
+        /// The idTag.
+        id_tag: IdToken,
+        /// Why there is no verdict.
+        reason: CallFailure,
+    },
 }
 
 /// Why a CALL of ours got no usable answer.

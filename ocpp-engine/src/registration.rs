@@ -68,6 +68,12 @@ impl<A: Allocator> Registration<A> {
         self.state == BootState::Accepted
     }
 
+    /// The central system rejected us and has not accepted us since: its
+    /// CALLs are not answered (OCPP 1.6 §4.2).
+    pub(crate) fn is_rejected(&self) -> bool {
+        self.last == Some(RegistrationStatus::Rejected) && !self.is_accepted()
+    }
+
     /// A new connection (or the connection was lost): register again.
     pub(crate) fn restart(&mut self) {
         self.state = BootState::Due;

@@ -26,3 +26,8 @@ pub(crate) fn message_id<S: Serializer>(id: &MessageId, s: S) -> Result<S::Ok, S
 pub(crate) fn error_code<S: Serializer>(code: &ErrorCode, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(code.as_str())
 }
+
+/// Serializes an optional enum of the model as its wire name.
+pub(crate) fn opt_str<T: Serialize, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+    v.serialize(s)
+}

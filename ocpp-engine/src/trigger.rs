@@ -11,7 +11,7 @@ pub(crate) const ACTIONS: &[Action] = &[Action::TriggerMessage];
 
 impl<A: Allocator + Clone> Blocks<A> {
     pub(crate) fn trigger(&mut self, cx: &Cx<'_, A>, payload: &[u8]) -> Reply {
-        let r: TriggerMessageRequest = match request(payload, cx.alloc) {
+        let r: TriggerMessageRequest = match request(cx, payload) {
             Ok(r) => r,
             Err(reply) => return reply,
         };

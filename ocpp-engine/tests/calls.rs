@@ -5,17 +5,15 @@
 mod support;
 
 use ocpp_engine::{CallFailure, Event, HandleError, InputError};
-use ocpp_model::{
-    AuthorizationStatus, ChargePointErrorCode as Ec, ChargePointStatus as St, ErrorCode,
-    FrameErrorKind,
-};
+use ocpp_model::{AuthorizationStatus, ChargePointErrorCode as Ec, ErrorCode, FrameErrorKind};
 use serde_json::json;
 use support::{pool, Harness};
 
 #[test]
 fn authorize_result_reaches_the_firmware() {
     let pool = pool();
-    let mut h = Harness::new(&pool);
+    // No cache: what is left after the answer would be its entry.
+    let mut h = Harness::with_config(&pool, &support::config().with_max_cache_entries(0));
     h.boot();
     let idle = pool.stats().in_use;
     h.present("ABCD1234");
@@ -51,14 +49,7 @@ fn one_call_at_a_time_in_order() {
     h.boot();
     h.cp.authorize(h.now, "TAG1").unwrap();
     h.cp.authorize(h.now, "TAG2").unwrap();
-    h.cp.set_status(
-        h.now,
-        1,
-        ocpp_model::ChargePointStatus::Preparing,
-        ocpp_model::ChargePointErrorCode::NoError,
-    )
-    .unwrap();
-    h.drain();
+    h.plug(1);
     let first = h.expect_call("StatusNotification");
     h.expect_quiet();
     h.reply_ok(&first);
@@ -164,7 +155,7 @@ fn incoming_calls_get_the_right_callerror() {
     h.boot();
     h.receive(r#"[2,"m1","FlyToTheMoon",{}]"#).unwrap();
     h.expect_call_error("m1", "NotImplemented");
-    h.receive(r#"[2,"m2","Reset",{"type":"Hard"}]"#).unwrap();
+    h.receive(r#"[2,"m2","ReserveNow",{}]"#).unwrap();
     h.expect_call_error("m2", "NotSupported");
     h.receive(r#"[2,"m3","Reset"]"#).unwrap();
     h.expect_call_error("m3", "FormationViolation");
@@ -233,7 +224,7 @@ fn a_status_notification_the_central_system_refuses_does_not_starve_the_rest() {
     let pool = pool();
     let mut h = Harness::new(&pool); // retry 30 s, 3 attempts per status
     h.boot();
-    h.cp.set_status(h.now, 0, St::Unavailable, Ec::NoError)
+    h.cp.set_fault(h.now, 0, Some(Ec::PowerMeterFailure))
         .unwrap();
     h.present("TAG1");
     let refuse = |h: &mut Harness, s: &support::Sent| {
@@ -268,7 +259,7 @@ fn a_status_notification_the_central_system_refuses_does_not_starve_the_rest() {
     h.advance(40);
     let hb = h.expect_call("Heartbeat");
     // A later change of the same connector is reported as usual.
-    h.set_status(0, St::Available, Ec::NoError);
+    h.fault(0, None);
     h.expect_quiet(); // the heartbeat is outstanding
     h.reply_ok(&hb);
     let s = h.expect_call("StatusNotification");

@@ -15,8 +15,7 @@ fn boot_notification_first_and_nothing_else_until_accepted() {
     h.drain();
     h.expect_quiet(); // offline: nothing
     h.cp.authorize(h.now, "ABCD1234").unwrap();
-    h.cp.set_status(h.now, 1, St::Preparing, Ec::NoError)
-        .unwrap();
+    h.cp.plug_in(h.now, 1).unwrap();
     h.connect();
     let boot = h.expect_call("BootNotification");
     assert_eq!(
@@ -69,13 +68,24 @@ fn rejected_registration_retries_after_its_interval_and_still_answers_calls() {
         h.cp.poll_timeout(),
         Some(h.now + ocpp_engine::Duration::from_secs(60))
     );
-    // A CALL of the central system is answered while not registered.
-    h.receive(r#"[2,"cs-1","Reset",{"type":"Soft"}]"#).unwrap();
-    h.expect_call_error("cs-1", "NotSupported");
+    // While Rejected, the central system's CALLs are not answered (1.6 §4.2).
+    assert_eq!(
+        h.receive(r#"[2,"cs-1","Reset",{"type":"Soft"}]"#),
+        Err(ocpp_engine::HandleError::NotRegistered)
+    );
+    h.expect_quiet();
     h.advance(59);
     h.expect_quiet();
     h.advance(1);
-    h.expect_call("BootNotification");
+    let boot = h.expect_call("BootNotification");
+    h.reply(
+        &boot,
+        json!({"status": "Pending", "currentTime": "2026-11-25T10:00:00Z", "interval": 60}),
+    );
+    h.events.clear();
+    // While Pending, they are.
+    h.receive(r#"[2,"cs-2","ReserveNow",{}]"#).unwrap();
+    h.expect_call_error("cs-2", "NotSupported");
 }
 
 #[test]
@@ -109,33 +119,43 @@ fn every_status_change_is_reported_with_its_error_code_and_time() {
     let mut h = Harness::new(&pool);
     h.boot();
     h.advance(5);
-    for (status, name) in [
-        (St::Preparing, "Preparing"),
-        (St::Charging, "Charging"),
-        (St::SuspendedEV, "SuspendedEV"),
-        (St::SuspendedEVSE, "SuspendedEVSE"),
-        (St::Finishing, "Finishing"),
-        (St::Reserved, "Reserved"),
-        (St::Unavailable, "Unavailable"),
-        (St::Available, "Available"),
-    ] {
-        h.set_status(1, status, Ec::NoError);
+    let expect = |h: &mut Harness, name: &str| {
         let s = h.expect_call("StatusNotification");
-        assert_eq!(s.payload()["status"], name);
+        assert_eq!(s.payload()["status"], name, "{}", s.raw);
         assert_eq!(s.payload()["errorCode"], "NoError");
         assert_eq!(s.payload()["timestamp"], "2026-11-25T10:00:05Z");
         h.reply_ok(&s);
-    }
-    h.cp.set_status(h.now, 1, St::Faulted, Ec::GroundFailure)
-        .unwrap();
-    h.set_status(0, St::Faulted, Ec::InternalError);
+    };
+    h.plug(1);
+    expect(&mut h, "Preparing");
+    h.present_at(1, "ABCD1234");
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    let start = h.expect_call("StartTransaction");
+    h.reply_ok(&start);
+    expect(&mut h, "Charging");
+    h.cp.set_ev_suspended(h.now, 1, true).unwrap();
+    h.drain();
+    expect(&mut h, "SuspendedEV");
+    h.cp.set_ev_suspended(h.now, 1, false).unwrap();
+    h.drain();
+    expect(&mut h, "Charging");
+    h.present_at(1, "ABCD1234");
+    let stop = h.expect_call("StopTransaction");
+    h.reply_ok(&stop);
+    expect(&mut h, "Finishing");
+    h.unplug(1);
+    expect(&mut h, "Available");
+    h.cp.set_fault(h.now, 1, Some(Ec::GroundFailure)).unwrap();
+    h.fault(0, Some(Ec::InternalError));
     let s = h.expect_call("StatusNotification");
     assert_eq!(
         (
             s.payload()["connectorId"].clone(),
+            s.payload()["status"].clone(),
             s.payload()["errorCode"].clone()
         ),
-        (json!(0), json!("InternalError"))
+        (json!(0), json!("Faulted"), json!("InternalError"))
     );
     h.reply_ok(&s);
     let s = h.expect_call("StatusNotification");
@@ -147,9 +167,14 @@ fn every_status_change_is_reported_with_its_error_code_and_time() {
         (json!("Faulted"), json!("GroundFailure"))
     );
     h.reply_ok(&s);
-    // Setting the same status again reports nothing.
-    h.set_status(1, St::Faulted, Ec::GroundFailure);
+    // The same fault again reports nothing; NoError is no fault.
+    h.fault(1, Some(Ec::GroundFailure));
     h.expect_quiet();
+    assert_eq!(
+        h.cp.set_fault(h.now, 1, Some(Ec::NoError)),
+        Err(ocpp_engine::InputError::InvalidStatus)
+    );
+    assert_eq!(h.cp.status(1), Some((St::Faulted, Ec::GroundFailure)));
 }
 
 #[test]
@@ -157,13 +182,12 @@ fn a_change_while_its_notification_is_out_is_reported_next() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     h.boot();
-    h.set_status(1, St::Preparing, Ec::NoError);
+    h.plug(1);
     let s = h.expect_call("StatusNotification");
-    h.cp.set_status(h.now, 1, St::Charging, Ec::NoError)
-        .unwrap();
+    h.cp.set_fault(h.now, 1, Some(Ec::OverVoltage)).unwrap();
     h.reply_ok(&s);
     let s = h.expect_call("StatusNotification");
-    assert_eq!(s.payload()["status"], "Charging");
+    assert_eq!(s.payload()["status"], "Faulted");
 }
 
 #[test]
@@ -172,13 +196,19 @@ fn bad_hardware_inputs_are_refused_without_effect() {
     let mut h = Harness::new(&pool);
     let before = h.snapshot();
     use ocpp_engine::InputError;
+    assert_eq!(h.cp.plug_in(h.now, 2), Err(InputError::NoSuchConnector));
+    assert_eq!(h.cp.plug_in(h.now, 0), Err(InputError::NoSuchConnector));
     assert_eq!(
-        h.cp.set_status(h.now, 2, St::Preparing, Ec::NoError),
+        h.cp.set_fault(h.now, 2, Some(Ec::GroundFailure)),
         Err(InputError::NoSuchConnector)
     );
     assert_eq!(
-        h.cp.set_status(h.now, 0, St::Charging, Ec::NoError),
-        Err(InputError::InvalidStatus)
+        h.cp.present_id_tag(h.now, 1, "ABCDEFGHIJKLMNOPQRSTU"),
+        Err(InputError::InvalidIdTag)
+    );
+    assert_eq!(
+        h.cp.stop_transaction(h.now, 1, ocpp_model::Reason::Local),
+        Err(InputError::NoTransaction)
     );
     assert_eq!(h.cp.authorize(h.now, ""), Err(InputError::InvalidIdTag));
     assert_eq!(
@@ -219,13 +249,11 @@ fn a_change_that_comes_and_goes_while_its_notification_is_out_is_reported() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     h.boot();
-    h.set_status(1, St::Preparing, Ec::NoError);
+    h.plug(1);
     let s = h.expect_call("StatusNotification");
     // A brief fault, over before the first notification is answered.
-    h.cp.set_status(h.now, 1, St::Faulted, Ec::GroundFailure)
-        .unwrap();
-    h.cp.set_status(h.now, 1, St::Preparing, Ec::NoError)
-        .unwrap();
+    h.cp.set_fault(h.now, 1, Some(Ec::GroundFailure)).unwrap();
+    h.cp.set_fault(h.now, 1, None).unwrap();
     h.reply_ok(&s);
     let again = h.expect_call("StatusNotification");
     assert_eq!(again.payload()["status"], "Preparing");

@@ -20,6 +20,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use crate::action::Action;
 use crate::errors::{DecodeError, ErrorCode, UnknownVariant};
+use crate::frame::Limits;
 use crate::scan::{self, ScanError};
 use crate::Allocator;
 
@@ -45,6 +46,8 @@ pub enum Violation {
     BadDateTime,
     /// A decimal that is not a multiple of 0.1.
     NotMultipleOf,
+    /// An array with more items than [`crate::Limits::max_items`].
+    TooManyItems,
     /// An allocation was refused.
     OutOfMemory,
 }
@@ -56,7 +59,9 @@ impl Violation {
     /// a character outside it is a `TypeConstraintViolation`, like an
     /// over-long string; an integer beyond `i32` is one too (OCPP's integer
     /// is 32-bit). A well-typed value outside the allowed set (enum,
-    /// date-time, multipleOf) is a `PropertyConstraintViolation`.
+    /// date-time, multipleOf) is a `PropertyConstraintViolation`. An array
+    /// longer than this charge point accepts breaks an occurrence constraint,
+    /// as one shorter than `minItems` does: an `OccurenceConstraintViolation`.
     pub const fn code(self) -> ErrorCode {
         match self {
             Violation::WrongType
@@ -66,6 +71,7 @@ impl Violation {
             Violation::UnknownValue | Violation::BadDateTime | Violation::NotMultipleOf => {
                 ErrorCode::PropertyConstraintViolation
             }
+            Violation::TooManyItems => ErrorCode::OccurenceConstraintViolation,
             Violation::OutOfMemory => ErrorCode::InternalError,
         }
     }
@@ -80,6 +86,7 @@ impl Violation {
             Violation::UnknownValue => "unknown enum value",
             Violation::BadDateTime => "invalid date-time",
             Violation::NotMultipleOf => "not a multiple of 0.1",
+            Violation::TooManyItems => "more items than this charge point accepts",
             Violation::OutOfMemory => "out of memory",
         }
     }
@@ -104,26 +111,36 @@ enum State {
     Final(DecodeError),
 }
 
-/// The decoding context: the allocator every decoded part goes to, and the
-/// first failure, recorded before a generic serde error is returned.
+/// The decoding context: the allocator every decoded part goes to, the
+/// most items an array may have, and the first failure, recorded before a
+/// generic serde error is returned.
 pub struct Cx<A> {
     alloc: A,
+    max_items: u16,
     state: Cell<State>,
 }
 
 impl<A> fmt::Debug for Cx<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cx")
+            .field("max_items", &self.max_items)
             .field("state", &self.state.get())
             .finish_non_exhaustive()
     }
 }
 
 impl<A: Allocator + Clone> Cx<A> {
-    /// A context allocating through `alloc`.
+    /// A context allocating through `alloc`, with the default
+    /// [`Limits::max_items`].
     pub fn new(alloc: A) -> Self {
+        Self::with_limits(alloc, &Limits::DEFAULT)
+    }
+
+    /// A context allocating through `alloc`, with `limits.max_items`.
+    pub fn with_limits(alloc: A, limits: &Limits) -> Self {
         Cx {
             alloc,
+            max_items: limits.max_items,
             state: Cell::new(State::Clear),
         }
     }
@@ -131,6 +148,11 @@ impl<A: Allocator + Clone> Cx<A> {
     /// The allocator decoded parts are allocated in.
     pub fn alloc(&self) -> &A {
         &self.alloc
+    }
+
+    /// The most items a decoded array may have.
+    pub fn max_items(&self) -> usize {
+        usize::from(self.max_items)
     }
 
     /// Records `v` (unless a failure is already recorded) and returns the
@@ -291,10 +313,13 @@ where
     d.deserialize_str(V(cx, parse))
 }
 
-/// Implemented by every request type: the action it is sent with.
+/// Implemented by every request type: the action it is sent with, and the
+/// type its CALLRESULT payload decodes to.
 pub trait Request {
     /// The action of this request.
     const ACTION: Action;
+    /// The payload of the answer (`AuthorizeResponse` for `AuthorizeRequest`).
+    type Response;
 }
 
 /// A collection with a number of items, for `minItems` checks.
@@ -310,7 +335,8 @@ impl<T, A: Allocator> ItemCount for Vec<T, A> {
 }
 
 /// Decodes a payload (the raw bytes of a JSON object, as in [`crate::Frame`])
-/// into a `T` whose variable-size parts are allocated in `alloc`.
+/// into a `T` whose variable-size parts are allocated in `alloc`, with the
+/// default limits ([`Limits::DEFAULT`]: at most 32 items per array).
 ///
 /// Checks UTF-8 and the JSON syntax first (no serde code sees malformed
 /// input), then decodes, validating every constraint of the schema. On error
@@ -318,6 +344,19 @@ impl<T, A: Allocator> ItemCount for Vec<T, A> {
 pub fn decode<T: Decode<A>, A: Allocator + Clone>(
     payload: &[u8],
     alloc: A,
+) -> Result<T, DecodeError> {
+    decode_with(payload, alloc, &Limits::DEFAULT)
+}
+
+/// [`decode`] with the integrator's limits: every array may have at most
+/// `limits.max_items` items, one more is an `OccurenceConstraintViolation`
+/// ([`Violation::TooManyItems`]). The frame size and depth limits are
+/// [`crate::Frame::parse`]'s, which checked the frame the payload came from;
+/// here the depth is only bounded by [`DECODE_MAX_DEPTH`].
+pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
+    payload: &[u8],
+    alloc: A,
+    limits: &Limits,
 ) -> Result<T, DecodeError> {
     if core::str::from_utf8(payload).is_err() {
         return Err(DecodeError::NOT_JSON);
@@ -330,7 +369,7 @@ pub fn decode<T: Decode<A>, A: Allocator + Clone>(
     if payload.get(scanned.start) != Some(&b'{') {
         return Err(DecodeError::NOT_AN_OBJECT);
     }
-    let cx = Cx::new(alloc);
+    let cx = Cx::with_limits(alloc, limits);
     let mut de = serde_json_core::de::Deserializer::new(payload, None);
     match T::decode(&cx, &mut de) {
         Ok(value) => match de.end() {
@@ -412,12 +451,15 @@ impl<A: Allocator + Clone> Decode<A> for f64 {
     }
 }
 
-/// Arrays: the vector grows geometrically through `try_reserve(1)` (amortized
-/// doubling, as `Vec::push` would), so its capacity is at most twice its
-/// length, and is not shrunk afterwards (shrinking reallocates and aborts on
-/// OOM in allocator_api2). A refused allocation drops what was decoded.
+/// Arrays: at most [`Cx::max_items`] items; the item after the last one
+/// allowed fails with [`Violation::TooManyItems`] before the vector grows for
+/// it. The vector grows geometrically (capacity 4, then doubling, as
+/// `Vec::push` would, but never beyond `max_items`), so its capacity is at
+/// most twice its length and at most `max_items`; it is not shrunk
+/// afterwards (shrinking reallocates and aborts on OOM in allocator_api2). A
+/// refused allocation drops what was decoded.
 impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
-    const VIOLATIONS: u16 = T::VIOLATIONS;
+    const VIOLATIONS: u16 = T::VIOLATIONS | Violation::TooManyItems.bit();
 
     fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
         struct V<'c, T, A>(&'c Cx<A>, PhantomData<fn() -> T>);
@@ -428,10 +470,21 @@ impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
             }
             fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T, A>, S::Error> {
                 let cx = self.0;
+                let max = cx.max_items();
                 let mut out = Vec::new_in(cx.alloc().clone());
                 while let Some(item) = seq.next_element_seed(Seed::<T, A>::new(cx))? {
-                    if out.len() == out.capacity() && out.try_reserve(1).is_err() {
-                        return Err(cx.fail(Violation::OutOfMemory));
+                    if out.len() >= max {
+                        return Err(cx.fail(Violation::TooManyItems));
+                    }
+                    if out.len() == out.capacity() {
+                        // len < max here, so this is more than len.
+                        let grown = out.capacity().saturating_mul(2).max(4).min(max);
+                        if out
+                            .try_reserve_exact(grown.saturating_sub(out.len()))
+                            .is_err()
+                        {
+                            return Err(cx.fail(Violation::OutOfMemory));
+                        }
                     }
                     if out.push_within_capacity(item).is_err() {
                         return Err(cx.fail(Violation::OutOfMemory));

@@ -9,12 +9,14 @@ use crate::scan::{self, ScanError, Scanned};
 
 /// Run-time limits on received frames.
 ///
-/// Neither limit allocates anything. `max_frame_len` bounds the work of one
+/// No limit allocates anything. `max_frame_len` bounds the work of one
 /// [`Frame::parse`] (one linear pass) and, through it, the pool memory a
 /// decoded payload can take (strings are stored at their length, arrays at
 /// most twice theirs). `max_depth` bounds the stack of decoding: the scanner
 /// uses none per level, but serde-json-core recurses once per nested
 /// container (a few hundred bytes of stack per level in our decoders).
+/// `max_items` bounds each decoded array (see there); it is applied by
+/// [`crate::decode_with`], the other two by [`Frame::parse`].
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -26,14 +28,34 @@ pub struct Limits {
     /// 1.6 messages, MeterValues and SetChargingProfile, are 6). Capped at
     /// [`scan::MAX_SCAN_DEPTH`] (64).
     pub max_depth: usize,
+    /// The most items one decoded array may have (GetConfiguration's `key`,
+    /// MeterValues' `meterValue`, each `sampledValue` array, ...). One item
+    /// more fails the decode with [`crate::Violation::TooManyItems`], an
+    /// `OccurenceConstraintViolation` naming the property, before the array
+    /// grows for it (what that item holds is freed at once, with the rest).
+    ///
+    /// Cost: nothing until a payload uses it. An array's buffer in the pool
+    /// never holds more than `max_items` items (it grows by doubling from 4,
+    /// capped at `max_items`), so it takes at most
+    /// `max_items * size_of::<Item>()` bytes, plus what the items hold
+    /// (strings at their length, nested arrays under the same bound). With
+    /// arrays inside arrays (meterValue of sampledValue) the bound multiplies:
+    /// `max_items` squared sampled values at most, though `max_frame_len`
+    /// usually bounds them first.
+    pub max_items: u16,
 }
 
 impl Limits {
-    /// 4096 bytes, depth 8: room for every 1.6 message a charge point meets in
-    /// practice except a large SendLocalList or a long DataTransfer.
+    /// 4096 bytes, depth 8, 32 items per array: room for every 1.6 message a
+    /// charge point meets in practice except a large SendLocalList or a long
+    /// DataTransfer.
     pub const DEFAULT: Limits = Limits::new(4096, 8);
 
-    /// Limits with these values (`max_depth` capped at 64).
+    /// The default of [`Limits::max_items`].
+    pub const DEFAULT_MAX_ITEMS: u16 = 32;
+
+    /// Limits with these values (`max_depth` capped at 64), and
+    /// [`Limits::DEFAULT_MAX_ITEMS`] items per array.
     pub const fn new(max_frame_len: usize, max_depth: usize) -> Self {
         let max_depth = if max_depth > scan::MAX_SCAN_DEPTH {
             scan::MAX_SCAN_DEPTH
@@ -43,7 +65,14 @@ impl Limits {
         Limits {
             max_frame_len,
             max_depth,
+            max_items: Self::DEFAULT_MAX_ITEMS,
         }
+    }
+
+    /// These limits with at most `max_items` items per decoded array.
+    #[must_use]
+    pub const fn with_max_items(self, max_items: u16) -> Self {
+        Limits { max_items, ..self }
     }
 }
 

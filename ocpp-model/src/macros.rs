@@ -17,9 +17,9 @@
 //! otherwise), `Debug`, `PartialEq`, `Serialize` (absent options are left
 //! out, never `null`) and `Decode`, whose object visitor rejects unknown
 //! properties and duplicates (`FormationViolation`), reports a missing
-//! required property (`ProtocolError`), checks `minItems`
-//! (`OccurenceConstraintViolation`), and names the property in the
-//! description of any failure of its value.
+//! required property (`ProtocolError`), checks `minItems` and, through the
+//! `Vec` decoder, `Limits::max_items` (both `OccurenceConstraintViolation`),
+//! and names the property in the description of any failure of its value.
 
 /// The wire name of an enum variant: its own name, or the given literal.
 macro_rules! wire_name {
@@ -167,6 +167,9 @@ macro_rules! describe {
             }
             V_::NotMultipleOf if bits & V_::NotMultipleOf.bit() != 0 => {
                 concat!($json, ": not a multiple of 0.1")
+            }
+            V_::TooManyItems if bits & V_::TooManyItems.bit() != 0 => {
+                concat!($json, ": more items than this charge point accepts")
             }
             other => other.text(),
         }

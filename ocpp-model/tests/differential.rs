@@ -76,23 +76,43 @@ fn mutate(r: &mut Rng, frame: &[u8]) -> Vec<u8> {
     out
 }
 
-#[test]
-fn mutated_frames_get_the_oracles_verdict() {
+/// Whether the JSON text holds a `-0` (serde_json: the float -0.0).
+fn has_negative_zero(json: &[u8]) -> bool {
+    fn walk(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => {
+                n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative())
+            }
+            serde_json::Value::Array(a) => a.iter().any(walk),
+            serde_json::Value::Object(o) => o.values().any(walk),
+            _ => false,
+        }
+    }
+    serde_json::from_slice(json).is_ok_and(|v| walk(&v))
+}
+
+type Gen = fn(&str, &mut Rng, &Pool<Talc>) -> Vec<u8>;
+
+/// Mutates frames of each message of `names` made by `gen`; our verdict on
+/// each mutant must be the oracle's.
+fn differential(names: &[&str], gen: Gen, seed: u64) {
     let pool = pool();
     let mut totals = (0usize, 0usize);
-    for (k, name) in SLICE.iter().enumerate() {
+    for (k, name) in names.iter().enumerate() {
         let v = validator(name);
         let schema = schema_json(name);
-        let mut r = Rng::new(100 + k as u64);
+        let mut r = Rng::new(seed + k as u64);
         let (mut accepted, mut rejected) = (0, 0);
         for _ in 0..MUTANTS_PER_MESSAGE {
-            let frame = gen_frame(name, &mut r, &*pool);
+            let frame = gen(name, &mut r, &pool);
             let mutant = mutate(&mut r, &frame);
             let our = ours(name, &mutant, &*pool);
             let theirs = oracle(name, &mutant, &v, &schema);
-            assert_eq!(
-                our.is_ok(),
-                theirs.is_ok(),
+            // Documented: `-0` is read as the integer 0, which serde_json
+            // reads as the float -0.0 that draft-04 `integer` refuses.
+            let lenient = has_negative_zero(&mutant);
+            assert!(
+                our.is_ok() == theirs.is_ok() || (lenient && our.is_ok()),
                 "{name}: {}\n ours: {our:?}\n oracle: {theirs:?}",
                 String::from_utf8_lossy(&mutant)
             );
@@ -113,4 +133,18 @@ fn mutated_frames_get_the_oracles_verdict() {
         totals.1 += rejected;
     }
     println!("mutants accepted: {}, rejected: {}", totals.0, totals.1);
+}
+
+#[test]
+fn mutated_frames_get_the_oracles_verdict() {
+    differential(SLICE, |name, r, a| gen_frame(name, r, a), 100);
+}
+
+#[test]
+fn mutated_core_frames_get_the_oracles_verdict() {
+    differential(
+        CORE,
+        |name, r, a| common::gen_core::gen_core_frame(name, r, a),
+        200,
+    );
 }

@@ -4,56 +4,10 @@
 
 mod common;
 
-use std::fmt::Debug;
-
 use common::*;
 use ocpp_model::*;
-use serde::Serialize;
 
 const RUNS: usize = 2000;
-
-#[track_caller]
-fn round_trip<'p, T>(value: &T, action: Option<Action>, pool: &'p Pool<Talc>)
-where
-    T: Decode<&'p Pool<Talc>> + Serialize + PartialEq + Debug,
-{
-    let id = MessageId::from_u32(7);
-    let mut buf = [0u8; 4096];
-    let n = match action {
-        Some(action) => encode_call(&mut buf, &id, action, value),
-        None => encode_call_result(&mut buf, &id, value),
-    }
-    .unwrap();
-    let frame = Frame::parse(&buf[..n], &Limits::DEFAULT).unwrap();
-    let payload = match (frame, action) {
-        (
-            Frame::Call {
-                action: got,
-                payload,
-                ..
-            },
-            Some(action),
-        ) => {
-            assert_eq!(Action::parse(got), Ok(action));
-            payload
-        }
-        (Frame::CallResult { payload, .. }, None) => payload,
-        (f, _) => panic!("{f:?}"),
-    };
-    assert_eq!(frame.id(), id);
-    let before = pool.stats().in_use;
-    let decoded: T = decode(payload, pool).unwrap();
-    assert_eq!(&decoded, value, "{}", String::from_utf8_lossy(&buf[..n]));
-    drop(decoded);
-    assert_eq!(pool.stats().in_use, before);
-    // The encoder refuses every buffer that is too short, and never panics.
-    let mut short = vec![0u8; n - 1];
-    let r = match action {
-        Some(action) => encode_call(&mut short, &id, action, value),
-        None => encode_call_result(&mut short, &id, value),
-    };
-    assert_eq!(r, Err(EncodeError::BufferFull));
-}
 
 #[test]
 fn boot_notification() {
@@ -100,12 +54,8 @@ fn authorize() {
     let pool = pool();
     let mut r = Rng::new(14);
     for _ in 0..RUNS {
-        round_trip(
-            &gen_authorize_req(&mut r, &*pool),
-            Some(Action::Authorize),
-            &pool,
-        );
-        round_trip(&gen_authorize_conf(&mut r, &*pool), None, &pool);
+        round_trip(&gen_authorize_req(&mut r), Some(Action::Authorize), &pool);
+        round_trip(&gen_authorize_conf(&mut r), None, &pool);
     }
     assert_eq!(pool.stats().in_use, 0);
 }

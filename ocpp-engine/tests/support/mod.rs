@@ -108,7 +108,7 @@ pub struct Harness<'p> {
     pub now: Instant,
     /// Frames sent and not yet looked at by the test.
     pub sent: std::collections::VecDeque<Sent>,
-    pub events: std::collections::VecDeque<Event<&'p ocpp_alloc::Pool<Talc>>>,
+    pub events: std::collections::VecDeque<Event>,
     /// Actions of the central system's CALLs, by message id.
     pub incoming: std::collections::HashMap<String, String>,
 }
@@ -266,18 +266,74 @@ impl<'p> Harness<'p> {
         assert_eq!(sent.value, json!([3, id, payload]), "{}", sent.raw);
     }
 
-    /// Hardware input: connector `connector` entered `status`; then drain.
+    /// Hardware input: a cable into `connector`; then drain.
     #[track_caller]
-    pub fn set_status(
-        &mut self,
-        connector: u8,
-        status: ocpp_model::ChargePointStatus,
-        error: ocpp_model::ChargePointErrorCode,
-    ) {
-        self.cp
-            .set_status(self.now, connector, status, error)
-            .expect("status taken in");
+    pub fn plug(&mut self, connector: u8) {
+        self.cp.plug_in(self.now, connector).expect("plug taken in");
         self.drain();
+    }
+
+    /// Hardware input: the cable of `connector` is gone; then drain.
+    #[track_caller]
+    pub fn unplug(&mut self, connector: u8) {
+        self.cp
+            .unplug(self.now, connector)
+            .expect("unplug taken in");
+        self.drain();
+    }
+
+    /// Hardware input: `id_tag` presented at `connector`; then drain.
+    #[track_caller]
+    pub fn present_at(&mut self, connector: u8, id_tag: &str) {
+        self.cp
+            .present_id_tag(self.now, connector, id_tag)
+            .expect("idTag taken in");
+        self.drain();
+    }
+
+    /// Hardware input: the energy register of `connector` reads `wh`.
+    #[track_caller]
+    pub fn meter_wh(&mut self, connector: u8, wh: i64) {
+        self.cp
+            .set_meter(
+                self.now,
+                connector,
+                ocpp_model::Measurand::EnergyActiveImportRegister,
+                ocpp_engine::Value::from_units(wh),
+            )
+            .expect("reading taken in");
+    }
+
+    /// Hardware input: `connector` (0: the charge point) faulted with `code`, or cleared.
+    #[track_caller]
+    pub fn fault(&mut self, connector: u8, code: Option<ocpp_model::ChargePointErrorCode>) {
+        self.cp
+            .set_fault(self.now, connector, code)
+            .expect("fault taken in");
+        self.drain();
+    }
+
+    /// The next CALL must be a StatusNotification of `connector` with
+    /// `status`; answers it.
+    #[track_caller]
+    pub fn expect_status(&mut self, connector: u8, status: &str) {
+        let s = self.expect_call("StatusNotification");
+        assert_eq!(
+            (
+                s.payload()["connectorId"].as_u64(),
+                s.payload()["status"].as_str()
+            ),
+            (Some(u64::from(connector)), Some(status)),
+            "{}",
+            s.raw
+        );
+        self.reply_ok(&s);
+    }
+
+    /// The next event must be `event`.
+    #[track_caller]
+    pub fn expect_event(&mut self, event: Event) {
+        assert_eq!(self.events.pop_front(), Some(event));
     }
 
     /// Firmware request: `id_tag` was presented; then drain.
@@ -303,6 +359,8 @@ impl<'p> Harness<'p> {
             }
             "Heartbeat" => json!({"currentTime": "2026-11-25T10:05:00Z"}),
             "Authorize" => json!({"idTagInfo": {"status": "Accepted"}}),
+            "StartTransaction" => json!({"transactionId": 42, "idTagInfo": {"status": "Accepted"}}),
+            "StopTransaction" => json!({"idTagInfo": {"status": "Accepted"}}),
             _ => json!({}),
         };
         self.reply(call, payload);

@@ -8,7 +8,7 @@ use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Talc};
 use super::*;
 use crate::macros::ocpp_object;
 use crate::test_util::heap;
-use crate::CiString;
+use crate::{CiString, Limits};
 
 ocpp_object! {
     /// An object with arrays, as GetConfiguration.req and MeterValues have.
@@ -152,10 +152,12 @@ fn arrays_grow_geometrically_and_release_everything_on_refusal() {
         "7,".repeat(99) + "7",
         items.join(",")
     );
-    let k: Keys<_> = decode(payload.as_bytes(), &inject).unwrap();
+    let limits = Limits::DEFAULT.with_max_items(100);
+    let k: Keys<_> = decode_with(payload.as_bytes(), &inject, &limits).unwrap();
     let n = k.n.as_ref().unwrap();
     assert_eq!(n.len(), 100);
-    assert!(n.capacity() < 200, "{}", n.capacity());
+    // 4, 8, ..., 64, then capped at max_items.
+    assert_eq!(n.capacity(), 100);
     let clean_attempts = inject.attempts();
     // 1 key vec + 1 key string + ~6 grows of n + ~3 grows of inner + 19 strings.
     assert!(clean_attempts > 25, "{clean_attempts}");
@@ -164,14 +166,71 @@ fn arrays_grow_geometrically_and_release_everything_on_refusal() {
     for k in 1..=clean_attempts {
         for plan in [FailurePlan::Nth(k), FailurePlan::From(k)] {
             inject.set_plan(plan);
-            let r = decode::<Keys<_>, _>(payload.as_bytes(), &inject);
+            let r = decode_with::<Keys<_>, _>(payload.as_bytes(), &inject, &limits);
             assert_eq!(r.unwrap_err(), DecodeError::OUT_OF_MEMORY, "{plan:?}");
             assert_eq!(pool.stats().in_use, 0, "{plan:?}: leaked");
         }
     }
     inject.set_plan(FailurePlan::Nth(clean_attempts + 1));
-    assert!(decode::<Keys<_>, _>(payload.as_bytes(), &inject).is_ok());
+    assert!(decode_with::<Keys<_>, _>(payload.as_bytes(), &inject, &limits).is_ok());
     assert_eq!(pool.stats().in_use, 0);
+}
+
+#[test]
+fn arrays_are_bounded_by_max_items() {
+    let pool = HostPool::<Talc>::new(64 * 1024);
+    let payload = |keys: usize, n: usize| {
+        format!(
+            r#"{{"key":[{}],"n":[{}]}}"#,
+            vec![r#""k""#; keys].join(","),
+            vec!["1"; n].join(",")
+        )
+    };
+    let too_many = |reason| DecodeError::new(ErrorCode::OccurenceConstraintViolation, reason);
+    let max = usize::from(Limits::DEFAULT.max_items);
+    assert_eq!(max, 32);
+    let k: Keys<_> = decode(payload(max, max).as_bytes(), &*pool).unwrap();
+    assert_eq!(
+        (k.key.capacity(), k.n.as_ref().unwrap().capacity()),
+        (max, max)
+    );
+    drop(k);
+    assert_eq!(
+        decode::<Keys<_>, _>(payload(max + 1, 1).as_bytes(), &*pool),
+        Err(too_many("key: more items than this charge point accepts"))
+    );
+    assert_eq!(
+        decode::<Keys<_>, _>(payload(1, 1000).as_bytes(), &*pool),
+        Err(too_many("n: more items than this charge point accepts"))
+    );
+    // Inside an array of objects, the innermost property is named.
+    let inner = format!(
+        r#"{{"key":["k"],"inner":[{}]}}"#,
+        vec![r#"{"v":"x"}"#; 40].join(",")
+    );
+    assert_eq!(
+        decode::<Keys<_>, _>(inner.as_bytes(), &*pool),
+        Err(too_many("inner: more items than this charge point accepts"))
+    );
+    // The integrator's limits, down to none at all; capacity never beyond.
+    let three = Limits::DEFAULT.with_max_items(3);
+    let k: Keys<_> = decode_with(payload(3, 3).as_bytes(), &*pool, &three).unwrap();
+    assert_eq!(k.key.capacity(), 3);
+    drop(k);
+    assert_eq!(
+        decode_with::<Keys<_>, _>(payload(4, 1).as_bytes(), &*pool, &three),
+        Err(too_many("key: more items than this charge point accepts"))
+    );
+    let none = Limits::DEFAULT.with_max_items(0);
+    assert_eq!(
+        decode_with::<Keys<_>, _>(br#"{"key":["a"]}"#, &*pool, &none),
+        Err(too_many("key: more items than this charge point accepts"))
+    );
+    assert_eq!(pool.stats().in_use, 0);
+    assert_eq!(
+        Violation::TooManyItems.code(),
+        ErrorCode::OccurenceConstraintViolation
+    );
 }
 
 #[test]

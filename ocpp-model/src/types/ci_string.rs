@@ -15,15 +15,12 @@ use crate::Allocator;
 /// allocates nothing).
 ///
 /// OCPP compares these case-insensitively: use [`CiString::eq_ignore_case`]
-/// for that. `PartialEq` is byte equality, so that a decoded value equals the
+/// for that. (An idTag is an [`crate::IdToken`], inline.) `PartialEq` is byte equality, so that a decoded value equals the
 /// value it was encoded from (round trips, tests, deduplication of exact
 /// copies); logic that compares idTags must use `eq_ignore_case`.
 pub struct CiString<const N: usize, A: Allocator> {
     bytes: Vec<u8, A>,
 }
-
-/// An idTag (`CiString20`).
-pub type IdToken<A> = CiString<20, A>;
 
 /// Why a [`CiString`] could not be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,7 +46,7 @@ impl fmt::Display for CiStringError {
 impl core::error::Error for CiStringError {}
 
 impl CiStringError {
-    fn violation(self) -> Violation {
+    pub(super) fn violation(self) -> Violation {
         match self {
             CiStringError::TooLong => Violation::TooLong,
             CiStringError::NotPrintable => Violation::NotPrintable,
@@ -58,7 +55,8 @@ impl CiStringError {
     }
 }
 
-fn printable(c: char) -> bool {
+/// Whether `c` may appear in a CiString.
+pub(super) fn printable(c: char) -> bool {
     (' '..='~').contains(&c)
 }
 

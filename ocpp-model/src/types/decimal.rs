@@ -11,9 +11,12 @@ use crate::Allocator;
 /// A decimal with one fractional digit, stored exactly as a count of tenths
 /// (integer arithmetic: the RP2040 has no FPU). `16.5` is `Decimal::from_tenths(165)`.
 ///
-/// Decoding takes any JSON number within `i32` tenths that is a multiple of
-/// 0.1 (within 1e-9 relative tolerance of the binary float); `16.55` is a
-/// `PropertyConstraintViolation`, as the schemas say (`multipleOf: 0.1`).
+/// Decoding takes any JSON number within `i32` tenths (beyond: a
+/// `TypeConstraintViolation`, "number out of range") that is a multiple of
+/// 0.1, up to a few units in the last place of the binary float (so the
+/// float noise of `0.30000000000000004` reads as 0.3); `16.55` or
+/// `100000000.05` is a `PropertyConstraintViolation`, as the schemas say
+/// (`multipleOf: 0.1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Decimal {
     tenths: i32,
@@ -53,7 +56,11 @@ impl Decimal {
         };
         let tenths = i32::try_from(t).map_err(|_| Violation::OutOfRange)?;
         let err = x - t as f64;
-        let tolerance = 1e-9 * if x.abs() > 1.0 { x.abs() } else { 1.0 };
+        // A decimal with one fractional digit, read into the nearest float and
+        // multiplied by 10, is within a few units in the last place of an
+        // integer; anything further is another decimal. (A relative 1e-9
+        // would take 100000000.05 for 100000000.1.)
+        let tolerance = 8.0 * f64::EPSILON * if x.abs() > 1.0 { x.abs() } else { 1.0 };
         if err.abs() > tolerance {
             return Err(Violation::NotMultipleOf);
         }
@@ -113,6 +120,21 @@ mod tests {
             Ok(Decimal::from_tenths(i32::MAX))
         );
         assert_eq!(Decimal::from_f64(16.55), Err(Violation::NotMultipleOf));
+        // Float noise of a multiple is still one (0.1 + 0.2 is
+        // 0.30000000000000004); a real extra digit is not, at any magnitude.
+        assert_eq!(Decimal::from_f64(0.1 + 0.2), Ok(Decimal::from_tenths(3)));
+        assert_eq!(
+            Decimal::from_f64(-214_748_364.8),
+            Ok(Decimal::from_tenths(i32::MIN))
+        );
+        assert_eq!(Decimal::from_f64(0.30000001), Err(Violation::NotMultipleOf));
+        for v in [100_000_000.05, 214_748_364.65, -99_999_999.99, 12_345.678] {
+            assert_eq!(Decimal::from_f64(v), Err(Violation::NotMultipleOf), "{v}");
+        }
+        for t in (i32::MIN..=i32::MAX).step_by(9_999_991) {
+            let v = f64::from(t) / 10.0;
+            assert_eq!(Decimal::from_f64(v), Ok(Decimal::from_tenths(t)), "{v}");
+        }
         assert_eq!(Decimal::from_f64(1e300), Err(Violation::OutOfRange));
         assert_eq!(Decimal::from_f64(f64::NAN), Err(Violation::WrongType));
         assert_eq!(Decimal::from_tenths(-165).to_string(), "-16.5");

@@ -8,8 +8,14 @@ use std::fmt;
 use ocpp_model::*;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
+pub mod core_profile;
+pub mod corpus;
+pub mod gen_core;
 #[allow(unused_imports)]
-pub use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
+pub use core_profile::{decode_core_as, CORE};
+
+#[allow(unused_imports)]
+pub use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Measured, Pool, Talc};
 
 /// A fresh 64 KiB pool on the host heap.
 pub fn pool() -> HostPool<Talc> {
@@ -62,6 +68,12 @@ impl Rng {
     }
     pub fn opt_ci<const N: usize, A: Allocator>(&mut self, alloc: A) -> Option<CiString<N, A>> {
         self.chance(50).then(|| self.ci(alloc))
+    }
+    pub fn id_token(&mut self) -> IdToken {
+        IdToken::try_from_str(&self.ci_text(IdToken::MAX_LEN)).unwrap()
+    }
+    pub fn opt_id_token(&mut self) -> Option<IdToken> {
+        self.chance(50).then(|| self.id_token())
     }
     pub fn i32(&mut self) -> i32 {
         match self.below(4) {
@@ -125,17 +137,23 @@ pub fn gen_status_req<A: Allocator + Clone>(r: &mut Rng, a: A) -> StatusNotifica
     }
 }
 
-pub fn gen_authorize_req<A: Allocator + Clone>(r: &mut Rng, a: A) -> AuthorizeRequest<A> {
-    AuthorizeRequest { id_tag: r.ci(a) }
+pub fn gen_authorize_req(r: &mut Rng) -> AuthorizeRequest {
+    AuthorizeRequest {
+        id_tag: r.id_token(),
+    }
 }
 
-pub fn gen_authorize_conf<A: Allocator + Clone>(r: &mut Rng, a: A) -> AuthorizeResponse<A> {
+pub fn gen_id_tag_info(r: &mut Rng) -> IdTagInfo {
+    IdTagInfo {
+        expiry_date: r.opt_datetime(),
+        parent_id_tag: r.opt_id_token(),
+        status: r.pick(AuthorizationStatus::ALL),
+    }
+}
+
+pub fn gen_authorize_conf(r: &mut Rng) -> AuthorizeResponse {
     AuthorizeResponse {
-        id_tag_info: IdTagInfo {
-            expiry_date: r.opt_datetime(),
-            parent_id_tag: r.opt_ci(a),
-            status: r.pick(AuthorizationStatus::ALL),
-        },
+        id_tag_info: gen_id_tag_info(r),
     }
 }
 
@@ -151,7 +169,8 @@ pub const SLICE: &[&str] = &[
     "AuthorizeResponse",
 ];
 
-/// Decodes `payload` as the message of schema `name` (dropping the value).
+/// Decodes `payload` as the message of schema `name` (dropping the value),
+/// with the default limits.
 pub fn decode_as<A: Allocator + Clone>(
     name: &str,
     payload: &[u8],
@@ -166,9 +185,10 @@ pub fn decode_as<A: Allocator + Clone>(
         "StatusNotificationResponse" => {
             decode::<StatusNotificationResponse, A>(payload, a).map(drop)
         }
-        "Authorize" => decode::<AuthorizeRequest<A>, A>(payload, a).map(drop),
-        "AuthorizeResponse" => decode::<AuthorizeResponse<A>, A>(payload, a).map(drop),
-        _ => panic!("not in the slice: {name}"),
+        "Authorize" => decode::<AuthorizeRequest, A>(payload, a).map(drop),
+        "AuthorizeResponse" => decode::<AuthorizeResponse, A>(payload, a).map(drop),
+        _ => decode_core_as(name, payload, a, &Limits::DEFAULT)
+            .unwrap_or_else(|| panic!("no such message: {name}")),
     }
 }
 
@@ -193,13 +213,59 @@ pub fn gen_frame<A: Allocator + Clone>(name: &str, r: &mut Rng, a: A) -> Vec<u8>
         "StatusNotificationResponse" => {
             encode_call_result(&mut buf, &id, &StatusNotificationResponse {})
         }
-        "Authorize" => encode_call(&mut buf, &id, Action::Authorize, &gen_authorize_req(r, a)),
-        "AuthorizeResponse" => encode_call_result(&mut buf, &id, &gen_authorize_conf(r, a)),
+        "Authorize" => encode_call(&mut buf, &id, Action::Authorize, &gen_authorize_req(r)),
+        "AuthorizeResponse" => encode_call_result(&mut buf, &id, &gen_authorize_conf(r)),
         _ => panic!("not in the slice: {name}"),
     }
     .unwrap();
     buf.truncate(n);
     buf
+}
+
+/// decode(encode(value)) == value through a whole frame (a CALL of
+/// `action`, or a CALLRESULT), with nothing left in the pool; and every
+/// shorter buffer is refused.
+#[track_caller]
+pub fn round_trip<'p, T>(value: &T, action: Option<Action>, pool: &'p Pool<Talc>)
+where
+    T: Decode<&'p Pool<Talc>> + serde::Serialize + PartialEq + fmt::Debug,
+{
+    let id = MessageId::from_u32(7);
+    let mut buf = [0u8; 4096];
+    let n = match action {
+        Some(action) => encode_call(&mut buf, &id, action, value),
+        None => encode_call_result(&mut buf, &id, value),
+    }
+    .unwrap();
+    let frame = Frame::parse(&buf[..n], &Limits::DEFAULT).unwrap();
+    let payload = match (frame, action) {
+        (
+            Frame::Call {
+                action: got,
+                payload,
+                ..
+            },
+            Some(action),
+        ) => {
+            assert_eq!(Action::parse(got), Ok(action));
+            payload
+        }
+        (Frame::CallResult { payload, .. }, None) => payload,
+        (f, _) => panic!("{f:?}"),
+    };
+    assert_eq!(frame.id(), id);
+    let before = pool.stats().in_use;
+    let decoded: T = decode(payload, pool).unwrap();
+    assert_eq!(&decoded, value, "{}", String::from_utf8_lossy(&buf[..n]));
+    drop(decoded);
+    assert_eq!(pool.stats().in_use, before);
+    // The encoder refuses every buffer that is too short, and never panics.
+    let mut short = vec![0u8; n - 1];
+    let r = match action {
+        Some(action) => encode_call(&mut short, &id, action, value),
+        None => encode_call_result(&mut short, &id, value),
+    };
+    assert_eq!(r, Err(EncodeError::BufferFull));
 }
 
 // ---------------------------------------------------------------- schemas
@@ -231,8 +297,12 @@ pub fn schema_errors(v: &jsonschema::Validator, instance: &serde_json::Value) ->
 }
 
 /// The stricter rules this crate documents on top of the schemas: strings
-/// with a `maxLength` are CiStrings (printable ASCII only), and integers are
-/// written as integers and fit `i32`. `None` if `instance` follows them.
+/// with a `maxLength` are CiStrings (printable ASCII only), integers are
+/// written as integers and fit `i32`, decimals (`multipleOf` 0.1) fit `i32`
+/// tenths, an array has at most
+/// `Limits::DEFAULT.max_items` items, and a `sampledValue` array is never
+/// empty (the 1.6 specification's 1..*, which StopTransaction's schema
+/// omits; MeterValues' has it). `None` if `instance` follows them.
 pub fn extra_rule_violation(
     schema: &serde_json::Value,
     instance: &serde_json::Value,
@@ -243,16 +313,29 @@ pub fn extra_rule_violation(
             (!s.chars().all(|c| (' '..='~').contains(&c)))
                 .then(|| format!("not printable ASCII: {s:?}"))
         }
+        (Some("number"), Value::Number(n)) if schema.get("multipleOf").is_some() => {
+            let tenths = (n.as_f64()? * 10.0).round();
+            let ok = (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&tenths);
+            (!ok).then(|| format!("not within i32 tenths: {n}"))
+        }
         (Some("integer"), Value::Number(n)) => {
             let ok = n.as_i64().is_some_and(|i| i32::try_from(i).is_ok());
             (!ok).then(|| format!("not an i32: {n}"))
         }
         (Some("object"), Value::Object(map)) => {
             let props = schema.get("properties")?;
-            map.iter()
-                .find_map(|(k, v)| extra_rule_violation(props.get(k)?, v))
+            map.iter().find_map(|(k, v)| {
+                if k == "sampledValue" && v.as_array().is_some_and(Vec::is_empty) {
+                    return Some("an empty sampledValue".into());
+                }
+                extra_rule_violation(props.get(k)?, v)
+            })
         }
         (Some("array"), Value::Array(items)) => {
+            let max = usize::from(Limits::DEFAULT.max_items);
+            if items.len() > max {
+                return Some(format!("more than {max} items"));
+            }
             let item_schema = schema.get("items")?;
             items
                 .iter()
@@ -298,6 +381,40 @@ pub fn naive_date_times_as_utc(schema: &serde_json::Value, instance: &mut serde_
             }
         }
         _ => {}
+    }
+}
+
+/// Checks one emitted frame: JSON, `[2,id,"Action",{..}]` or `[3,id,{..}]`,
+/// payload valid for schema `name`. (Strictly: no reading of date-times
+/// without an offset as UTC here, as we always write the offset.)
+#[track_caller]
+pub fn assert_valid_frame(name: &str, frame: &[u8], v: &jsonschema::Validator) {
+    let text = std::str::from_utf8(frame).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let arr = value.as_array().unwrap();
+    let payload = if name.ends_with("Response") {
+        assert_eq!((arr.len(), arr[0].as_u64()), (3, Some(3)), "{text}");
+        &arr[2]
+    } else {
+        assert_eq!((arr.len(), arr[0].as_u64()), (4, Some(2)), "{text}");
+        assert_eq!(arr[2].as_str(), Some(name), "{text}");
+        &arr[3]
+    };
+    let id = arr[1].as_str().unwrap();
+    assert!(!id.is_empty() && id.len() <= 36, "{text}");
+    let errors = schema_errors(v, payload);
+    assert!(errors.is_empty(), "{name}: {errors:?}\n{text}");
+    assert_eq!(has_duplicate_key(frame), Some(false));
+    assert!(!has_null(&value), "never null: {text}");
+}
+
+pub fn has_null(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::Array(a) => a.iter().any(has_null),
+        serde_json::Value::Object(o) => o.values().any(has_null),
+        _ => false,
     }
 }
 

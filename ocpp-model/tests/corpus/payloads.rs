@@ -235,6 +235,13 @@ pub fn cases() -> Vec<Case> {
             boot_conf(r#""Accepted""#, r#""2026-11-25t16:21:50.123456789z""#, "60"),
             Valid,
         ),
+        // Stricter than the schema for the interval alone, the date-time
+        // read as UTC.
+        stricter(
+            bootc,
+            boot_conf(r#""Accepted""#, r#""2026-11-25T16:21:50""#, "2147483648"),
+            Invalid(TYPE, "interval: number out of range"),
+        ),
         case(
             bootc,
             boot_conf(r#""Accepted""#, r#""2026-11-25 16:21:50Z""#, "60"),

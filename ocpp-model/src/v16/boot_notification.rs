@@ -20,6 +20,7 @@ ocpp_object! {
 
 impl<A: Allocator> Request for BootNotificationRequest<A> {
     const ACTION: Action = Action::BootNotification;
+    type Response = BootNotificationResponse;
 }
 
 ocpp_enum! {
@@ -46,7 +47,7 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{call_round_trip, ci, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip, ci, Heap};
 
     #[test]
     fn golden_request_minimal() {
@@ -99,7 +100,7 @@ mod tests {
             let frame = format!(
                 r#"[3,"1",{{"status":"{text}","currentTime":"2026-11-25T16:21:50.123Z","interval":300}}]"#
             );
-            result_round_trip(
+            answer_round_trip::<BootNotificationRequest<Heap>>(
                 &frame,
                 &BootNotificationResponse {
                     status,

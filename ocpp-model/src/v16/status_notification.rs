@@ -80,6 +80,7 @@ ocpp_object! {
 
 impl<A: Allocator> Request for StatusNotificationRequest<A> {
     const ACTION: Action = Action::StatusNotification;
+    type Response = StatusNotificationResponse;
 }
 
 ocpp_object! {
@@ -90,7 +91,7 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{call_round_trip, ci, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip, ci, Heap};
 
     #[test]
     fn golden_request_minimal() {
@@ -130,7 +131,10 @@ mod tests {
 
     #[test]
     fn golden_response() {
-        result_round_trip(r#"[3,"s1",{}]"#, &StatusNotificationResponse {});
+        answer_round_trip::<StatusNotificationRequest<Heap>>(
+            r#"[3,"s1",{}]"#,
+            &StatusNotificationResponse {},
+        );
     }
 
     #[test]

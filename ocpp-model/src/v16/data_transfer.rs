@@ -14,6 +14,7 @@ ocpp_object! {
 
 impl<A: Allocator> Request for DataTransferRequest<A> {
     const ACTION: Action = Action::DataTransfer;
+    type Response = DataTransferResponse<A>;
 }
 
 ocpp_enum! {
@@ -41,7 +42,7 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{call_round_trip, ci, heap, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip, ci, heap, Heap};
 
     #[test]
     fn golden_request() {
@@ -57,7 +58,7 @@ mod tests {
 
     #[test]
     fn golden_response() {
-        result_round_trip(
+        answer_round_trip::<DataTransferRequest<Heap>>(
             r#"[3,"d1",{"status":"UnknownVendorId"}]"#,
             &DataTransferResponse {
                 status: DataTransferStatus::UnknownVendorId,

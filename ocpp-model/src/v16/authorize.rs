@@ -1,32 +1,35 @@
 //! Authorize (charge point → central system, OCPP 1.6 §4.1).
 
 use crate::macros::ocpp_object;
-use crate::messages::IdTagInfo;
-use crate::{Action, Allocator, CiString, Request};
+use crate::v16::IdTagInfo;
+use crate::{Action, IdToken, Request};
 
 ocpp_object! {
     /// Authorize.req: may this idTag charge?
-    pub struct AuthorizeRequest<A> {
-        req id_tag: CiString<20, A> = "idTag";
+    #[derive(Clone, Copy)]
+    pub struct AuthorizeRequest {
+        req id_tag: IdToken = "idTag";
     }
 }
 
-impl<A: Allocator> Request for AuthorizeRequest<A> {
+impl Request for AuthorizeRequest {
     const ACTION: Action = Action::Authorize;
+    type Response = AuthorizeResponse;
 }
 
 ocpp_object! {
-    /// Authorize.conf.
-    pub struct AuthorizeResponse<A> {
-        req id_tag_info: IdTagInfo<A> = "idTagInfo";
+    /// Authorize.conf: decodes without allocating.
+    #[derive(Clone, Copy)]
+    pub struct AuthorizeResponse {
+        req id_tag_info: IdTagInfo = "idTagInfo";
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messages::AuthorizationStatus;
-    use crate::test_util::{call_round_trip, ci, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip, id_token};
+    use crate::v16::AuthorizationStatus;
     use crate::DateTime;
 
     #[test]
@@ -34,14 +37,14 @@ mod tests {
         call_round_trip(
             r#"[2,"a1","Authorize",{"idTag":"04A2B3C4D5E6F7"}]"#,
             &AuthorizeRequest {
-                id_tag: ci("04A2B3C4D5E6F7"),
+                id_tag: id_token("04A2B3C4D5E6F7"),
             },
         );
     }
 
     #[test]
     fn golden_response() {
-        result_round_trip(
+        answer_round_trip::<AuthorizeRequest>(
             r#"[3,"a1",{"idTagInfo":{"status":"Accepted"}}]"#,
             &AuthorizeResponse {
                 id_tag_info: IdTagInfo {
@@ -51,7 +54,7 @@ mod tests {
                 },
             },
         );
-        result_round_trip(
+        answer_round_trip::<AuthorizeRequest>(
             concat!(
                 r#"[3,"a1",{"idTagInfo":{"expiryDate":"2027-01-01T00:00:00Z","#,
                 r#""parentIdTag":"PARENT-1","status":"ConcurrentTx"}}]"#
@@ -59,7 +62,7 @@ mod tests {
             &AuthorizeResponse {
                 id_tag_info: IdTagInfo {
                     expiry_date: Some(DateTime::from_unix_millis(1_798_761_600_000)),
-                    parent_id_tag: Some(ci("PARENT-1")),
+                    parent_id_tag: Some(id_token("PARENT-1")),
                     status: AuthorizationStatus::ConcurrentTx,
                 },
             },

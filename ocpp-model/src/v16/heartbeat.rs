@@ -10,6 +10,7 @@ ocpp_object! {
 
 impl Request for HeartbeatRequest {
     const ACTION: Action = Action::Heartbeat;
+    type Response = HeartbeatResponse;
 }
 
 ocpp_object! {
@@ -22,7 +23,7 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{call_round_trip, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip};
 
     #[test]
     fn golden_request() {
@@ -31,7 +32,7 @@ mod tests {
 
     #[test]
     fn golden_response() {
-        result_round_trip(
+        answer_round_trip::<HeartbeatRequest>(
             r#"[3,"1",{"currentTime":"2026-11-25T16:21:50Z"}]"#,
             &HeartbeatResponse {
                 current_time: DateTime::from_unix_millis(1_795_623_710_000),

@@ -32,6 +32,7 @@ ocpp_object! {
 
 impl Request for TriggerMessageRequest {
     const ACTION: Action = Action::TriggerMessage;
+    type Response = TriggerMessageResponse;
 }
 
 ocpp_enum! {
@@ -56,7 +57,7 @@ ocpp_object! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_util::{call_round_trip, result_round_trip};
+    use crate::test_util::{answer_round_trip, call_round_trip};
 
     #[test]
     fn golden_request() {
@@ -71,7 +72,7 @@ mod tests {
 
     #[test]
     fn golden_response() {
-        result_round_trip(
+        answer_round_trip::<TriggerMessageRequest>(
             r#"[3,"t1",{"status":"NotImplemented"}]"#,
             &TriggerMessageResponse {
                 status: TriggerMessageStatus::NotImplemented,

@@ -1,0 +1,148 @@
+//! Configuration (OCPP 1.6 §9.1, §5.3, §5.8): the Core keys as typed values
+//! the other blocks read through [`Cx::config`](crate::block::Cx),
+//! GetConfiguration and ChangeConfiguration, and the firmware's own writes.
+//! Values are inline: the configuration takes no pool memory, except a
+//! GetConfiguration answer's unknown keys while it waits to be sent.
+
+mod block;
+mod keys;
+
+use ocpp_model::Measurand;
+use serde::Serialize;
+
+use crate::time::Duration;
+pub(crate) use block::Configuration;
+pub use keys::{Access, Key};
+pub(crate) use keys::{Fixed, Refusal};
+
+/// A set of measurands (a CSL of `MeterValuesSampledData` and friends), one
+/// bit per [`Measurand`]: no allocation, and a fixed order on the wire
+/// (the order of the specification).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Measurands(u32);
+
+impl Measurands {
+    /// The empty set.
+    pub const NONE: Measurands = Measurands(0);
+
+    /// The set with `m` added.
+    pub const fn with(self, m: Measurand) -> Self {
+        Measurands(self.0 | 1 << m as u32)
+    }
+
+    /// Whether `m` is in the set.
+    pub const fn contains(self, m: Measurand) -> bool {
+        self.0 & 1 << m as u32 != 0
+    }
+
+    /// The measurands of the set, in the order of the specification.
+    pub fn iter(self) -> impl Iterator<Item = Measurand> {
+        Measurand::ALL
+            .iter()
+            .copied()
+            .filter(move |&m| self.contains(m))
+    }
+
+    /// How many measurands the set holds.
+    pub const fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// The values of the Core keys the engine acts on. Times are in seconds on
+/// the wire and kept as [`Duration`]s here; zero disables what it times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Values {
+    pub(crate) allow_offline_tx_for_unknown_id: bool,
+    pub(crate) authorization_cache_enabled: bool,
+    pub(crate) authorize_remote_tx_requests: bool,
+    pub(crate) clock_aligned_data_interval: Duration,
+    pub(crate) connection_time_out: Duration,
+    pub(crate) local_authorize_offline: bool,
+    pub(crate) local_pre_authorize: bool,
+    pub(crate) meter_values_aligned_data: Measurands,
+    pub(crate) meter_values_sampled_data: Measurands,
+    pub(crate) meter_value_sample_interval: Duration,
+    pub(crate) minimum_status_duration: Duration,
+    pub(crate) stop_transaction_on_ev_side_disconnect: bool,
+    pub(crate) stop_transaction_on_invalid_id: bool,
+    pub(crate) stop_txn_aligned_data: Measurands,
+    pub(crate) stop_txn_sampled_data: Measurands,
+    pub(crate) transaction_message_attempts: u8,
+    pub(crate) transaction_message_retry_interval: Duration,
+    pub(crate) unlock_connector_on_ev_side_disconnect: bool,
+    pub(crate) heartbeat_interval: Duration,
+    pub(crate) reset_retries: u8,
+    pub(crate) web_socket_ping_interval: Duration,
+    pub(crate) authorization_key: AuthorizationKey,
+}
+
+/// `AuthorizationKey`: up to 40 printable ASCII characters, write-only on
+/// the wire; the firmware reads it for HTTP Basic authentication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AuthorizationKey {
+    len: u8,
+    bytes: [u8; 40],
+}
+
+impl Serialize for AuthorizationKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.bytes.get(..usize::from(self.len)).unwrap_or(&[]))
+    }
+}
+
+impl AuthorizationKey {
+    const NONE: AuthorizationKey = AuthorizationKey {
+        len: 0,
+        bytes: [0; 40],
+    };
+
+    fn set(&mut self, v: &str) -> Result<(), Refusal> {
+        let ok = !v.is_empty() && v.len() <= 40 && v.bytes().all(|b| (0x20..=0x7e).contains(&b));
+        if !ok {
+            return Err(Refusal::Invalid);
+        }
+        self.bytes[..v.len()].copy_from_slice(v.as_bytes());
+        self.len = u8::try_from(v.len()).unwrap_or(40);
+        Ok(())
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        let s = self.bytes.get(..usize::from(self.len))?;
+        core::str::from_utf8(s).ok().filter(|s| !s.is_empty())
+    }
+}
+
+impl Values {
+    /// The values a charge point starts with: what the specification
+    /// suggests where it does, otherwise the conservative choice.
+    pub(crate) const DEFAULT: Values = Values {
+        allow_offline_tx_for_unknown_id: false,
+        authorization_cache_enabled: true,
+        authorize_remote_tx_requests: true,
+        clock_aligned_data_interval: Duration::ZERO,
+        connection_time_out: Duration::from_secs(60),
+        local_authorize_offline: true,
+        local_pre_authorize: false,
+        meter_values_aligned_data: Measurands::NONE.with(Measurand::EnergyActiveImportRegister),
+        meter_values_sampled_data: Measurands::NONE.with(Measurand::EnergyActiveImportRegister),
+        meter_value_sample_interval: Duration::from_secs(60),
+        minimum_status_duration: Duration::ZERO,
+        stop_transaction_on_ev_side_disconnect: true,
+        stop_transaction_on_invalid_id: true,
+        stop_txn_aligned_data: Measurands::NONE,
+        stop_txn_sampled_data: Measurands::NONE,
+        transaction_message_attempts: 3,
+        transaction_message_retry_interval: Duration::from_secs(60),
+        unlock_connector_on_ev_side_disconnect: true,
+        heartbeat_interval: Duration::ZERO,
+        reset_retries: 1,
+        web_socket_ping_interval: Duration::ZERO,
+        authorization_key: AuthorizationKey::NONE,
+    };
+}

@@ -1,0 +1,212 @@
+//! The firmware's inputs: what the hardware saw and what the driver did.
+//! Each returns `Err` without any effect when it cannot be taken in.
+
+use ocpp_model::{Allocator, ChargePointErrorCode, IdToken, Measurand, Reason};
+
+use crate::error::InputError;
+use crate::time::Instant;
+use crate::tx::meter::Value;
+use crate::ChargePoint;
+
+impl<A: Allocator + Clone> ChargePoint<A> {
+    /// A cable was plugged into `connector`: Preparing, or the transaction
+    /// of an idTag presented before starts.
+    pub fn plug_in(&mut self, now: Instant, connector: u8) -> Result<(), InputError> {
+        self.with_tx(now, |cx, tx| tx.plug(cx, connector))
+    }
+
+    /// The cable of `connector` was unplugged: a running transaction stops
+    /// with `EVDisconnected` (StopTransactionOnEVSideDisconnect), a
+    /// finished one frees the connector.
+    pub fn unplug(&mut self, now: Instant, connector: u8) -> Result<(), InputError> {
+        self.with_tx(now, |cx, tx| tx.unplug(cx, connector))
+    }
+
+    /// An idTag was presented at `connector` (a card on the reader).
+    ///
+    /// With no transaction: it is authorized (the cache with
+    /// LocalPreAuthorize, or offline with LocalAuthorizeOffline or
+    /// AllowOfflineTxForUnknownId; otherwise Authorize.req), and the
+    /// transaction starts once a cable is plugged (within ConnectionTimeOut).
+    /// During a transaction: the same idTag, or one with the same parent,
+    /// stops it (`Local`). The outcome comes as events: [`Event::Energy`],
+    /// or [`Event::IdTagRefused`] / [`Event::IdTagUnverified`].
+    ///
+    /// `Err(Busy)` while the connector is already waiting for a verdict;
+    /// `Err(QueueFull)` or `Err(OutOfMemory)` when the two places the
+    /// transaction's messages need cannot be had.
+    ///
+    /// [`Event::Energy`]: crate::Event::Energy
+    /// [`Event::IdTagRefused`]: crate::Event::IdTagRefused
+    /// [`Event::IdTagUnverified`]: crate::Event::IdTagUnverified
+    pub fn present_id_tag(
+        &mut self,
+        now: Instant,
+        connector: u8,
+        id_tag: &str,
+    ) -> Result<(), InputError> {
+        let id_tag = parse_id_tag(id_tag)?;
+        let s = &mut *self.state;
+        let (cx, b, _) = s.split(now);
+        let cached = b.authorize.cached(&cx, &id_tag);
+        // The cache decides at once where the configuration lets it.
+        let config = cx.config;
+        let use_cache = if cx.online {
+            config.local_pre_authorize
+        } else {
+            config.local_authorize_offline
+        };
+        let running = b.tx.transaction(connector).is_some();
+        if !running && !b.connectors.is_operative(connector) {
+            return Err(InputError::Unavailable);
+        }
+        let known = cached.filter(|_| use_cache || running);
+        b.tx.present(&cx, connector, id_tag, known)?;
+        s.sync_statuses(now);
+        Ok(())
+    }
+
+    /// The firmware stops the transaction of `connector` for `reason`
+    /// (`EmergencyStop`, `PowerLoss`, `Other`, ...). `Err(NoTransaction)`
+    /// when none runs.
+    pub fn stop_transaction(
+        &mut self,
+        now: Instant,
+        connector: u8,
+        reason: Reason,
+    ) -> Result<(), InputError> {
+        self.with_tx(now, |cx, tx| tx.stop_for(cx, connector, reason))
+    }
+
+    /// A meter reading of `connector` (Energy.Active.Import.Register in Wh,
+    /// Power.Active.Import in W, ...). The engine keeps the latest value of
+    /// each measurand, up to [`MAX_MEASURANDS`](crate::MAX_MEASURANDS) of
+    /// them, and samples what MeterValuesSampledData asks for.
+    pub fn set_meter(
+        &mut self,
+        _now: Instant,
+        connector: u8,
+        measurand: Measurand,
+        value: Value,
+    ) -> Result<(), InputError> {
+        self.state.blocks.tx.meter(connector, measurand, value)
+    }
+
+    /// The EV stopped taking energy although it is offered (`true`:
+    /// SuspendedEV), or takes it again.
+    pub fn set_ev_suspended(
+        &mut self,
+        now: Instant,
+        connector: u8,
+        suspended: bool,
+    ) -> Result<(), InputError> {
+        self.with_tx(now, |_, tx| tx.ev_suspended(connector, suspended))
+    }
+
+    /// `connector` (0: the charge point as a whole) is in fault with `code`
+    /// (Faulted), or (`None`) the fault is cleared. Never allocates.
+    pub fn set_fault(
+        &mut self,
+        now: Instant,
+        connector: u8,
+        fault: Option<ChargePointErrorCode>,
+    ) -> Result<(), InputError> {
+        let s = &mut *self.state;
+        let since = s.clock.at(now);
+        s.blocks.connectors.set_fault(connector, fault, since)
+    }
+
+    /// Firmware request: ask the central system about an idTag (outside of
+    /// a transaction). The answer comes as [`Event::Authorized`] or
+    /// [`Event::AuthorizeFailed`], and goes into the authorization cache.
+    ///
+    /// [`Event::Authorized`]: crate::Event::Authorized
+    /// [`Event::AuthorizeFailed`]: crate::Event::AuthorizeFailed
+    pub fn authorize(&mut self, _now: Instant, id_tag: &str) -> Result<(), InputError> {
+        let id_tag = parse_id_tag(id_tag)?;
+        self.state.blocks.authorize.push(id_tag)
+    }
+
+    /// The firmware's outcome of an UnlockConnector ([`Event::Unlock`]):
+    /// the answer to the central system goes out with it. `false` when no
+    /// UnlockConnector waits for `connector`.
+    ///
+    /// [`Event::Unlock`]: crate::Event::Unlock
+    pub fn unlock_result(&mut self, connector: u8, status: ocpp_model::UnlockStatus) -> bool {
+        self.state.answers.resolve_unlock(connector, status)
+    }
+
+    /// How the transaction message queue stands.
+    pub fn queue(&self) -> crate::QueueStats {
+        self.state.blocks.tx.queue_stats()
+    }
+
+    /// The transaction running on `connector`: `Some(Some(id))` once the
+    /// central system gave its id, `Some(None)` before.
+    pub fn transaction(&self, connector: u8) -> Option<Option<i32>> {
+        self.state.blocks.tx.transaction(connector)
+    }
+
+    /// Sets a configuration key, as ChangeConfiguration would (the
+    /// firmware's initial configuration, a local menu): `Err(UnknownKey)`,
+    /// `Err(ReadOnly)` or `Err(InvalidValue)` change nothing.
+    pub fn configure(&mut self, now: Instant, key: &str, value: &str) -> Result<(), InputError> {
+        let s = &mut *self.state;
+        let changed = s.config.configure(key, value)?;
+        if changed == Some(crate::Key::HeartbeatInterval) && s.blocks.registration.is_accepted() {
+            let interval = s.config.values().heartbeat_interval;
+            s.blocks.heartbeat.start(now, interval);
+        }
+        Ok(())
+    }
+
+    /// Adds a configuration key of the firmware's own, shown by
+    /// GetConfiguration and set by ChangeConfiguration when `validate`
+    /// accepts the value ([`Event::ConfigurationChanged`] follows). Pool
+    /// cost: the value's length, plus a slot of about 40 bytes.
+    ///
+    /// [`Event::ConfigurationChanged`]: crate::Event::ConfigurationChanged
+    pub fn add_configuration_key(
+        &mut self,
+        name: &'static str,
+        value: &str,
+        access: crate::Access,
+        validate: fn(&str) -> bool,
+    ) -> Result<(), InputError> {
+        self.state.config.add(name, value, access, validate)
+    }
+
+    /// Writes the value of configuration key `key` as GetConfiguration
+    /// shows it; `false` for an unknown or write-only key.
+    pub fn read_configuration(&self, key: &str, w: &mut impl core::fmt::Write) -> bool {
+        self.state.config.read(key, w)
+    }
+
+    /// `AuthorizationKey`, the HTTP Basic password of security profiles 1
+    /// and 2, once set.
+    pub fn authorization_key(&self) -> Option<&str> {
+        self.state.config.values().authorization_key.as_str()
+    }
+
+    fn with_tx(
+        &mut self,
+        now: Instant,
+        f: impl FnOnce(
+            &crate::block::Cx<'_, A>,
+            &mut crate::tx::Transactions<A>,
+        ) -> Result<(), InputError>,
+    ) -> Result<(), InputError> {
+        let s = &mut *self.state;
+        let (cx, b, _) = s.split(now);
+        f(&cx, &mut b.tx)?;
+        s.sync_statuses(now);
+        Ok(())
+    }
+}
+
+fn parse_id_tag(id_tag: &str) -> Result<IdToken, InputError> {
+    if id_tag.is_empty() {
+        return Err(InputError::InvalidIdTag);
+    }
+    IdToken::try_from_str(id_tag).map_err(|_| InputError::InvalidIdTag)
+}

@@ -1,0 +1,211 @@
+//! The transaction messages as they wait in the queue (inline, fixed size,
+//! postcard-encodable for the storage to come), and their encoding onto the
+//! wire straight from that form, without building the model's pool types.
+
+use ocpp_model::{
+    Action, DateTime, IdToken, MeterValuesResponse, ReadingContext, Reason, Request,
+    StartTransactionRequest, StopTransactionResponse,
+};
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
+use serde::Serialize;
+
+use super::meter::{Readings, SampledValueOut};
+
+/// A transaction message waiting for delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum TxMessage {
+    Start(Start),
+    Meter(Meter),
+    Stop(Stop),
+}
+
+impl TxMessage {
+    /// The charge point's own number of the transaction the message is of.
+    pub(crate) fn local(&self) -> u32 {
+        match self {
+            TxMessage::Start(m) => m.local,
+            TxMessage::Meter(m) => m.local,
+            TxMessage::Stop(m) => m.local,
+        }
+    }
+
+    /// The central system gave the transaction its id: fill it in.
+    pub(crate) fn set_transaction_id(&mut self, local: u32, id: i32) {
+        match self {
+            TxMessage::Meter(m) if m.local == local => m.transaction_id = Some(id),
+            TxMessage::Stop(m) if m.local == local => m.transaction_id = Some(id),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Start {
+    pub(crate) local: u32,
+    pub(crate) connector: u8,
+    pub(crate) id_tag: IdToken,
+    /// Wh.
+    pub(crate) meter_start: i32,
+    /// When the transaction started, not when the message is sent.
+    pub(crate) timestamp: DateTime,
+}
+
+impl Start {
+    pub(crate) fn request(&self) -> StartTransactionRequest {
+        StartTransactionRequest {
+            connector_id: i32::from(self.connector),
+            id_tag: self.id_tag,
+            meter_start: self.meter_start,
+            reservation_id: None,
+            timestamp: self.timestamp,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Meter {
+    pub(crate) local: u32,
+    pub(crate) connector: u8,
+    /// Known once the StartTransaction is answered.
+    pub(crate) transaction_id: Option<i32>,
+    pub(crate) timestamp: DateTime,
+    pub(crate) context: ReadingContext,
+    pub(crate) values: Readings,
+}
+
+/// A queued MeterValues as the wire's MeterValues.req.
+pub(crate) struct MeterValuesOut<'a>(pub(crate) &'a Meter);
+
+impl Request for MeterValuesOut<'_> {
+    const ACTION: Action = Action::MeterValues;
+    type Response = MeterValuesResponse;
+}
+
+/// MeterValues.req, schema order: connectorId, transactionId, meterValue.
+impl Serialize for MeterValuesOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let this = self.0;
+        let mut st = s.serialize_struct("MeterValues", 3)?;
+        st.serialize_field("connectorId", &i32::from(this.connector))?;
+        match this.transaction_id {
+            Some(id) => st.serialize_field("transactionId", &id)?,
+            None => st.skip_field("transactionId")?,
+        }
+        let one = MeterValueOut {
+            timestamp: this.timestamp,
+            values: &this.values,
+            context: this.context,
+        };
+        st.serialize_field("meterValue", &[one])?;
+        st.end()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Stop {
+    pub(crate) local: u32,
+    /// Known once the StartTransaction is answered.
+    pub(crate) transaction_id: Option<i32>,
+    pub(crate) id_tag: Option<IdToken>,
+    /// Wh.
+    pub(crate) meter_stop: i32,
+    /// When the transaction stopped, not when the message is sent.
+    pub(crate) timestamp: DateTime,
+    pub(crate) reason: Reason,
+    /// StopTxnSampledData at the start and at the end of the transaction.
+    pub(crate) begin: Option<(DateTime, Readings)>,
+    pub(crate) end: Readings,
+}
+
+/// A queued StopTransaction as the wire's StopTransaction.req.
+pub(crate) struct StopTransactionOut<'a>(pub(crate) &'a Stop);
+
+impl Request for StopTransactionOut<'_> {
+    const ACTION: Action = Action::StopTransaction;
+    type Response = StopTransactionResponse;
+}
+
+/// StopTransaction.req, schema order.
+impl Serialize for StopTransactionOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let this = self.0;
+        let mut st = s.serialize_struct("StopTransaction", 6)?;
+        match &this.id_tag {
+            Some(t) => st.serialize_field("idTag", t)?,
+            None => st.skip_field("idTag")?,
+        }
+        st.serialize_field("meterStop", &this.meter_stop)?;
+        st.serialize_field("timestamp", &this.timestamp)?;
+        // Sent only once known (see `Transactions::poll_call`).
+        st.serialize_field("transactionId", &this.transaction_id.unwrap_or(0))?;
+        st.serialize_field("reason", this.reason.as_str())?;
+        let begin = this.begin.filter(|(_, r)| !r.is_empty());
+        if begin.is_none() && this.end.is_empty() {
+            st.skip_field("transactionData")?;
+        } else {
+            let data = TransactionData {
+                begin,
+                end: (this.timestamp, &this.end),
+            };
+            st.serialize_field("transactionData", &data)?;
+        }
+        st.end()
+    }
+}
+
+struct TransactionData<'a> {
+    begin: Option<(DateTime, Readings)>,
+    end: (DateTime, &'a Readings),
+}
+
+impl Serialize for TransactionData<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        if let Some((timestamp, values)) = &self.begin {
+            seq.serialize_element(&MeterValueOut {
+                timestamp: *timestamp,
+                values,
+                context: ReadingContext::TransactionBegin,
+            })?;
+        }
+        if !self.end.1.is_empty() {
+            seq.serialize_element(&MeterValueOut {
+                timestamp: self.end.0,
+                values: self.end.1,
+                context: ReadingContext::TransactionEnd,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// One `meterValue`: a timestamp and its sampled values.
+struct MeterValueOut<'a> {
+    timestamp: DateTime,
+    values: &'a Readings,
+    context: ReadingContext,
+}
+
+impl Serialize for MeterValueOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("MeterValue", 2)?;
+        st.serialize_field("timestamp", &self.timestamp)?;
+        st.serialize_field("sampledValue", &Sampled(self.values, self.context))?;
+        st.end()
+    }
+}
+
+struct Sampled<'a>(&'a Readings, ReadingContext);
+
+impl Serialize for Sampled<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for reading in self.0.iter() {
+            seq.serialize_element(&SampledValueOut {
+                reading,
+                context: self.1,
+            })?;
+        }
+        seq.end()
+    }
+}

@@ -1,0 +1,542 @@
+//! Transactions (OCPP 1.6 §4.8, §4.10, §3.7): per connector, an idTag and a
+//! cable in either order start a transaction; a stop by the same idTag (or
+//! one with the same parent), the EV leaving, the firmware or the central
+//! system ends it. StartTransaction, MeterValues and StopTransaction go
+//! through the [`queue`] and are never lost for lack of memory.
+//!
+//! Sessions are inline (one per connector, allocated with the charge
+//! point); the only allocation of a transaction is the queue's places,
+//! claimed when an idTag is presented.
+
+mod answers;
+mod message;
+pub mod meter;
+mod queue;
+mod session;
+
+use allocator_api2::vec::Vec;
+use ocpp_model::{
+    Allocator, AuthorizationStatus, AuthorizeRequest, ChargePointStatus, DateTime, EncodeError,
+    IdTagInfo, IdToken, Measurand, ReadingContext, Reason,
+};
+use serde::Serialize;
+
+use crate::block::{Cx, Outgoing};
+use crate::error::{InputError, NewError};
+use crate::event::CallFailure;
+use crate::time::Instant;
+pub(crate) use answers::{is_valid, TxEvent, Verdict};
+use message::{Meter, MeterValuesOut, Start, Stop, StopTransactionOut, TxMessage};
+use meter::{Readings, Value};
+use queue::{Full, Queue};
+use session::{Phase, Running, Session};
+
+/// A CALL of this block: an Authorize for a connector's session, or the
+/// queued message of transaction `local`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum Token {
+    Authorize { connector: u8 },
+    Queued { local: u32 },
+}
+
+/// How the transaction message queue stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueueStats {
+    /// StartTransaction, MeterValues and StopTransaction messages waiting.
+    pub queued: usize,
+    /// Periodic samples skipped because no place could be had (the queue
+    /// at its bound, or the pool refusing): the register's later values
+    /// still carry the energy.
+    pub skipped: u32,
+    /// Messages given up after TransactionMessageAttempts failures.
+    pub discarded: u32,
+}
+
+/// What an answer told about an idTag, for the authorization cache.
+pub(crate) type Learned = Option<(IdToken, IdTagInfo)>;
+
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+pub(crate) struct Transactions<A: Allocator + Clone> {
+    /// Connector `c` at index `c - 1`.
+    #[serde(serialize_with = "crate::snapshot::slice")]
+    sessions: Vec<Session, A>,
+    queue: Queue<A>,
+    /// The number the next transaction gets.
+    next_local: u32,
+}
+
+impl<A: Allocator + Clone> Transactions<A> {
+    pub(crate) fn new(connectors: u8, max_queued: u8, alloc: A) -> Result<Self, NewError> {
+        let mut sessions = Vec::new_in(alloc.clone());
+        sessions
+            .try_reserve_exact(usize::from(connectors))
+            .map_err(|_| NewError::OutOfMemory)?;
+        for _ in 0..connectors {
+            let pushed = sessions.push_within_capacity(Session::new());
+            debug_assert!(pushed.is_ok());
+        }
+        Ok(Self {
+            sessions,
+            queue: Queue::new(max_queued, alloc),
+            next_local: 1,
+        })
+    }
+
+    fn session(&self, connector: u8) -> Result<&Session, InputError> {
+        let i = usize::from(connector).checked_sub(1);
+        i.and_then(|i| self.sessions.get(i))
+            .ok_or(InputError::NoSuchConnector)
+    }
+
+    fn session_mut(&mut self, connector: u8) -> Result<&mut Session, InputError> {
+        let i = usize::from(connector).checked_sub(1);
+        i.and_then(|i| self.sessions.get_mut(i))
+            .ok_or(InputError::NoSuchConnector)
+    }
+
+    /// The status each session puts its connector in, connector 1 first.
+    pub(crate) fn statuses(&self) -> impl Iterator<Item = (u8, ChargePointStatus)> + '_ {
+        self.sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (u8::try_from(i + 1).unwrap_or(u8::MAX), s.status()))
+    }
+
+    /// The running transaction of `connector`: its id once known.
+    pub(crate) fn transaction(&self, connector: u8) -> Option<Option<i32>> {
+        let s = self.session(connector).ok()?;
+        s.running().map(|r| r.transaction_id)
+    }
+
+    /// Whether `connector` could begin a transaction (no idTag, no
+    /// transaction, not finishing).
+    pub(crate) fn is_free(&self, connector: u8) -> bool {
+        self.session(connector)
+            .is_ok_and(|s| s.phase == Phase::Idle)
+    }
+
+    /// Whether a cable is in `connector`.
+    pub(crate) fn is_plugged(&self, connector: u8) -> bool {
+        self.session(connector).is_ok_and(|s| s.plugged)
+    }
+
+    /// UnlockConnector: the firmware is to unlock the cable.
+    pub(crate) fn request_unlock(&mut self, connector: u8) {
+        if let Ok(s) = self.session_mut(connector) {
+            s.unlock = true;
+        }
+    }
+
+    /// How the transaction message queue stands.
+    pub(crate) fn queue_stats(&self) -> QueueStats {
+        QueueStats {
+            queued: self.queue.len(),
+            skipped: self.queue.skipped(),
+            discarded: self.queue.discarded(),
+        }
+    }
+
+    /// The connector whose running transaction has `id`.
+    pub(crate) fn connector_of(&self, id: i32) -> Option<u8> {
+        let i = self
+            .sessions
+            .iter()
+            .position(|s| s.running().is_some_and(|r| r.transaction_id == Some(id)))?;
+        u8::try_from(i + 1).ok()
+    }
+
+    // ---- hardware and firmware inputs ----
+
+    /// A cable was plugged in: an authorized idTag starts its transaction.
+    pub(crate) fn plug(&mut self, cx: &Cx<'_, A>, connector: u8) -> Result<(), InputError> {
+        let s = self.session_mut(connector)?;
+        s.plugged = true;
+        s.ev_suspended = false;
+        if let Phase::Authorized { id_tag, parent, .. } = s.phase {
+            self.start(cx, connector, id_tag, parent);
+        }
+        Ok(())
+    }
+
+    /// The cable is gone: a transaction stops (StopTransactionOnEVSideDisconnect)
+    /// and the cable is unlocked (UnlockConnectorOnEVSideDisconnect).
+    pub(crate) fn unplug(&mut self, cx: &Cx<'_, A>, connector: u8) -> Result<(), InputError> {
+        let config = cx.config;
+        let s = self.session_mut(connector)?;
+        s.plugged = false;
+        match s.phase {
+            Phase::Finishing => s.phase = Phase::Idle,
+            Phase::Running(_) if config.stop_transaction_on_ev_side_disconnect => {
+                s.unlock |= config.unlock_connector_on_ev_side_disconnect;
+                self.stop(cx, connector, Reason::EVDisconnected, None);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The EV takes no energy although offered (`true`), or takes it again.
+    pub(crate) fn ev_suspended(&mut self, connector: u8, on: bool) -> Result<(), InputError> {
+        self.session_mut(connector)?.ev_suspended = on;
+        Ok(())
+    }
+
+    /// A meter reading of `connector`.
+    pub(crate) fn meter(
+        &mut self,
+        connector: u8,
+        measurand: Measurand,
+        value: Value,
+    ) -> Result<(), InputError> {
+        let s = self.session_mut(connector)?;
+        if s.readings.set(measurand, value) {
+            Ok(())
+        } else {
+            Err(InputError::TooManyMeasurands)
+        }
+    }
+
+    /// An idTag was presented at `connector`. `known` is what the
+    /// authorization cache says of it, when it may be used now.
+    ///
+    /// During a transaction: the same idTag (or one with the same parent)
+    /// stops it; another one is asked about first. Otherwise the idTag is
+    /// authorized (from `known` or by Authorize.req) and the transaction
+    /// starts once a cable is plugged. The queue's two places for the
+    /// transaction are claimed here: the only allocation.
+    pub(crate) fn present(
+        &mut self,
+        cx: &Cx<'_, A>,
+        connector: u8,
+        id_tag: IdToken,
+        known: Option<IdTagInfo>,
+    ) -> Result<(), InputError> {
+        let s = self.session(connector)?;
+        match s.phase {
+            Phase::Running(r) => {
+                if s.may_stop(&id_tag, known.as_ref()) {
+                    self.stop(cx, connector, Reason::Local, Some(id_tag));
+                } else if r.stop_tag.is_some() {
+                    return Err(InputError::Busy);
+                } else if let Some(r) = self.session_mut(connector)?.running_mut() {
+                    r.stop_tag = Some((id_tag, false));
+                }
+                return Ok(());
+            }
+            Phase::Finishing => return Err(InputError::Busy),
+            Phase::Authorizing { .. } | Phase::Authorized { .. } => {
+                return Err(InputError::Busy);
+            }
+            Phase::Idle => {}
+        }
+        if let Some(info) = known.filter(|i| i.status != AuthorizationStatus::Accepted) {
+            self.session_mut(connector)?.verdict = Some(Verdict::Refused(id_tag, info.status));
+            return Ok(());
+        }
+        let offline_unknown = !cx.online && known.is_none();
+        if offline_unknown && !cx.config.allow_offline_tx_for_unknown_id {
+            let why = CallFailure::Offline;
+            self.session_mut(connector)?.verdict = Some(Verdict::Unverified(id_tag, why));
+            return Ok(());
+        }
+        self.queue.claim(2).map_err(|e| match e {
+            Full::Bound => InputError::QueueFull,
+            Full::OutOfMemory => InputError::OutOfMemory,
+        })?;
+        match known {
+            Some(info) => self.authorized(cx, connector, id_tag, info.parent_id_tag),
+            None if offline_unknown => self.authorized(cx, connector, id_tag, None),
+            None => {
+                self.session_mut(connector)?.phase = Phase::Authorizing {
+                    id_tag,
+                    sent: false,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The firmware (or the central system, through the router) stops the
+    /// transaction of `connector` for `reason`. `Err(NoTransaction)` when
+    /// none runs.
+    pub(crate) fn stop_for(
+        &mut self,
+        cx: &Cx<'_, A>,
+        connector: u8,
+        reason: Reason,
+    ) -> Result<(), InputError> {
+        if self.session(connector)?.running().is_none() {
+            return Err(InputError::NoTransaction);
+        }
+        self.stop(cx, connector, reason, None);
+        Ok(())
+    }
+
+    /// A remote start: `id_tag` is authorized (by the central system itself
+    /// or by an Authorize first when `authorize` is set).
+    pub(crate) fn remote_start(
+        &mut self,
+        cx: &Cx<'_, A>,
+        connector: u8,
+        id_tag: IdToken,
+        authorize: bool,
+    ) -> Result<(), InputError> {
+        if self.session(connector)?.phase != Phase::Idle {
+            return Err(InputError::Busy);
+        }
+        self.queue.claim(2).map_err(|e| match e {
+            Full::Bound => InputError::QueueFull,
+            Full::OutOfMemory => InputError::OutOfMemory,
+        })?;
+        if authorize {
+            self.session_mut(connector)?.phase = Phase::Authorizing {
+                id_tag,
+                sent: false,
+            };
+        } else {
+            self.authorized(cx, connector, id_tag, None);
+        }
+        Ok(())
+    }
+
+    /// The idTag of `connector`'s session may start: at once when plugged,
+    /// else when a cable follows within ConnectionTimeOut.
+    fn authorized(
+        &mut self,
+        cx: &Cx<'_, A>,
+        connector: u8,
+        id_tag: IdToken,
+        parent: Option<IdToken>,
+    ) {
+        let timeout = cx.config.connection_time_out;
+        let Ok(s) = self.session_mut(connector) else {
+            return;
+        };
+        if s.plugged {
+            self.start(cx, connector, id_tag, parent);
+        } else {
+            let until = (!timeout.is_zero()).then(|| cx.now + timeout);
+            s.phase = Phase::Authorized {
+                id_tag,
+                parent,
+                until,
+            };
+        }
+    }
+
+    /// Starts the transaction: StartTransaction into its claimed place.
+    fn start(&mut self, cx: &Cx<'_, A>, connector: u8, id_tag: IdToken, parent: Option<IdToken>) {
+        let local = self.next_local;
+        self.next_local = self.next_local.wrapping_add(1).max(1);
+        let timestamp = wall(cx);
+        let interval = cx.config.meter_value_sample_interval;
+        let stop_data = cx.config.stop_txn_sampled_data;
+        let Ok(s) = self.session_mut(connector) else {
+            return;
+        };
+        let meter_start = energy_wh(&s.readings);
+        let begin = (!stop_data.is_empty()).then(|| (timestamp, s.readings.sample(stop_data)));
+        s.phase = Phase::Running(Running {
+            local,
+            id_tag,
+            parent,
+            transaction_id: None,
+            suspended: false,
+            next_sample: (!interval.is_zero()).then(|| cx.now + interval),
+            begin,
+            stop_tag: None,
+        });
+        self.queue.push_claimed(TxMessage::Start(Start {
+            local,
+            connector,
+            id_tag,
+            meter_start,
+            timestamp,
+        }));
+    }
+
+    /// Stops the running transaction of `connector`: StopTransaction into
+    /// its claimed place, and the connector goes Finishing (or Available
+    /// when the cable is already gone).
+    fn stop(&mut self, cx: &Cx<'_, A>, connector: u8, reason: Reason, id_tag: Option<IdToken>) {
+        let timestamp = wall(cx);
+        let stop_data = cx.config.stop_txn_sampled_data;
+        let Ok(s) = self.session_mut(connector) else {
+            return;
+        };
+        let Phase::Running(r) = s.phase else {
+            return;
+        };
+        let message = Stop {
+            local: r.local,
+            transaction_id: r.transaction_id,
+            id_tag,
+            meter_stop: energy_wh(&s.readings),
+            timestamp,
+            reason,
+            begin: r.begin,
+            end: if stop_data.is_empty() {
+                Readings::EMPTY
+            } else {
+                s.readings.sample(stop_data)
+            },
+        };
+        s.phase = if s.plugged {
+            Phase::Finishing
+        } else {
+            Phase::Idle
+        };
+        self.queue.push_claimed(TxMessage::Stop(message));
+    }
+
+    // ---- time ----
+
+    /// Periodic samples fall due; an authorized idTag without a cable
+    /// expires (ConnectionTimeOut).
+    pub(crate) fn handle_timeout(&mut self, cx: &Cx<'_, A>) {
+        let interval = cx.config.meter_value_sample_interval;
+        let which = cx.config.meter_values_sampled_data;
+        let mut released = 0;
+        for (i, s) in self.sessions.iter_mut().enumerate() {
+            if let Phase::Authorized {
+                until: Some(until), ..
+            } = s.phase
+            {
+                if until <= cx.now {
+                    s.phase = Phase::Idle;
+                    released += 2;
+                }
+            }
+            let readings = s.readings;
+            let Some(r) = s.running_mut() else {
+                continue;
+            };
+            let Some(due) = r.next_sample.filter(|&t| t <= cx.now) else {
+                continue;
+            };
+            // The next one on the same grid, never in the past.
+            let mut next = due + interval;
+            while next <= cx.now && !interval.is_zero() {
+                next = next + interval;
+            }
+            r.next_sample = (!interval.is_zero()).then_some(next);
+            let values = readings.sample(which);
+            if values.is_empty() {
+                continue;
+            }
+            let message = TxMessage::Meter(Meter {
+                local: r.local,
+                connector: u8::try_from(i + 1).unwrap_or(u8::MAX),
+                transaction_id: r.transaction_id,
+                timestamp: wall(cx),
+                context: ReadingContext::SamplePeriodic,
+                values,
+            });
+            self.queue.push_if_room(message);
+        }
+        self.queue.release(released);
+    }
+
+    /// The next instant something of this block falls due, sending aside.
+    pub(crate) fn poll_at_timers(&self) -> Option<Instant> {
+        self.sessions
+            .iter()
+            .filter_map(|s| match &s.phase {
+                Phase::Running(r) => r.next_sample,
+                Phase::Authorized { until, .. } => *until,
+                _ => None,
+            })
+            .min()
+    }
+
+    /// When a message held back after a failure may go again.
+    pub(crate) fn poll_at_send(&self) -> Option<Instant> {
+        self.queue.poll_at()
+    }
+
+    // ---- sending ----
+
+    /// Authorize requests of sessions first (they may overtake the queue),
+    /// then the oldest queued transaction message.
+    pub(crate) fn poll_call(
+        &mut self,
+        cx: &Cx<'_, A>,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        if let Some(t) = self.poll_authorize(out)? {
+            return Ok(Some(t));
+        }
+        let Some(message) = self.queue.front(cx.now).copied() else {
+            return Ok(None);
+        };
+        match &message {
+            TxMessage::Start(m) => out.send(&m.request())?,
+            TxMessage::Meter(m) => out.send(&MeterValuesOut(m))?,
+            // A StopTransaction needs the id of its transaction: it waits
+            // behind its StartTransaction, which is first in the queue.
+            TxMessage::Stop(m) => out.send(&StopTransactionOut(m))?,
+        }
+        Ok(Some(Token::Queued {
+            local: message.local(),
+        }))
+    }
+
+    fn poll_authorize(&mut self, out: &mut Outgoing<'_>) -> Result<Option<Token>, EncodeError> {
+        for (i, s) in self.sessions.iter_mut().enumerate() {
+            let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            let pending = match &mut s.phase {
+                Phase::Authorizing { id_tag, sent } => Some((*id_tag, sent)),
+                Phase::Running(r) => r.stop_tag.as_mut().map(|(t, sent)| (*t, sent)),
+                _ => None,
+            };
+            if let Some((id_tag, sent)) = pending.filter(|(_, sent)| !**sent) {
+                out.send(&AuthorizeRequest { id_tag })?;
+                *sent = true;
+                return Ok(Some(Token::Authorize { connector }));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The wall clock at `cx.now`, or the Unix epoch plus our monotonic time
+/// while the central system has not told us the time yet.
+fn wall(cx: &Cx<'_, impl Allocator>) -> DateTime {
+    cx.wall.unwrap_or_else(|| {
+        DateTime::from_unix_millis(i64::try_from(cx.now.as_millis()).unwrap_or(i64::MAX))
+    })
+}
+
+/// The energy register in whole Wh for StartTransaction and StopTransaction.
+fn energy_wh(readings: &Readings) -> i32 {
+    let wh = readings
+        .get(Measurand::EnergyActiveImportRegister)
+        .map_or(0, Value::whole);
+    i32::try_from(wh).unwrap_or(i32::MAX)
+}
+
+/// The firmware's form of an event of this block.
+pub(crate) fn event(e: TxEvent) -> crate::Event {
+    use crate::Event;
+    match e {
+        TxEvent::Energy { connector, on } => Event::Energy { connector, on },
+        TxEvent::Unlock { connector } => Event::Unlock { connector },
+        TxEvent::Verdict {
+            connector,
+            verdict: Verdict::Refused(id_tag, status),
+        } => Event::IdTagRefused {
+            connector,
+            id_tag,
+            status,
+        },
+        TxEvent::Verdict {
+            connector,
+            verdict: Verdict::Unverified(id_tag, reason),
+        } => Event::IdTagUnverified {
+            connector,
+            id_tag,
+            reason,
+        },
+    }
+}

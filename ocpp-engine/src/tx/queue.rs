@@ -1,0 +1,202 @@
+//! The transaction message queue (OCPP 1.6 §3.7): StartTransaction,
+//! transaction MeterValues and StopTransaction, delivered in order, retried
+//! per TransactionMessageAttempts and TransactionMessageRetryInterval.
+//!
+//! Memory: the queue is a pool vector that exists only while something is
+//! queued or promised. A session that may start a transaction first
+//! *claims* two places (its StartTransaction and its StopTransaction), so
+//! those two can always be queued without an allocation: a StopTransaction
+//! is never lost for lack of memory or room. A periodic sample takes a place
+//! only if one can be had at that moment, else it is skipped and counted.
+//! The number of places, queued and claimed, is bounded by
+//! [`Config::max_queued_messages`](crate::Config::max_queued_messages).
+
+use allocator_api2::vec::Vec;
+use ocpp_model::Allocator;
+use serde::Serialize;
+
+use super::message::TxMessage;
+use crate::time::{Duration, Instant};
+
+/// Why a place in the queue could not be had. Nothing changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Full {
+    /// The bound of the queue is reached.
+    Bound,
+    /// The pool refused the memory.
+    OutOfMemory,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Queued {
+    pub(crate) message: TxMessage,
+    /// Sends that the central system failed to process.
+    attempts: u8,
+    /// Not before this instant (after a failure).
+    retry_at: Option<Instant>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+pub(crate) struct Queue<A: Allocator + Clone> {
+    #[serde(serialize_with = "crate::snapshot::slice")]
+    entries: Vec<Queued, A>,
+    /// Places promised to sessions, within `entries`' spare capacity.
+    claims: u8,
+    #[serde(skip)]
+    max: u8,
+    /// Periodic samples skipped because no place could be had.
+    skipped: u32,
+    /// Messages discarded after TransactionMessageAttempts failures.
+    discarded: u32,
+}
+
+impl<A: Allocator + Clone> Queue<A> {
+    pub(crate) fn new(max: u8, alloc: A) -> Self {
+        Self {
+            entries: Vec::new_in(alloc),
+            claims: 0,
+            max,
+            skipped: 0,
+            discarded: 0,
+        }
+    }
+
+    fn used(&self) -> usize {
+        self.entries.len() + usize::from(self.claims)
+    }
+
+    /// Promises `n` places for later `push_claimed`: all or nothing.
+    pub(crate) fn claim(&mut self, n: u8) -> Result<(), Full> {
+        if self.used() + usize::from(n) > usize::from(self.max) {
+            return Err(Full::Bound);
+        }
+        self.entries
+            .try_reserve(usize::from(self.claims) + usize::from(n))
+            .map_err(|_| Full::OutOfMemory)?;
+        self.claims += n;
+        Ok(())
+    }
+
+    /// Gives back `n` promised places that will not be used.
+    pub(crate) fn release(&mut self, n: u8) {
+        self.claims = self.claims.saturating_sub(n);
+        self.shrink_if_idle();
+    }
+
+    /// Queues a message in a claimed place: cannot fail.
+    pub(crate) fn push_claimed(&mut self, message: TxMessage) {
+        debug_assert!(self.claims > 0, "push_claimed without a claim");
+        self.claims = self.claims.saturating_sub(1);
+        let entry = Queued {
+            message,
+            attempts: 0,
+            retry_at: None,
+        };
+        // A claim keeps a place of capacity free (see `claim`).
+        let pushed = self.entries.push_within_capacity(entry);
+        debug_assert!(pushed.is_ok());
+    }
+
+    /// Queues a message if a place can be had now; otherwise it is counted
+    /// as skipped and `false` returned.
+    pub(crate) fn push_if_room(&mut self, message: TxMessage) -> bool {
+        let room = self.used() < usize::from(self.max)
+            && self
+                .entries
+                .try_reserve(usize::from(self.claims) + 1)
+                .is_ok();
+        if !room {
+            self.skipped = self.skipped.saturating_add(1);
+            return false;
+        }
+        let entry = Queued {
+            message,
+            attempts: 0,
+            retry_at: None,
+        };
+        let pushed = self.entries.push_within_capacity(entry);
+        debug_assert!(pushed.is_ok());
+        true
+    }
+
+    /// The message to send now, if any: the oldest, unless it waits for a retry.
+    pub(crate) fn front(&self, now: Instant) -> Option<&TxMessage> {
+        let e = self.entries.first()?;
+        e.retry_at.is_none_or(|t| t <= now).then_some(&e.message)
+    }
+
+    /// When the oldest message may be sent again after a failure.
+    pub(crate) fn poll_at(&self) -> Option<Instant> {
+        self.entries.first().and_then(|e| e.retry_at)
+    }
+
+    /// How many messages are queued.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Every queued message, oldest first, for filling in a transactionId.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut TxMessage> {
+        self.entries.iter_mut().map(|e| &mut e.message)
+    }
+
+    /// The oldest message was delivered (or is given up): take it out.
+    pub(crate) fn pop_front(&mut self) -> Option<TxMessage> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let e = self.entries.remove(0);
+        self.shrink_if_idle();
+        Some(e.message)
+    }
+
+    /// Discards every queued message of transaction `local` (its
+    /// StartTransaction was given up, so they cannot carry its id).
+    pub(crate) fn discard_local(&mut self, local: u32) {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.message.local() != local);
+        let gone = before - self.entries.len();
+        self.discarded = self
+            .discarded
+            .saturating_add(u32::try_from(gone).unwrap_or(u32::MAX));
+        self.shrink_if_idle();
+    }
+
+    /// The central system failed to process the oldest message (or did
+    /// not answer): wait `interval` × the number of sends so far, and give
+    /// it up after `attempts` sends. Returns the message when given up.
+    pub(crate) fn failed(
+        &mut self,
+        now: Instant,
+        attempts: u8,
+        interval: Duration,
+    ) -> Option<TxMessage> {
+        let e = self.entries.first_mut()?;
+        e.attempts = e.attempts.saturating_add(1);
+        if e.attempts >= attempts.max(1) {
+            self.discarded = self.discarded.saturating_add(1);
+            return self.pop_front();
+        }
+        let wait = interval.as_millis().saturating_mul(u64::from(e.attempts));
+        e.retry_at = Some(now + Duration::from_millis(wait));
+        None
+    }
+
+    /// Periodic samples skipped so far for want of a place.
+    pub(crate) fn skipped(&self) -> u32 {
+        self.skipped
+    }
+
+    /// Messages given up after their attempts.
+    pub(crate) fn discarded(&self) -> u32 {
+        self.discarded
+    }
+
+    /// An idle charge point holds no queue memory.
+    fn shrink_if_idle(&mut self) {
+        if self.entries.is_empty() && self.claims == 0 && self.entries.capacity() > 0 {
+            self.entries = Vec::new_in(self.entries.allocator().clone());
+        }
+    }
+}

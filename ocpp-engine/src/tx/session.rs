@@ -1,0 +1,130 @@
+//! One connector's way to and through a transaction: an idTag and a cable,
+//! in either order, then the transaction until a stop.
+
+use ocpp_model::{ChargePointStatus, DateTime, IdTagInfo, IdToken};
+use serde::Serialize;
+
+use super::answers::Verdict;
+use super::meter::Readings;
+use crate::time::Instant;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum Phase {
+    /// No idTag, no transaction.
+    Idle,
+    /// An idTag waits for the central system's verdict (Authorize.req to send
+    /// or sent).
+    Authorizing {
+        id_tag: IdToken,
+        sent: bool,
+    },
+    /// An idTag may start a transaction once a cable is plugged, until
+    /// `until` (ConnectionTimeOut).
+    Authorized {
+        id_tag: IdToken,
+        parent: Option<IdToken>,
+        until: Option<Instant>,
+    },
+    Running(Running),
+    /// The transaction stopped, the cable is still plugged.
+    Finishing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Running {
+    /// The charge point's own number of the transaction.
+    pub(crate) local: u32,
+    pub(crate) id_tag: IdToken,
+    pub(crate) parent: Option<IdToken>,
+    /// Known once the StartTransaction is answered.
+    pub(crate) transaction_id: Option<i32>,
+    /// The StartTransaction was not Accepted and StopTransactionOnInvalidId
+    /// is false: the transaction goes on, without energy.
+    pub(crate) suspended: bool,
+    /// When the next periodic sample is due.
+    pub(crate) next_sample: Option<Instant>,
+    /// StopTxnSampledData at the start, for the StopTransaction.
+    pub(crate) begin: Option<(DateTime, Readings)>,
+    /// Another idTag was presented to stop: its Authorize is to send or out.
+    pub(crate) stop_tag: Option<(IdToken, bool)>,
+}
+
+/// A connector's session state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Session {
+    pub(crate) plugged: bool,
+    /// The EV takes no energy although it is offered.
+    pub(crate) ev_suspended: bool,
+    pub(crate) phase: Phase,
+    /// Whether the firmware was last told to offer energy.
+    pub(crate) offering: bool,
+    /// The firmware is to unlock the cable.
+    pub(crate) unlock: bool,
+    /// What became of a presented idTag that did not start or stop a
+    /// transaction, for the firmware to show; the latest one.
+    pub(crate) verdict: Option<Verdict>,
+    /// The latest reading of each measurand.
+    pub(crate) readings: Readings,
+}
+
+impl Session {
+    pub(crate) const fn new() -> Self {
+        Self {
+            plugged: false,
+            ev_suspended: false,
+            phase: Phase::Idle,
+            offering: false,
+            unlock: false,
+            verdict: None,
+            readings: Readings::EMPTY,
+        }
+    }
+
+    pub(crate) fn running(&self) -> Option<&Running> {
+        match &self.phase {
+            Phase::Running(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn running_mut(&mut self) -> Option<&mut Running> {
+        match &mut self.phase {
+            Phase::Running(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the firmware should offer energy now.
+    pub(crate) fn wants_energy(&self) -> bool {
+        self.running().is_some_and(|r| !r.suspended)
+    }
+
+    /// The status this session puts the connector in (before faults and
+    /// availability, which the connector block lays over it).
+    pub(crate) fn status(&self) -> ChargePointStatus {
+        match &self.phase {
+            Phase::Running(r) if r.suspended => ChargePointStatus::SuspendedEVSE,
+            Phase::Running(_) if self.ev_suspended || !self.plugged => {
+                ChargePointStatus::SuspendedEV
+            }
+            Phase::Running(_) => ChargePointStatus::Charging,
+            Phase::Finishing => ChargePointStatus::Finishing,
+            Phase::Authorized { .. } | Phase::Authorizing { .. } => ChargePointStatus::Preparing,
+            Phase::Idle if self.plugged => ChargePointStatus::Preparing,
+            Phase::Idle => ChargePointStatus::Available,
+        }
+    }
+
+    /// Whether `id_tag` may stop the running transaction without asking:
+    /// the same idTag, or one with the same parent known from `info`.
+    pub(crate) fn may_stop(&self, id_tag: &IdToken, info: Option<&IdTagInfo>) -> bool {
+        let Some(r) = self.running() else {
+            return false;
+        };
+        if r.id_tag.eq_ignore_case(id_tag.as_str()) {
+            return true;
+        }
+        let parent = info.and_then(|i| i.parent_id_tag);
+        matches!((parent, r.parent), (Some(a), Some(b)) if a.eq_ignore_case(b.as_str()))
+    }
+}
