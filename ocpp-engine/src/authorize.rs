@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::block::{answer, AnswerError, Cx, Outgoing};
 use crate::error::InputError;
 use crate::event::{CallFailure, Event};
+use crate::time::Instant;
 
 /// An Authorize: the entry that was sent is the one marked `Sent`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -29,6 +30,10 @@ enum Progress {
 #[derive(Debug, Serialize)]
 struct Pending {
     request: AuthorizeRequest,
+    /// While offline or not registered, a request not sent by then fails
+    /// with `Timeout`: it does not wait for ever. (Once registered, it waits
+    /// its turn; each CALL has its own timeout.)
+    deadline: Instant,
     progress: Progress,
 }
 
@@ -73,8 +78,9 @@ impl<A: Allocator + Clone> Authorizations<A> {
         Some(info)
     }
 
-    /// Learns what the central system said of `id_tag`. Best effort, never
-    /// a failure: when the pool refuses a new entry, or the cache is at its
+    /// Learns what the central system said of `id_tag`. The cache grows one
+    /// entry at a time (about 60 bytes; no spare capacity is held). Best
+    /// effort, never a failure: when the pool refuses a new entry, or the cache is at its
     /// bound, the oldest entry makes room (none: it is not cached).
     pub(crate) fn learn(&mut self, cx: &Cx<'_, A>, id_tag: IdToken, info: IdTagInfo) {
         if !cx.config.authorization_cache_enabled || self.max_cache == 0 {
@@ -87,7 +93,8 @@ impl<A: Allocator + Clone> Authorizations<A> {
         {
             self.cache.remove(i);
         } else if self.cache.len() >= self.max_cache
-            || (self.cache.len() == self.cache.capacity() && self.cache.try_reserve(1).is_err())
+            || (self.cache.len() == self.cache.capacity()
+                && self.cache.try_reserve_exact(1).is_err())
         {
             if self.cache.is_empty() {
                 return;
@@ -106,7 +113,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
 
     /// Prepares and commits a new request: a queue slot is reserved
     /// before anything becomes visible.
-    pub(crate) fn push(&mut self, id_tag: IdToken) -> Result<(), InputError> {
+    pub(crate) fn push(&mut self, id_tag: IdToken, deadline: Instant) -> Result<(), InputError> {
         if self.queue.len() >= self.max {
             return Err(InputError::QueueFull);
         }
@@ -116,6 +123,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
             .map_err(|_| InputError::OutOfMemory)?;
         let entry = Pending {
             request: AuthorizeRequest { id_tag },
+            deadline,
             progress: Progress::Queued,
         };
         // Capacity was reserved just above: this cannot fail.
@@ -170,6 +178,24 @@ impl<A: Allocator + Clone> Authorizations<A> {
             .find(|p| matches!(p.progress, Progress::Sent))
     }
 
+    /// Requests still queued at their deadline fail with `Timeout`.
+    pub(crate) fn handle_timeout(&mut self, now: Instant) {
+        for p in self.queue.iter_mut() {
+            if matches!(p.progress, Progress::Queued) && p.deadline <= now {
+                p.progress = Progress::Failed(CallFailure::Timeout);
+            }
+        }
+    }
+
+    /// The earliest deadline of a request not yet sent.
+    pub(crate) fn poll_at(&self) -> Option<Instant> {
+        self.queue
+            .iter()
+            .filter(|p| matches!(p.progress, Progress::Queued))
+            .map(|p| p.deadline)
+            .min()
+    }
+
     /// Connection lost: every pending request fails now, so that nobody
     /// waits at the charger for an answer that cannot come.
     pub(crate) fn fail_all(&mut self, reason: CallFailure) {
@@ -186,7 +212,9 @@ impl<A: Allocator + Clone> Authorizations<A> {
             .queue
             .iter()
             .position(|p| matches!(p.progress, Progress::Answered(_) | Progress::Failed(_)))?;
-        let Pending { request, progress } = self.queue.remove(index);
+        let Pending {
+            request, progress, ..
+        } = self.queue.remove(index);
         if self.queue.is_empty() {
             // Give the slots back to the pool: an idle charge point holds none.
             self.queue = Vec::new_in(self.queue.allocator().clone());

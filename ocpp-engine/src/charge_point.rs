@@ -50,7 +50,7 @@ pub(crate) struct State<A: Allocator + Clone> {
     #[serde(skip)]
     alloc: A,
     #[serde(skip)]
-    settings: Settings,
+    pub(crate) settings: Settings,
     online: bool,
     pub(crate) clock: Clock,
     outstanding: Option<Outstanding>,
@@ -245,8 +245,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let s = &*self.state;
         let b = &s.blocks;
-        // Samples and timeouts run whatever the connection does.
-        let timers = b.tx.poll_at_timers();
+        // Samples and timeouts run whatever the connection does; a request
+        // of the firmware cannot wait for ever for a registration.
+        let waiting = (!s.online || !b.registration.is_accepted()).then(|| b.authorize.poll_at());
+        let timers = earliest(b.tx.poll_at_timers(), waiting.flatten());
         if !s.online {
             return timers;
         }
@@ -274,6 +276,9 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         }
         let (cx, b, _) = s.split(now);
         b.tx.handle_timeout(&cx);
+        if !cx.online || !b.registration.is_accepted() {
+            b.authorize.handle_timeout(now);
+        }
         s.sync_statuses(now);
     }
 

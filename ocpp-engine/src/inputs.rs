@@ -49,18 +49,22 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         let s = &mut *self.state;
         let (cx, b, _) = s.split(now);
         let cached = b.authorize.cached(&cx, &id_tag);
-        // The cache decides at once where the configuration lets it.
+        // The cache decides at once where the configuration lets it: online
+        // only for a valid Accepted entry (LocalPreAuthorize; anything else
+        // is asked again), offline for any entry (LocalAuthorizeOffline).
         let config = cx.config;
-        let use_cache = if cx.online {
-            config.local_pre_authorize
-        } else {
-            config.local_authorize_offline
-        };
         let running = b.tx.transaction(connector).is_some();
         if !running && !b.connectors.is_operative(connector) {
             return Err(InputError::Unavailable);
         }
-        let known = cached.filter(|_| use_cache || running);
+        let known = cached.filter(|info| {
+            running
+                || if cx.online {
+                    config.local_pre_authorize && crate::tx::is_valid(&cx, info)
+                } else {
+                    config.local_authorize_offline
+                }
+        });
         b.tx.present(&cx, connector, id_tag, known)?;
         s.sync_statuses(now);
         Ok(())
@@ -118,13 +122,16 @@ impl<A: Allocator + Clone> ChargePoint<A> {
 
     /// Firmware request: ask the central system about an idTag (outside of
     /// a transaction). The answer comes as [`Event::Authorized`] or
-    /// [`Event::AuthorizeFailed`], and goes into the authorization cache.
+    /// [`Event::AuthorizeFailed`], and goes into the authorization cache. A
+    /// request still unsent a call timeout after it was made, while offline
+    /// or not registered, fails with `Timeout`.
     ///
     /// [`Event::Authorized`]: crate::Event::Authorized
     /// [`Event::AuthorizeFailed`]: crate::Event::AuthorizeFailed
-    pub fn authorize(&mut self, _now: Instant, id_tag: &str) -> Result<(), InputError> {
+    pub fn authorize(&mut self, now: Instant, id_tag: &str) -> Result<(), InputError> {
         let id_tag = parse_id_tag(id_tag)?;
-        self.state.blocks.authorize.push(id_tag)
+        let deadline = now + self.state.settings.call_timeout;
+        self.state.blocks.authorize.push(id_tag, deadline)
     }
 
     /// The firmware's outcome of an UnlockConnector ([`Event::Unlock`]):

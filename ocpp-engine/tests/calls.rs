@@ -202,7 +202,24 @@ fn authorize_queue_is_bounded_and_gives_the_request_back() {
     for i in 0..4 {
         h.cp.authorize(h.now, &format!("TAG{i}")).unwrap();
     }
+    let (before, in_use) = (h.snapshot(), pool.stats().in_use);
     assert_eq!(h.cp.authorize(h.now, "TAG4"), Err(InputError::QueueFull));
+    // Refused: nothing queued, nothing allocated; the four go out in order.
+    assert_eq!(h.snapshot(), before);
+    assert_eq!(pool.stats().in_use, in_use);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    h.reply_ok(&boot);
+    for _ in 0..2 {
+        let s = h.expect_call("StatusNotification");
+        h.reply_ok(&s);
+    }
+    for i in 0..4 {
+        let a = h.expect_call("Authorize");
+        assert_eq!(a.payload()["idTag"], format!("TAG{i}"));
+        h.reply_ok(&a);
+    }
+    h.expect_quiet();
 }
 
 #[test]

@@ -14,7 +14,7 @@ fn boot_notification_first_and_nothing_else_until_accepted() {
     let mut h = Harness::new(&pool);
     h.drain();
     h.expect_quiet(); // offline: nothing
-    h.cp.authorize(h.now, "ABCD1234").unwrap();
+    h.cp.authorize(h.now, "EXPIRES").unwrap();
     h.cp.plug_in(h.now, 1).unwrap();
     h.connect();
     let boot = h.expect_call("BootNotification");
@@ -36,6 +36,18 @@ fn boot_notification_first_and_nothing_else_until_accepted() {
     h.advance(19);
     h.expect_quiet(); // Pending: nothing but BootNotification, and only after the interval
     h.advance(1);
+    // The request made offline could not be sent within the call timeout
+    // (30 s): the firmware hears so, rather than waiting for ever.
+    match h.events.pop_front() {
+        Some(Event::AuthorizeFailed { id_tag, reason }) => {
+            assert_eq!(
+                (id_tag.as_str(), reason),
+                ("EXPIRES", ocpp_engine::CallFailure::Timeout)
+            );
+        }
+        other => panic!("expected AuthorizeFailed, got {other:?}"),
+    }
+    h.cp.authorize(h.now, "ABCD1234").unwrap();
     let boot = h.expect_call("BootNotification");
     h.reply_ok(&boot);
     assert_eq!(h.cp.boot_state(), BootState::Accepted);
@@ -47,7 +59,8 @@ fn boot_notification_first_and_nothing_else_until_accepted() {
     assert_eq!(s1.payload()["connectorId"], 1);
     assert_eq!(s1.payload()["status"], "Preparing");
     h.reply_ok(&s1);
-    h.expect_call("Authorize");
+    let a = h.expect_call("Authorize");
+    assert_eq!(a.payload()["idTag"], "ABCD1234");
 }
 
 #[test]
