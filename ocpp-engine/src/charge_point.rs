@@ -2,25 +2,25 @@
 
 use allocator_api2::boxed::Box;
 use ocpp_model::{
-    Action, Allocator, BootNotificationRequest, ChargePointErrorCode, ChargePointStatus, CiString,
-    CiStringError, DateTime, EncodeError, ErrorCode, Frame, MessageId,
+    Allocator, BootNotificationRequest, ChargePointErrorCode, ChargePointStatus, CiString,
+    CiStringError, DateTime, EncodeError, Frame, MessageId,
 };
 use serde::Serialize;
 
-use crate::answers::{self, Answer, Answers, Reply};
+use crate::answers::{self, Answers, Reply};
 use crate::authorize::{self, Authorizations};
-use crate::block::{AnswerError, Cx, Outgoing, Settings};
+use crate::block::{Outgoing, Settings};
 use crate::config::Config;
-use crate::configuration::{Configuration, Fixed, Key};
+use crate::configuration::{Configuration, Fixed};
 use crate::connectors::{self, Connectors};
 use crate::data_transfer::DataTransfer;
 use crate::error::{HandleError, NewError};
 use crate::event::{CallFailure, Event};
 use crate::heartbeat::{self, Clock, Heartbeat};
 use crate::registration::{self, BootState, Registration};
+use crate::remote;
 use crate::time::{earliest, Instant};
 use crate::tx::{self, Transactions};
-use crate::{remote, trigger};
 
 /// An OCPP 1.6J charge point, sans IO.
 ///
@@ -48,13 +48,13 @@ pub struct ChargePoint<A: Allocator + Clone> {
 #[serde(bound(serialize = ""))]
 pub(crate) struct State<A: Allocator + Clone> {
     #[serde(skip)]
-    alloc: A,
+    pub(crate) alloc: A,
     #[serde(skip)]
     pub(crate) settings: Settings,
-    online: bool,
+    pub(crate) online: bool,
     pub(crate) clock: Clock,
-    outstanding: Option<Outstanding>,
-    next_id: u32,
+    pub(crate) outstanding: Option<Outstanding>,
+    pub(crate) next_id: u32,
     pub(crate) answers: Answers,
     pub(crate) config: Configuration<A>,
     pub(crate) blocks: Blocks<A>,
@@ -76,16 +76,16 @@ pub(crate) struct Blocks<A: Allocator + Clone> {
 
 /// Our CALL that waits for its answer (one at a time, OCPP-J §4.1.1).
 #[derive(Clone, Copy, Debug, Serialize)]
-struct Outstanding {
+pub(crate) struct Outstanding {
     #[serde(serialize_with = "crate::snapshot::message_id")]
-    id: MessageId,
-    token: Token,
-    deadline: Instant,
+    pub(crate) id: MessageId,
+    pub(crate) token: Token,
+    pub(crate) deadline: Instant,
 }
 
 /// Which block sent the outstanding CALL, and its own token for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-enum Token {
+pub(crate) enum Token {
     Registration(registration::Token),
     Tx(tx::Token),
     Status(connectors::Token),
@@ -114,33 +114,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if config.status_attempts == 0 {
             return Err(NewError::InvalidConfig("status_attempts: at least 1"));
         }
-        let identity = BootNotificationRequest {
-            charge_point_vendor: ci(
-                config.vendor,
-                &alloc,
-                "vendor: 1 to 20 printable ASCII characters",
-            )?,
-            charge_point_model: ci(
-                config.model,
-                &alloc,
-                "model: 1 to 20 printable ASCII characters",
-            )?,
-            charge_point_serial_number: opt_ci(
-                config.serial_number,
-                &alloc,
-                "serial_number: up to 25 printable ASCII characters",
-            )?,
-            charge_box_serial_number: None,
-            firmware_version: opt_ci(
-                config.firmware_version,
-                &alloc,
-                "firmware_version: up to 50 printable ASCII characters",
-            )?,
-            iccid: None,
-            imsi: None,
-            meter_type: None,
-            meter_serial_number: None,
-        };
+        let identity = identity(config, &alloc)?;
         let blocks = Blocks {
             registration: Registration::new(identity),
             tx: Transactions::new(config.connectors, config.max_queued_messages, alloc.clone())?,
@@ -380,214 +354,38 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     }
 }
 
-impl<A: Allocator + Clone> State<A> {
-    /// What the blocks may read at `now`, beside the blocks and the clock.
-    pub(crate) fn split(&mut self, now: Instant) -> (Cx<'_, A>, &mut Blocks<A>, &mut Clock) {
-        let cx = Cx {
-            now,
-            alloc: &self.alloc,
-            wall: self.clock.at(now),
-            settings: &self.settings,
-            config: self.config.values(),
-            online: self.online,
-        };
-        (cx, &mut self.blocks, &mut self.clock)
-    }
-
-    /// Each connector's reported status follows its session.
-    pub(crate) fn sync_statuses(&mut self, now: Instant) {
-        let since = self.clock.at(now);
-        let b = &mut self.blocks;
-        for (connector, status) in b.tx.statuses() {
-            b.connectors.set_base(connector, status, since);
-            if b.tx.transaction(connector).is_none() {
-                b.connectors.apply_scheduled(connector, since);
-            }
-        }
-    }
-
-    fn answer(&mut self, id: MessageId, reply: Reply) -> Result<(), HandleError> {
-        self.answers
-            .push(Answer { id, reply })
-            .map_err(|_| HandleError::Busy)
-    }
-
-    /// The outstanding CALL that `id` answers.
-    fn expect_answer(&self, id: MessageId) -> Result<Outstanding, HandleError> {
-        match self.outstanding {
-            Some(o) if o.id == id => Ok(o),
-            _ => Err(HandleError::Unsolicited),
-        }
-    }
-
-    /// A CALL of the central system, routed by action to the block that
-    /// owns it. Its answer waits in an inline slot: a refusal while decoding
-    /// is answered `InternalError` and changes nothing else.
-    fn handle_call(
-        &mut self,
-        now: Instant,
-        id: MessageId,
-        action: &str,
-        payload: &[u8],
-    ) -> Result<(), HandleError> {
-        if self.blocks.registration.is_rejected() {
-            return Err(HandleError::NotRegistered);
-        }
-        if self.answers.is_full() {
-            return Err(HandleError::Busy);
-        }
-        let reply = match Action::parse(action) {
-            Err(_) => Reply::Error {
-                code: ErrorCode::NotImplemented,
-                description: "unknown action",
-            },
-            Ok(action) if Configuration::<A>::ACTIONS.contains(&action) => {
-                self.configuration_call(now, action, payload)?
-            }
-            Ok(action) => {
-                let (cx, b, _) = self.split(now);
-                b.route_call(&cx, action, payload)
-            }
-        };
-        self.answer(id, reply)
-    }
-
-    /// GetConfiguration or ChangeConfiguration, and what a change means
-    /// for the other blocks.
-    fn configuration_call(
-        &mut self,
-        now: Instant,
-        action: Action,
-        payload: &[u8],
-    ) -> Result<Reply, HandleError> {
-        if self.config.is_answer_pending() {
-            // One GetConfiguration answer waits at a time: transmit it first.
-            return Err(HandleError::Busy);
-        }
-        let values = *self.config.values();
-        let cx = Cx {
-            now,
-            alloc: &self.alloc,
-            wall: self.clock.at(now),
-            settings: &self.settings,
-            config: &values,
-            online: self.online,
-        };
-        let (reply, changed) = self.config.handle_call(&cx, action, payload);
-        if changed == Some(Key::HeartbeatInterval) && self.blocks.registration.is_accepted() {
-            let interval = self.config.values().heartbeat_interval;
-            self.blocks.heartbeat.start(now, interval);
-        }
-        Ok(reply)
-    }
-
-    /// The answer to our outstanding CALL `o`, to the block that sent it.
-    fn on_result(
-        &mut self,
-        now: Instant,
-        o: Outstanding,
-        payload: &[u8],
-    ) -> Result<(), HandleError> {
-        let mut heartbeat_interval = None;
-        let (cx, b, clock) = self.split(now);
-        let applied = match o.token {
-            Token::Registration(t) => b.registration.on_result(&cx, t, payload).map(|accepted| {
-                if let Some(a) = accepted {
-                    heartbeat_interval = Some(a.heartbeat);
-                    clock.set(now, a.current_time);
-                    b.heartbeat.start(now, a.heartbeat);
-                    // A new registration: tell the central system every status again.
-                    b.connectors.touch_all();
-                }
-            }),
-            Token::Tx(t) => b.tx.on_result(&cx, t, payload).map(|learned| {
-                if let Some((id_tag, info)) = learned {
-                    b.authorize.learn(&cx, id_tag, info);
-                }
-            }),
-            Token::Status(t) => b.connectors.on_result(&cx, t, payload),
-            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload).map(|learned| {
-                if let Some((id_tag, info)) = learned {
-                    b.authorize.learn(&cx, id_tag, info);
-                }
-            }),
-            Token::Heartbeat(t) => b
-                .heartbeat
-                .on_result(&cx, t, payload)
-                .map(|wall| clock.set(now, wall)),
-        };
-        if let Some(d) = heartbeat_interval {
-            self.config.set_heartbeat_interval(d);
-        }
-        match applied {
-            Ok(()) => {
-                self.outstanding = None;
-                self.sync_statuses(now);
-                Ok(())
-            }
-            // Nothing changed: the CALL stays outstanding.
-            Err(AnswerError::OutOfMemory) => Err(HandleError::OutOfMemory),
-            Err(AnswerError::Bad(code)) => {
-                self.outstanding = None;
-                self.on_failure(now, o.token, CallFailure::BadAnswer(code));
-                Ok(())
-            }
-        }
-    }
-
-    /// Our CALL `token` failed; the outstanding slot is already free.
-    fn on_failure(&mut self, now: Instant, token: Token, why: CallFailure) {
-        let (cx, b, _) = self.split(now);
-        match token {
-            Token::Registration(t) => b.registration.on_failure(&cx, t, why),
-            Token::Tx(t) => b.tx.on_failure(&cx, t, why),
-            Token::Status(t) => b.connectors.on_failure(&cx, t, why),
-            Token::Authorize(t) => b.authorize.on_failure(t, why),
-            // The heartbeat period restarted when it was sent.
-            Token::Heartbeat(_) => {}
-        }
-        self.sync_statuses(now);
-    }
-
-    /// The next CALL of the blocks, in their priority order; nothing but
-    /// BootNotification before registration (OCPP 1.6 §4.2).
-    fn poll_call(
-        &mut self,
-        now: Instant,
-        out: &mut Outgoing<'_>,
-    ) -> Result<Option<Token>, EncodeError> {
-        let (cx, b, _) = self.split(now);
-        if !b.registration.is_accepted() {
-            return Ok(b.registration.poll_call(now, out)?.map(Token::Registration));
-        }
-        if let Some(t) = b.tx.poll_call(&cx, out)? {
-            return Ok(Some(Token::Tx(t)));
-        }
-        if let Some(t) = b.connectors.poll_call(&cx, out)? {
-            return Ok(Some(Token::Status(t)));
-        }
-        if let Some(t) = b.authorize.poll_call(out)? {
-            return Ok(Some(Token::Authorize(t)));
-        }
-        Ok(b.heartbeat.poll_call(now, out)?.map(Token::Heartbeat))
-    }
-}
-
-impl<A: Allocator + Clone> Blocks<A> {
-    /// The block that owns `action` handles it; an action no block owns is
-    /// known to OCPP but not done by this charge point.
-    fn route_call(&mut self, cx: &Cx<'_, A>, action: Action, payload: &[u8]) -> Reply {
-        if DataTransfer::ACTIONS.contains(&action) {
-            return self.data_transfer.handle_call(cx, action, payload);
-        }
-        if trigger::ACTIONS.contains(&action) {
-            return self.trigger(cx, payload);
-        }
-        if remote::ACTIONS.contains(&action) {
-            return self.remote(cx, action, payload);
-        }
-        Reply::NOT_SUPPORTED
-    }
+/// BootNotification's identity, validated and copied into the pool.
+fn identity<A: Allocator + Clone>(
+    config: &Config<'_>,
+    alloc: &A,
+) -> Result<BootNotificationRequest<A>, NewError> {
+    Ok(BootNotificationRequest {
+        charge_point_vendor: ci(
+            config.vendor,
+            alloc,
+            "vendor: 1 to 20 printable ASCII characters",
+        )?,
+        charge_point_model: ci(
+            config.model,
+            alloc,
+            "model: 1 to 20 printable ASCII characters",
+        )?,
+        charge_point_serial_number: opt_ci(
+            config.serial_number,
+            alloc,
+            "serial_number: up to 25 printable ASCII characters",
+        )?,
+        charge_box_serial_number: None,
+        firmware_version: opt_ci(
+            config.firmware_version,
+            alloc,
+            "firmware_version: up to 50 printable ASCII characters",
+        )?,
+        iccid: None,
+        imsi: None,
+        meter_type: None,
+        meter_serial_number: None,
+    })
 }
 
 fn ci<const N: usize, A: Allocator + Clone>(

@@ -38,6 +38,7 @@ mod heartbeat;
 mod inputs;
 mod registration;
 mod remote;
+mod router;
 mod snapshot;
 mod time;
 mod trigger;

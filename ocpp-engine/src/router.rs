@@ -1,0 +1,226 @@
+//! The router: each input to the block it concerns, each answer to the
+//! block that sent the CALL, and each block's CALLs out in a fixed order.
+//! It holds no state of its own (DESIGN.md, "How the engine grows").
+
+use ocpp_model::{Action, Allocator, EncodeError, ErrorCode, MessageId};
+
+use crate::answers::{Answer, Reply};
+use crate::block::{AnswerError, Cx, Outgoing};
+use crate::charge_point::{Blocks, Outstanding, State, Token};
+use crate::configuration::{Configuration, Key};
+use crate::data_transfer::DataTransfer;
+use crate::error::HandleError;
+use crate::event::CallFailure;
+use crate::heartbeat::Clock;
+use crate::time::Instant;
+use crate::{remote, trigger};
+
+impl<A: Allocator + Clone> State<A> {
+    /// What the blocks may read at `now`, beside the blocks and the clock.
+    pub(crate) fn split(&mut self, now: Instant) -> (Cx<'_, A>, &mut Blocks<A>, &mut Clock) {
+        let cx = Cx {
+            now,
+            alloc: &self.alloc,
+            wall: self.clock.at(now),
+            settings: &self.settings,
+            config: self.config.values(),
+            online: self.online,
+        };
+        (cx, &mut self.blocks, &mut self.clock)
+    }
+
+    /// Each connector's reported status follows its session.
+    pub(crate) fn sync_statuses(&mut self, now: Instant) {
+        let since = self.clock.at(now);
+        let b = &mut self.blocks;
+        for (connector, status) in b.tx.statuses() {
+            b.connectors.set_base(connector, status, since);
+            if b.tx.transaction(connector).is_none() {
+                b.connectors.apply_scheduled(connector, since);
+            }
+        }
+    }
+
+    pub(crate) fn answer(&mut self, id: MessageId, reply: Reply) -> Result<(), HandleError> {
+        self.answers
+            .push(Answer { id, reply })
+            .map_err(|_| HandleError::Busy)
+    }
+
+    /// The outstanding CALL that `id` answers.
+    pub(crate) fn expect_answer(&self, id: MessageId) -> Result<Outstanding, HandleError> {
+        match self.outstanding {
+            Some(o) if o.id == id => Ok(o),
+            _ => Err(HandleError::Unsolicited),
+        }
+    }
+
+    /// A CALL of the central system, routed by action to the block that
+    /// owns it. Its answer waits in an inline slot: a refusal while decoding
+    /// is answered `InternalError` and changes nothing else.
+    pub(crate) fn handle_call(
+        &mut self,
+        now: Instant,
+        id: MessageId,
+        action: &str,
+        payload: &[u8],
+    ) -> Result<(), HandleError> {
+        if self.blocks.registration.is_rejected() {
+            return Err(HandleError::NotRegistered);
+        }
+        if self.answers.is_full() {
+            return Err(HandleError::Busy);
+        }
+        let reply = match Action::parse(action) {
+            Err(_) => Reply::Error {
+                code: ErrorCode::NotImplemented,
+                description: "unknown action",
+            },
+            Ok(action) if Configuration::<A>::ACTIONS.contains(&action) => {
+                self.configuration_call(now, action, payload)?
+            }
+            Ok(action) => {
+                let (cx, b, _) = self.split(now);
+                b.route_call(&cx, action, payload)
+            }
+        };
+        self.answer(id, reply)
+    }
+
+    /// GetConfiguration or ChangeConfiguration, and what a change means
+    /// for the other blocks.
+    fn configuration_call(
+        &mut self,
+        now: Instant,
+        action: Action,
+        payload: &[u8],
+    ) -> Result<Reply, HandleError> {
+        if self.config.is_answer_pending() {
+            // One GetConfiguration answer waits at a time: transmit it first.
+            return Err(HandleError::Busy);
+        }
+        let values = *self.config.values();
+        let cx = Cx {
+            now,
+            alloc: &self.alloc,
+            wall: self.clock.at(now),
+            settings: &self.settings,
+            config: &values,
+            online: self.online,
+        };
+        let (reply, changed) = self.config.handle_call(&cx, action, payload);
+        if changed == Some(Key::HeartbeatInterval) && self.blocks.registration.is_accepted() {
+            let interval = self.config.values().heartbeat_interval;
+            self.blocks.heartbeat.start(now, interval);
+        }
+        Ok(reply)
+    }
+
+    /// The answer to our outstanding CALL `o`, to the block that sent it.
+    pub(crate) fn on_result(
+        &mut self,
+        now: Instant,
+        o: Outstanding,
+        payload: &[u8],
+    ) -> Result<(), HandleError> {
+        let mut heartbeat_interval = None;
+        let (cx, b, clock) = self.split(now);
+        let applied = match o.token {
+            Token::Registration(t) => b.registration.on_result(&cx, t, payload).map(|accepted| {
+                if let Some(a) = accepted {
+                    heartbeat_interval = Some(a.heartbeat);
+                    clock.set(now, a.current_time);
+                    b.heartbeat.start(now, a.heartbeat);
+                    // A new registration: tell the central system every status again.
+                    b.connectors.touch_all();
+                }
+            }),
+            Token::Tx(t) => b.tx.on_result(&cx, t, payload).map(|learned| {
+                if let Some((id_tag, info)) = learned {
+                    b.authorize.learn(&cx, id_tag, info);
+                }
+            }),
+            Token::Status(t) => b.connectors.on_result(&cx, t, payload),
+            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload).map(|learned| {
+                if let Some((id_tag, info)) = learned {
+                    b.authorize.learn(&cx, id_tag, info);
+                }
+            }),
+            Token::Heartbeat(t) => b
+                .heartbeat
+                .on_result(&cx, t, payload)
+                .map(|wall| clock.set(now, wall)),
+        };
+        if let Some(d) = heartbeat_interval {
+            self.config.set_heartbeat_interval(d);
+        }
+        match applied {
+            Ok(()) => {
+                self.outstanding = None;
+                self.sync_statuses(now);
+                Ok(())
+            }
+            // Nothing changed: the CALL stays outstanding.
+            Err(AnswerError::OutOfMemory) => Err(HandleError::OutOfMemory),
+            Err(AnswerError::Bad(code)) => {
+                self.outstanding = None;
+                self.on_failure(now, o.token, CallFailure::BadAnswer(code));
+                Ok(())
+            }
+        }
+    }
+
+    /// Our CALL `token` failed; the outstanding slot is already free.
+    pub(crate) fn on_failure(&mut self, now: Instant, token: Token, why: CallFailure) {
+        let (cx, b, _) = self.split(now);
+        match token {
+            Token::Registration(t) => b.registration.on_failure(&cx, t, why),
+            Token::Tx(t) => b.tx.on_failure(&cx, t, why),
+            Token::Status(t) => b.connectors.on_failure(&cx, t, why),
+            Token::Authorize(t) => b.authorize.on_failure(t, why),
+            // The heartbeat period restarted when it was sent.
+            Token::Heartbeat(_) => {}
+        }
+        self.sync_statuses(now);
+    }
+
+    /// The next CALL of the blocks, in their priority order; nothing but
+    /// BootNotification before registration (OCPP 1.6 §4.2).
+    pub(crate) fn poll_call(
+        &mut self,
+        now: Instant,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        let (cx, b, _) = self.split(now);
+        if !b.registration.is_accepted() {
+            return Ok(b.registration.poll_call(now, out)?.map(Token::Registration));
+        }
+        if let Some(t) = b.tx.poll_call(&cx, out)? {
+            return Ok(Some(Token::Tx(t)));
+        }
+        if let Some(t) = b.connectors.poll_call(&cx, out)? {
+            return Ok(Some(Token::Status(t)));
+        }
+        if let Some(t) = b.authorize.poll_call(out)? {
+            return Ok(Some(Token::Authorize(t)));
+        }
+        Ok(b.heartbeat.poll_call(now, out)?.map(Token::Heartbeat))
+    }
+}
+
+impl<A: Allocator + Clone> Blocks<A> {
+    /// The block that owns `action` handles it; an action no block owns is
+    /// known to OCPP but not done by this charge point.
+    fn route_call(&mut self, cx: &Cx<'_, A>, action: Action, payload: &[u8]) -> Reply {
+        if DataTransfer::ACTIONS.contains(&action) {
+            return self.data_transfer.handle_call(cx, action, payload);
+        }
+        if trigger::ACTIONS.contains(&action) {
+            return self.trigger(cx, payload);
+        }
+        if remote::ACTIONS.contains(&action) {
+            return self.remote(cx, action, payload);
+        }
+        Reply::NOT_SUPPORTED
+    }
+}
