@@ -14,6 +14,15 @@ use crate::error::{InputError, NewError};
 use crate::event::CallFailure;
 use crate::time::{Duration, Instant};
 
+/// When a change of status happened: the wall-clock time it carries, and
+/// (MinimumStatusDuration) the instant before which it is not reported, so
+/// that a status that does not last is never sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub(crate) since: Option<DateTime>,
+    pub(crate) hold: Option<Instant>,
+}
+
 /// A StatusNotification: the connector and the version of its status sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Token {
@@ -62,15 +71,10 @@ impl<A: Allocator> Connectors<A> {
 
     /// The status the connector's session puts it in (Available,
     /// Preparing, Charging, ...); faults and unavailability lie over it.
-    pub(crate) fn set_base(
-        &mut self,
-        connector: u8,
-        status: ChargePointStatus,
-        since: Option<DateTime>,
-    ) {
+    pub(crate) fn set_base(&mut self, connector: u8, status: ChargePointStatus, stamp: Stamp) {
         if let Some(c) = self.list.get_mut(usize::from(connector)) {
             c.base = status;
-            c.apply(since);
+            c.apply(stamp);
         }
     }
 
@@ -89,7 +93,7 @@ impl<A: Allocator> Connectors<A> {
         connector: u8,
         operative: bool,
         later: bool,
-        since: Option<DateTime>,
+        stamp: Stamp,
     ) {
         if let Some(c) = self.list.get_mut(usize::from(connector)) {
             if later {
@@ -97,18 +101,18 @@ impl<A: Allocator> Connectors<A> {
             } else {
                 c.scheduled = None;
                 c.operative = operative;
-                c.apply(since);
+                c.apply(stamp);
             }
         }
     }
 
     /// A scheduled availability change applies once `connector` has no
     /// transaction.
-    pub(crate) fn apply_scheduled(&mut self, connector: u8, since: Option<DateTime>) {
+    pub(crate) fn apply_scheduled(&mut self, connector: u8, stamp: Stamp) {
         if let Some(c) = self.list.get_mut(usize::from(connector)) {
             if let Some(operative) = c.scheduled.take() {
                 c.operative = operative;
-                c.apply(since);
+                c.apply(stamp);
             }
         }
     }
@@ -119,7 +123,7 @@ impl<A: Allocator> Connectors<A> {
         &mut self,
         connector: u8,
         fault: Option<ChargePointErrorCode>,
-        since: Option<DateTime>,
+        stamp: Stamp,
     ) -> Result<(), InputError> {
         let c = self
             .list
@@ -129,7 +133,7 @@ impl<A: Allocator> Connectors<A> {
             return Err(InputError::InvalidStatus);
         }
         c.fault = fault;
-        c.apply(since);
+        c.apply(stamp);
         Ok(())
     }
 
@@ -232,8 +236,9 @@ struct Connector {
     /// TriggerMessage, a new registration. A change that comes and goes while
     /// a notification is in flight still gets its own report.
     version: u16,
-    /// The version the central system has confirmed.
+    /// The version the central system has confirmed, and what it said.
     confirmed: u16,
+    confirmed_status: Option<(ChargePointStatus, ChargePointErrorCode)>,
     /// Failed attempts at reporting the current version.
     attempts: u8,
     /// After a failed attempt, not again before this instant.
@@ -252,13 +257,14 @@ impl Connector {
             since: None,
             version: 1,
             confirmed: 0,
+            confirmed_status: None,
             attempts: 0,
             retry_at: None,
         }
     }
 
     /// Recomputes the reported status from its parts.
-    fn apply(&mut self, since: Option<DateTime>) {
+    fn apply(&mut self, stamp: Stamp) {
         let status = match self.fault {
             Some(code) => (ChargePointStatus::Faulted, code),
             None if !self.operative => (
@@ -267,7 +273,7 @@ impl Connector {
             ),
             None => (self.base, ChargePointErrorCode::NoError),
         };
-        self.set(status.0, status.1, since);
+        self.set(status.0, status.1, stamp);
     }
 
     /// Enters a status; returns whether anything changed.
@@ -275,15 +281,22 @@ impl Connector {
         &mut self,
         status: ChargePointStatus,
         error_code: ChargePointErrorCode,
-        since: Option<DateTime>,
+        stamp: Stamp,
     ) -> bool {
         if self.status == status && self.error_code == error_code {
             return false;
         }
         self.status = status;
         self.error_code = error_code;
-        self.since = since;
+        self.since = stamp.since;
         self.touch();
+        // Held back until it has lasted MinimumStatusDuration; back to what
+        // the central system knows before that: nothing to report.
+        self.retry_at = stamp.hold;
+        if stamp.hold.is_some() && self.confirmed_status == Some((status, error_code)) {
+            self.confirmed = self.version;
+            self.retry_at = None;
+        }
         true
     }
 
@@ -309,6 +322,7 @@ impl Connector {
     fn confirmed(&mut self, version: u16) {
         self.confirmed = version;
         if version == self.version {
+            self.confirmed_status = Some((self.status, self.error_code));
             self.attempts = 0;
             self.retry_at = None;
         }

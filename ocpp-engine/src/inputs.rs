@@ -116,8 +116,8 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         fault: Option<ChargePointErrorCode>,
     ) -> Result<(), InputError> {
         let s = &mut *self.state;
-        let since = s.clock.at(now);
-        s.blocks.connectors.set_fault(connector, fault, since)
+        let stamp = s.stamp(now);
+        s.blocks.connectors.set_fault(connector, fault, stamp)
     }
 
     /// Firmware request: ask the central system about an idTag (outside of
@@ -160,6 +160,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     pub fn configure(&mut self, now: Instant, key: &str, value: &str) -> Result<(), InputError> {
         let s = &mut *self.state;
         let changed = s.config.configure(key, value)?;
+        if changed == Some(crate::Key::ClockAlignedDataInterval) {
+            let (cx, b, _) = s.split(now);
+            b.tx.restart_aligned(&cx);
+        }
         if changed == Some(crate::Key::HeartbeatInterval) && s.blocks.registration.is_accepted() {
             let interval = s.config.values().heartbeat_interval;
             s.blocks.heartbeat.start(now, interval);

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::answers::{request, Reply};
 use crate::block::Cx;
 use crate::charge_point::Blocks;
+use crate::connectors::Stamp;
 
 pub(crate) const ACTIONS: &[Action] = &[
     Action::RemoteStartTransaction,
@@ -146,6 +147,11 @@ impl<A: Allocator + Clone> Blocks<A> {
             return Ok(Reply::status(AvailabilityStatus::Rejected.as_str()));
         };
         let operative = r.kind == AvailabilityType::Operative;
+        let min = cx.config.minimum_status_duration;
+        let stamp = Stamp {
+            since: cx.wall,
+            hold: (!min.is_zero()).then(|| cx.now + min),
+        };
         let range = if target == 0 {
             0..=count
         } else {
@@ -155,7 +161,7 @@ impl<A: Allocator + Clone> Blocks<A> {
         for c in range {
             let busy = c != 0 && self.tx.transaction(c).is_some();
             scheduled |= busy;
-            self.connectors.set_operative(c, operative, busy, cx.wall);
+            self.connectors.set_operative(c, operative, busy, stamp);
         }
         let status = if scheduled {
             AvailabilityStatus::Scheduled

@@ -8,6 +8,7 @@ use crate::answers::{Answer, Reply};
 use crate::block::{AnswerError, Cx, Outgoing};
 use crate::charge_point::{Blocks, Outstanding, State, Token};
 use crate::configuration::{Configuration, Key};
+use crate::connectors::Stamp;
 use crate::data_transfer::DataTransfer;
 use crate::error::HandleError;
 use crate::event::CallFailure;
@@ -29,14 +30,23 @@ impl<A: Allocator + Clone> State<A> {
         (cx, &mut self.blocks, &mut self.clock)
     }
 
+    /// When a change of status at `now` happened, for the connectors block.
+    pub(crate) fn stamp(&self, now: Instant) -> Stamp {
+        let min = self.config.values().minimum_status_duration;
+        Stamp {
+            since: self.clock.at(now),
+            hold: (!min.is_zero()).then(|| now + min),
+        }
+    }
+
     /// Each connector's reported status follows its session.
     pub(crate) fn sync_statuses(&mut self, now: Instant) {
-        let since = self.clock.at(now);
+        let stamp = self.stamp(now);
         let b = &mut self.blocks;
         for (connector, status) in b.tx.statuses() {
-            b.connectors.set_base(connector, status, since);
+            b.connectors.set_base(connector, status, stamp);
             if b.tx.transaction(connector).is_none() {
-                b.connectors.apply_scheduled(connector, since);
+                b.connectors.apply_scheduled(connector, stamp);
             }
         }
     }
@@ -109,6 +119,10 @@ impl<A: Allocator + Clone> State<A> {
             online: self.online,
         };
         let (reply, changed) = self.config.handle_call(&cx, action, payload);
+        if changed == Some(Key::ClockAlignedDataInterval) {
+            let (cx, b, _) = self.split(now);
+            b.tx.restart_aligned(&cx);
+        }
         if changed == Some(Key::HeartbeatInterval) && self.blocks.registration.is_accepted() {
             let interval = self.config.values().heartbeat_interval;
             self.blocks.heartbeat.start(now, interval);
@@ -157,6 +171,10 @@ impl<A: Allocator + Clone> State<A> {
         match applied {
             Ok(()) => {
                 self.outstanding = None;
+                // The wall clock may have been set: clock-aligned samples
+                // can be timed.
+                let (cx, b, _) = self.split(now);
+                b.tx.handle_timeout(&cx);
                 self.sync_statuses(now);
                 Ok(())
             }

@@ -43,7 +43,13 @@ impl<A: Allocator + Clone> Blocks<A> {
             StatusNotification => {
                 self.connectors.trigger(r.connector_id);
             }
-            DiagnosticsStatusNotification | FirmwareStatusNotification | MeterValues => {
+            MeterValues if !registered => return TriggerMessageStatus::Rejected,
+            MeterValues => {
+                if !self.tx.trigger_meter_values(cx, r.connector_id) {
+                    return TriggerMessageStatus::Rejected;
+                }
+            }
+            DiagnosticsStatusNotification | FirmwareStatusNotification => {
                 return TriggerMessageStatus::NotImplemented;
             }
         }

@@ -56,9 +56,24 @@ fn trigger_message_sends_the_requested_message_after_the_answer() {
     )
     .unwrap();
     h.expect_result("t3", json!({"status": "Rejected"}));
+    h.meter_wh(1, 4321);
     h.receive(r#"[2,"t4","TriggerMessage",{"requestedMessage":"MeterValues"}]"#)
         .unwrap();
-    h.expect_result("t4", json!({"status": "NotImplemented"}));
+    h.expect_result("t4", json!({"status": "Accepted"}));
+    let mv = h.expect_call("MeterValues");
+    let sampled = &mv.payload()["meterValue"][0]["sampledValue"][0];
+    assert_eq!(
+        (sampled["value"].as_str(), sampled["context"].as_str()),
+        (Some("4321"), Some("Trigger"))
+    );
+    assert!(
+        mv.payload().get("transactionId").is_none(),
+        "no transaction runs"
+    );
+    h.reply_ok(&mv);
+    h.receive(r#"[2,"t6","TriggerMessage",{"requestedMessage":"FirmwareStatusNotification"}]"#)
+        .unwrap();
+    h.expect_result("t6", json!({"status": "NotImplemented"}));
     h.receive(r#"[2,"t5","TriggerMessage",{"requestedMessage":"Coffee"}]"#)
         .unwrap();
     h.expect_call_error("t5", "PropertyConstraintViolation");

@@ -352,3 +352,47 @@ fn a_stop_goes_out_even_when_the_pool_is_exhausted() {
     // Not even asked: the stop's place was claimed when the idTag came.
     assert_eq!(injector.refusals(), 0);
 }
+
+#[test]
+fn clock_aligned_values_fall_on_the_wall_clock_grid() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "ClockAlignedDataInterval", "120")
+        .unwrap();
+    h.meter_wh(1, 77);
+    h.boot(); // the wall clock: 10:00:00 at boot
+    h.advance(7);
+    h.expect_quiet();
+    h.advance(113);
+    let mv = h.expect_call("MeterValues");
+    let value = &mv.payload()["meterValue"][0];
+    assert_eq!(value["timestamp"], "2026-11-25T10:02:00Z");
+    assert_eq!(value["sampledValue"][0]["context"], "Sample.Clock");
+    assert_eq!(value["sampledValue"][0]["value"], "77");
+    h.reply_ok(&mv);
+    h.advance(120);
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(
+        mv.payload()["meterValue"][0]["timestamp"],
+        "2026-11-25T10:04:00Z"
+    );
+}
+
+#[test]
+fn a_status_shorter_than_minimum_status_duration_is_never_reported() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "MinimumStatusDuration", "10")
+        .unwrap();
+    h.boot();
+    h.plug(1);
+    h.advance(5);
+    h.unplug(1); // Preparing lasted 5 s: not reported
+    h.advance(20);
+    h.expect_quiet();
+    h.plug(1);
+    h.advance(9);
+    h.expect_quiet();
+    h.advance(1);
+    h.expect_status(1, "Preparing");
+}

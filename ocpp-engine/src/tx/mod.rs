@@ -64,6 +64,9 @@ pub(crate) struct Transactions<A: Allocator + Clone> {
     queue: Queue<A>,
     /// The number the next transaction gets.
     next_local: u32,
+    /// The next clock-aligned sample (ClockAlignedDataInterval), once the
+    /// wall clock is known.
+    aligned_next: Option<Instant>,
 }
 
 impl<A: Allocator + Clone> Transactions<A> {
@@ -80,6 +83,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             sessions,
             queue: Queue::new(max_queued, alloc),
             next_local: 1,
+            aligned_next: None,
         })
     }
 
@@ -436,18 +440,91 @@ impl<A: Allocator + Clone> Transactions<A> {
             self.queue.push_if_room(message);
         }
         self.queue.release(released);
+        self.aligned(cx);
+    }
+
+    /// Clock-aligned samples (MeterValuesAlignedData, `Sample.Clock`) at
+    /// every multiple of ClockAlignedDataInterval on the wall clock, for
+    /// every connector whose meter has values; with the transactionId when
+    /// a transaction runs. They take a place in the queue if one can be had.
+    fn aligned(&mut self, cx: &Cx<'_, A>) {
+        let interval = cx.config.clock_aligned_data_interval.as_millis();
+        let Some(wall) = cx.wall.filter(|_| interval > 0) else {
+            self.aligned_next = None;
+            return;
+        };
+        let due = self.aligned_next.is_some_and(|t| t <= cx.now);
+        if due {
+            let which = cx.config.meter_values_aligned_data;
+            self.sample_all(cx, None, which, ReadingContext::SampleClock);
+        }
+        if due || self.aligned_next.is_none() {
+            let rest = interval - (wall.unix_millis().rem_euclid(interval as i64) as u64);
+            self.aligned_next = Some(cx.now + crate::Duration::from_millis(rest));
+        }
+    }
+
+    /// ClockAlignedDataInterval changed: the next aligned sample is timed anew.
+    pub(crate) fn restart_aligned(&mut self, cx: &Cx<'_, A>) {
+        self.aligned_next = None;
+        self.aligned(cx);
+    }
+
+    /// TriggerMessage(MeterValues): a sample of MeterValuesSampledData now
+    /// (`Trigger`) of `connector`, or of all (none, or 0). `false` when
+    /// there is no such connector.
+    pub(crate) fn trigger_meter_values(&mut self, cx: &Cx<'_, A>, connector: Option<i32>) -> bool {
+        let only = match connector {
+            None | Some(0) => None,
+            Some(c) => match u8::try_from(c).ok().filter(|&c| self.session(c).is_ok()) {
+                Some(c) => Some(c),
+                None => return false,
+            },
+        };
+        let which = cx.config.meter_values_sampled_data;
+        self.sample_all(cx, only, which, ReadingContext::Trigger);
+        true
+    }
+
+    fn sample_all(
+        &mut self,
+        cx: &Cx<'_, A>,
+        only: Option<u8>,
+        which: crate::Measurands,
+        context: ReadingContext,
+    ) {
+        for (i, s) in self.sessions.iter().enumerate() {
+            let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            let values = s.readings.sample(which);
+            if only.is_some_and(|c| c != connector) || values.is_empty() {
+                continue;
+            }
+            let (local, transaction_id) = s
+                .running()
+                .map_or((0, None), |r| (r.local, r.transaction_id));
+            self.queue.push_if_room(TxMessage::Meter(Meter {
+                local,
+                connector,
+                transaction_id,
+                timestamp: wall(cx),
+                context,
+                values,
+            }));
+        }
     }
 
     /// The next instant something of this block falls due, sending aside.
     pub(crate) fn poll_at_timers(&self) -> Option<Instant> {
-        self.sessions
+        let sessions = self
+            .sessions
             .iter()
             .filter_map(|s| match &s.phase {
                 Phase::Running(r) => r.next_sample,
                 Phase::Authorized { until, .. } => *until,
                 _ => None,
             })
-            .min()
+            .min();
+        crate::time::earliest(sessions, self.aligned_next)
     }
 
     /// When a message held back after a failure may go again.
