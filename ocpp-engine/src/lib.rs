@@ -16,10 +16,47 @@
 //!   leaves the state exactly as it was; `alloc-tests` proves it for every
 //!   allocation of every step.
 //!
+//! # How it is built
+//! One module per functional block, each with private state and the same
+//! small surface (see `block.rs`): registration, heartbeat and clock,
+//! connector status, authorization and its cache, transactions with their
+//! message queue and metering, configuration, data transfer; remote control
+//! and TriggerMessage coordinate blocks through their methods. The router
+//! (`router.rs`) hands each input to its block and each answer to the block
+//! whose CALL it answers. Adding an operation costs one table row in
+//! `ocpp_model` and one handler in its block.
+//!
+//! # What it does (OCPP 1.6J Core profile)
+//! Registration (BootNotification first; nothing else before Accepted;
+//! a Rejected registration's CALLs unanswered), heartbeat, StatusNotification
+//! of every change (MinimumStatusDuration), Authorize with an authorization
+//! cache (AuthorizationCacheEnabled, LocalPreAuthorize, LocalAuthorizeOffline,
+//! AllowOfflineTxForUnknownId), transactions per connector (plug-in or idTag
+//! first, ConnectionTimeOut, stop by the same idTag or its parent, EV side
+//! disconnect, the firmware's reasons, a start not Accepted), meter values
+//! (MeterValuesSampledData every MeterValueSampleInterval, clock-aligned
+//! MeterValuesAlignedData, StopTxnSampledData at start and end), a bounded
+//! transaction message queue (in order, offline, retried per
+//! TransactionMessageAttempts and TransactionMessageRetryInterval, the
+//! transactionId filled in once known, a StopTransaction never lost for lack
+//! of memory), GetConfiguration and ChangeConfiguration of every Core key and
+//! of the firmware's own keys, RemoteStart/StopTransaction, Reset,
+//! UnlockConnector, ChangeAvailability, ClearCache, TriggerMessage, and
+//! DataTransfer (answered UnknownVendorId).
+//!
 //! # Limits (this version)
-//! Registration, heartbeat, connector status and Authorize. Every other
-//! action of the central system is answered `NotSupported` (known) or
-//! `NotImplemented` (unknown).
+//! - No persistence yet: a reboot loses transactions, the queue and the
+//!   configuration (issue #7).
+//! - DataTransfer has no vendor handler yet, and the firmware cannot yet
+//!   register handlers for other actions or send CALLs of its own.
+//! - One value per measurand and connector (no phases); at most
+//!   [`MAX_MEASURANDS`] measurands per meter. StopTxnAlignedData is not
+//!   put into StopTransaction.
+//! - A RemoteStartTransaction's chargingProfile is decoded and validated
+//!   (only a TxProfile is accepted) but not applied: smart charging is
+//!   another profile.
+//! - The other profiles (local list, reservation, smart charging, firmware,
+//!   diagnostics, security) answer NotSupported.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
