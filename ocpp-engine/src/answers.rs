@@ -37,6 +37,10 @@ pub(crate) enum Reply {
     /// GetConfiguration.conf, encoded by the configuration block from its
     /// waiting answer.
     Configuration,
+    /// The firmware's answer to a CALL it handles (DataTransfer of a
+    /// registered vendor, a registered action): encoded by the extension
+    /// block once the firmware gave it.
+    Extension { ready: bool },
     /// UnlockConnector.conf: waits for the firmware's outcome.
     Unlock {
         connector: u8,
@@ -69,9 +73,9 @@ impl Reply {
             } => encode_call_result(buf, id, &StatusOnly(status.as_str())),
             // Encoded by its owner (see `ChargePoint::poll_transmit`), or
             // not ready (never handed out by `Answers::front`).
-            Reply::Configuration | Reply::Unlock { outcome: None, .. } => {
-                Err(EncodeError::BufferFull)
-            }
+            Reply::Configuration
+            | Reply::Extension { .. }
+            | Reply::Unlock { outcome: None, .. } => Err(EncodeError::BufferFull),
         }
     }
 }
@@ -107,7 +111,10 @@ pub(crate) struct Answer {
 
 impl Answer {
     fn is_ready(&self) -> bool {
-        !matches!(self.reply, Reply::Unlock { outcome: None, .. })
+        !matches!(
+            self.reply,
+            Reply::Unlock { outcome: None, .. } | Reply::Extension { ready: false }
+        )
     }
 }
 
@@ -165,6 +172,15 @@ impl Answers {
         {
             self.slots[i] = None;
             self.slots[i..].rotate_left(1);
+        }
+    }
+
+    /// The firmware answered the CALL `id` it handles.
+    pub(crate) fn resolve_extension(&mut self, id: &MessageId) {
+        for a in self.slots.iter_mut().flatten() {
+            if a.id == *id && a.reply == (Reply::Extension { ready: false }) {
+                a.reply = Reply::Extension { ready: true };
+            }
         }
     }
 

@@ -70,6 +70,16 @@ impl<'b> Outgoing<'b> {
         Ok(())
     }
 
+    /// Encodes a CALL the block writes itself (a raw payload).
+    pub(crate) fn send_raw(
+        &mut self,
+        encode: impl FnOnce(&mut [u8], &MessageId) -> Result<usize, EncodeError>,
+    ) -> Result<(), EncodeError> {
+        let n = encode(self.buf, self.id)?;
+        self.len = Some(n);
+        Ok(())
+    }
+
     /// The length of the frame written, if a block sent one.
     pub(crate) fn len(&self) -> Option<usize> {
         self.len

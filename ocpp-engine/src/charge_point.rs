@@ -13,7 +13,7 @@ use crate::block::{Outgoing, Settings};
 use crate::config::Config;
 use crate::configuration::{Configuration, Fixed};
 use crate::connectors::{self, Connectors};
-use crate::data_transfer::DataTransfer;
+use crate::data_transfer::{self, DataTransfer};
 use crate::error::{HandleError, NewError};
 use crate::event::{CallFailure, Event};
 use crate::heartbeat::{self, Clock, Heartbeat};
@@ -70,7 +70,7 @@ pub(crate) struct Blocks<A: Allocator + Clone> {
     pub(crate) connectors: Connectors<A>,
     pub(crate) authorize: Authorizations<A>,
     pub(crate) heartbeat: Heartbeat,
-    pub(crate) data_transfer: DataTransfer,
+    pub(crate) data_transfer: DataTransfer<A>,
     pub(crate) pending: remote::Pending,
 }
 
@@ -90,6 +90,7 @@ pub(crate) enum Token {
     Tx(tx::Token),
     Status(connectors::Token),
     Authorize(authorize::Token),
+    Extension(data_transfer::Token),
     Heartbeat(heartbeat::Token),
 }
 
@@ -125,7 +126,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
                 alloc.clone(),
             ),
             heartbeat: Heartbeat::new(),
-            data_transfer: DataTransfer,
+            data_transfer: DataTransfer::new(alloc.clone()),
             pending: remote::Pending::default(),
         };
         let state = State {
@@ -179,6 +180,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         s.blocks.heartbeat.stop();
         // Message ids are per connection: answers to the old one are void.
         s.answers.clear();
+        s.blocks.data_transfer.disconnected();
         s.blocks.authorize.fail_all(CallFailure::Offline);
     }
 
@@ -269,6 +271,9 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if let Some(e) = b.tx.poll_event() {
             return Some(tx::event(e));
         }
+        if let Some(e) = self.state.blocks.data_transfer.poll_event() {
+            return Some(e);
+        }
         if let Some(key) = self.state.config.poll_event() {
             return Some(Event::ConfigurationChanged { key });
         }
@@ -330,6 +335,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if let Some(answer) = s.answers.front() {
             let n = match answer.reply {
                 Reply::Configuration => s.config.encode_answer(buf, &answer.id)?,
+                Reply::Extension { .. } => s.blocks.data_transfer.encode_answer(buf, &answer.id)?,
                 reply => reply.encode(buf, &answer.id)?,
             };
             s.answers.pop();

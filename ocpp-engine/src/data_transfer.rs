@@ -1,44 +1,314 @@
-//! DataTransfer from the central system (OCPP 1.6 §5.5): no vendor extension
-//! is registered, so every request gets the spec's `UnknownVendorId`.
+//! Extensions (OCPP 1.6 §4.3, §5.5): DataTransfer through the vendors the
+//! firmware registers, CALLs of actions the core does not implement that the
+//! firmware registers to handle, and the firmware's own CALLs.
+//!
+//! No callbacks: a CALL for the firmware waits here, its answer slot held,
+//! until the firmware answers it ([`Event::IncomingCall`]); the firmware's
+//! own CALL waits here until it is answered ([`Event::CallAnswered`]). One
+//! of each at a time (the central system sends one CALL at a time too). The
+//! payloads live in the pool, at their exact size, only while they wait.
+//!
+//! [`Event::IncomingCall`]: crate::Event::IncomingCall
+//! [`Event::CallAnswered`]: crate::Event::CallAnswered
 
-use ocpp_model::{Action, Allocator, DataTransferRequest, DataTransferStatus};
+use allocator_api2::vec::Vec;
+use ocpp_model::{
+    check_object, decode_with, encode_raw_call, encode_raw_call_result, Action, Allocator,
+    DataTransferRequest, DataTransferResponse, DataTransferStatus, EncodeError, MessageId, Text,
+};
 use serde::Serialize;
 
 use crate::answers::{request, Reply};
-use crate::block::Cx;
+use crate::block::{AnswerError, Cx, Outgoing};
+use crate::error::InputError;
+use crate::event::CallFailure;
 
-#[derive(Debug, Default, Serialize)]
-pub(crate) struct DataTransfer;
+/// How many actions and vendors the firmware may register (each a
+/// `&'static str`, 16 bytes of pool on 64-bit, 8 on 32-bit).
+pub(crate) const MAX_NAMES: usize = 8;
 
-/// A decoded DataTransfer.req, ready to be answered.
-#[must_use]
-pub(crate) struct Prepared;
+/// The firmware's own CALL: sent once the block's turn comes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Token;
 
-impl DataTransfer {
-    pub(crate) const ACTIONS: &'static [Action] = &[Action::DataTransfer];
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+enum Own<A: Allocator> {
+    Queued(&'static str, Text<A>),
+    Sent(&'static str),
+    Answered(&'static str, Result<Text<A>, CallFailure>),
+}
 
-    pub(crate) fn handle_call<A: Allocator + Clone>(
-        &mut self,
-        cx: &Cx<'_, A>,
-        _action: Action,
-        payload: &[u8],
-    ) -> Reply {
-        match self.prepare(cx, payload) {
-            Ok(prepared) => self.commit(prepared),
-            Err(reply) => reply,
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+struct Incoming<A: Allocator> {
+    #[serde(serialize_with = "crate::snapshot::message_id")]
+    id: MessageId,
+    action: &'static str,
+    payload: Text<A>,
+    /// The firmware's answer, once given.
+    answer: Option<Text<A>>,
+    told: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+pub(crate) struct DataTransfer<A: Allocator + Clone> {
+    #[serde(serialize_with = "crate::snapshot::slice")]
+    actions: Vec<&'static str, A>,
+    #[serde(serialize_with = "crate::snapshot::slice")]
+    vendors: Vec<&'static str, A>,
+    incoming: Option<Incoming<A>>,
+    own: Option<Own<A>>,
+    /// The firmware has heard that its own CALL was answered.
+    own_told: bool,
+}
+
+impl<A: Allocator + Clone> DataTransfer<A> {
+    pub(crate) fn new(alloc: A) -> Self {
+        Self {
+            actions: Vec::new_in(alloc.clone()),
+            vendors: Vec::new_in(alloc),
+            incoming: None,
+            own: None,
+            own_told: false,
         }
     }
 
-    fn prepare<A: Allocator + Clone>(
-        &self,
-        cx: &Cx<'_, A>,
-        payload: &[u8],
-    ) -> Result<Prepared, Reply> {
-        let _request: DataTransferRequest<A> = request(cx, payload)?;
-        Ok(Prepared)
+    /// The firmware handles CALLs of `action` (one the core does not
+    /// implement), or DataTransfers of `vendor`.
+    pub(crate) fn register(&mut self, name: &'static str, vendor: bool) -> Result<(), InputError> {
+        let printable = !name.is_empty() && name.bytes().all(|b| (0x21..=0x7e).contains(&b));
+        let plain = printable && !name.contains(['"', '\\']);
+        let core = !vendor && Action::parse(name).is_ok();
+        let list = if vendor {
+            &mut self.vendors
+        } else {
+            &mut self.actions
+        };
+        if !plain || core || list.contains(&name) || list.len() >= MAX_NAMES {
+            return Err(InputError::InvalidValue);
+        }
+        list.try_reserve_exact(1)
+            .map_err(|_| InputError::OutOfMemory)?;
+        let pushed = list.push_within_capacity(name);
+        debug_assert!(pushed.is_ok());
+        Ok(())
     }
 
-    fn commit(&mut self, _prepared: Prepared) -> Reply {
-        Reply::status(DataTransferStatus::UnknownVendorId.as_str())
+    /// The registered action named `action`, if the firmware handles it.
+    pub(crate) fn custom(&self, action: &str) -> Option<&'static str> {
+        self.actions.iter().copied().find(|a| *a == action)
+    }
+
+    /// Whether a CALL for the firmware waits already (a second one is Busy).
+    pub(crate) fn is_holding(&self) -> bool {
+        self.incoming.is_some()
+    }
+
+    /// A DataTransfer: for a registered vendor, held for the firmware;
+    /// otherwise UnknownVendorId (1.6 §5.5).
+    pub(crate) fn handle_call(&mut self, cx: &Cx<'_, A>, id: MessageId, payload: &[u8]) -> Reply {
+        let r: DataTransferRequest<A> = match request(cx, payload) {
+            Ok(r) => r,
+            Err(reply) => return reply,
+        };
+        if !self.vendors.iter().any(|v| *v == r.vendor_id.as_str()) {
+            return Reply::status(DataTransferStatus::UnknownVendorId.as_str());
+        }
+        self.hold(cx, id, "DataTransfer", payload)
+    }
+
+    /// A CALL of a registered action: held for the firmware.
+    pub(crate) fn hold(
+        &mut self,
+        cx: &Cx<'_, A>,
+        id: MessageId,
+        action: &'static str,
+        payload: &[u8],
+    ) -> Reply {
+        let text = core::str::from_utf8(payload)
+            .ok()
+            .filter(|_| check_object(payload));
+        let Some(text) = text else {
+            return Reply::Error {
+                code: ocpp_model::ErrorCode::FormationViolation,
+                description: "payload is not a JSON object",
+            };
+        };
+        match Text::try_from_str(text, cx.alloc.clone()) {
+            Ok(payload) => {
+                self.incoming = Some(Incoming {
+                    id,
+                    action,
+                    payload,
+                    answer: None,
+                    told: false,
+                });
+                Reply::Extension { ready: false }
+            }
+            Err(_) => Reply::Error {
+                code: ocpp_model::ErrorCode::InternalError,
+                description: "out of memory",
+            },
+        }
+    }
+
+    /// The CALL waiting for the firmware: its action and payload.
+    pub(crate) fn incoming(&self) -> Option<(&'static str, &str)> {
+        let i = self.incoming.as_ref()?;
+        i.answer.is_none().then(|| (i.action, i.payload.as_str()))
+    }
+
+    /// The firmware's answer (a JSON object; for DataTransfer, a valid
+    /// DataTransfer.conf). Copied into the pool before anything changes.
+    pub(crate) fn answer(
+        &mut self,
+        cx: &Cx<'_, A>,
+        payload: &str,
+    ) -> Result<MessageId, InputError> {
+        let i = self.incoming.as_ref().ok_or(InputError::NoCall)?;
+        if i.answer.is_some() {
+            return Err(InputError::NoCall);
+        }
+        if !check_object(payload.as_bytes()) {
+            return Err(InputError::InvalidValue);
+        }
+        if i.action == "DataTransfer" {
+            let limits = &cx.settings.limits;
+            match decode_with::<DataTransferResponse<A>, A>(
+                payload.as_bytes(),
+                cx.alloc.clone(),
+                limits,
+            ) {
+                Ok(_) => {}
+                Err(e) if e.is_out_of_memory() => return Err(InputError::OutOfMemory),
+                Err(_) => return Err(InputError::InvalidValue),
+            }
+        }
+        let text =
+            Text::try_from_str(payload, cx.alloc.clone()).map_err(|_| InputError::OutOfMemory)?;
+        let id = i.id;
+        if let Some(i) = self.incoming.as_mut() {
+            i.answer = Some(text);
+        }
+        Ok(id)
+    }
+
+    /// Encodes the firmware's answer; it and the request are then freed.
+    pub(crate) fn encode_answer(
+        &mut self,
+        buf: &mut [u8],
+        id: &MessageId,
+    ) -> Result<usize, EncodeError> {
+        let answer = self.incoming.as_ref().and_then(|i| i.answer.as_ref());
+        let n = encode_raw_call_result(
+            buf,
+            id,
+            answer.map_or(b"{}".as_slice(), |a| a.as_str().as_bytes()),
+        )?;
+        self.incoming = None;
+        Ok(n)
+    }
+
+    /// The connection went down: a held CALL is void (its id was of that
+    /// connection), and the firmware's own CALL fails if it was out.
+    pub(crate) fn disconnected(&mut self) {
+        self.incoming = None;
+    }
+
+    /// The firmware's own CALL of `action` (one at a time).
+    pub(crate) fn send(
+        &mut self,
+        cx: &Cx<'_, A>,
+        action: &'static str,
+        payload: &str,
+    ) -> Result<(), InputError> {
+        if matches!(self.own, Some(Own::Queued(..) | Own::Sent(_))) {
+            return Err(InputError::Busy);
+        }
+        let plain = !action.is_empty()
+            && action
+                .bytes()
+                .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\');
+        if !plain || !check_object(payload.as_bytes()) {
+            return Err(InputError::InvalidValue);
+        }
+        let text =
+            Text::try_from_str(payload, cx.alloc.clone()).map_err(|_| InputError::OutOfMemory)?;
+        self.own = Some(Own::Queued(action, text));
+        Ok(())
+    }
+
+    pub(crate) fn poll_call(
+        &mut self,
+        out: &mut Outgoing<'_>,
+    ) -> Result<Option<Token>, EncodeError> {
+        let Some(Own::Queued(action, payload)) = &self.own else {
+            return Ok(None);
+        };
+        let action = *action;
+        out.send_raw(|buf, id| encode_raw_call(buf, id, action, payload.as_str().as_bytes()))?;
+        self.own = Some(Own::Sent(action));
+        Ok(Some(Token))
+    }
+
+    pub(crate) fn on_result(
+        &mut self,
+        cx: &Cx<'_, A>,
+        _token: Token,
+        payload: &[u8],
+    ) -> Result<(), AnswerError> {
+        let Some(Own::Sent(action)) = self.own else {
+            return Ok(());
+        };
+        let text = core::str::from_utf8(payload)
+            .map_err(|_| AnswerError::Bad(ocpp_model::ErrorCode::FormationViolation))?;
+        let text =
+            Text::try_from_str(text, cx.alloc.clone()).map_err(|_| AnswerError::OutOfMemory)?;
+        self.own = Some(Own::Answered(action, Ok(text)));
+        self.own_told = false;
+        Ok(())
+    }
+
+    pub(crate) fn on_failure(&mut self, _token: Token, why: CallFailure) {
+        if let Some(Own::Sent(action)) = self.own {
+            self.own = Some(Own::Answered(action, Err(why)));
+            self.own_told = false;
+        }
+    }
+
+    /// The answer to the firmware's own CALL, once it came: the CALLRESULT
+    /// payload, or why there is none.
+    pub(crate) fn call_answer(&self) -> Option<Result<&str, CallFailure>> {
+        match &self.own {
+            Some(Own::Answered(_, Ok(t))) => Some(Ok(t.as_str())),
+            Some(Own::Answered(_, Err(why))) => Some(Err(*why)),
+            _ => None,
+        }
+    }
+
+    /// The firmware is done with the answer: its memory goes back.
+    pub(crate) fn clear_answer(&mut self) {
+        if matches!(self.own, Some(Own::Answered(..))) {
+            self.own = None;
+        }
+    }
+
+    /// An event: a CALL waits for the firmware, or its own CALL was answered.
+    pub(crate) fn poll_event(&mut self) -> Option<crate::Event> {
+        if let Some(i) = self.incoming.as_mut().filter(|i| !i.told) {
+            i.told = true;
+            return Some(crate::Event::IncomingCall { action: i.action });
+        }
+        if let Some(Own::Answered(action, answer)) = &self.own {
+            if !core::mem::replace(&mut self.own_told, true) {
+                return Some(crate::Event::CallAnswered {
+                    action,
+                    ok: answer.is_ok(),
+                });
+            }
+        }
+        None
     }
 }

@@ -37,6 +37,8 @@ pub enum InputError {
     TooManyMeasurands,
     /// The connector is Inoperative or faulted: no transaction may begin.
     Unavailable,
+    /// No CALL waits for the firmware's answer.
+    NoCall,
     /// No configuration key of this name.
     UnknownKey,
     /// The configuration key is read-only.
@@ -91,6 +93,7 @@ impl fmt::Display for InputError {
             InputError::NoTransaction => "no transaction runs on this connector",
             InputError::TooManyMeasurands => "the meter reports too many measurands",
             InputError::Unavailable => "the connector is unavailable",
+            InputError::NoCall => "no CALL waits for an answer",
             InputError::UnknownKey => "no configuration key of this name",
             InputError::ReadOnly => "the configuration key is read-only",
             InputError::InvalidValue => "the value does not fit the configuration key",

@@ -62,6 +62,24 @@ pub enum Event {
         /// Hard or soft.
         hard: bool,
     },
+    /// A CALL the firmware registered to handle arrived (a DataTransfer of
+    /// a registered vendor, or a registered action): read it with
+    /// [`ChargePoint::incoming_call`](crate::ChargePoint::incoming_call) and
+    /// answer with
+    /// [`ChargePoint::answer_incoming`](crate::ChargePoint::answer_incoming).
+    IncomingCall {
+        /// Its action.
+        action: &'static str,
+    },
+    /// The firmware's own CALL ([`ChargePoint::send_call`](crate::ChargePoint::send_call))
+    /// was answered (`ok`) or failed; read it with
+    /// [`ChargePoint::call_answer`](crate::ChargePoint::call_answer).
+    CallAnswered {
+        /// Its action.
+        action: &'static str,
+        /// A CALLRESULT came (else: a CALLERROR, a timeout, a disconnect).
+        ok: bool,
+    },
     /// The central system changed a configuration key (ChangeConfiguration);
     /// read its value with
     /// [`ChargePoint::read_configuration`](crate::ChargePoint::read_configuration).

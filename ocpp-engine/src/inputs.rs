@@ -199,6 +199,70 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         self.state.config.values().authorization_key.as_str()
     }
 
+    /// The firmware handles CALLs of `action`, an action the core does not
+    /// implement (a vendor's custom operation): they come as
+    /// [`Event::IncomingCall`] instead of a `NotImplemented` CALLERROR. At
+    /// most 8.
+    ///
+    /// [`Event::IncomingCall`]: crate::Event::IncomingCall
+    pub fn register_action(&mut self, action: &'static str) -> Result<(), InputError> {
+        self.state.blocks.data_transfer.register(action, false)
+    }
+
+    /// The firmware handles DataTransfers of `vendor_id`: they come as
+    /// [`Event::IncomingCall`] instead of `UnknownVendorId`. At most 8.
+    ///
+    /// [`Event::IncomingCall`]: crate::Event::IncomingCall
+    pub fn register_vendor(&mut self, vendor_id: &'static str) -> Result<(), InputError> {
+        self.state.blocks.data_transfer.register(vendor_id, true)
+    }
+
+    /// The CALL waiting for the firmware's answer: its action and payload
+    /// (a JSON object).
+    pub fn incoming_call(&self) -> Option<(&'static str, &str)> {
+        self.state.blocks.data_transfer.incoming()
+    }
+
+    /// Answers the waiting CALL with `payload`, a JSON object (for a
+    /// DataTransfer, a valid DataTransfer.conf: `{"status":"Accepted",...}`).
+    /// `Err(InvalidValue)` when it is not; `Err(NoCall)` when nothing waits;
+    /// `Err(OutOfMemory)`: nothing changed, answer again.
+    pub fn answer_incoming(&mut self, now: Instant, payload: &str) -> Result<(), InputError> {
+        let s = &mut *self.state;
+        let (cx, b, _) = s.split(now);
+        let id = b.data_transfer.answer(&cx, payload)?;
+        s.answers.resolve_extension(&id);
+        Ok(())
+    }
+
+    /// Sends a CALL of the firmware's own (`action`, a JSON object
+    /// `payload`), after registration and in its turn; the answer comes as
+    /// [`Event::CallAnswered`]. One at a time: `Err(Busy)` until then.
+    ///
+    /// [`Event::CallAnswered`]: crate::Event::CallAnswered
+    pub fn send_call(
+        &mut self,
+        now: Instant,
+        action: &'static str,
+        payload: &str,
+    ) -> Result<(), InputError> {
+        let s = &mut *self.state;
+        let (cx, b, _) = s.split(now);
+        b.data_transfer.send(&cx, action, payload)
+    }
+
+    /// The answer to the firmware's own CALL: the CALLRESULT's payload, or
+    /// why there is none. It stays (in the pool) until
+    /// [`clear_call_answer`](Self::clear_call_answer) or the next CALL.
+    pub fn call_answer(&self) -> Option<Result<&str, crate::CallFailure>> {
+        self.state.blocks.data_transfer.call_answer()
+    }
+
+    /// Frees the answer to the firmware's own CALL.
+    pub fn clear_call_answer(&mut self) {
+        self.state.blocks.data_transfer.clear_answer();
+    }
+
     fn with_tx(
         &mut self,
         now: Instant,

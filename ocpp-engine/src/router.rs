@@ -9,7 +9,6 @@ use crate::block::{AnswerError, Cx, Outgoing};
 use crate::charge_point::{Blocks, Outstanding, State, Token};
 use crate::configuration::{Configuration, Key};
 use crate::connectors::Stamp;
-use crate::data_transfer::DataTransfer;
 use crate::error::HandleError;
 use crate::event::CallFailure;
 use crate::heartbeat::Clock;
@@ -81,15 +80,29 @@ impl<A: Allocator + Clone> State<A> {
         if self.answers.is_full() {
             return Err(HandleError::Busy);
         }
-        let reply = match Action::parse(action) {
-            Err(_) => Reply::Error {
+        let custom = self.blocks.data_transfer.custom(action);
+        let for_firmware = custom.is_some() || action == Action::DataTransfer.as_str();
+        if for_firmware && self.blocks.data_transfer.is_holding() {
+            // The firmware has not answered the last one yet.
+            return Err(HandleError::Busy);
+        }
+        let reply = match (Action::parse(action), custom) {
+            (Err(_), Some(action)) => {
+                let (cx, b, _) = self.split(now);
+                b.data_transfer.hold(&cx, id, action, payload)
+            }
+            (Err(_), None) => Reply::Error {
                 code: ErrorCode::NotImplemented,
                 description: "unknown action",
             },
-            Ok(action) if Configuration::<A>::ACTIONS.contains(&action) => {
+            (Ok(Action::DataTransfer), _) => {
+                let (cx, b, _) = self.split(now);
+                b.data_transfer.handle_call(&cx, id, payload)
+            }
+            (Ok(action), _) if Configuration::<A>::ACTIONS.contains(&action) => {
                 self.configuration_call(now, action, payload)?
             }
-            Ok(action) => {
+            (Ok(action), _) => {
                 let (cx, b, _) = self.split(now);
                 b.route_call(&cx, action, payload)
             }
@@ -160,6 +173,7 @@ impl<A: Allocator + Clone> State<A> {
                     b.authorize.learn(&cx, id_tag, info);
                 }
             }),
+            Token::Extension(t) => b.data_transfer.on_result(&cx, t, payload),
             Token::Heartbeat(t) => b
                 .heartbeat
                 .on_result(&cx, t, payload)
@@ -196,6 +210,7 @@ impl<A: Allocator + Clone> State<A> {
             Token::Tx(t) => b.tx.on_failure(&cx, t, why),
             Token::Status(t) => b.connectors.on_failure(&cx, t, why),
             Token::Authorize(t) => b.authorize.on_failure(t, why),
+            Token::Extension(t) => b.data_transfer.on_failure(t, why),
             // The heartbeat period restarted when it was sent.
             Token::Heartbeat(_) => {}
         }
@@ -222,6 +237,9 @@ impl<A: Allocator + Clone> State<A> {
         if let Some(t) = b.authorize.poll_call(out)? {
             return Ok(Some(Token::Authorize(t)));
         }
+        if let Some(t) = b.data_transfer.poll_call(out)? {
+            return Ok(Some(Token::Extension(t)));
+        }
         Ok(b.heartbeat.poll_call(now, out)?.map(Token::Heartbeat))
     }
 }
@@ -230,9 +248,6 @@ impl<A: Allocator + Clone> Blocks<A> {
     /// The block that owns `action` handles it; an action no block owns is
     /// known to OCPP but not done by this charge point.
     fn route_call(&mut self, cx: &Cx<'_, A>, action: Action, payload: &[u8]) -> Reply {
-        if DataTransfer::ACTIONS.contains(&action) {
-            return self.data_transfer.handle_call(cx, action, payload);
-        }
         if trigger::ACTIONS.contains(&action) {
             return self.trigger(cx, payload);
         }

@@ -177,3 +177,44 @@ pub fn encode_call_error(
     out.put(b",{}]")?;
     Ok(out.len)
 }
+
+/// Encodes `[2,"id","action",payload]` with `payload` written as it is: the
+/// firmware's own CALLs. The caller has checked that `payload` is one JSON
+/// object ([`check_object`]) and that `action` is printable ASCII without
+/// a quote or a backslash.
+pub fn encode_raw_call(
+    buf: &mut [u8],
+    id: &MessageId,
+    action: &str,
+    payload: &[u8],
+) -> Result<usize, EncodeError> {
+    let mut out = Out { buf, len: 0 };
+    out.header(b"2", id)?;
+    out.json(action)?;
+    out.put(b",")?;
+    out.put(payload)?;
+    out.put(b"]")?;
+    Ok(out.len)
+}
+
+/// Encodes `[3,"id",payload]` with `payload` written as it is (checked by
+/// the caller with [`check_object`]).
+pub fn encode_raw_call_result(
+    buf: &mut [u8],
+    id: &MessageId,
+    payload: &[u8],
+) -> Result<usize, EncodeError> {
+    let mut out = Out { buf, len: 0 };
+    out.header(b"3", id)?;
+    out.put(payload)?;
+    out.put(b"]")?;
+    Ok(out.len)
+}
+
+/// Whether `bytes` are one JSON object (UTF-8, valid syntax, nested at most
+/// [`crate::codec::DECODE_MAX_DEPTH`] deep): what the raw encoders accept.
+pub fn check_object(bytes: &[u8]) -> bool {
+    core::str::from_utf8(bytes).is_ok()
+        && crate::scan::scan(bytes, crate::codec::DECODE_MAX_DEPTH)
+            .is_ok_and(|s| !s.is_array && bytes.get(s.start) == Some(&b'{'))
+}

@@ -182,7 +182,10 @@ pub mod v16;
 
 pub use action::Action;
 pub use codec::{decode, decode_with, Cx, Decode, ItemCount, Request, Seed, Violation};
-pub use encode::{encode_call, encode_call_error, encode_call_result, Field};
+pub use encode::{
+    check_object, encode_call, encode_call_error, encode_call_result, encode_raw_call,
+    encode_raw_call_result, Field,
+};
 pub use errors::{DecodeError, EncodeError, ErrorCode, UnknownVariant};
 pub use frame::{Frame, FrameError, FrameErrorKind, Limits, MessageId, MAX_MESSAGE_ID_LEN};
 pub use types::{CiString, CiStringError, DateTime, DateTimeError, Decimal, IdToken, Text};

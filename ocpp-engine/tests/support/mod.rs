@@ -97,6 +97,10 @@ pub fn check_frame(sent: &Sent, answered: &std::collections::HashMap<String, Str
         }
         t => panic!("message type {t}: {}", sent.raw),
     };
+    // A custom action (the firmware's own) has no official schema.
+    if ocpp_model::Action::parse(schema.trim_end_matches("Response")).is_err() {
+        return;
+    }
     let v = validator(&schema);
     let errors: Vec<String> = v.iter_errors(payload).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{schema}: {errors:?} in {}", sent.raw);

@@ -1,0 +1,132 @@
+//! DataTransfer through a vendor the firmware registered, actions the core
+//! does not implement handled by the firmware, and the firmware's own CALLs
+//! (OCPP 1.6 §4.3, §5.5), under the same memory rules.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod support;
+
+use ocpp_engine::{CallFailure, Event, HandleError, InputError};
+use serde_json::json;
+use support::{pool, Harness};
+
+#[test]
+fn a_data_transfer_of_a_registered_vendor_is_answered_by_the_firmware() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.register_vendor("com.acme").unwrap();
+    h.boot();
+    let idle = pool.stats().in_use;
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.other","data":"x"}]"#)
+        .unwrap();
+    h.expect_result("d1", json!({"status": "UnknownVendorId"}));
+    h.receive(r#"[2,"d2","DataTransfer",{"vendorId":"com.acme","messageId":"ping","data":"42"}]"#)
+        .unwrap();
+    h.expect_quiet(); // the answer waits for the firmware
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
+    let (action, payload) = h.cp.incoming_call().unwrap();
+    assert_eq!(action, "DataTransfer");
+    let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
+    assert_eq!(payload["data"], "42");
+    // One at a time: a second one waits until this one is answered.
+    assert_eq!(
+        h.receive(r#"[2,"d3","DataTransfer",{"vendorId":"com.acme"}]"#),
+        Err(HandleError::Busy)
+    );
+    // Not a DataTransfer.conf: refused, nothing changes.
+    assert_eq!(
+        h.cp.answer_incoming(h.now, r#"{"status":"Fine"}"#),
+        Err(InputError::InvalidValue)
+    );
+    h.cp.answer_incoming(h.now, r#"{"status":"Accepted","data":"pong"}"#)
+        .unwrap();
+    h.drain();
+    h.expect_result("d2", json!({"status": "Accepted", "data": "pong"}));
+    assert_eq!(
+        pool.stats().in_use,
+        idle,
+        "request and answer freed once sent"
+    );
+    assert_eq!(
+        h.cp.answer_incoming(h.now, r#"{"status":"Accepted"}"#),
+        Err(InputError::NoCall)
+    );
+}
+
+#[test]
+fn a_registered_action_reaches_the_firmware_and_others_are_not_implemented() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    assert_eq!(h.cp.register_action("Reset"), Err(InputError::InvalidValue));
+    h.cp.register_action("SetDisplayMessage").unwrap();
+    h.boot();
+    h.receive(r#"[2,"c1","Frobnicate",{}]"#).unwrap();
+    h.expect_call_error("c1", "NotImplemented");
+    h.receive(r#"[2,"c2","SetDisplayMessage",{"text":"Hello"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "SetDisplayMessage",
+    });
+    assert_eq!(
+        h.cp.incoming_call(),
+        Some(("SetDisplayMessage", r#"{"text":"Hello"}"#))
+    );
+    assert_eq!(
+        h.cp.answer_incoming(h.now, "[1]"),
+        Err(InputError::InvalidValue)
+    );
+    h.cp.answer_incoming(h.now, r#"{"status":"Accepted"}"#)
+        .unwrap();
+    h.drain();
+    h.expect_result("c2", json!({"status": "Accepted"}));
+}
+
+#[test]
+fn the_firmwares_own_call_goes_out_and_its_answer_comes_back() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let idle = pool.stats().in_use;
+    assert_eq!(
+        h.cp.send_call(h.now, "DataTransfer", "not json"),
+        Err(InputError::InvalidValue)
+    );
+    h.cp.send_call(
+        h.now,
+        "DataTransfer",
+        r#"{"vendorId":"com.acme","data":"hi"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        h.cp.send_call(h.now, "DataTransfer", "{}"),
+        Err(InputError::Busy)
+    );
+    h.drain();
+    let call = h.expect_call("DataTransfer");
+    assert_eq!(
+        call.payload(),
+        &json!({"vendorId": "com.acme", "data": "hi"})
+    );
+    h.reply(&call, json!({"status": "Accepted", "data": "ho"}));
+    h.expect_event(Event::CallAnswered {
+        action: "DataTransfer",
+        ok: true,
+    });
+    let answer: serde_json::Value =
+        serde_json::from_str(h.cp.call_answer().unwrap().unwrap()).unwrap();
+    assert_eq!(answer["data"], "ho");
+    h.cp.clear_call_answer();
+    assert_eq!(h.cp.call_answer(), None);
+    assert_eq!(pool.stats().in_use, idle, "the call and its answer freed");
+    // A CALL of the firmware that the central system does not answer fails.
+    h.cp.send_call(h.now, "Hello", r#"{}"#).unwrap();
+    h.drain();
+    h.expect_call("Hello");
+    h.advance(30);
+    h.expect_event(Event::CallAnswered {
+        action: "Hello",
+        ok: false,
+    });
+    assert_eq!(h.cp.call_answer(), Some(Err(CallFailure::Timeout)));
+}
