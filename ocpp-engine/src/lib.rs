@@ -42,13 +42,13 @@
 //! of memory), GetConfiguration and ChangeConfiguration of every Core key and
 //! of the firmware's own keys, RemoteStart/StopTransaction, Reset,
 //! UnlockConnector, ChangeAvailability, ClearCache, TriggerMessage, and
-//! DataTransfer (answered UnknownVendorId).
+//! extensions: DataTransfer through the vendors the firmware registers,
+//! actions the core does not implement that the firmware registers, and the
+//! firmware's own CALLs.
 //!
 //! # Limits (this version)
 //! - No persistence yet: a reboot loses transactions, the queue and the
 //!   configuration (issue #7).
-//! - DataTransfer has no vendor handler yet, and the firmware cannot yet
-//!   register handlers for other actions or send CALLs of its own.
 //! - One value per measurand and connector (no phases); at most
 //!   [`MAX_MEASURANDS`] measurands per meter. StopTxnAlignedData is not
 //!   put into StopTransaction.
