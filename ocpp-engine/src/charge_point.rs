@@ -181,6 +181,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         // Message ids are per connection: answers to the old one are void.
         s.answers.clear();
         s.blocks.data_transfer.disconnected();
+        s.config.disconnected();
         s.blocks.authorize.fail_all(CallFailure::Offline);
     }
 
@@ -322,7 +323,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     /// there is nothing to send now.
     ///
     /// `Err(BufferFull)` leaves the frame queued: call again with a larger
-    /// buffer. Answers to the central system go first; then, one at a time
+    /// buffer. Every frame of the Core profile fits 1 KiB except the answer
+    /// to a GetConfiguration of every key:
+    /// [`GET_CONFIGURATION_ALL_LEN`](crate::GET_CONFIGURATION_ALL_LEN)
+    /// bytes, plus the firmware's own keys. Answers to the central system go first; then, one at a time
     /// and only after registration, our own CALLs: the transaction block's
     /// (its Authorize requests, then the transaction message queue),
     /// StatusNotifications, the firmware's Authorize requests, Heartbeat.

@@ -83,7 +83,7 @@ mod tx;
 
 pub use charge_point::ChargePoint;
 pub use config::Config;
-pub use configuration::{Access, Key, Measurands};
+pub use configuration::{Access, Key, Measurands, GET_CONFIGURATION_ALL_LEN};
 pub use error::{HandleError, InputError, NewError};
 pub use event::{CallFailure, Event};
 pub use ocpp_model;

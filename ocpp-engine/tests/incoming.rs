@@ -192,3 +192,28 @@ fn a_trigger_before_registration_is_rejected_and_a_trigger_is_never_absorbed() {
     let s0_again = h.expect_call("StatusNotification");
     assert_eq!(s0_again.payload()["connectorId"], 0);
 }
+
+#[test]
+fn an_answer_waiting_at_a_disconnect_is_dropped_and_holds_nothing() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let idle = pool.stats().in_use;
+    // The answer to GetConfiguration (with an unknown key kept in the pool)
+    // is not transmitted before the connection drops.
+    h.cp.handle_frame(
+        h.now,
+        br#"[2,"g1","GetConfiguration",{"key":["HeartbeatInterval","NoSuchKey"]}]"#,
+    )
+    .unwrap();
+    assert!(pool.stats().in_use > idle);
+    h.cp.disconnected(h.now);
+    assert_eq!(pool.stats().in_use, idle);
+    h.boot();
+    h.receive(r#"[2,"g2","GetConfiguration",{"key":["NoSuchKey"]}]"#)
+        .unwrap();
+    h.expect_result(
+        "g2",
+        json!({"configurationKey": [], "unknownKey": ["NoSuchKey"]}),
+    );
+}

@@ -99,6 +99,12 @@ impl<A: Allocator + Clone> Configuration<A> {
         self.values.heartbeat_interval = d;
     }
 
+    /// The connection went down: a waiting answer is void (its id was of
+    /// that connection), and its memory goes back.
+    pub(crate) fn disconnected(&mut self) {
+        self.pending = None;
+    }
+
     /// Whether a GetConfiguration answer waits (a second one is Busy).
     pub(crate) fn is_answer_pending(&self) -> bool {
         self.pending.is_some()

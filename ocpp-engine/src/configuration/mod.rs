@@ -13,6 +13,12 @@ use serde::Serialize;
 use crate::time::Duration;
 pub(crate) use block::Configuration;
 pub use keys::{Access, Key};
+
+/// The longest GetConfiguration.conf of every Core key (every measurand
+/// list at its longest, a message id of 36 characters): what a transmit
+/// buffer must hold to answer "all keys", before the firmware's own keys
+/// (add each one's name and value, plus 40 bytes).
+pub const GET_CONFIGURATION_ALL_LEN: usize = 2600;
 pub(crate) use keys::{Fixed, Refusal};
 
 /// A set of measurands (a CSL of `MeterValuesSampledData` and friends), one

@@ -136,11 +136,11 @@ impl<'p> Harness<'p> {
 
     /// Drains the charge point's outputs into `sent` and `events`.
     pub fn drain(&mut self) {
-        let mut buf = [0u8; 2048];
+        let mut buf = [0u8; 4096];
         while let Some(n) = self
             .cp
             .poll_transmit(self.now, &mut buf)
-            .expect("frame fits 2 KiB")
+            .expect("frame fits 4 KiB")
         {
             let raw = std::str::from_utf8(&buf[..n])
                 .expect("frames are UTF-8")
