@@ -2,8 +2,8 @@
 
 use allocator_api2::boxed::Box;
 use ocpp_model::{
-    Allocator, BootNotificationRequest, ChargePointErrorCode, ChargePointStatus, CiString,
-    CiStringError, DateTime, EncodeError, Frame, MessageId,
+    Allocator, ChargePointErrorCode, ChargePointStatus, CiString, CiStringError, DateTime,
+    EncodeError, Frame, MessageId,
 };
 use serde::Serialize;
 
@@ -17,7 +17,7 @@ use crate::data_transfer::{self, DataTransfer};
 use crate::error::{HandleError, NewError};
 use crate::event::{CallFailure, Event};
 use crate::heartbeat::{self, Clock, Heartbeat};
-use crate::registration::{self, BootState, Registration};
+use crate::registration::{self, BootState, Identity, Registration};
 use crate::remote;
 use crate::time::{earliest, Instant};
 use crate::tx::{self, Transactions};
@@ -365,36 +365,28 @@ impl<A: Allocator + Clone> ChargePoint<A> {
 }
 
 /// BootNotification's identity, validated and copied into the pool.
-fn identity<A: Allocator + Clone>(
-    config: &Config<'_>,
-    alloc: &A,
-) -> Result<BootNotificationRequest<A>, NewError> {
-    Ok(BootNotificationRequest {
-        charge_point_vendor: ci(
+fn identity<A: Allocator + Clone>(config: &Config<'_>, alloc: &A) -> Result<Identity<A>, NewError> {
+    Ok(Identity {
+        vendor: ci(
             config.vendor,
             alloc,
             "vendor: 1 to 20 printable ASCII characters",
         )?,
-        charge_point_model: ci(
+        model: ci(
             config.model,
             alloc,
             "model: 1 to 20 printable ASCII characters",
         )?,
-        charge_point_serial_number: opt_ci(
+        serial_number: opt_ci(
             config.serial_number,
             alloc,
             "serial_number: up to 25 printable ASCII characters",
         )?,
-        charge_box_serial_number: None,
         firmware_version: opt_ci(
             config.firmware_version,
             alloc,
             "firmware_version: up to 50 printable ASCII characters",
         )?,
-        iccid: None,
-        imsi: None,
-        meter_type: None,
-        meter_serial_number: None,
     })
 }
 

@@ -11,6 +11,7 @@
 //! [`Event::IncomingCall`]: crate::Event::IncomingCall
 //! [`Event::CallAnswered`]: crate::Event::CallAnswered
 
+use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     check_object, decode_with, encode_raw_call, encode_raw_call_result, Action, Allocator,
@@ -58,8 +59,11 @@ pub(crate) struct DataTransfer<A: Allocator + Clone> {
     actions: Vec<&'static str, A>,
     #[serde(serialize_with = "crate::snapshot::slice")]
     vendors: Vec<&'static str, A>,
-    incoming: Option<Incoming<A>>,
-    own: Option<Own<A>>,
+    /// In the pool only while a CALL waits: an idle charge point holds none.
+    #[serde(serialize_with = "crate::snapshot::opt_box")]
+    incoming: Option<Box<Incoming<A>, A>>,
+    #[serde(serialize_with = "crate::snapshot::opt_box")]
+    own: Option<Box<Own<A>, A>>,
     /// The firmware has heard that its own CALL was answered.
     own_told: bool,
 }
@@ -136,18 +140,24 @@ impl<A: Allocator + Clone> DataTransfer<A> {
                 description: "payload is not a JSON object",
             };
         };
-        match Text::try_from_str(text, cx.alloc.clone()) {
-            Ok(payload) => {
-                self.incoming = Some(Incoming {
+        let held = Text::try_from_str(text, cx.alloc.clone())
+            .ok()
+            .and_then(|payload| {
+                let incoming = Incoming {
                     id,
                     action,
                     payload,
                     answer: None,
                     told: false,
-                });
+                };
+                Box::try_new_in(incoming, cx.alloc.clone()).ok()
+            });
+        match held {
+            Some(incoming) => {
+                self.incoming = Some(incoming);
                 Reply::Extension { ready: false }
             }
-            Err(_) => Reply::Error {
+            None => Reply::Error {
                 code: ocpp_model::ErrorCode::InternalError,
                 description: "out of memory",
             },
@@ -224,7 +234,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         action: &'static str,
         payload: &str,
     ) -> Result<(), InputError> {
-        if matches!(self.own, Some(Own::Queued(..) | Own::Sent(_))) {
+        if matches!(self.own.as_deref(), Some(Own::Queued(..) | Own::Sent(_))) {
             return Err(InputError::Busy);
         }
         let plain = !action.is_empty()
@@ -236,7 +246,10 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         }
         let text =
             Text::try_from_str(payload, cx.alloc.clone()).map_err(|_| InputError::OutOfMemory)?;
-        self.own = Some(Own::Queued(action, text));
+        let own = Box::try_new_in(Own::Queued(action, text), cx.alloc.clone())
+            .map_err(|_| InputError::OutOfMemory)?;
+        // Replaces (and frees) an answer the firmware did not clear.
+        self.own = Some(own);
         Ok(())
     }
 
@@ -244,12 +257,15 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         &mut self,
         out: &mut Outgoing<'_>,
     ) -> Result<Option<Token>, EncodeError> {
-        let Some(Own::Queued(action, payload)) = &self.own else {
+        let Some(own) = self.own.as_mut() else {
+            return Ok(None);
+        };
+        let Own::Queued(action, payload) = &**own else {
             return Ok(None);
         };
         let action = *action;
         out.send_raw(|buf, id| encode_raw_call(buf, id, action, payload.as_str().as_bytes()))?;
-        self.own = Some(Own::Sent(action));
+        **own = Own::Sent(action);
         Ok(Some(Token))
     }
 
@@ -259,29 +275,34 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         _token: Token,
         payload: &[u8],
     ) -> Result<(), AnswerError> {
-        let Some(Own::Sent(action)) = self.own else {
+        let Some(own) = self.own.as_mut() else {
+            return Ok(());
+        };
+        let Own::Sent(action) = **own else {
             return Ok(());
         };
         let text = core::str::from_utf8(payload)
             .map_err(|_| AnswerError::Bad(ocpp_model::ErrorCode::FormationViolation))?;
         let text =
             Text::try_from_str(text, cx.alloc.clone()).map_err(|_| AnswerError::OutOfMemory)?;
-        self.own = Some(Own::Answered(action, Ok(text)));
+        **own = Own::Answered(action, Ok(text));
         self.own_told = false;
         Ok(())
     }
 
     pub(crate) fn on_failure(&mut self, _token: Token, why: CallFailure) {
-        if let Some(Own::Sent(action)) = self.own {
-            self.own = Some(Own::Answered(action, Err(why)));
-            self.own_told = false;
+        if let Some(own) = self.own.as_mut() {
+            if let Own::Sent(action) = **own {
+                **own = Own::Answered(action, Err(why));
+                self.own_told = false;
+            }
         }
     }
 
     /// The answer to the firmware's own CALL, once it came: the CALLRESULT
     /// payload, or why there is none.
     pub(crate) fn call_answer(&self) -> Option<Result<&str, CallFailure>> {
-        match &self.own {
+        match self.own.as_deref() {
             Some(Own::Answered(_, Ok(t))) => Some(Ok(t.as_str())),
             Some(Own::Answered(_, Err(why))) => Some(Err(*why)),
             _ => None,
@@ -290,7 +311,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
 
     /// The firmware is done with the answer: its memory goes back.
     pub(crate) fn clear_answer(&mut self) {
-        if matches!(self.own, Some(Own::Answered(..))) {
+        if matches!(self.own.as_deref(), Some(Own::Answered(..))) {
             self.own = None;
         }
     }
@@ -301,7 +322,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
             i.told = true;
             return Some(crate::Event::IncomingCall { action: i.action });
         }
-        if let Some(Own::Answered(action, answer)) = &self.own {
+        if let Some(Own::Answered(action, answer)) = self.own.as_deref() {
             if !core::mem::replace(&mut self.own_told, true) {
                 return Some(crate::Event::CallAnswered {
                     action,

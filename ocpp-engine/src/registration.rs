@@ -3,9 +3,10 @@
 //! after the `interval` of Pending and Rejected.
 
 use ocpp_model::{
-    Allocator, BootNotificationRequest, BootNotificationResponse, DateTime, EncodeError,
-    RegistrationStatus,
+    Action, Allocator, BootNotificationResponse, CiString, DateTime, EncodeError,
+    RegistrationStatus, Request,
 };
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::block::{answer, AnswerError, Cx, Outgoing};
@@ -38,10 +39,46 @@ pub(crate) struct Accepted {
     pub(crate) heartbeat: Duration,
 }
 
+/// What BootNotification says of this charge point: only the properties a
+/// [`Config`](crate::Config) can set, so no room is kept for the others.
+#[derive(Debug)]
+pub(crate) struct Identity<A: Allocator> {
+    pub(crate) vendor: CiString<20, A>,
+    pub(crate) model: CiString<20, A>,
+    pub(crate) serial_number: Option<CiString<25, A>>,
+    pub(crate) firmware_version: Option<CiString<50, A>>,
+}
+
+impl<A: Allocator> Request for Identity<A> {
+    const ACTION: Action = Action::BootNotification;
+    type Response = BootNotificationResponse;
+}
+
+/// BootNotification.req, in the schema's order, absent options left out.
+impl<A: Allocator> Serialize for Identity<A> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n = 2
+            + usize::from(self.serial_number.is_some())
+            + usize::from(self.firmware_version.is_some());
+        let mut st = s.serialize_struct("BootNotification", n)?;
+        st.serialize_field("chargePointVendor", self.vendor.as_str())?;
+        st.serialize_field("chargePointModel", self.model.as_str())?;
+        match &self.serial_number {
+            Some(v) => st.serialize_field("chargePointSerialNumber", v.as_str())?,
+            None => st.skip_field("chargePointSerialNumber")?,
+        }
+        match &self.firmware_version {
+            Some(v) => st.serialize_field("firmwareVersion", v.as_str())?,
+            None => st.skip_field("firmwareVersion")?,
+        }
+        st.end()
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
 pub(crate) struct Registration<A: Allocator> {
-    identity: BootNotificationRequest<A>,
+    identity: Identity<A>,
     state: BootState,
     /// The last status the central system gave, for the rules that depend on
     /// it (while Rejected, its CALLs are not answered).
@@ -51,7 +88,7 @@ pub(crate) struct Registration<A: Allocator> {
 }
 
 impl<A: Allocator> Registration<A> {
-    pub(crate) const fn new(identity: BootNotificationRequest<A>) -> Self {
+    pub(crate) const fn new(identity: Identity<A>) -> Self {
         Self {
             identity,
             state: BootState::Due,

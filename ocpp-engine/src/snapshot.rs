@@ -31,3 +31,11 @@ pub(crate) fn error_code<S: Serializer>(code: &ErrorCode, s: S) -> Result<S::Ok,
 pub(crate) fn opt_str<T: Serialize, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
     v.serialize(s)
 }
+
+/// Serializes an optional pool box as its content.
+pub(crate) fn opt_box<T: Serialize, A: allocator_api2::alloc::Allocator, S: Serializer>(
+    v: &Option<allocator_api2::boxed::Box<T, A>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    v.as_deref().serialize(s)
+}

@@ -4,6 +4,7 @@
 
 use core::fmt;
 
+use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     encode_call_result, Action, Allocator, ChangeConfigurationRequest, CiString,
@@ -61,7 +62,9 @@ pub(crate) struct Configuration<A: Allocator + Clone> {
     fixed: Fixed,
     #[serde(serialize_with = "crate::snapshot::slice")]
     custom: Vec<Custom<A>, A>,
-    pending: Option<Pending<A>>,
+    /// In the pool only while an answer waits.
+    #[serde(serialize_with = "crate::snapshot::opt_box")]
+    pending: Option<Box<Pending<A>, A>>,
     /// Changes by the central system not yet told to the firmware: bits
     /// over [`Key::ALL`], then over the custom keys.
     changed: (u64, u64),
@@ -120,7 +123,13 @@ impl<A: Allocator + Clone> Configuration<A> {
         payload: &[u8],
     ) -> (Reply, Option<Key>) {
         if action == Action::GetConfiguration {
-            let reply = match self.prepare_get(cx, payload) {
+            let boxed = self.prepare_get(cx, payload).and_then(|p| {
+                Box::try_new_in(p, cx.alloc.clone()).map_err(|_| Reply::Error {
+                    code: ocpp_model::ErrorCode::InternalError,
+                    description: "out of memory",
+                })
+            });
+            let reply = match boxed {
                 Ok(p) => {
                     self.pending = Some(p);
                     Reply::Configuration
@@ -301,7 +310,7 @@ impl<A: Allocator + Clone> Configuration<A> {
         buf: &mut [u8],
         id: &MessageId,
     ) -> Result<usize, EncodeError> {
-        let Some(p) = &self.pending else {
+        let Some(p) = self.pending.as_deref() else {
             // Cannot happen: the reply was queued with the answer.
             return encode_call_result(buf, id, &Answer { cfg: self, p: None });
         };
