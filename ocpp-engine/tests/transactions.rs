@@ -396,3 +396,27 @@ fn a_status_shorter_than_minimum_status_duration_is_never_reported() {
     h.advance(1);
     h.expect_status(1, "Preparing");
 }
+
+#[test]
+fn a_full_queue_skips_samples_but_never_the_stop() {
+    let pool = pool();
+    let config = config().with_max_queued_messages(3);
+    let mut h = Harness::with_config(&pool, &config);
+    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
+        .unwrap();
+    h.boot();
+    h.meter_wh(1, 100);
+    h.cp.disconnected(h.now);
+    h.plug(1);
+    h.present_at(1, "OFFLINE1"); // StartTransaction queued, its stop's place claimed
+    h.advance(60 * 5); // five samples; room for one
+    h.cp.stop_transaction(h.now, 1, Reason::Local).unwrap();
+    let q = h.cp.queue();
+    assert_eq!((q.queued, q.skipped), (3, 4));
+    register(&mut h);
+    for action in ["StartTransaction", "MeterValues", "StopTransaction"] {
+        let call = h.expect_call(action);
+        h.reply_ok(&call);
+    }
+    assert_eq!(h.cp.queue().queued, 0);
+}
