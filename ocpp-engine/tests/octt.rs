@@ -13,7 +13,7 @@
 //! --include-ignored`): "pending #7" needs storage across a reboot (the
 //! harness's `reboot` is where it will plug in), "not yet" needs an engine
 //! feature, "engine bug" is the engine's fault, described at the test.
-//! (not yet: 4, pass: 15.)
+//! (engine bug: 1, not yet: 4, pass: 23.)
 //!
 //! | case | name | state | why |
 //! |---|---|---|---|
@@ -26,10 +26,19 @@
 //! | TC_005_2_CS | EV Side Disconnected – Stop true, Unlock false | not yet | no EV-side unplug input: never Finishing |
 //! | TC_005_3_CS | EV Side Disconnected – Stop false, Unlock false | not yet | no EV-side unplug input: never Finishing |
 //! | TC_007_CS | Regular Start Charging Session – Cached Id | pass |  |
+//! | TC_010_CS | Remote Start – Cable Plugged in First | pass |  |
+//! | TC_011_1_CS | Remote Start – Remote Start First | pass |  |
+//! | TC_011_2_CS | Remote Start – Time Out | pass |  |
+//! | TC_012_CS | Remote Stop Charging Session | pass |  |
+//! | TC_017_2_CS | Unlock connector – no session (Fixed cable) | pass |  |
+//! | TC_018_1_CS | Unlock Connector – With Charging Session | engine bug | UnlockConnector.conf after StopTransaction.req |
 //! | TC_019_CS | Retrieve configuration | pass | steps 5-8 TRUNC |
 //! | TC_021_CS | Change/set Configuration | pass |  |
 //! | TC_023_CS | Start Charging Session – Authorize invalid | not yet | MinimumStatusDuration |
 //! | TC_024_CS | Start Charging Session – Lock Failure | pass |  |
+//! | TC_026_CS | Remote Start – Rejected | pass |  |
+//! | TC_027_CS | Remote start – connector id shall not be 0 | pass |  |
+//! | TC_028_CS | Remote Stop Transaction – Rejected | pass |  |
 //! | TC_040_1_CS | Configuration key – NotSupported | pass |  |
 //! | TC_040_2_CS | Configuration key – Invalid value | pass |  |
 //! | TC_061_CS | Clear Authorization Data in Authorization Cache | pass |  |
@@ -60,6 +69,18 @@ mod tc_005_2_cs;
 mod tc_005_3_cs;
 #[path = "octt/tc_007_cs.rs"]
 mod tc_007_cs;
+#[path = "octt/tc_010_cs.rs"]
+mod tc_010_cs;
+#[path = "octt/tc_011_1_cs.rs"]
+mod tc_011_1_cs;
+#[path = "octt/tc_011_2_cs.rs"]
+mod tc_011_2_cs;
+#[path = "octt/tc_012_cs.rs"]
+mod tc_012_cs;
+#[path = "octt/tc_017_2_cs.rs"]
+mod tc_017_2_cs;
+#[path = "octt/tc_018_1_cs.rs"]
+mod tc_018_1_cs;
 #[path = "octt/tc_019_cs.rs"]
 mod tc_019_cs;
 #[path = "octt/tc_021_cs.rs"]
@@ -68,6 +89,12 @@ mod tc_021_cs;
 mod tc_023_cs;
 #[path = "octt/tc_024_cs.rs"]
 mod tc_024_cs;
+#[path = "octt/tc_026_cs.rs"]
+mod tc_026_cs;
+#[path = "octt/tc_027_cs.rs"]
+mod tc_027_cs;
+#[path = "octt/tc_028_cs.rs"]
+mod tc_028_cs;
 #[path = "octt/tc_040_1_cs.rs"]
 mod tc_040_1_cs;
 #[path = "octt/tc_040_2_cs.rs"]
