@@ -13,7 +13,7 @@
 //! --include-ignored`): "pending #7" needs storage across a reboot (the
 //! harness's `reboot` is where it will plug in), "not yet" needs an engine
 //! feature, "engine bug" is the engine's fault, described at the test.
-//! (engine bug: 1, not yet: 4, pass: 23.)
+//! (engine bug: 1, not yet: 4, pass: 25, pending #7: 3.)
 //!
 //! | case | name | state | why |
 //! |---|---|---|---|
@@ -30,6 +30,8 @@
 //! | TC_011_1_CS | Remote Start – Remote Start First | pass |  |
 //! | TC_011_2_CS | Remote Start – Time Out | pass |  |
 //! | TC_012_CS | Remote Stop Charging Session | pass |  |
+//! | TC_013_CS | Hard Reset Without transaction | pending #7 | availability across the reboot |
+//! | TC_015_CS | Hard Reset With Transaction | pass | StopTransaction before the reboot |
 //! | TC_017_2_CS | Unlock connector – no session (Fixed cable) | pass |  |
 //! | TC_018_1_CS | Unlock Connector – With Charging Session | engine bug | UnlockConnector.conf after StopTransaction.req |
 //! | TC_019_CS | Retrieve configuration | pass | steps 5-8 TRUNC |
@@ -39,6 +41,9 @@
 //! | TC_026_CS | Remote Start – Rejected | pass |  |
 //! | TC_027_CS | Remote start – connector id shall not be 0 | pass |  |
 //! | TC_028_CS | Remote Stop Transaction – Rejected | pass |  |
+//! | TC_032_1_CS | Power failure – stop transactions before going down | pass |  |
+//! | TC_032_2_CS | Power failure – stop transactions after going down | pending #7 | transaction across the power loss |
+//! | TC_034_CS | Power Failure with Unavailable Status | pending #7 | availability across the power cycle |
 //! | TC_040_1_CS | Configuration key – NotSupported | pass |  |
 //! | TC_040_2_CS | Configuration key – Invalid value | pass |  |
 //! | TC_061_CS | Clear Authorization Data in Authorization Cache | pass |  |
@@ -77,6 +82,10 @@ mod tc_011_1_cs;
 mod tc_011_2_cs;
 #[path = "octt/tc_012_cs.rs"]
 mod tc_012_cs;
+#[path = "octt/tc_013_cs.rs"]
+mod tc_013_cs;
+#[path = "octt/tc_015_cs.rs"]
+mod tc_015_cs;
 #[path = "octt/tc_017_2_cs.rs"]
 mod tc_017_2_cs;
 #[path = "octt/tc_018_1_cs.rs"]
@@ -95,6 +104,12 @@ mod tc_026_cs;
 mod tc_027_cs;
 #[path = "octt/tc_028_cs.rs"]
 mod tc_028_cs;
+#[path = "octt/tc_032_1_cs.rs"]
+mod tc_032_1_cs;
+#[path = "octt/tc_032_2_cs.rs"]
+mod tc_032_2_cs;
+#[path = "octt/tc_034_cs.rs"]
+mod tc_034_cs;
 #[path = "octt/tc_040_1_cs.rs"]
 mod tc_040_1_cs;
 #[path = "octt/tc_040_2_cs.rs"]
