@@ -13,7 +13,7 @@
 //! --include-ignored`): "pending #7" needs storage across a reboot (the
 //! harness's `reboot` is where it will plug in), "not yet" needs an engine
 //! feature, "engine bug" is the engine's fault, described at the test.
-//! (engine bug: 1, not yet: 4, pass: 25, pending #7: 3.)
+//! (engine bug: 1, not yet: 5, pass: 30, pending #7: 3.)
 //!
 //! | case | name | state | why |
 //! |---|---|---|---|
@@ -44,12 +44,18 @@
 //! | TC_032_1_CS | Power failure – stop transactions before going down | pass |  |
 //! | TC_032_2_CS | Power failure – stop transactions after going down | pending #7 | transaction across the power loss |
 //! | TC_034_CS | Power Failure with Unavailable Status | pending #7 | availability across the power cycle |
+//! | TC_036_CS | Connection Loss During Transaction | pass |  |
+//! | TC_037_1_CS | Offline Start Transaction – Valid IdTag | pass |  |
+//! | TC_038_CS | Offline Stop Transaction | pass |  |
+//! | TC_039_CS | Offline Transaction | pass |  |
 //! | TC_040_1_CS | Configuration key – NotSupported | pass |  |
 //! | TC_040_2_CS | Configuration key – Invalid value | pass |  |
 //! | TC_061_CS | Clear Authorization Data in Authorization Cache | pass |  |
 //! | TC_062_CS | Data Transfer to a Charge Point | pass |  |
 //! | TC_068_CS | Stop transaction – same IdTag | pass |  |
 //! | TC_069_CS | Stop transaction – same ParentIdTag | pass |  |
+//! | TC_070_CS | Sampled Meter Values | pass |  |
+//! | TC_071_CS | Clock-aligned Meter Values | not yet | clock-aligned meter values |
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 #[path = "octt/states.rs"]
@@ -110,6 +116,14 @@ mod tc_032_1_cs;
 mod tc_032_2_cs;
 #[path = "octt/tc_034_cs.rs"]
 mod tc_034_cs;
+#[path = "octt/tc_036_cs.rs"]
+mod tc_036_cs;
+#[path = "octt/tc_037_1_cs.rs"]
+mod tc_037_1_cs;
+#[path = "octt/tc_038_cs.rs"]
+mod tc_038_cs;
+#[path = "octt/tc_039_cs.rs"]
+mod tc_039_cs;
 #[path = "octt/tc_040_1_cs.rs"]
 mod tc_040_1_cs;
 #[path = "octt/tc_040_2_cs.rs"]
@@ -122,3 +136,7 @@ mod tc_062_cs;
 mod tc_068_cs;
 #[path = "octt/tc_069_cs.rs"]
 mod tc_069_cs;
+#[path = "octt/tc_070_cs.rs"]
+mod tc_070_cs;
+#[path = "octt/tc_071_cs.rs"]
+mod tc_071_cs;
