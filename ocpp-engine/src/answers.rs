@@ -175,6 +175,16 @@ impl Answers {
         }
     }
 
+    /// Whether an UnlockConnector answer waits for the firmware: our own
+    /// CALLs wait behind it, so that the central system hears the answer
+    /// before the StopTransaction of the unlocked connector.
+    pub(crate) fn holds_unlock(&self) -> bool {
+        self.slots
+            .iter()
+            .flatten()
+            .any(|a| matches!(a.reply, Reply::Unlock { outcome: None, .. }))
+    }
+
     /// The firmware answered the CALL `id` it handles.
     pub(crate) fn resolve_extension(&mut self, id: &MessageId) {
         for a in self.slots.iter_mut().flatten() {

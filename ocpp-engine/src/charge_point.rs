@@ -345,7 +345,7 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             s.answers.pop();
             return Ok(Some(n));
         }
-        if !s.online || s.outstanding.is_some() {
+        if !s.online || s.outstanding.is_some() || s.answers.holds_unlock() {
             return Ok(None);
         }
         let id = MessageId::from_u32(s.next_id);

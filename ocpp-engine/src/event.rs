@@ -87,6 +87,15 @@ pub enum Event {
         /// The key's name.
         key: &'static str,
     },
+    /// An idTag presented at `connector` during a transaction is valid but
+    /// may not stop it: it is neither the idTag that started it nor one
+    /// with the same parentIdTag.
+    IdTagNotOwner {
+        /// The connector it was presented at.
+        connector: u8,
+        /// The idTag.
+        id_tag: IdToken,
+    },
     /// An idTag presented at `connector` could not be verified (no answer,
     /// offline without a rule that allows it): nothing started or stopped.
     IdTagUnverified {

@@ -15,11 +15,20 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         self.with_tx(now, |cx, tx| tx.plug(cx, connector))
     }
 
-    /// The cable of `connector` was unplugged: a running transaction stops
-    /// with `EVDisconnected` (StopTransactionOnEVSideDisconnect), a
-    /// finished one frees the connector.
+    /// The cable of `connector` was unplugged (from the socket, or a fixed
+    /// cable from the EV): a running transaction stops with `EVDisconnected`
+    /// (StopTransactionOnEVSideDisconnect), and the connector is free.
     pub fn unplug(&mut self, now: Instant, connector: u8) -> Result<(), InputError> {
         self.with_tx(now, |cx, tx| tx.unplug(cx, connector))
+    }
+
+    /// The cable of `connector` was unplugged at the EV side but is still
+    /// in the socket: a running transaction stops with `EVDisconnected`
+    /// (StopTransactionOnEVSideDisconnect) and the connector is Finishing
+    /// until [`unplug`](Self::unplug). (A charger with a fixed cable calls
+    /// `unplug` alone.)
+    pub fn unplug_ev(&mut self, now: Instant, connector: u8) -> Result<(), InputError> {
+        self.with_tx(now, |cx, tx| tx.unplug_ev(cx, connector))
     }
 
     /// An idTag was presented at `connector` (a card on the reader).

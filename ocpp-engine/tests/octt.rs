@@ -8,12 +8,11 @@
 //! turns the tool's validations into assertions; `octt/states.rs` holds
 //! the values the tool is configured with and its reusable states.
 //!
-//! States: "pass" runs; the others are `#[ignore]`d with the reason, and
-//! fail today when run (`cargo test -p ocpp-engine --test octt --
-//! --include-ignored`): "pending #7" needs storage across a reboot (the
-//! harness's `reboot` is where it will plug in), "not yet" needs an engine
-//! feature, "engine bug" is the engine's fault, described at the test.
-//! (engine bug: 1, not yet: 5, pass: 30, pending #7: 3.)
+//! States: "pass" runs; "pending #7" is `#[ignore]`d with the reason and
+//! fails today when run (`cargo test -p ocpp-engine --test octt --
+//! --include-ignored`): it needs storage across a reboot (the harness's
+//! `reboot` is where it will plug in).
+//! (pass: 36, pending #7: 3.)
 //!
 //! | case | name | state | why |
 //! |---|---|---|---|
@@ -22,9 +21,9 @@
 //! | TC_003_CS | Regular Charging Session – Plugin First | pass |  |
 //! | TC_004_1_CS | Regular Charging Session – Identification First | pass |  |
 //! | TC_004_2_CS | Identification First – ConnectionTimeOut | pass |  |
-//! | TC_005_1_CS | EV Side Disconnected – Stop true, Unlock true | not yet | no EV-side unplug input: never Finishing |
-//! | TC_005_2_CS | EV Side Disconnected – Stop true, Unlock false | not yet | no EV-side unplug input: never Finishing |
-//! | TC_005_3_CS | EV Side Disconnected – Stop false, Unlock false | not yet | no EV-side unplug input: never Finishing |
+//! | TC_005_1_CS | EV Side Disconnected – Stop true, Unlock true | pass | `unplug_ev`, then `unplug` |
+//! | TC_005_2_CS | EV Side Disconnected – Stop true, Unlock false | pass | `unplug_ev`, then `unplug` |
+//! | TC_005_3_CS | EV Side Disconnected – Stop false, Unlock false | pass | `unplug_ev`, then `unplug` |
 //! | TC_007_CS | Regular Start Charging Session – Cached Id | pass |  |
 //! | TC_010_CS | Remote Start – Cable Plugged in First | pass |  |
 //! | TC_011_1_CS | Remote Start – Remote Start First | pass |  |
@@ -33,10 +32,10 @@
 //! | TC_013_CS | Hard Reset Without transaction | pending #7 | availability across the reboot |
 //! | TC_015_CS | Hard Reset With Transaction | pass | StopTransaction before the reboot |
 //! | TC_017_2_CS | Unlock connector – no session (Fixed cable) | pass |  |
-//! | TC_018_1_CS | Unlock Connector – With Charging Session | engine bug | UnlockConnector.conf after StopTransaction.req |
+//! | TC_018_1_CS | Unlock Connector – With Charging Session | pass | our CALLs wait behind the unlock answer |
 //! | TC_019_CS | Retrieve configuration | pass | steps 5-8 TRUNC |
 //! | TC_021_CS | Change/set Configuration | pass |  |
-//! | TC_023_CS | Start Charging Session – Authorize invalid | not yet | MinimumStatusDuration |
+//! | TC_023_CS | Start Charging Session – Authorize invalid | pass |  |
 //! | TC_024_CS | Start Charging Session – Lock Failure | pass |  |
 //! | TC_026_CS | Remote Start – Rejected | pass |  |
 //! | TC_027_CS | Remote start – connector id shall not be 0 | pass |  |
@@ -55,7 +54,7 @@
 //! | TC_068_CS | Stop transaction – same IdTag | pass |  |
 //! | TC_069_CS | Stop transaction – same ParentIdTag | pass |  |
 //! | TC_070_CS | Sampled Meter Values | pass |  |
-//! | TC_071_CS | Clock-aligned Meter Values | not yet | clock-aligned meter values |
+//! | TC_071_CS | Clock-aligned Meter Values | pass |  |
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 #[path = "octt/states.rs"]

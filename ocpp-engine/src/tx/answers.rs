@@ -21,6 +21,9 @@ pub(crate) enum Verdict {
     Refused(IdToken, AuthorizationStatus),
     /// Nobody could say: the Authorize failed and no offline rule allowed it.
     Unverified(IdToken, CallFailure),
+    /// Valid, but neither the idTag that started the running transaction
+    /// nor one with its parent: it may not stop it.
+    NotOwner(IdToken),
 }
 
 /// An event of this block, for the router to hand out.
@@ -74,7 +77,11 @@ impl<A: Allocator + Clone> Transactions<A> {
                     self.stop(cx, connector, Reason::Local, Some(id_tag));
                 } else if let Some(r) = s.running_mut() {
                     r.stop_tag = None;
-                    s.verdict = Some(Verdict::Refused(id_tag, info.status));
+                    s.verdict = Some(if accepted {
+                        Verdict::NotOwner(id_tag)
+                    } else {
+                        Verdict::Refused(id_tag, info.status)
+                    });
                 }
                 Some((id_tag, info))
             }

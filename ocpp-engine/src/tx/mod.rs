@@ -156,6 +156,7 @@ impl<A: Allocator + Clone> Transactions<A> {
     pub(crate) fn plug(&mut self, cx: &Cx<'_, A>, connector: u8) -> Result<(), InputError> {
         let s = self.session_mut(connector)?;
         s.plugged = true;
+        s.in_socket = true;
         s.ev_suspended = false;
         if let Phase::Authorized { id_tag, parent, .. } = s.phase {
             self.start(cx, connector, id_tag, parent);
@@ -163,14 +164,28 @@ impl<A: Allocator + Clone> Transactions<A> {
         Ok(())
     }
 
-    /// The cable is gone: a transaction stops (StopTransactionOnEVSideDisconnect)
-    /// and the cable is unlocked (UnlockConnectorOnEVSideDisconnect).
+    /// The cable is gone (out of the socket, or a fixed cable out of the
+    /// EV): a transaction stops (StopTransactionOnEVSideDisconnect) and the
+    /// connector is free.
     pub(crate) fn unplug(&mut self, cx: &Cx<'_, A>, connector: u8) -> Result<(), InputError> {
+        self.unplug_ev(cx, connector)?;
+        let s = self.session_mut(connector)?;
+        s.in_socket = false;
+        if s.phase == Phase::Finishing {
+            s.phase = Phase::Idle;
+        }
+        Ok(())
+    }
+
+    /// The cable was unplugged at the EV side and may still be in the
+    /// socket: a transaction stops (StopTransactionOnEVSideDisconnect), the
+    /// cable is unlocked (UnlockConnectorOnEVSideDisconnect), and the
+    /// connector stays Finishing until the cable is out ([`unplug`](Self::unplug)).
+    pub(crate) fn unplug_ev(&mut self, cx: &Cx<'_, A>, connector: u8) -> Result<(), InputError> {
         let config = cx.config;
         let s = self.session_mut(connector)?;
         s.plugged = false;
         match s.phase {
-            Phase::Finishing => s.phase = Phase::Idle,
             Phase::Running(_) if config.stop_transaction_on_ev_side_disconnect => {
                 s.unlock |= config.unlock_connector_on_ev_side_disconnect;
                 self.stop(cx, connector, Reason::EVDisconnected, None);
@@ -386,7 +401,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 s.readings.sample(stop_data)
             },
         };
-        s.phase = if s.plugged {
+        s.phase = if s.plugged || s.in_socket {
             Phase::Finishing
         } else {
             Phase::Idle
@@ -615,5 +630,9 @@ pub(crate) fn event(e: TxEvent) -> crate::Event {
             id_tag,
             reason,
         },
+        TxEvent::Verdict {
+            connector,
+            verdict: Verdict::NotOwner(id_tag),
+        } => Event::IdTagNotOwner { connector, id_tag },
     }
 }

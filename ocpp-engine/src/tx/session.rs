@@ -52,7 +52,10 @@ pub(crate) struct Running {
 /// A connector's session state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Session {
+    /// The EV is connected.
     pub(crate) plugged: bool,
+    /// A cable is in the socket (with or without an EV at its other end).
+    pub(crate) in_socket: bool,
     /// The EV takes no energy although it is offered.
     pub(crate) ev_suspended: bool,
     pub(crate) phase: Phase,
@@ -71,6 +74,7 @@ impl Session {
     pub(crate) const fn new() -> Self {
         Self {
             plugged: false,
+            in_socket: false,
             ev_suspended: false,
             phase: Phase::Idle,
             offering: false,

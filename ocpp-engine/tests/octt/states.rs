@@ -214,5 +214,7 @@ pub fn remote_start(h: &mut Harness, connector: u8, id_tag: &str) -> Value {
 /// this one until there is an input of its own.
 #[track_caller]
 pub fn unplug_ev_side(h: &mut Harness) {
-    h.unplug(CONNECTOR);
+    h.cp.unplug_ev(h.now, CONNECTOR)
+        .expect("unplug at the EV side");
+    h.drain();
 }

@@ -26,9 +26,6 @@ use crate::states::{booted, charging, configure, stop_and_finishing, unplug_ev_s
 use crate::support::pool;
 
 #[test]
-#[ignore = "not yet: an input for the EV side leaving while the cable stays in the socket; \
-            unplug means the cable left the socket, so the connector goes Available at once \
-            and never Finishing"]
 fn tc_005_2_cs() {
     let pool = pool();
     let mut h = booted(&pool);

@@ -28,9 +28,6 @@ use crate::states::{
 use crate::support::pool;
 
 #[test]
-#[ignore = "not yet: an input for the EV side leaving while the cable stays in the socket; \
-            after unplug the engine holds the socket empty, so the stopped transaction \
-            leaves the connector Available, never Finishing"]
 fn tc_005_3_cs() {
     let pool = pool();
     let mut h = booted(&pool);

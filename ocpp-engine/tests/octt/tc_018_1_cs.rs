@@ -28,9 +28,6 @@ use crate::states::{booted, charging, CONNECTOR, TRANSACTION_ID};
 use crate::support::pool;
 
 #[test]
-#[ignore = "engine bug: the UnlockConnector.conf (step 2) goes out after the \
-            StopTransaction.req (step 3): the answer waits for unlock_result, and the \
-            StopTransaction is transmitted before the firmware hears Event::Unlock"]
 fn tc_018_1_cs() {
     let pool = pool();
     let mut h = booted(&pool);

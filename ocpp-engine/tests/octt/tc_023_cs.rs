@@ -25,8 +25,6 @@ use crate::states::{booted, configure, CONNECTOR, INVALID_ID_TAG};
 use crate::support::pool;
 
 #[test]
-#[ignore = "not yet: MinimumStatusDuration; between steps 2 and 3 the engine sends a \
-            StatusNotification Available for the idTag's unreported Preparing"]
 fn tc_023_cs() {
     let pool = pool();
     let mut h = booted(&pool);

@@ -43,6 +43,12 @@ fn tc_068_cs() {
             call.raw
         );
         h.reply(&a, json!({"idTagInfo": {"status": "Accepted"}}));
+        // Valid, but not the owner: the firmware hears so.
+        let id_tag = ocpp_model::IdToken::try_from_str(VALID_ID_TAG_2).unwrap();
+        assert!(h.events.contains(&ocpp_engine::Event::IdTagNotOwner {
+            connector: CONNECTOR,
+            id_tag
+        }));
     }
     h.expect_quiet();
     assert_eq!(h.cp.transaction(CONNECTOR), Some(Some(42)));

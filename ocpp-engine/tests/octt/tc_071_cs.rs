@@ -33,8 +33,6 @@ fn millis(v: &Value) -> i64 {
 }
 
 #[test]
-#[ignore = "not yet: clock-aligned meter values (ClockAlignedDataInterval is stored, \
-            nothing samples on it)"]
 fn tc_071_cs() {
     let pool = pool();
     let mut h = booted(&pool);
