@@ -71,8 +71,10 @@ impl<A: Allocator + Clone> Queue<A> {
         if self.used() + usize::from(n) > usize::from(self.max) {
             return Err(Full::Bound);
         }
+        // Exact: a place is about 190 bytes, and the two of a transaction
+        // are what it needs (amortized growth would take four).
         self.entries
-            .try_reserve(usize::from(self.claims) + usize::from(n))
+            .try_reserve_exact(usize::from(self.claims) + usize::from(n))
             .map_err(|_| Full::OutOfMemory)?;
         self.claims += n;
         Ok(())
@@ -104,7 +106,7 @@ impl<A: Allocator + Clone> Queue<A> {
         let room = self.used() < usize::from(self.max)
             && self
                 .entries
-                .try_reserve(usize::from(self.claims) + 1)
+                .try_reserve_exact(usize::from(self.claims) + 1)
                 .is_ok();
         if !room {
             self.skipped = self.skipped.saturating_add(1);
