@@ -111,34 +111,65 @@ fn boot_and_one_session_follow_the_script() {
     assert_eq!(stop["meterStop"], 1833); // 11 kW for 10 minutes, whole Wh
 }
 
-fn repeated_sessions_cost_the_same<B: Backend>() {
+/// What one session cost: messages, allocations, peak, bytes in use after.
+type SessionCost = (u64, usize, usize, usize);
+
+/// Boot, then six measured sessions: idle bytes, what each session cost,
+/// and the bytes left in the pool once the charge point is dropped.
+fn six_sessions<B: Backend>(config: &Config<'_>) -> (usize, Vec<SessionCost>, usize) {
     let pool = HostPool::<B>::new(16 * 1024);
     let meter = Measured::new(&*pool);
-    let mut d = Driver::new(&config(), &meter).unwrap();
+    let mut d = Driver::new(config, &meter).unwrap();
     scenario::boot(&mut d).unwrap();
-    let mut per_session = Vec::new();
+    let idle = meter.stats().in_use;
+    let mut sessions = Vec::new();
     for _ in 0..6 {
         let before = d.counts();
-        let (figures, ()) = d
+        let (f, ()) = d
             .measure("session", |d| scenario::session(d, scenario::CONNECTOR))
             .unwrap();
-        per_session.push((d.counts().since(&before), figures.allocations));
-        assert_eq!(figures.refusals, 0);
-        assert!(figures.peak >= figures.before);
-    }
-    for (counts, _) in &per_session {
-        assert_eq!(
-            counts.calls[Call::Heartbeat],
-            scenario::heartbeats_per_session()
-        );
-        assert_eq!(counts.messages(), per_session[0].0.messages());
+        assert_eq!(f.refusals, 0);
+        let messages = d.counts().since(&before).messages();
+        sessions.push((messages, f.allocations, f.peak, meter.stats().in_use));
     }
     drop(d);
-    assert_eq!(
-        meter.stats().in_use,
-        0,
-        "dropping the charge point empties the pool"
-    );
+    (idle, sessions, meter.stats().in_use)
+}
+
+/// Every session after the first costs exactly what the second did
+/// (allocations, peak), and each ends with the same bytes in use; with no
+/// authorization cache even the first one does, and nothing is retained.
+fn repeated_sessions_cost_the_same<B: Backend>() {
+    for cache in [true, false] {
+        let config = if cache {
+            config()
+        } else {
+            config().with_max_cache_entries(0)
+        };
+        let (idle, s, after_drop) = six_sessions::<B>(&config);
+        let (_, allocations, peak, in_use) = s[1];
+        for (i, &(messages, a, p, u)) in s.iter().enumerate() {
+            assert_eq!(messages, per_session::MESSAGES, "session {i}");
+            assert_eq!(u, in_use, "in use after session {i} (cache: {cache})");
+            assert!(p > idle, "a transaction takes pool memory: session {i}");
+            if i > 0 || !cache {
+                assert_eq!(
+                    a, allocations,
+                    "allocations of session {i} (cache: {cache})"
+                );
+                assert_eq!(p, peak, "peak of session {i} (cache: {cache})");
+            }
+        }
+        if cache {
+            // The first session teaches the cache its idTag: one allocation
+            // more, kept.
+            assert!(s[0].1 > allocations, "{s:?}");
+            assert!(in_use > idle, "the cache entry is retained");
+        } else {
+            assert_eq!(in_use, idle, "without a cache a session retains nothing");
+        }
+        assert_eq!(after_drop, 0, "dropping the charge point empties the pool");
+    }
 }
 
 #[test]
