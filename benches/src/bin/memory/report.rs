@@ -153,7 +153,7 @@ pub(super) fn print_sessions(o: &Options, reports: &[Report]) {
         row("refusals", &refusals, "-", "-"),
         row("largest frame sent / received (bytes)", &frames, "-", "-"),
         row(
-            format!("smallest pool: boot, 1 session, {}", FITS_CALL.1),
+            "smallest pool (boot, 1 session, GetConfiguration)",
             &smallest,
             "-",
             "-",
@@ -303,6 +303,13 @@ pub(super) fn print_goals(o: &Options, reports: &[Report]) {
             reference::INSTRUCTIONS_PER_MESSAGE
         )
     );
+    if let Some(held) = worst(reports, Variant::NoCache, |s| s.peak_one - s.idle) {
+        println!(
+            "peak: a running transaction holds {held} B (the transaction queue's places; \
+             Config::max_queued_messages documents about 200 B a place, and a transaction \
+             claims 2); all of it goes back at the stop."
+        );
+    }
     let with = worst(reports, Variant::Default, |s| s.retained);
     let without = worst(reports, Variant::NoCache, |s| s.retained);
     if let (Some(with), Some(without)) = (with, without) {
