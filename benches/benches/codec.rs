@@ -11,7 +11,8 @@ use ocpp_benches::{scenario, Driver};
 use ocpp_engine::ocpp_model::{
     decode, encode_call, Action, AuthorizeRequest, AuthorizeResponse, BootNotificationRequest,
     BootNotificationResponse, ChargePointErrorCode, ChargePointStatus, CiString, DateTime, Frame,
-    HeartbeatRequest, HeartbeatResponse, Limits, MessageId, StatusNotificationRequest,
+    HeartbeatRequest, HeartbeatResponse, IdToken, Limits, MessageId, StartTransactionRequest,
+    StartTransactionResponse, StatusNotificationRequest,
 };
 use ocpp_engine::Config;
 
@@ -26,6 +27,9 @@ const BOOT_RESPONSE: &str =
 const HEARTBEAT_RESPONSE: &str = r#"{"currentTime":"2026-11-25T10:05:00Z"}"#;
 const AUTHORIZE_RESPONSE: &str =
     r#"{"idTagInfo":{"status":"Accepted","expiryDate":"2027-01-01T00:00:00Z"}}"#;
+/// The scripted central system's answer (`csms.rs`).
+const START_TRANSACTION_RESPONSE: &str =
+    r#"{"transactionId":42,"idTagInfo":{"status":"Accepted"}}"#;
 const BOOT_RESULT_FRAME: &str =
     r#"[3,"12",{"status":"Accepted","currentTime":"2026-11-25T10:00:00Z","interval":300}]"#;
 
@@ -58,15 +62,30 @@ mod decode {
             });
     }
 
-    /// Allocates (the idTagInfo's parts live in the pool): the drop is timed too.
-    #[divan::bench(types = [Talc, LinkedList])]
-    fn authorize_response<B: Backend>(bencher: Bencher) {
-        let pool = HostPool::<B>::new(POOL);
+    /// Inline: decodes without an allocation.
+    #[divan::bench]
+    fn authorize_response(bencher: Bencher) {
+        let pool = HostPool::<Talc>::new(POOL);
         bencher
             .counter(BytesCount::of_str(AUTHORIZE_RESPONSE))
             .bench_local(|| {
-                decode::<AuthorizeResponse<_>, _>(black_box(AUTHORIZE_RESPONSE.as_bytes()), &*pool)
+                decode::<AuthorizeResponse, _>(black_box(AUTHORIZE_RESPONSE.as_bytes()), &*pool)
                     .unwrap()
+            });
+    }
+
+    /// Inline: decodes without an allocation.
+    #[divan::bench]
+    fn start_transaction_response(bencher: Bencher) {
+        let pool = HostPool::<Talc>::new(POOL);
+        bencher
+            .counter(BytesCount::of_str(START_TRANSACTION_RESPONSE))
+            .bench_local(|| {
+                decode::<StartTransactionResponse, _>(
+                    black_box(START_TRANSACTION_RESPONSE.as_bytes()),
+                    &*pool,
+                )
+                .unwrap()
             });
     }
 
@@ -135,14 +154,29 @@ mod encode {
 
     #[divan::bench]
     fn authorize_request(bencher: Bencher) {
-        let pool = HostPool::<Talc>::new(POOL);
         let request = AuthorizeRequest {
-            id_tag: CiString::try_from_str(scenario::ID_TAG, &*pool).unwrap(),
+            id_tag: IdToken::try_from_str(scenario::ID_TAG).unwrap(),
         };
         let id = MessageId::from_u32(5);
         let mut buf = [0u8; 512];
         bencher.bench_local(|| {
             encode_call(&mut buf, &id, Action::Authorize, black_box(&request)).unwrap()
+        });
+    }
+
+    #[divan::bench]
+    fn start_transaction_request(bencher: Bencher) {
+        let request = StartTransactionRequest {
+            connector_id: 1,
+            id_tag: IdToken::try_from_str(scenario::ID_TAG).unwrap(),
+            meter_start: 1833,
+            reservation_id: None,
+            timestamp: DateTime::from_unix_millis(1_795_600_800_000),
+        };
+        let id = MessageId::from_u32(6);
+        let mut buf = [0u8; 512];
+        bencher.bench_local(|| {
+            encode_call(&mut buf, &id, Action::StartTransaction, black_box(&request)).unwrap()
         });
     }
 
@@ -194,7 +228,8 @@ mod engine {
             .bench_local(|| d.advance_to_next_deadline().unwrap());
     }
 
-    /// Authorize an idTag: queue it, Authorize, answer, the firmware's event.
+    /// The firmware's own Authorize of an idTag: queue it, Authorize,
+    /// answer, the firmware's event.
     #[divan::bench(types = [Talc, LinkedList])]
     fn authorize_exchange<B: Backend>(bencher: Bencher) {
         let pool = HostPool::<B>::new(POOL);
@@ -205,7 +240,7 @@ mod engine {
             .bench_local(|| d.authorize(scenario::ID_TAG).unwrap());
     }
 
-    /// One standard session (as far as the engine implements it).
+    /// One standard session (38 messages).
     #[divan::bench(types = [Talc, LinkedList])]
     fn session<B: Backend>(bencher: Bencher) {
         let pool = HostPool::<B>::new(POOL);

@@ -7,8 +7,8 @@
 //! - [`Driver::measure`]: runs one operation and reports the pool bytes in
 //!   use before it, the peak during it, what it retained, how many
 //!   allocations it made and how many messages it exchanged ([`OpFigures`]).
-//! - [`scenario`]: the standard session of BENCHMARK.md, as far as the
-//!   engine implements it.
+//! - [`scenario`]: the standard session of BENCHMARK.md, each step checked
+//!   against the script (the CALLs of each action, the events).
 //!
 //! The driver works with any allocator that can report [`Stats`]
 //! ([`Metered`]): a [`Measured`] wrapper (the `memory` benchmark) or a bare
@@ -20,19 +20,21 @@ use core::fmt;
 use allocator_api2::alloc::Allocator;
 use ocpp_alloc::{Backend, Measured, Pool, Stats};
 use ocpp_engine::ocpp_model::{
-    ChargePointErrorCode, ChargePointStatus, EncodeError, RegistrationStatus,
+    ChargePointStatus, EncodeError, Measurand, Reason, RegistrationStatus,
 };
 use ocpp_engine::{
-    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, NewError,
+    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, NewError, Value,
 };
 
 pub mod csms;
 pub mod scenario;
 
-use csms::{CentralSystem, Seen, ACTIONS};
+use csms::{CallCounts, CentralSystem, Seen};
 
-/// Size of the buffer the charge point encodes its frames into.
-pub const FRAME_BUF: usize = 2048;
+/// Size of the buffer the charge point encodes its frames into: the
+/// model's default frame limit (a GetConfiguration of every key needs more
+/// than 2 KiB).
+pub const FRAME_BUF: usize = ocpp_engine::ocpp_model::Limits::DEFAULT.max_frame_len;
 
 /// The virtual clock's reading when a driver starts.
 pub const START: Instant = Instant::from_millis(1_000);
@@ -76,6 +78,17 @@ pub enum Error {
     Encode(EncodeError),
     /// The exchange left the script (an unexpected frame or event).
     Script(&'static str),
+    /// A step sent (or caused) another number of something than the script says.
+    Count {
+        /// The step or the whole that was checked.
+        step: &'static str,
+        /// What was counted (an action, an event, messages).
+        item: &'static str,
+        /// What the script says.
+        expected: u64,
+        /// What happened.
+        got: u64,
+    },
     /// The benchmark's setup is impossible (a pool too small for its backend, ...).
     Setup(&'static str),
     /// Time stood still: the charge point kept asking to be woken up at once.
@@ -86,6 +99,12 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Script(what) => write!(f, "off script: {what}"),
+            Error::Count {
+                step,
+                item,
+                expected,
+                got,
+            } => write!(f, "off script: {step}: {got} × {item}, expected {expected}"),
             Error::Setup(what) => write!(f, "setup: {what}"),
             other => write!(f, "{other:?}"),
         }
@@ -94,23 +113,57 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Messages exchanged so far, both directions.
+/// Messages exchanged and events received so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Frames the charge point sent (its CALLs and its answers).
     pub sent: u64,
     /// Frames the charge point received (answers and CALLs of the central system).
     pub received: u64,
-    /// CALLs of the charge point, by action (the order of [`csms::ACTIONS`]).
-    pub calls: [u64; ACTIONS.len()],
+    /// CALLs of the charge point, by action.
+    pub calls: CallCounts,
     /// CALLs of the central system.
     pub incoming_calls: u64,
-    /// `Event::Registered(Accepted)` received by the (scripted) firmware.
+    /// `sampledValue` items in the charge point's MeterValues.
+    pub sampled_values: u64,
+    /// Events the (scripted) firmware received.
+    pub events: EventCounts,
+}
+
+/// Events the firmware received, by kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EventCounts {
+    /// `Event::Registered(Accepted)`.
     pub registered: u64,
-    /// `Event::Authorized` received.
+    /// `Event::Authorized` (the firmware's own Authorize).
     pub authorized: u64,
-    /// `Event::AuthorizeFailed` received.
+    /// `Event::AuthorizeFailed`.
     pub authorize_failed: u64,
+    /// `Event::Energy { on: true }`: close the contactor.
+    pub energy_on: u64,
+    /// `Event::Energy { on: false }`: open it.
+    pub energy_off: u64,
+    /// `Event::IdTagRefused` and `Event::IdTagUnverified`.
+    pub id_tag_refused: u64,
+    /// `Event::ConfigurationChanged`.
+    pub configuration_changed: u64,
+    /// Any other event (`Unlock`, `Reset`, ...).
+    pub other: u64,
+}
+
+impl EventCounts {
+    fn since(&self, e: &EventCounts) -> EventCounts {
+        EventCounts {
+            registered: self.registered - e.registered,
+            authorized: self.authorized - e.authorized,
+            authorize_failed: self.authorize_failed - e.authorize_failed,
+            energy_on: self.energy_on - e.energy_on,
+            energy_off: self.energy_off - e.energy_off,
+            id_tag_refused: self.id_tag_refused - e.id_tag_refused,
+            configuration_changed: self.configuration_changed - e.configuration_changed,
+            other: self.other - e.other,
+        }
+    }
 }
 
 impl Counts {
@@ -119,37 +172,16 @@ impl Counts {
         self.sent + self.received
     }
 
-    /// CALLs of the charge point, all actions.
-    pub fn calls_total(&self) -> u64 {
-        self.calls.iter().sum()
-    }
-
     /// What happened between `earlier` and `self`.
     pub fn since(&self, earlier: &Counts) -> Counts {
-        let mut calls = [0; ACTIONS.len()];
-        for (i, c) in calls.iter_mut().enumerate() {
-            *c = self.calls[i] - earlier.calls[i];
-        }
         Counts {
             sent: self.sent - earlier.sent,
             received: self.received - earlier.received,
-            calls,
+            calls: self.calls.since(&earlier.calls),
             incoming_calls: self.incoming_calls - earlier.incoming_calls,
-            registered: self.registered - earlier.registered,
-            authorized: self.authorized - earlier.authorized,
-            authorize_failed: self.authorize_failed - earlier.authorize_failed,
+            sampled_values: self.sampled_values - earlier.sampled_values,
+            events: self.events.since(&earlier.events),
         }
-    }
-
-    /// CALL counts by action, for reports: `StatusNotification 4, Authorize 1, ...`.
-    pub fn calls_by_action(&self) -> String {
-        let parts: Vec<String> = ACTIONS
-            .iter()
-            .zip(self.calls)
-            .filter(|(_, n)| *n > 0)
-            .map(|(a, n)| format!("{a} {n}"))
-            .collect();
-        parts.join(", ")
     }
 }
 
@@ -240,6 +272,8 @@ pub struct Driver<A: Allocator + Clone + Metered> {
     largest: (usize, usize),
     /// Every frame both ways, when tracing is on (tests).
     trace: Option<Vec<String>>,
+    /// The energy the scenario's meter has integrated, in watt-seconds.
+    energy_ws: i64,
 }
 
 impl<A: Allocator + Clone + Metered + fmt::Debug> fmt::Debug for Driver<A> {
@@ -265,6 +299,7 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
             counts: Counts::default(),
             largest: (0, 0),
             trace: None,
+            energy_ws: 0,
         })
     }
 
@@ -355,8 +390,13 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
             }
             match self.csms.receive(&self.tx[..n], self.now)? {
                 Seen::Answer => {}
-                Seen::Call { action, reply } => {
+                Seen::Call {
+                    action,
+                    reply,
+                    sampled_values,
+                } => {
                     self.counts.calls[action] += 1;
+                    self.counts.sampled_values += sampled_values;
                     self.counts.received += 1;
                     self.largest.1 = self.largest.1.max(reply.len());
                     if let Some(t) = self.trace.as_mut() {
@@ -373,11 +413,17 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
 
     fn drain_events(&mut self) -> Result<(), Error> {
         while let Some(event) = self.cp.poll_event() {
+            let e = &mut self.counts.events;
             match event {
-                Event::Registered(RegistrationStatus::Accepted) => self.counts.registered += 1,
+                Event::Registered(RegistrationStatus::Accepted) => e.registered += 1,
                 Event::Registered(_) => return Err(Error::Script("registration not accepted")),
-                Event::Authorized { .. } => self.counts.authorized += 1,
-                Event::AuthorizeFailed { .. } => self.counts.authorize_failed += 1,
+                Event::Authorized { .. } => e.authorized += 1,
+                Event::AuthorizeFailed { .. } => e.authorize_failed += 1,
+                Event::Energy { on: true, .. } => e.energy_on += 1,
+                Event::Energy { on: false, .. } => e.energy_off += 1,
+                Event::IdTagRefused { .. } | Event::IdTagUnverified { .. } => e.id_tag_refused += 1,
+                Event::ConfigurationChanged { .. } => e.configuration_changed += 1,
+                _ => e.other += 1,
             }
         }
         Ok(())
@@ -428,21 +474,70 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
         Ok((self.now - from).as_secs())
     }
 
-    /// Hardware input: `connector` entered `status` (no error).
-    pub fn set_status(&mut self, connector: u8, status: ChargePointStatus) -> Result<(), Error> {
+    /// Sets a configuration key, as the firmware's initial configuration.
+    pub fn configure(&mut self, key: &str, value: &str) -> Result<(), Error> {
         self.cp
-            .set_status(self.now, connector, status, ChargePointErrorCode::NoError)
+            .configure(self.now, key, value)
             .map_err(Error::Input)?;
         self.exchange()
     }
 
-    /// Firmware request: `id_tag` was presented. The scripted answer is
-    /// Accepted, so the firmware must receive `Event::Authorized`.
+    /// Hardware input: a cable was plugged into `connector`.
+    pub fn plug_in(&mut self, connector: u8) -> Result<(), Error> {
+        self.cp.plug_in(self.now, connector).map_err(Error::Input)?;
+        self.exchange()
+    }
+
+    /// Hardware input: the cable of `connector` was unplugged.
+    pub fn unplug(&mut self, connector: u8) -> Result<(), Error> {
+        self.cp.unplug(self.now, connector).map_err(Error::Input)?;
+        self.exchange()
+    }
+
+    /// Hardware input: `id_tag` was presented at `connector`.
+    pub fn present_id_tag(&mut self, connector: u8, id_tag: &str) -> Result<(), Error> {
+        self.cp
+            .present_id_tag(self.now, connector, id_tag)
+            .map_err(Error::Input)?;
+        self.exchange()
+    }
+
+    /// Firmware request: stop the transaction of `connector` for `reason`.
+    pub fn stop_transaction(&mut self, connector: u8, reason: Reason) -> Result<(), Error> {
+        self.cp
+            .stop_transaction(self.now, connector, reason)
+            .map_err(Error::Input)?;
+        self.exchange()
+    }
+
+    /// The meter of `connector` draws `power_w` watts for `secs` seconds:
+    /// its energy register (Energy.Active.Import.Register, Wh) grows by
+    /// that, and both readings are handed to the charge point. With
+    /// `secs` 0 it reports the register as it stands and the power.
+    pub fn meter(&mut self, connector: u8, power_w: i64, secs: u64) -> Result<(), Error> {
+        let secs = i64::try_from(secs).map_err(|_| Error::Setup("meter interval too long"))?;
+        self.energy_ws += power_w * secs;
+        // Thousandths of a Wh: exact to the mWh, and no drift over intervals.
+        let energy = Value::from_milli(self.energy_ws * 1000 / 3600);
+        for (measurand, value) in [
+            (Measurand::EnergyActiveImportRegister, energy),
+            (Measurand::PowerActiveImport, Value::from_units(power_w)),
+        ] {
+            self.cp
+                .set_meter(self.now, connector, measurand, value)
+                .map_err(Error::Input)?;
+        }
+        Ok(())
+    }
+
+    /// Firmware request: its own Authorize of `id_tag`, outside of a
+    /// transaction. The scripted answer is Accepted, so the firmware must
+    /// receive `Event::Authorized`.
     pub fn authorize(&mut self, id_tag: &str) -> Result<(), Error> {
-        let before = self.counts.authorized;
+        let before = self.counts.events.authorized;
         self.cp.authorize(self.now, id_tag).map_err(Error::Input)?;
         self.exchange()?;
-        if self.counts.authorized == before {
+        if self.counts.events.authorized == before {
             return Err(Error::Script(
                 "Authorize was not answered with Event::Authorized",
             ));

@@ -1,20 +1,22 @@
-//! The standard session of BENCHMARK.md, as far as the engine implements it.
+//! The standard session of BENCHMARK.md, every step checked against the
+//! script.
 //!
-//! BENCHMARK.md, per session: plug in (StatusNotification Preparing);
-//! idTag `ABCD1234` (Authorize, StartTransaction, StatusNotification
-//! Charging); 10 × 60 s with one MeterValues each; stop (StopTransaction,
-//! StatusNotification Finishing); unplug (StatusNotification Available);
-//! heartbeats every 300 s on the way. 19 CALLs, 38 messages.
-//!
-//! The engine does not implement transactions yet: StartTransaction,
-//! MeterValues and StopTransaction are not sent. [`Step::missing`] names
-//! what each step lacks, so reports can say so; when the engine gains them,
-//! the steps here grow the calls and the figures follow.
+//! Boot: the sampled data configured (Energy.Active.Import.Register and
+//! Power.Active.Import), connect, BootNotification, StatusNotification
+//! Available for connectors 0..=n. Per session: plug in (StatusNotification
+//! Preparing); idTag `ABCD1234` presented (Authorize, StartTransaction
+//! answered with transactionId 42, StatusNotification Charging); 10 × 60 s
+//! with one MeterValues of 2 sampled values each, the meter integrating
+//! 11 kW; stop locally (StopTransaction, StatusNotification Finishing);
+//! unplug (StatusNotification Available); heartbeats every 300 s on the way.
+//! 19 CALLs, 38 messages. A step or a session that sends anything else, or
+//! another number of it, is an [`Error`].
 
 use allocator_api2::alloc::Allocator;
-use ocpp_engine::ocpp_model::ChargePointStatus;
+use ocpp_engine::ocpp_model::{ChargePointStatus, Reason};
 
-use crate::{csms, status_is, Driver, Error, Metered};
+use crate::csms::{self, Call, CallCounts};
+use crate::{status_is, Counts, Driver, Error, Metered};
 
 /// The idTag presented in every session.
 pub const ID_TAG: &str = "ABCD1234";
@@ -25,18 +27,39 @@ pub const INTERVALS: usize = 10;
 /// Seconds per charging interval (MeterValueSampleInterval of BENCHMARK.md).
 pub const INTERVAL_SECS: u64 = 60;
 
+/// What the meter draws while charging, in watts (11 kW).
+pub const POWER_W: i64 = 11_000;
+
+/// MeterValuesSampledData of the scenario.
+pub const SAMPLED_DATA: &str = "Energy.Active.Import.Register,Power.Active.Import";
+
+/// Sampled values in each MeterValues (the measurands of [`SAMPLED_DATA`]).
+pub const SAMPLED_VALUES: u64 = 2;
+
 /// The connector the sessions run on.
 pub const CONNECTOR: u8 = 1;
 
-/// BENCHMARK.md's figures for the full standard session (the target this
-/// driver grows into), used only to say how much of it is run.
-pub mod full {
-    /// CALLs of the charge point per session in the full scenario.
-    pub const CALLS_PER_SESSION: u64 = 19;
-    /// Messages per session in the full scenario (CALLs and answers).
-    pub const MESSAGES_PER_SESSION: u64 = 38;
-    /// Messages of the boot in the full scenario with one connector.
+/// What one standard session sends (BENCHMARK.md), checked after every session.
+pub mod per_session {
+    use crate::csms::Call;
+
+    /// CALLs of the charge point per session.
+    pub const CALLS: u64 = 19;
+    /// Messages per session (the CALLs and their answers).
+    pub const MESSAGES: u64 = 2 * CALLS;
+    /// Messages of the boot with one connector.
     pub const BOOT_MESSAGES: u64 = 6;
+
+    /// CALLs of `call` per session.
+    pub const fn calls(call: Call) -> u64 {
+        match call {
+            Call::BootNotification => 0,
+            Call::StatusNotification => 4,
+            Call::Authorize | Call::StartTransaction | Call::StopTransaction => 1,
+            Call::MeterValues => super::INTERVALS as u64,
+            Call::Heartbeat => super::heartbeats_per_session(),
+        }
+    }
 }
 
 /// One step of a session.
@@ -44,13 +67,11 @@ pub mod full {
 pub enum Step {
     /// The EV is plugged in: StatusNotification Preparing.
     PlugIn,
-    /// The idTag is presented: Authorize.
-    Authorize,
-    /// Energy flows: StatusNotification Charging.
-    Charging,
-    /// 60 s of charging (a heartbeat falls due every 5th).
+    /// The idTag is presented: Authorize, StartTransaction, StatusNotification Charging.
+    Present,
+    /// 60 s of charging: MeterValues (a heartbeat falls due every 5th).
     Interval,
-    /// Stopped locally: StatusNotification Finishing.
+    /// Stopped locally: StopTransaction, StatusNotification Finishing.
     Stop,
     /// Unplugged: StatusNotification Available.
     Unplug,
@@ -58,13 +79,12 @@ pub enum Step {
 
 impl Step {
     /// The steps of one session, in order.
-    pub const SESSION: [Step; 5 + INTERVALS] = {
-        let mut s = [Step::Interval; 5 + INTERVALS];
+    pub const SESSION: [Step; 4 + INTERVALS] = {
+        let mut s = [Step::Interval; 4 + INTERVALS];
         s[0] = Step::PlugIn;
-        s[1] = Step::Authorize;
-        s[2] = Step::Charging;
-        s[3 + INTERVALS] = Step::Stop;
-        s[4 + INTERVALS] = Step::Unplug;
+        s[1] = Step::Present;
+        s[2 + INTERVALS] = Step::Stop;
+        s[3 + INTERVALS] = Step::Unplug;
         s
     };
 
@@ -72,84 +92,180 @@ impl Step {
     pub const fn label(self) -> &'static str {
         match self {
             Step::PlugIn => "plug in: StatusNotification Preparing",
-            Step::Authorize => "idTag presented: Authorize",
-            Step::Charging => "StatusNotification Charging",
-            Step::Interval => "charging, 60 s intervals (heartbeats on the way)",
-            Step::Stop => "stop: StatusNotification Finishing",
+            Step::Present => "idTag presented: Authorize, StartTransaction, Charging",
+            Step::Interval => "meter interval: +60 s, MeterValues (2 sampled values)",
+            Step::Stop => "stop (Local): StopTransaction, StatusNotification Finishing",
             Step::Unplug => "unplug: StatusNotification Available",
         }
     }
 
-    /// What BENCHMARK.md has in this step that the engine does not do yet.
-    pub const fn missing(self) -> Option<&'static str> {
-        match self {
-            Step::Authorize => Some("StartTransaction"),
-            Step::Interval => Some("MeterValues"),
-            Step::Stop => Some("StopTransaction"),
-            Step::PlugIn | Step::Charging | Step::Unplug => None,
-        }
+    /// The CALLs of `call` the step sends: a range, since a heartbeat may
+    /// fall due during an interval.
+    const fn calls(self, call: Call) -> (u64, u64) {
+        let n = match (self, call) {
+            (Step::Interval, Call::Heartbeat) => return (0, 1),
+            (Step::Interval, Call::MeterValues) => 1,
+            (
+                Step::PlugIn | Step::Present | Step::Stop | Step::Unplug,
+                Call::StatusNotification,
+            ) => 1,
+            (Step::Present, Call::Authorize | Call::StartTransaction) => 1,
+            (Step::Stop, Call::StopTransaction) => 1,
+            _ => 0,
+        };
+        (n, n)
     }
 
-    /// Runs the step on `connector`.
+    /// Runs the step on `connector` and checks it went as the script says.
     pub fn run<A: Allocator + Clone + Metered>(
         self,
         d: &mut Driver<A>,
         connector: u8,
     ) -> Result<(), Error> {
+        let before = d.counts();
         match self {
-            Step::PlugIn => d.set_status(connector, ChargePointStatus::Preparing),
-            Step::Authorize => d.authorize(ID_TAG),
-            Step::Charging => d.set_status(connector, ChargePointStatus::Charging),
-            Step::Interval => d.advance(INTERVAL_SECS),
-            Step::Stop => d.set_status(connector, ChargePointStatus::Finishing),
-            Step::Unplug => d.set_status(connector, ChargePointStatus::Available),
+            Step::PlugIn => d.plug_in(connector)?,
+            Step::Present => d.present_id_tag(connector, ID_TAG)?,
+            Step::Interval => {
+                // The register at the end of the interval, where the sample is taken.
+                d.meter(connector, POWER_W, INTERVAL_SECS)?;
+                d.advance(INTERVAL_SECS)?;
+            }
+            Step::Stop => {
+                d.stop_transaction(connector, Reason::Local)?;
+                d.meter(connector, 0, 0)?;
+            }
+            Step::Unplug => d.unplug(connector)?,
         }
+        self.check(d, connector, &d.counts().since(&before))
+    }
+
+    fn check<A: Allocator + Clone + Metered>(
+        self,
+        d: &Driver<A>,
+        connector: u8,
+        c: &Counts,
+    ) -> Result<(), Error> {
+        let step = self.label();
+        for call in Call::ALL {
+            let (lo, hi) = self.calls(call);
+            let got = c.calls[call];
+            if got < lo || got > hi {
+                let expected = if got < lo { lo } else { hi };
+                return Err(count(step, call.as_str(), expected, got));
+            }
+        }
+        let e = &c.events;
+        let (on, off) = match self {
+            Step::Present => (1, 0),
+            Step::Stop => (0, 1),
+            _ => (0, 0),
+        };
+        expect(step, "Event::Energy { on: true }", on, e.energy_on)?;
+        expect(step, "Event::Energy { on: false }", off, e.energy_off)?;
+        expect(step, "refused idTags", 0, e.id_tag_refused)?;
+        expect(step, "CALLs of the central system", 0, c.incoming_calls)?;
+        expect(
+            step,
+            "sampled values",
+            SAMPLED_VALUES * c.calls[Call::MeterValues],
+            c.sampled_values,
+        )?;
+        let transaction = d.charge_point().transaction(connector);
+        let (status, ok) = match self {
+            Step::PlugIn => (ChargePointStatus::Preparing, transaction.is_none()),
+            Step::Present | Step::Interval => (
+                ChargePointStatus::Charging,
+                transaction == Some(Some(csms::TRANSACTION_ID)),
+            ),
+            Step::Stop => (ChargePointStatus::Finishing, transaction.is_none()),
+            Step::Unplug => (ChargePointStatus::Available, transaction.is_none()),
+        };
+        if !ok {
+            return Err(Error::Script(
+                "the transaction (id 42 from the central system) is not where the step leaves it",
+            ));
+        }
+        if !status_is(d, connector, status) {
+            return Err(Error::Script("the connector's status is not the step's"));
+        }
+        Ok(())
     }
 }
 
-/// What BENCHMARK.md has per session that the engine does not send yet.
-pub fn missing_calls() -> String {
-    let mut parts = Vec::new();
-    let mut intervals = 0;
-    for step in Step::SESSION {
-        match (step, step.missing()) {
-            (Step::Interval, Some(_)) => intervals += 1,
-            (_, Some(what)) => parts.push(what.to_string()),
-            (_, None) => {}
-        }
+fn count(step: &'static str, item: &'static str, expected: u64, got: u64) -> Error {
+    Error::Count {
+        step,
+        item,
+        expected,
+        got,
     }
-    if let Some(what) = Step::Interval.missing() {
-        parts.insert(1, format!("{intervals} × {what}"));
-    }
-    parts.join(", ")
 }
 
-/// Boot: connect, BootNotification (Accepted), StatusNotification
+fn expect(step: &'static str, item: &'static str, expected: u64, got: u64) -> Result<(), Error> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(count(step, item, expected, got))
+    }
+}
+
+/// The firmware's setup: MeterValuesSampledData and
+/// MeterValueSampleInterval as BENCHMARK.md says, the meter's first
+/// readings on [`CONNECTOR`].
+pub fn setup<A: Allocator + Clone + Metered>(d: &mut Driver<A>) -> Result<(), Error> {
+    d.configure("MeterValuesSampledData", SAMPLED_DATA)?;
+    d.configure("MeterValueSampleInterval", "60")?;
+    d.meter(CONNECTOR, 0, 0)
+}
+
+/// Boot: [`setup`], connect, BootNotification (Accepted), StatusNotification
 /// Available for connectors 0..=n. The charge point is idle afterwards.
 pub fn boot<A: Allocator + Clone + Metered>(d: &mut Driver<A>) -> Result<(), Error> {
+    setup(d)?;
     let before = d.counts();
     d.connect()?;
     let c = d.counts().since(&before);
     let statuses = u64::from(d.charge_point().connectors()) + 1;
-    if c.registered != 1 || c.calls[0] != 1 || c.calls[1] != statuses {
-        return Err(Error::Script(
-            "boot: expected BootNotification and one status per connector",
-        ));
+    let step = "boot";
+    expect(step, "Event::Registered(Accepted)", 1, c.events.registered)?;
+    let mut expected = CallCounts::default();
+    expected[Call::BootNotification] = 1;
+    expected[Call::StatusNotification] = statuses;
+    for call in Call::ALL {
+        expect(step, call.as_str(), expected[call], c.calls[call])?;
     }
     Ok(())
 }
 
-/// One standard session on `connector`, checked against the script.
+/// One standard session on `connector`: every step checked, then the whole
+/// (19 CALLs of the actions of [`per_session::calls`], 38 messages).
 pub fn session<A: Allocator + Clone + Metered>(
     d: &mut Driver<A>,
     connector: u8,
 ) -> Result<(), Error> {
+    let before = d.counts();
     for step in Step::SESSION {
         step.run(d, connector)?;
     }
-    if !status_is(d, connector, ChargePointStatus::Available) {
-        return Err(Error::Script("session did not end Available"));
+    let c = d.counts().since(&before);
+    let whole = "session";
+    for call in Call::ALL {
+        expect(
+            whole,
+            call.as_str(),
+            per_session::calls(call),
+            c.calls[call],
+        )?;
     }
+    expect(whole, "CALLs", per_session::CALLS, c.calls.total())?;
+    expect(whole, "messages", per_session::MESSAGES, c.messages())?;
+    expect(
+        whole,
+        "sampled values",
+        SAMPLED_VALUES * INTERVALS as u64,
+        c.sampled_values,
+    )?;
     Ok(())
 }
 
@@ -165,13 +281,13 @@ pub fn sessions<A: Allocator + Clone + Metered>(
 }
 
 /// Heartbeats that fall due in one session (its length over the interval).
-pub fn heartbeats_per_session() -> u64 {
+pub const fn heartbeats_per_session() -> u64 {
     INTERVALS as u64 * INTERVAL_SECS / csms::HEARTBEAT_INTERVAL_SECS
 }
 
-/// MicroOcpp 1.2.0 on the full standard session (BENCHMARK.md, x86_64, g++
-/// 12 -O2, one connector, no storage): the **reference**, not a figure of
-/// this project. Printed beside ours, labelled as such.
+/// MicroOcpp 1.2.0 on the standard session (BENCHMARK.md, x86_64, g++ 12
+/// -O2, one connector, no storage): the **reference**, not a figure of this
+/// project. Printed beside ours, labelled as such.
 pub mod reference {
     /// Who was measured.
     pub const NAME: &str = "MicroOcpp 1.2.0, no storage (BENCHMARK.md reference)";
@@ -187,4 +303,22 @@ pub mod reference {
     pub const INSTRUCTIONS_PER_MESSAGE: u64 = 20_500;
     /// Wall time of 100 sessions, median, milliseconds.
     pub const WALL_MS_100: f64 = 9.6;
+}
+
+/// Where this project aims (BENCHMARK.md, "Where this project aims"), on
+/// the same scenario: derived from the reference where BENCHMARK.md says
+/// "a fraction of it".
+pub mod goal {
+    use super::reference;
+
+    /// Idle pool, bytes: 1 KiB.
+    pub const IDLE_BYTES: u64 = 1024;
+    /// Peak over 100 sessions, bytes: a quarter of the reference (3,868 B).
+    pub const PEAK_BYTES: u64 = reference::PEAK_100_BYTES / 4;
+    /// Allocations per session: a tenth of the reference (41.5).
+    pub const ALLOCATIONS_PER_SESSION: f64 = reference::ALLOCATIONS_PER_SESSION as f64 / 10.0;
+    /// Retained after 100 sessions versus idle, bytes: nothing.
+    pub const RETAINED_BYTES: i64 = 0;
+    /// Instructions per message: a third of the reference (6,833).
+    pub const INSTRUCTIONS_PER_MESSAGE: u64 = reference::INSTRUCTIONS_PER_MESSAGE / 3;
 }

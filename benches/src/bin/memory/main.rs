@@ -1,0 +1,496 @@
+//! Per-operation memory of the OCPP core on the standard session of
+//! BENCHMARK.md, for each pool backend, beside MicroOcpp's reference and
+//! the project's goals.
+//!
+//! ```text
+//! cargo run --release -p ocpp-benches --bin memory -- [--backend talc|linked-list|both]
+//!     [--pool BYTES] [--connectors N] [--sessions N] [--json PATH]
+//! ```
+//!
+//! Every figure printed comes from this run, except the MicroOcpp column,
+//! which is BENCHMARK.md's reference and says so, and the goals, which are
+//! BENCHMARK.md's "Where this project aims".
+
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant as WallClock;
+
+use ocpp_alloc::{Backend, HostPool, LinkedList, Measured, Talc};
+use ocpp_benches::csms::{CallCounts, TRANSACTION_ID};
+use ocpp_benches::scenario::{self, Step, CONNECTOR, INTERVALS};
+use ocpp_benches::{Driver, Error, OpFigures, Probe};
+use ocpp_engine::Config;
+use serde_json::Value;
+
+const USAGE: &str = "usage: memory [--backend talc|linked-list|both] [--pool BYTES] \
+[--connectors N] [--sessions N] [--json PATH]";
+
+/// GetConfiguration of every key.
+const GET_CONFIGURATION: &str = r#"[2,"cs-1","GetConfiguration",{}]"#;
+/// ChangeConfiguration of a core key, to the value it has.
+const CHANGE_CONFIGURATION: &str =
+    r#"[2,"cs-2","ChangeConfiguration",{"key":"MeterValueSampleInterval","value":"60"}]"#;
+/// A remote start on the scenario's connector, with the scenario's idTag.
+const REMOTE_START: &str =
+    r#"[2,"cs-3","RemoteStartTransaction",{"connectorId":1,"idTag":"ABCD1234"}]"#;
+/// The remote stop of the transaction the script's central system numbered.
+const REMOTE_STOP: &str = r#"[2,"cs-4","RemoteStopTransaction",{"transactionId":42}]"#;
+/// TriggerMessage of the scenario connector's status.
+const TRIGGER_MESSAGE: &str =
+    r#"[2,"cs-5","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#;
+/// A CALL of an action nobody knows.
+const UNKNOWN_CALL: &str = r#"[2,"cs-6","FooBarBaz",{}]"#;
+/// A CALL of an OCPP 1.6 action the engine does not support yet.
+const UNSUPPORTED_CALL: &str = r#"[2,"cs-7","GetLocalListVersion",{}]"#;
+/// A CALL whose action is not a string.
+const MALFORMED_CALL: &str = r#"[2,"cs-8",42,{}]"#;
+
+/// The incoming CALL of the smallest-pool search.
+const FITS_CALL: (&str, &str) = (GET_CONFIGURATION, "GetConfiguration (all keys)");
+
+#[derive(Debug)]
+struct Options {
+    backends: Vec<&'static str>,
+    pool: usize,
+    connectors: u8,
+    sessions: u32,
+    json: PathBuf,
+}
+
+fn options() -> Result<Options, String> {
+    let mut o = Options {
+        backends: vec![Talc::NAME, LinkedList::NAME],
+        pool: 16 * 1024,
+        connectors: 1,
+        sessions: 100,
+        json: PathBuf::from("target/ocpp-memory.json"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        if flag == "-h" || flag == "--help" {
+            return Err(USAGE.to_string());
+        }
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let bad = |e: &dyn std::fmt::Display| format!("{flag} {value}: {e}\n{USAGE}");
+        match flag.as_str() {
+            "--backend" => {
+                o.backends = match value.as_str() {
+                    "talc" => vec![Talc::NAME],
+                    "linked-list" | "linked_list" | "linked_list_allocator" => {
+                        vec![LinkedList::NAME]
+                    }
+                    "both" => vec![Talc::NAME, LinkedList::NAME],
+                    _ => return Err(bad(&"one of talc, linked-list, both")),
+                }
+            }
+            "--pool" => o.pool = value.parse().map_err(|e| bad(&e))?,
+            "--connectors" => o.connectors = value.parse().map_err(|e| bad(&e))?,
+            "--sessions" => o.sessions = value.parse().map_err(|e| bad(&e))?,
+            "--json" => o.json = PathBuf::from(&value),
+            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+        }
+    }
+    if o.connectors == 0 {
+        return Err(format!("--connectors: at least 1\n{USAGE}"));
+    }
+    if o.sessions == 0 {
+        return Err(format!("--sessions: at least 1\n{USAGE}"));
+    }
+    Ok(o)
+}
+
+/// The configurations the session figures are measured with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    /// `Config::new`: an authorization cache of 8 entries.
+    Default,
+    /// `Config::with_max_cache_entries(0)`: no authorization cache.
+    NoCache,
+}
+
+impl Variant {
+    const ALL: [Variant; 2] = [Variant::Default, Variant::NoCache];
+
+    fn label(self) -> &'static str {
+        match self {
+            Variant::Default => "Config::new (authorization cache: 8 entries)",
+            Variant::NoCache => "Config::with_max_cache_entries(0) (no authorization cache)",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Variant::Default => "default",
+            Variant::NoCache => "max_cache_entries_0",
+        }
+    }
+
+    fn config(self, connectors: u8) -> Config<'static> {
+        let c = Config::new("VendorX", "ModelY").with_connectors(connectors);
+        match self {
+            Variant::Default => c,
+            Variant::NoCache => c.with_max_cache_entries(0),
+        }
+    }
+}
+
+/// Everything measured on one backend.
+#[derive(Debug)]
+struct Report {
+    backend: &'static str,
+    /// Per operation, with the default configuration.
+    ops: Vec<OpFigures>,
+    /// Per variant: the session figures and the pool's.
+    runs: Vec<(Variant, SessionFigures, PoolFigures)>,
+}
+
+impl Report {
+    fn run(&self, v: Variant) -> Option<(&SessionFigures, &PoolFigures)> {
+        self.runs
+            .iter()
+            .find(|(w, ..)| *w == v)
+            .map(|(_, s, p)| (s, p))
+    }
+}
+
+#[derive(Debug, Default)]
+struct SessionFigures {
+    boot_messages: u64,
+    idle: usize,
+    peak_one: usize,
+    peak_all: usize,
+    retained: i64,
+    allocations: Vec<usize>,
+    messages: u64,
+    calls: CallCounts,
+    refusals: usize,
+    largest_sent: usize,
+    largest_received: usize,
+    wall_ms: f64,
+}
+
+impl SessionFigures {
+    fn per_session(&self, total: f64) -> f64 {
+        total / self.allocations.len().max(1) as f64
+    }
+    fn allocations_per_session(&self) -> f64 {
+        self.per_session(self.allocations.iter().sum::<usize>() as f64)
+    }
+}
+
+#[derive(Debug, Default)]
+struct PoolFigures {
+    capacity: usize,
+    overhead_idle: Option<usize>,
+    overhead_end: Option<usize>,
+    smallest: Option<usize>,
+    empty_after_drop: bool,
+}
+
+fn new_pool<B: Backend>(bytes: usize) -> Result<HostPool<B>, Error> {
+    HostPool::<B>::try_new(bytes)
+        .map_err(|_| Error::Setup("--pool too small for the backend's own metadata"))
+}
+
+/// What an answer the central system received says: its `status`, the
+/// number of configuration keys, or the CALLERROR code.
+fn outcome(answer: &str) -> String {
+    let v: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    match (v[0].as_u64(), &v[2]) {
+        (Some(3), p) if p["status"].is_string() => p["status"].as_str().unwrap_or("").into(),
+        (Some(3), p) if p["configurationKey"].is_array() => {
+            let keys = p["configurationKey"].as_array().map_or(0, Vec::len);
+            format!("{keys} keys")
+        }
+        (Some(4), Value::String(code)) => code.clone(),
+        _ => format!("unexpected answer: {answer}"),
+    }
+}
+
+/// One run with the default configuration, each operation measured on its own.
+fn per_operation<B: Backend>(o: &Options) -> Result<Vec<OpFigures>, Error> {
+    let host = new_pool::<B>(o.pool)?;
+    let meter = Measured::new(&*host);
+    let mut ops = Vec::new();
+    let (f, mut d) = Driver::new_measured(&Variant::Default.config(o.connectors), &meter)?;
+    ops.push(f);
+    let label = format!(
+        "boot: setup, connect, BootNotification, {} × StatusNotification",
+        o.connectors + 1
+    );
+    ops.push(d.measure(label, scenario::boot)?.0);
+    // The first interval on its own row, the other nine folded into one.
+    let (mut first_interval, mut rest) = (true, None::<OpFigures>);
+    for step in Step::SESSION {
+        let (mut f, ()) = d.measure(step.label(), |d| step.run(d, CONNECTOR))?;
+        if step == Step::Interval && first_interval {
+            first_interval = false;
+            f.op = format!("{} [1st of {INTERVALS}]", f.op);
+            ops.push(f);
+            continue;
+        }
+        if step == Step::Interval {
+            match rest.as_mut() {
+                Some(r) => r.merge(&f),
+                None => rest = Some(f),
+            }
+            continue;
+        }
+        if let Some(mut r) = rest.take() {
+            r.op = format!(
+                "{} more meter intervals, heartbeats on the way (peak: highest; rest: sums)",
+                r.runs
+            );
+            ops.push(r);
+        }
+        ops.push(f);
+    }
+    let label = "a second session, whole: 14 steps, 38 messages";
+    ops.push(d.measure(label, |d| scenario::session(d, CONNECTOR))?.0);
+    let (mut f, secs) = d.measure("", |d| d.advance_to_next_deadline())?;
+    f.op = format!("heartbeat when idle (clock +{secs} s)");
+    ops.push(f);
+    incoming_calls(&mut d, &mut ops)?;
+    let label = format!(
+        "reconnect: disconnect, connect, boot, {} statuses",
+        o.connectors + 1
+    );
+    ops.push(
+        d.measure(label, |d| {
+            d.disconnect()?;
+            scenario::boot(d)
+        })?
+        .0,
+    );
+    let probe = Probe::start(&&meter, d.counts());
+    let counts = d.counts();
+    drop(d);
+    ops.push(probe.finish("drop the charge point", &&meter, counts));
+    Ok(ops)
+}
+
+type D<'a, B> = Driver<&'a Measured<&'a ocpp_alloc::Pool<B>>>;
+
+/// The central system's CALLs, idle but for the remote start and stop.
+fn incoming_calls<B: Backend>(d: &mut D<'_, B>, ops: &mut Vec<OpFigures>) -> Result<(), Error> {
+    for (call, what) in [
+        (GET_CONFIGURATION, "incoming GetConfiguration (all keys)"),
+        (
+            CHANGE_CONFIGURATION,
+            "incoming ChangeConfiguration MeterValueSampleInterval=60",
+        ),
+    ] {
+        let (mut f, answer) = d.measure("", |d| d.incoming_call(call).map(outcome))?;
+        f.op = format!("{what} → {answer}");
+        ops.push(f);
+    }
+    let (mut f, answer) = d.measure("", |d| {
+        d.plug_in(CONNECTOR)?;
+        let answer = d.incoming_call(REMOTE_START).map(outcome)?;
+        match d.charge_point().transaction(CONNECTOR) {
+            Some(Some(TRANSACTION_ID)) => Ok(answer),
+            _ => Err(Error::Script(
+                "RemoteStartTransaction started no transaction",
+            )),
+        }
+    })?;
+    f.op = format!(
+        "plug in; incoming RemoteStartTransaction → {answer}: Authorize, StartTransaction, Charging"
+    );
+    ops.push(f);
+    let (mut f, answer) = d.measure("", |d| {
+        let answer = d.incoming_call(REMOTE_STOP).map(outcome)?;
+        if d.charge_point().transaction(CONNECTOR).is_some() {
+            return Err(Error::Script("RemoteStopTransaction stopped nothing"));
+        }
+        d.unplug(CONNECTOR)?;
+        Ok(answer)
+    })?;
+    f.op = format!("incoming RemoteStopTransaction → {answer}: StopTransaction, Finishing; unplug");
+    ops.push(f);
+    for (call, what) in [
+        (
+            TRIGGER_MESSAGE,
+            "incoming TriggerMessage StatusNotification (then sent)",
+        ),
+        (UNKNOWN_CALL, "incoming unknown CALL"),
+        (
+            UNSUPPORTED_CALL,
+            "incoming GetLocalListVersion (not supported)",
+        ),
+        (MALFORMED_CALL, "incoming malformed CALL (action 42)"),
+    ] {
+        let (mut f, answer) = d.measure("", |d| d.incoming_call(call).map(outcome))?;
+        f.op = format!("{what} → {answer}");
+        ops.push(f);
+    }
+    Ok(())
+}
+
+/// Boot, then `sessions` standard sessions: the figures of BENCHMARK.md.
+fn session_figures<B: Backend>(
+    o: &Options,
+    v: Variant,
+) -> Result<(SessionFigures, PoolFigures), Error> {
+    let host = new_pool::<B>(o.pool)?;
+    let meter = Measured::new(&*host);
+    let mut d = Driver::new(&v.config(o.connectors), &meter)?;
+    let mut s = SessionFigures::default();
+    let mut p = PoolFigures {
+        capacity: host.capacity(),
+        ..PoolFigures::default()
+    };
+    scenario::boot(&mut d)?;
+    s.boot_messages = d.counts().messages();
+    s.idle = meter.stats().in_use;
+    p.overhead_idle = host.overhead();
+    meter.reset_peak();
+    let start = d.counts();
+    for i in 0..o.sessions {
+        let before = meter.stats().allocations;
+        scenario::session(&mut d, CONNECTOR)?;
+        s.allocations.push(meter.stats().allocations - before);
+        if i == 0 {
+            s.peak_one = meter.stats().peak;
+        }
+    }
+    let end = meter.stats();
+    s.peak_all = end.peak;
+    s.retained = end.in_use as i64 - s.idle as i64;
+    s.refusals = end.refusals;
+    let c = d.counts().since(&start);
+    s.messages = c.messages();
+    s.calls = c.calls;
+    (s.largest_sent, s.largest_received) = d.largest_frames();
+    p.overhead_end = host.overhead();
+    drop(d);
+    p.empty_after_drop = meter.stats().in_use == 0 && host.stats().in_use == 0;
+    s.wall_ms = wall_time::<B>(o, v)?;
+    p.smallest = smallest_pool::<B>(o, v);
+    Ok((s, p))
+}
+
+/// Median of 5 runs of `sessions` sessions, on a bare pool (no measuring wrapper).
+fn wall_time<B: Backend>(o: &Options, v: Variant) -> Result<f64, Error> {
+    let mut runs = Vec::new();
+    for _ in 0..5 {
+        let host = new_pool::<B>(o.pool)?;
+        let mut d = Driver::new(&v.config(o.connectors), &*host)?;
+        scenario::boot(&mut d)?;
+        let t = WallClock::now();
+        scenario::sessions(&mut d, o.sessions)?;
+        runs.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    runs.sort_by(f64::total_cmp);
+    Ok(runs[runs.len() / 2])
+}
+
+/// Whether boot, one session and an incoming CALL run in a pool of `bytes`
+/// without a single refusal.
+fn fits<B: Backend>(bytes: usize, connectors: u8, v: Variant) -> bool {
+    let Ok(host) = HostPool::<B>::try_new(bytes) else {
+        return false;
+    };
+    let ok = Driver::new(&v.config(connectors), &*host).is_ok_and(|mut d| {
+        scenario::boot(&mut d).is_ok()
+            && scenario::session(&mut d, CONNECTOR).is_ok()
+            && d.incoming_call(FITS_CALL.0).is_ok()
+    });
+    ok && host.stats().refusals == 0
+}
+
+/// The smallest pool (to 8 bytes, by bisection) in which [`fits`] holds.
+fn smallest_pool<B: Backend>(o: &Options, v: Variant) -> Option<usize> {
+    let (mut lo, mut hi) = (0, o.pool);
+    if !fits::<B>(hi, o.connectors, v) {
+        return None;
+    }
+    while hi - lo > 8 {
+        let mid = (lo + hi) / 2 / 8 * 8;
+        if fits::<B>(mid, o.connectors, v) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+fn run<B: Backend>(o: &Options) -> Result<Report, Error> {
+    let ops = per_operation::<B>(o)?;
+    let mut runs = Vec::new();
+    for v in Variant::ALL {
+        let (s, p) = session_figures::<B>(o, v)?;
+        runs.push((v, s, p));
+    }
+    Ok(Report {
+        backend: B::NAME,
+        ops,
+        runs,
+    })
+}
+
+fn main() -> ExitCode {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("# OCPP core memory: the standard session of BENCHMARK.md");
+    println!(
+        "pool {} B per backend, {} connector(s), {} sessions on connector {CONNECTOR}{}",
+        o.pool,
+        o.connectors,
+        o.sessions,
+        if cfg!(debug_assertions) {
+            " (DEBUG BUILD: wall times mean little)"
+        } else {
+            ""
+        }
+    );
+    println!("storage: not implemented (issue #7)");
+    let mut reports = Vec::new();
+    for backend in &o.backends {
+        let r = if *backend == Talc::NAME {
+            run::<Talc>(&o)
+        } else {
+            run::<LinkedList>(&o)
+        };
+        match r {
+            Ok(r) => {
+                report::print_ops(&r);
+                reports.push(r);
+            }
+            Err(e) => {
+                eprintln!("{backend}: the scripted session failed: {e}");
+                if matches!(e, Error::New(_) | Error::Input(_) | Error::Handle(_))
+                    && o.pool < 64 * 1024
+                {
+                    eprintln!(
+                        "(out of memory? the pool is {} B: try a larger --pool)",
+                        o.pool
+                    );
+                }
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    report::print_sessions(&o, &reports);
+    report::print_goals(&o, &reports);
+    match report::write_json(&o, &reports) {
+        Ok(()) => {
+            println!("\nJSON written to {}", o.json.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
