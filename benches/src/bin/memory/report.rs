@@ -323,11 +323,11 @@ pub(super) fn print_goals(o: &Options, reports: &[Report]) {
              (bounded), not a leak."
         );
         if entry > 0 && cache > 0 && cache % entry == 0 {
+            let entries = cache / entry;
             println!(
-                "          A cache entry, (IdToken, IdTagInfo), is {entry} B: the first idTag \
-                 learned holds room for {} entries ({cache} B), not the one entry of \
-                 \"about 60 bytes\" that Config::max_cache_entries documents.",
-                cache / entry
+                "          A cache entry, (IdToken, IdTagInfo), is {entry} B; the idTag \
+                 learned holds {cache} B: room for {entries} entr{}.",
+                if entries == 1 { "y" } else { "ies" }
             );
         }
     }
