@@ -40,10 +40,10 @@ pub struct Config<'a> {
     /// Places in the transaction message queue, queued and promised
     /// together (each idTag waiting to start, and each running transaction,
     /// holds two: its StartTransaction and its StopTransaction). Pool cost:
-    /// about 200 bytes a place while used; nothing when idle.
+    /// 208 bytes a place on x86_64 while used; nothing when idle.
     pub max_queued_messages: u8,
-    /// Entries of the authorization cache. Pool cost: about 60 bytes an
-    /// entry once learned (the cache keeps what it learned: this is the
+    /// Entries of the authorization cache. Pool cost: 64 bytes an entry
+    /// once learned (the cache keeps what it learned: this is the
     /// memory an idle charge point holds beyond its fixed state).
     pub max_cache_entries: u8,
     /// Frame size and nesting limits applied to every received frame.
