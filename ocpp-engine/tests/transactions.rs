@@ -420,3 +420,30 @@ fn a_full_queue_skips_samples_but_never_the_stop() {
     }
     assert_eq!(h.cp.queue().queued, 0);
 }
+
+#[test]
+fn a_transaction_whose_start_was_given_up_sends_nothing_more() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "TransactionMessageAttempts", "1")
+        .unwrap();
+    h.meter_wh(1, 10);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, "ABCD1234");
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    let start = h.expect_call("StartTransaction");
+    let refuse = json!([4, start.id(), "InternalError", "db down", {}]);
+    h.receive(&refuse.to_string()).unwrap();
+    assert_eq!(h.cp.queue().discarded, 1);
+    h.expect_status(1, "Charging");
+    // No id was ever given: no sample and no stop can name the transaction.
+    h.advance(120);
+    h.cp.stop_transaction(h.now, 1, Reason::Local).unwrap();
+    h.drain();
+    h.expect_status(1, "Finishing");
+    h.expect_quiet();
+    assert_eq!(h.cp.queue().queued, 0);
+}

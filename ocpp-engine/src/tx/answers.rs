@@ -157,8 +157,10 @@ impl<A: Allocator + Clone> Transactions<A> {
                     config.transaction_message_retry_interval,
                 );
                 if let Some(TxMessage::Start(_)) = given_up {
-                    // Without a transactionId its other messages cannot be sent.
+                    // Without a transactionId its other messages cannot be
+                    // sent, now or later.
                     self.queue.discard_local(local);
+                    self.orphan(local);
                 }
             }
         }

@@ -141,6 +141,17 @@ impl<A: Allocator + Clone> Transactions<A> {
         }
     }
 
+    /// The StartTransaction of `local` was given up: its transaction sends
+    /// nothing more (see [`Running::orphan`]).
+    pub(crate) fn orphan(&mut self, local: u32) {
+        for s in self.sessions.iter_mut() {
+            if let Some(r) = s.running_mut().filter(|r| r.local == local) {
+                r.orphan = true;
+                r.next_sample = None;
+            }
+        }
+    }
+
     /// The connector whose running transaction has `id`.
     pub(crate) fn connector_of(&self, id: i32) -> Option<u8> {
         let i = self
@@ -365,6 +376,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             next_sample: (!interval.is_zero()).then(|| cx.now + interval),
             begin,
             stop_tag: None,
+            orphan: false,
         });
         self.queue.push_claimed(TxMessage::Start(Start {
             local,
@@ -406,7 +418,12 @@ impl<A: Allocator + Clone> Transactions<A> {
         } else {
             Phase::Idle
         };
-        self.queue.push_claimed(TxMessage::Stop(message));
+        if r.orphan {
+            // No id to stop: the place it held goes back.
+            self.queue.release(1);
+        } else {
+            self.queue.push_claimed(TxMessage::Stop(message));
+        }
     }
 
     // ---- time ----
@@ -428,7 +445,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 }
             }
             let readings = s.readings;
-            let Some(r) = s.running_mut() else {
+            let Some(r) = s.running_mut().filter(|r| !r.orphan) else {
                 continue;
             };
             let Some(due) = r.next_sample.filter(|&t| t <= cx.now) else {
@@ -516,6 +533,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             }
             let (local, transaction_id) = s
                 .running()
+                .filter(|r| !r.orphan)
                 .map_or((0, None), |r| (r.local, r.transaction_id));
             self.queue.push_if_room(TxMessage::Meter(Meter {
                 local,

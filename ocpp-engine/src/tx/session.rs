@@ -47,6 +47,9 @@ pub(crate) struct Running {
     pub(crate) begin: Option<(DateTime, Readings)>,
     /// Another idTag was presented to stop: its Authorize is to send or out.
     pub(crate) stop_tag: Option<(IdToken, bool)>,
+    /// Its StartTransaction was given up (TransactionMessageAttempts): the
+    /// central system knows nothing of it, so no message of it is sent.
+    pub(crate) orphan: bool,
 }
 
 /// A connector's session state.
