@@ -58,7 +58,8 @@ mod scenario;
 mod sweep;
 
 pub use catalogue::{
-    authorizations, catalogue, connectors, incoming, registration, standard_session,
+    authorizations, catalogue, configuration, connectors, incoming, offline, registration,
+    remote_control, remote_start_stop, standard_session, transactions,
 };
 pub use random::{random, random_scenario, RandomReport};
 pub use rig::{Outcome, StepResult};

@@ -1,9 +1,15 @@
 //! The hand-written scenarios: registration, the firmware's inputs, the
 //! transaction and its queue, and the central system's CALLs.
 
+mod remote;
+mod tx;
+
 use ocpp_model::ChargePointErrorCode as Ec;
 
 use crate::scenario::{Scenario, Step};
+
+pub use remote::{configuration, remote_control, remote_start_stop};
+pub use tx::{offline, transactions};
 
 /// Connect, BootNotification accepted, StatusNotification of connectors
 /// 0..=`connectors`.
@@ -149,5 +155,10 @@ pub fn catalogue() -> Vec<(&'static str, u8, Scenario)> {
         ("incoming", 1, incoming()),
         ("connectors", 2, connectors()),
         ("standard session x2", 1, standard_session(2)),
+        ("transactions", 2, transactions()),
+        ("offline", 1, offline()),
+        ("configuration", 1, configuration()),
+        ("remote start and stop", 2, remote_start_stop()),
+        ("remote control", 2, remote_control()),
     ]
 }

@@ -1,0 +1,256 @@
+//! The hand-written scenarios do what their names promise: read from their
+//! fault-free runs, so that a change of the engine or of a scenario cannot
+//! quietly leave an operation out of the sweeps.
+
+use alloc_tests::{catalogue, trace, Setup, StepResult, Traced};
+use ocpp_alloc::Talc;
+use ocpp_engine::{Config, InputError};
+use serde_json::Value as Json;
+
+fn run(name: &str) -> Vec<Traced> {
+    let (_, connectors, steps) = catalogue()
+        .into_iter()
+        .find(|(n, _, _)| *n == name)
+        .unwrap_or_else(|| panic!("no scenario {name}"));
+    let setup = Setup {
+        config: Config::new("VendorX", "ModelY").with_connectors(connectors),
+        pool_bytes: 16 * 1024,
+    };
+    let (traced, failure) = trace::<Talc>(&setup, &steps);
+    assert_eq!(failure, None, "{name}");
+    traced
+}
+
+/// Every frame sent, parsed.
+fn frames(traced: &[Traced]) -> Vec<Json> {
+    traced
+        .iter()
+        .flat_map(|t| &t.outcome.sent)
+        .map(|f| serde_json::from_str(f).expect("frames are JSON"))
+        .collect()
+}
+
+/// The payloads of our CALLs of `action`, in order.
+fn calls<'a>(frames: &'a [Json], action: &str) -> Vec<&'a Json> {
+    frames
+        .iter()
+        .filter(|f| f[0] == 2 && f[2] == action)
+        .map(|f| &f[3])
+        .collect()
+}
+
+/// The payload of our answer to the central system's CALL `id` (the last one).
+fn answer<'a>(frames: &'a [Json], id: &str) -> &'a Json {
+    let f = frames.iter().rev().find(|f| f[0] != 2 && f[1] == id);
+    f.unwrap_or_else(|| panic!("no answer to {id}"))
+}
+
+fn events(traced: &[Traced]) -> Vec<&str> {
+    let all = traced.iter().flat_map(|t| &t.outcome.events);
+    all.map(String::as_str).collect()
+}
+
+fn results(traced: &[Traced]) -> Vec<StepResult> {
+    traced.iter().map(|t| t.outcome.result).collect()
+}
+
+fn reasons(frames: &[Json]) -> Vec<&str> {
+    let stops = calls(frames, "StopTransaction");
+    stops.iter().filter_map(|p| p["reason"].as_str()).collect()
+}
+
+#[test]
+fn the_standard_session_is_benchmark_md_s() {
+    let traced = run("standard session x2");
+    let f = frames(&traced);
+    let ours = f.iter().filter(|f| f[0] == 2).count();
+    // Boot: BootNotification and two StatusNotifications; 19 per session.
+    assert_eq!(ours, 3 + 2 * 19);
+    let starts = calls(&f, "StartTransaction");
+    assert_eq!(starts.len(), 2);
+    assert_eq!(starts[0]["idTag"], "ABCD1234");
+    let samples = calls(&f, "MeterValues");
+    assert_eq!(samples.len(), 20);
+    for (i, mv) in samples.iter().enumerate() {
+        assert_eq!(mv["transactionId"], if i < 10 { 42 } else { 43 });
+        assert_eq!(
+            mv["meterValue"][0]["sampledValue"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+    let stops = calls(&f, "StopTransaction");
+    assert_eq!(stops.len(), 2);
+    assert_eq!(
+        (&stops[0]["transactionId"], &stops[0]["reason"]),
+        (&Json::from(42), &Json::from("Local"))
+    );
+    assert_eq!(stops[0]["idTag"], "ABCD1234");
+    assert_eq!(calls(&f, "Heartbeat").len(), 4);
+}
+
+#[test]
+fn transactions_start_both_ways_and_stop_every_way() {
+    let traced = run("transactions");
+    let f = frames(&traced);
+    assert_eq!(
+        reasons(&f),
+        ["DeAuthorized", "Local", "EmergencyStop", "EVDisconnected"]
+    );
+    let stops = calls(&f, "StopTransaction");
+    assert_eq!(
+        stops[0]["transactionId"], 77,
+        "the id of the Blocked answer"
+    );
+    assert_eq!(
+        stops[1]["idTag"], "FLEET-CARD",
+        "stopped by the same parent"
+    );
+    let ev = events(&traced);
+    assert!(ev
+        .iter()
+        .any(|e| e.starts_with("IdTagRefused") && e.contains("BLOCKED-1")));
+    assert!(ev.contains(&"Unlock { connector: 1 }"));
+    let statuses = calls(&f, "StatusNotification");
+    assert!(statuses.iter().any(|s| s["status"] == "SuspendedEV"));
+    let r = results(&traced);
+    assert!(r.contains(&StepResult::Input(InputError::NoTransaction)));
+    assert!(r.contains(&StepResult::Input(InputError::Busy)));
+}
+
+#[test]
+fn the_queue_keeps_an_offline_transaction_in_order_and_retries_its_stop() {
+    let traced = run("offline");
+    let f = frames(&traced);
+    let most = traced.iter().map(|t| t.outcome.queue.queued).max();
+    assert!(
+        most >= Some(6),
+        "samples, a stop and a start waited: {most:?}"
+    );
+    // In order: the cut-off transaction's samples, its stop (three times:
+    // two CALLERRORs), then the offline one's start and samples.
+    let tx: Vec<(&str, i64)> = f
+        .iter()
+        .filter(|f| f[0] == 2)
+        .filter_map(|f| match f[2].as_str()? {
+            a @ ("StartTransaction" | "StopTransaction") => {
+                Some((a, f[3]["transactionId"].as_i64().unwrap_or(-1)))
+            }
+            a @ "MeterValues" => Some((a, f[3]["transactionId"].as_i64()?)),
+            _ => None,
+        })
+        .collect();
+    let stop_42 = ("StopTransaction", 42);
+    assert_eq!(tx.iter().filter(|m| **m == stop_42).count(), 3);
+    let first_stop = tx.iter().position(|m| *m == stop_42).unwrap();
+    assert!(
+        tx[..first_stop]
+            .iter()
+            .filter(|m| m.0 == "MeterValues")
+            .count()
+            >= 5
+    );
+    assert_eq!(tx[first_stop + 3], ("StartTransaction", -1));
+    assert!(tx[first_stop + 4..].iter().all(|m| m.1 == 43));
+    let start = calls(&f, "StartTransaction").last().copied().unwrap();
+    assert_eq!(
+        start["idTag"], "UNKNOWN-9",
+        "started offline, AllowOfflineTxForUnknownId"
+    );
+    assert_eq!(reasons(&f).last(), Some(&"PowerLoss"));
+    assert_eq!(traced.last().unwrap().outcome.queue.queued, 0);
+}
+
+#[test]
+fn configuration_reads_changes_and_refuses() {
+    let traced = run("configuration");
+    let f = frames(&traced);
+    let all = answer(&f, "g1")[2]["configurationKey"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        all > 25,
+        "GetConfiguration without keys lists them all: {all}"
+    );
+    let named = &answer(&f, "g2")[2];
+    assert_eq!(
+        named["unknownKey"],
+        serde_json::json!(["NoSuchKey", "AlsoUnknown"])
+    );
+    assert_eq!(
+        named["configurationKey"][1]["value"],
+        "Energy.Active.Import.Register,Voltage"
+    );
+    for (id, status) in [
+        ("c1", "Accepted"),
+        ("c2", "Rejected"),
+        ("c3", "Rejected"),
+        ("c4", "NotSupported"),
+        ("c5", "Accepted"),
+    ] {
+        assert_eq!(answer(&f, id)[2]["status"], status, "{id}");
+    }
+    let r = results(&traced);
+    for e in [
+        InputError::UnknownKey,
+        InputError::ReadOnly,
+        InputError::InvalidValue,
+    ] {
+        assert!(r.contains(&StepResult::Input(e)), "{e:?}");
+    }
+    assert!(events(&traced).contains(&r#"ConfigurationChanged { key: "HeartbeatInterval" }"#));
+}
+
+#[test]
+fn remote_start_and_stop_are_answered_and_acted_on() {
+    let traced = run("remote start and stop");
+    let f = frames(&traced);
+    for (id, status) in [
+        ("r1", "Accepted"),
+        ("r2", "Rejected"),
+        ("r3", "Accepted"),
+        ("r4", "Rejected"),
+        ("r5", "Accepted"),
+        ("r6", "Rejected"),
+        ("r7", "Accepted"),
+    ] {
+        assert_eq!(answer(&f, id)[2]["status"], status, "{id}");
+    }
+    let starts = calls(&f, "StartTransaction");
+    assert_eq!(starts.len(), 2);
+    assert_eq!(starts[1]["idTag"], "REMOTE-2");
+    assert_eq!(reasons(&f), ["Remote"]);
+    let authorized = calls(&f, "Authorize");
+    assert_eq!(authorized.len(), 3, "AuthorizeRemoteTxRequests");
+}
+
+#[test]
+fn remote_control_resets_unlocks_and_schedules() {
+    let traced = run("remote control");
+    let f = frames(&traced);
+    assert_eq!(answer(&f, "a1")[2]["status"], "Scheduled");
+    assert_eq!(answer(&f, "a2")[2]["status"], "Rejected");
+    assert_eq!(answer(&f, "a3")[2]["status"], "Accepted");
+    assert_eq!(answer(&f, "u1")[2]["status"], "Unlocked");
+    assert_eq!(answer(&f, "k1")[2]["status"], "Accepted");
+    assert_eq!(answer(&f, "x1")[2]["status"], "Accepted");
+    assert_eq!(reasons(&f), ["UnlockCommand", "SoftReset", "HardReset"]);
+    let statuses = calls(&f, "StatusNotification");
+    assert!(statuses
+        .iter()
+        .any(|s| s["connectorId"] == 2 && s["status"] == "Unavailable"));
+    let ev = events(&traced);
+    assert!(ev.contains(&"Reset { hard: false }") && ev.contains(&"Reset { hard: true }"));
+    // The answer to UnlockConnector waited for the firmware's outcome.
+    let unlock_step = traced
+        .iter()
+        .position(|t| t.outcome.sent.iter().any(|s| s.contains(r#""u1""#)));
+    assert!(traced[unlock_step.unwrap()].outcome.result == StepResult::Done);
+    assert_eq!(
+        traced[unlock_step.unwrap() + 1].outcome.result,
+        StepResult::Nothing
+    );
+}
