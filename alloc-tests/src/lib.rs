@@ -25,7 +25,8 @@
 //!
 //! On every step, with or without a refusal, the driver also checks what
 //! the scripted central system can see: any `Err` of an input or a frame
-//! (`Busy`, `QueueFull`, `NoTransaction`, ...) changed nothing; nothing but BootNotification before registration; one CALL of
+//! (`Busy`, `QueueFull`, `NoTransaction`, ...) and any `BufferFull` changed
+//! nothing; nothing but BootNotification before registration; one CALL of
 //! ours at a time; each CALL of the central system answered once;
 //! MeterValues and StopTransaction carry a transactionId it gave, of a
 //! transaction not yet stopped; transaction messages go out in the order
@@ -58,7 +59,7 @@ mod scenario;
 mod sweep;
 
 pub use catalogue::{
-    authorizations, catalogue, configuration, connectors, incoming, offline, registration,
+    authorizations, busy, catalogue, configuration, connectors, incoming, offline, registration,
     remote_control, remote_start_stop, standard_session, transactions,
 };
 pub use random::{random, random_scenario, RandomReport};

@@ -100,7 +100,8 @@ const CONFIGURE: [(&str, &str); 11] = [
 ];
 
 /// CALLs of the central system (and frames that are not) whose handling
-/// allocates nothing.
+/// allocates nothing: the only ones drawn while a stalled link already
+/// holds an answer (see [`Step::Stall`]).
 pub(crate) const NON_ALLOCATING: [&str; 17] = [
     r#"[2,"cs1","Reset",{"type":"Soft"}]"#,
     r#"[2,"cs2","Reset",{"type":"Hard"}]"#,
@@ -151,13 +152,16 @@ const ANSWERS: [&str; 8] = [
 
 /// A random scenario of `len` steps for a charge point with `connectors`
 /// connectors; the same seed gives the same scenario. Every input of the
-/// engine is drawn.
+/// engine is drawn; while the link is stalled, only the first CALL handed
+/// in may be one that allocates (see [`Step::Stall`]).
 pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
     let mut rng = Rng(seed);
     let mut s = vec![Step::Connect];
+    // While stalled: CALLs handed in since the stall began.
+    let mut stalled: Option<usize> = None;
     while s.len() < len {
         let c = rng.below(u64::from(connectors) + 2) as u8;
-        s.push(match rng.below(100) {
+        let step = match rng.below(100) {
             0..=29 => Step::Answer,
             30..=38 => Step::Advance(1 + rng.below(400)),
             39..=43 => Step::PlugIn(c),
@@ -175,8 +179,15 @@ pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
                 let (k, v) = *rng.pick(&CONFIGURE);
                 Step::configure(k, v)
             }
-            70..=81 if rng.below(2) == 0 => Step::Receive(rng.pick(&ALLOCATING).to_string()),
-            70..=81 => Step::Receive(rng.pick(&NON_ALLOCATING).to_string()),
+            70..=81 => {
+                let frame = match stalled {
+                    Some(n) if n > 0 => *rng.pick(&NON_ALLOCATING),
+                    _ if rng.below(2) == 0 => *rng.pick(&ALLOCATING),
+                    _ => *rng.pick(&NON_ALLOCATING),
+                };
+                stalled = stalled.map(|n| n + 1);
+                Step::receive(frame)
+            }
             82..=85 => Step::AnswerError(rng.pick(&ERROR_CODES).to_string()),
             86..=88 => Step::AnswerWith(rng.pick(&ANSWERS).to_string()),
             89 => Step::UnlockResult(
@@ -185,8 +196,19 @@ pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
             ),
             90..=91 => Step::Disconnect,
             92..=93 => Step::Connect,
-            _ => Step::Answer,
-        });
+            94..=96 if stalled.is_some() => Step::Flush,
+            94..=96 => Step::Stall,
+            _ => Step::SmallBuffer(*rng.pick(&[0, 0, 16, 60, 200])),
+        };
+        match step {
+            // An UnlockConnector answer the firmware completes now is ready
+            // to go: it counts as an answer waiting.
+            Step::UnlockResult(..) => stalled = stalled.map(|n| n + 1),
+            Step::Stall => stalled = Some(0),
+            Step::Flush | Step::Connect | Step::Disconnect => stalled = None,
+            _ => {}
+        }
+        s.push(step);
     }
     s
 }
@@ -346,6 +368,9 @@ mod tests {
             Step::Authorize(_) => "Authorize",
             Step::Configure(..) => "Configure",
             Step::UnlockResult(..) => "UnlockResult",
+            Step::Stall => "Stall",
+            Step::Flush => "Flush",
+            Step::SmallBuffer(_) => "SmallBuffer",
         }
     }
 
@@ -355,9 +380,32 @@ mod tests {
             .flat_map(|seed| random_scenario(seed, 60, 2))
             .collect();
         let kinds: BTreeSet<_> = steps.iter().map(kind).collect();
-        assert_eq!(kinds.len(), 17, "{kinds:?}");
+        assert_eq!(kinds.len(), 20, "{kinds:?}");
         for frame in NON_ALLOCATING.iter().chain(&ALLOCATING) {
             assert!(steps.contains(&Step::receive(frame)), "{frame} never drawn");
+        }
+    }
+
+    /// A stalled link shows a refused CALL's answer by sending it at once:
+    /// only right if no other answer waits before it.
+    #[test]
+    fn while_stalled_only_the_first_answer_waiting_may_need_memory() {
+        for seed in 1..=300 {
+            let mut waiting = None;
+            for step in random_scenario(seed, 60, 2) {
+                match &step {
+                    Step::Stall => waiting = Some(0),
+                    Step::Flush | Step::Connect | Step::Disconnect => waiting = None,
+                    Step::UnlockResult(..) => waiting = waiting.map(|n| n + 1),
+                    Step::Receive(f) => {
+                        if waiting.is_some_and(|n| n > 0) {
+                            assert!(NON_ALLOCATING.contains(&f.as_str()), "seed {seed}: {f}");
+                        }
+                        waiting = waiting.map(|n| n + 1);
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 

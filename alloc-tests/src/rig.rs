@@ -4,6 +4,7 @@ use ocpp_alloc::{Backend, FailureInjector, Pool};
 use ocpp_engine::{
     ChargePoint, Config, Duration, HandleError, InputError, Instant, NewError, QueueStats,
 };
+use ocpp_model::EncodeError;
 
 use crate::csms::Csms;
 use crate::scenario::Step;
@@ -23,6 +24,8 @@ pub struct Outcome {
     pub sent: Vec<String>,
     /// Events the firmware got during the step, in `Debug` form.
     pub events: Vec<String>,
+    /// Polls refused with `EncodeError::BufferFull` (see [`Step::SmallBuffer`]).
+    pub buffer_full: usize,
     /// The transaction message queue after the step.
     pub queue: QueueStats,
 }
@@ -65,6 +68,10 @@ pub(crate) struct Rig<'p, B: Backend> {
     csms: Csms,
     /// A WebSocket is open: only then can the central system send a frame.
     online: bool,
+    /// The socket cannot send: frames wait in the engine (see [`Step::Stall`]).
+    stalled: bool,
+    /// Every frame is first polled into this many bytes (0: off).
+    first_try: usize,
 }
 
 impl<'p, B: Backend> Rig<'p, B> {
@@ -76,6 +83,8 @@ impl<'p, B: Backend> Rig<'p, B> {
             now: Instant::from_millis(0),
             csms: Csms::new(config.connectors, config.call_timeout),
             online: false,
+            stalled: false,
+            first_try: 0,
         })
     }
 
@@ -109,6 +118,7 @@ impl<'p, B: Backend> Rig<'p, B> {
             result: StepResult::Done,
             sent: Vec::new(),
             events: Vec::new(),
+            buffer_full: 0,
             queue: QueueStats::default(),
         };
         let now = self.now;
@@ -121,6 +131,7 @@ impl<'p, B: Backend> Rig<'p, B> {
                 }
                 self.csms.connection_changed();
                 self.online = *step == Step::Connect;
+                self.stalled = false;
                 StepResult::Done
             }
             Step::Advance(secs) => {
@@ -136,7 +147,7 @@ impl<'p, B: Backend> Rig<'p, B> {
             },
             Step::AnswerWith(payload) => self.answer(payload, true),
             Step::AnswerError(code) => self.answer(&format!(r#""{code}","scripted",{{}}"#), false),
-            Step::Receive(frame) if self.online => self.receive(frame),
+            Step::Receive(frame) if self.online => self.receive(frame, &mut out),
             // No socket, no frame.
             Step::Receive(_) => StepResult::Nothing,
             Step::PlugIn(c) => self.input(|cp| cp.plug_in(now, *c)),
@@ -158,6 +169,18 @@ impl<'p, B: Backend> Rig<'p, B> {
                     self.expect_unchanged(&before, before_use, "no UnlockConnector waits");
                     StepResult::Nothing
                 }
+            }
+            Step::Stall => {
+                self.stalled = true;
+                StepResult::Done
+            }
+            Step::Flush => {
+                self.stalled = false;
+                StepResult::Done
+            }
+            Step::SmallBuffer(n) => {
+                self.first_try = *n;
+                StepResult::Done
             }
         };
         self.drain(&mut out);
@@ -193,12 +216,18 @@ impl<'p, B: Backend> Rig<'p, B> {
         );
     }
 
-    /// The central system sends a frame.
-    fn receive(&mut self, frame: &str) -> StepResult {
+    /// The central system sends a frame. While stalled, the answer to a
+    /// CALL that met a refusal (`InternalError`, or the action's
+    /// `Rejected`) goes out at once, so that the step shows it.
+    fn receive(&mut self, frame: &str, out: &mut Outcome) -> StepResult {
         let (before, before_use) = (self.engine_state(), self.in_use());
+        let refusals = self.injector.refusals();
         match self.cp.handle_frame(self.now, frame.as_bytes()) {
             Ok(()) => {
                 self.csms.call_taken_in(frame);
+                if self.stalled && self.injector.refusals() > refusals {
+                    self.transmit_one(out);
+                }
                 StepResult::Done
             }
             Err(e) => {
@@ -234,10 +263,15 @@ impl<'p, B: Backend> Rig<'p, B> {
 
     /// As an integrator's loop: sleep until `poll_timeout`, handle it, drain.
     /// Panics (reported as a failure of the step) when, after that,
-    /// `poll_timeout` is not in the future: a real loop would spin.
+    /// `poll_timeout` is not in the future: a real loop would spin. While
+    /// stalled, the loop waits for the socket too: only later deadlines count.
     fn advance(&mut self, secs: u64, out: &mut Outcome) {
         let end = self.now + Duration::from_secs(secs);
-        while let Some(t) = self.cp.poll_timeout().filter(|&t| t <= end) {
+        loop {
+            let next = self.cp.poll_timeout().filter(|&t| t <= end);
+            let Some(t) = next.filter(|&t| !self.stalled || t > self.now) else {
+                break;
+            };
             self.now = self.now.max(t);
             self.cp.handle_timeout(self.now);
             self.drain(out);
@@ -250,7 +284,7 @@ impl<'p, B: Backend> Rig<'p, B> {
     }
 
     fn expect_no_spin(&self) {
-        if let Some(t) = self.cp.poll_timeout() {
+        if let Some(t) = self.cp.poll_timeout().filter(|_| !self.stalled) {
             assert!(
                 t > self.now,
                 "poll_timeout {t:?} is not after now {:?}: the loop would spin",
@@ -259,19 +293,39 @@ impl<'p, B: Backend> Rig<'p, B> {
         }
     }
 
-    /// Every frame, checked by the central system, and every event.
+    /// Every event; every frame unless stalled, checked by the central system.
     fn drain(&mut self, out: &mut Outcome) {
-        while self.transmit_one(out) {}
-        self.csms.check_all_answered();
+        if !self.stalled {
+            while self.transmit_one(out) {}
+            self.csms.check_all_answered();
+        }
         while let Some(event) = self.cp.poll_event() {
             out.events.push(format!("{event:?}"));
         }
     }
 
-    /// Polls one frame and hands it to the central system; `false` when
-    /// there was none.
+    /// Polls one frame (into a small buffer first, see [`Step::SmallBuffer`])
+    /// and hands it to the central system; `false` when there was none.
     fn transmit_one(&mut self, out: &mut Outcome) -> bool {
         let mut buf = vec![0u8; FRAME_BUFFER];
+        if self.first_try > 0 {
+            let (before, before_use) = (self.engine_state(), self.in_use());
+            let small = self.first_try.min(FRAME_BUFFER);
+            match self.cp.poll_transmit(self.now, &mut buf[..small]) {
+                Ok(Some(n)) => return self.deliver(&buf[..n], out),
+                Ok(None) => return false,
+                Err(EncodeError::BufferFull) => {
+                    self.expect_unchanged(&before, before_use, "BufferFull");
+                    out.buffer_full += 1;
+                    let n = self.cp.poll_transmit(self.now, &mut buf);
+                    let n = n.ok().flatten().unwrap_or_else(|| {
+                        panic!("BufferFull at {small} bytes, then no frame: {n:?}")
+                    });
+                    assert!(n > small, "BufferFull for a frame of {n} bytes in {small}");
+                    return self.deliver(&buf[..n], out);
+                }
+            }
+        }
         match self.cp.poll_transmit(self.now, &mut buf) {
             Ok(Some(n)) => self.deliver(&buf[..n], out),
             Ok(None) => false,

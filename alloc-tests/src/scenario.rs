@@ -13,12 +13,12 @@ pub struct Setup<'c> {
 }
 
 /// One thing that happens to the charge point. After each step the driver
-/// drains every frame to send and every event.
+/// drains every event and, unless the link is stalled, every frame to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    /// The WebSocket opened (a new connection).
+    /// The WebSocket opened (a new connection; a stall ends).
     Connect,
-    /// The WebSocket closed.
+    /// The WebSocket closed (a stall ends).
     Disconnect,
     /// The clock moves on this many seconds (timeouts fire on the way).
     Advance(u64),
@@ -56,6 +56,22 @@ pub enum Step {
     Configure(String, String),
     /// The firmware's outcome of an UnlockConnector on the connector.
     UnlockResult(u8, UnlockStatus),
+    /// The socket cannot send for now (the central system sends faster
+    /// than the charge point transmits): from this step on, the driver
+    /// polls no frame, so answers wait in the engine's slots and a further
+    /// CALL of the central system may meet `HandleError::Busy`. The answer
+    /// to a CALL that met a refused allocation while stalled
+    /// (`InternalError`, or the action's `Rejected`) is transmitted at
+    /// once, so that the step shows it: the driver polls one frame, so
+    /// only the first answer waiting may be one that needs memory.
+    Stall,
+    /// The socket can send again: everything waiting goes out.
+    Flush,
+    /// From this step on, every frame is first polled into a buffer of
+    /// this many bytes (0: no more), then, if it did not fit
+    /// (`EncodeError::BufferFull`, which must change nothing), into a
+    /// large one.
+    SmallBuffer(usize),
 }
 
 /// A list of steps.

@@ -4,7 +4,7 @@
 
 use alloc_tests::{catalogue, trace, Setup, StepResult, Traced};
 use ocpp_alloc::Talc;
-use ocpp_engine::{Config, InputError};
+use ocpp_engine::{Config, HandleError, InputError};
 use serde_json::Value as Json;
 
 fn run(name: &str) -> Vec<Traced> {
@@ -253,4 +253,39 @@ fn remote_control_resets_unlocks_and_schedules() {
         traced[unlock_step.unwrap() + 1].outcome.result,
         StepResult::Nothing
     );
+}
+
+#[test]
+fn calls_faster_than_the_link_meet_busy_and_nothing_is_lost() {
+    let traced = run("busy");
+    let r = results(&traced);
+    let busy = r
+        .iter()
+        .filter(|r| **r == StepResult::Handle(HandleError::Busy))
+        .count();
+    assert_eq!(busy, 4);
+    let f = frames(&traced);
+    // Every CALL taken in is answered once, in the order taken in.
+    let answered: Vec<&str> = f
+        .iter()
+        .filter(|f| f[0] != 2)
+        .map(|f| f[1].as_str().unwrap())
+        .collect();
+    assert_eq!(answered, ["b1", "b3", "b4", "b6", "b7", "b9", "b8"]);
+    assert_eq!(
+        answer(&f, "b1")[2]["unknownKey"],
+        serde_json::json!(["NoSuchKey", "AlsoUnknown"])
+    );
+    assert_eq!(answer(&f, "b6")[2]["status"], "UnlockFailed");
+    // The unknown keys wait in the pool until the answer is sent.
+    let held = traced[7].in_use - traced[6].in_use;
+    assert!(held > 0);
+    let flush = traced
+        .iter()
+        .position(|t| t.outcome.sent.iter().any(|s| s.contains(r#""b1""#)))
+        .unwrap();
+    assert_eq!(traced[flush - 1].in_use - traced[flush].in_use, held);
+    // Frames too large for the small buffer came out whole afterwards.
+    let retried: usize = traced.iter().map(|t| t.outcome.buffer_full).sum();
+    assert!(retried >= 3, "{retried}");
 }

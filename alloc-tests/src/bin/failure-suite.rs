@@ -109,6 +109,9 @@ fn print_trace(name: &str, seed: Option<u64>) -> bool {
         for e in &o.events {
             println!("      event {e}");
         }
+        if o.buffer_full > 0 {
+            println!("      BufferFull {} times first", o.buffer_full);
+        }
     }
     match failure {
         Some(f) => {

@@ -8,7 +8,7 @@ use ocpp_model::ChargePointErrorCode as Ec;
 
 use crate::scenario::{Scenario, Step};
 
-pub use remote::{configuration, remote_control, remote_start_stop};
+pub use remote::{busy, configuration, remote_control, remote_start_stop};
 pub use tx::{offline, transactions};
 
 /// Connect, BootNotification accepted, StatusNotification of connectors
@@ -160,5 +160,6 @@ pub fn catalogue() -> Vec<(&'static str, u8, Scenario)> {
         ("configuration", 1, configuration()),
         ("remote start and stop", 2, remote_start_stop()),
         ("remote control", 2, remote_control()),
+        ("busy", 1, busy()),
     ]
 }

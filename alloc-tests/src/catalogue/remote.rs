@@ -1,4 +1,5 @@
-//! The central system's CALLs that configure and control the charge point.
+//! The central system's CALLs that configure and control the charge
+//! point, and CALLs that come faster than the charge point transmits.
 
 use ocpp_model::UnlockStatus;
 
@@ -130,6 +131,47 @@ pub fn remote_control() -> Scenario {
         Step::receive(r#"[2,"x2","Reset",{"type":"Hard"}]"#),
         Step::Answer,
         Step::Answer,
+        Step::Answer,
+    ]);
+    s
+}
+
+/// CALLs faster than the charge point transmits: while the link is
+/// stalled, answers wait in both slots (one of them a GetConfiguration
+/// holding unknown keys in the pool), further CALLs meet `Busy` and change
+/// nothing, an idTag is presented; then everything goes out, the refused
+/// CALL is taken in when sent again, and frames come out through a buffer
+/// too small for them.
+pub fn busy() -> Scenario {
+    let mut s = boot(1);
+    s.extend([
+        Step::PlugIn(1),
+        Step::Answer,
+        Step::Stall,
+        Step::receive(r#"[2,"b1","GetConfiguration",{"key":["HeartbeatInterval","NoSuchKey","AlsoUnknown"]}]"#),
+        Step::receive(r#"[2,"b2","GetConfiguration",{}]"#),
+        Step::receive(r#"[2,"b3","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#),
+        Step::receive(r#"[2,"b4","ChangeConfiguration",{"key":"HeartbeatInterval","value":"60"}]"#),
+        Step::receive(r#"[2,"b5","ClearCache",{}]"#),
+        Step::present(1, "ABCD1234"),
+        Step::Advance(20),
+        Step::Flush,
+        Step::receive(r#"[2,"b4","ChangeConfiguration",{"key":"HeartbeatInterval","value":"60"}]"#),
+        Step::Answer,
+        Step::Answer,
+        Step::Stall,
+        Step::Answer,
+        Step::receive(r#"[2,"b6","UnlockConnector",{"connectorId":1}]"#),
+        Step::receive(r#"[2,"b7","Reset",{"type":"Hard"}]"#),
+        Step::receive(r#"[2,"b8","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#),
+        Step::UnlockResult(1, UnlockStatus::UnlockFailed),
+        Step::SmallBuffer(40),
+        Step::Flush,
+        Step::Answer,
+        Step::Answer,
+        Step::receive(r#"[2,"b9","GetConfiguration",{"key":["NoSuchKey"]}]"#),
+        Step::receive(r#"[2,"b8","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#),
+        Step::SmallBuffer(0),
         Step::Answer,
     ]);
     s
