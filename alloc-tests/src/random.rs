@@ -139,7 +139,7 @@ const ALLOCATING: [&str; 10] = [
 
 const ERROR_CODES: [&str; 3] = ["InternalError", "FormationViolation", "Bogus"];
 
-const ANSWERS: [&str; 8] = [
+const ANSWERS: [&str; 9] = [
     r#"{"idTagInfo":{"status":"Maybe"}}"#,
     r#"{"status":"Accepted"}"#,
     r#"{"currentTime":"yesterday"}"#,
@@ -148,6 +148,7 @@ const ANSWERS: [&str; 8] = [
     r#"{"idTagInfo":{"status":"Accepted","parentIdTag":"FLEET-7"}}"#,
     r#"{"transactionId":77,"idTagInfo":{"status":"Blocked"}}"#,
     r#"{"transactionId":78,"idTagInfo":{"status":"Accepted"}}"#,
+    r#"{"status":"Rejected","currentTime":"2026-11-25T10:00:00Z","interval":30}"#,
 ];
 
 /// A random scenario of `len` steps for a charge point with `connectors`

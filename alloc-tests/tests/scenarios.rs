@@ -60,6 +60,36 @@ fn reasons(frames: &[Json]) -> Vec<&str> {
 }
 
 #[test]
+fn registration_goes_pending_rejected_accepted() {
+    let traced = run("registration");
+    let ev = events(&traced);
+    let registered: Vec<&str> = ev
+        .into_iter()
+        .filter(|e| e.starts_with("Registered"))
+        .collect();
+    assert_eq!(
+        registered,
+        [
+            "Registered(Pending)",
+            "Registered(Rejected)",
+            "Registered(Accepted)"
+        ]
+    );
+    let r = results(&traced);
+    assert!(r.contains(&StepResult::Handle(HandleError::NotRegistered)));
+    let f = frames(&traced);
+    assert_eq!(
+        answer(&f, "cs1")[2]["status"],
+        "Accepted",
+        "answered while Pending"
+    );
+    assert!(
+        f.iter().all(|f| f[1] != "cs2"),
+        "not answered while Rejected"
+    );
+}
+
+#[test]
 fn the_standard_session_is_benchmark_md_s() {
     let traced = run("standard session x2");
     let f = frames(&traced);

@@ -48,7 +48,8 @@ pub fn standard_session(sessions: usize) -> Scenario {
     s
 }
 
-/// Pending, a CALL answered while not registered, a CALLERROR, then Accepted.
+/// Pending, a CALL answered while not registered, a CALLERROR, Rejected
+/// (the central system's CALLs go unanswered), then Accepted.
 pub fn registration() -> Scenario {
     vec![
         Step::Connect,
@@ -59,6 +60,11 @@ pub fn registration() -> Scenario {
         Step::Advance(10),
         Step::answer_error("InternalError"),
         Step::Advance(30),
+        Step::answer_with(
+            r#"{"status":"Rejected","currentTime":"2026-11-25T10:00:40Z","interval":20}"#,
+        ),
+        Step::receive(r#"[2,"cs2","GetConfiguration",{"key":["NoSuchKey"]}]"#),
+        Step::Advance(20),
         Step::Answer,
         Step::Answer,
         Step::Answer,
