@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use clock::unix_millis;
 pub(crate) use clock::wall_clock;
 
-/// Known engine bug (see `tests/engine_bugs.rs`): when the charge point
+/// Known engine bug (see the end of `tests/scenarios.rs`): when the charge point
 /// gives up a StartTransaction after TransactionMessageAttempts failures,
 /// the transaction runs on, and its later MeterValues go without a
 /// transactionId and its StopTransaction with transactionId 0. While
