@@ -1,9 +1,7 @@
 //! Scenarios: what happens to the charge point, step by step.
 
-use ocpp_engine::Config;
-use ocpp_model::{
-    ChargePointErrorCode, ChargePointErrorCode as Ec, ChargePointStatus, ChargePointStatus as St,
-};
+use ocpp_engine::{Config, Value};
+use ocpp_model::{ChargePointErrorCode, Measurand, Reason, UnlockStatus};
 
 /// The charge point under test: its configuration and pool size.
 #[derive(Clone, Debug)]
@@ -15,154 +13,111 @@ pub struct Setup<'c> {
 }
 
 /// One thing that happens to the charge point. After each step the driver
-/// drains every frame to send and every event.
+/// drains every event and, unless the link is stalled, every frame to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
-    /// The WebSocket opened.
+    /// The WebSocket opened (a new connection; a stall ends).
     Connect,
-    /// The WebSocket closed.
+    /// The WebSocket closed (a stall ends).
     Disconnect,
     /// The clock moves on this many seconds (timeouts fire on the way).
     Advance(u64),
     /// The central system answers our outstanding CALL with its usual
-    /// CALLRESULT (BootNotification Accepted with interval 300, Authorize
-    /// Accepted, ...). Does nothing when no CALL is outstanding.
+    /// CALLRESULT (BootNotification Accepted with interval 300 and its
+    /// current time, Authorize Accepted, StartTransaction Accepted with
+    /// transactionId 42, then 43, ...). Does nothing when no CALL is
+    /// outstanding.
     Answer,
     /// The central system answers our outstanding CALL with this payload.
     AnswerWith(String),
     /// The central system answers our outstanding CALL with a CALLERROR of this code.
     AnswerError(String),
     /// The central system sends this raw frame (a CALL, garbage, ...).
+    /// Does nothing while no WebSocket is open.
     Receive(String),
-    /// Hardware input: a connector's status changed.
-    Status(u8, ChargePointStatus, ChargePointErrorCode),
-    /// Firmware request: an idTag was presented.
+    /// Hardware input: a cable was plugged into the connector.
+    PlugIn(u8),
+    /// Hardware input: the cable of the connector was unplugged.
+    Unplug(u8),
+    /// Hardware input: an idTag was presented at the connector.
+    PresentIdTag(u8, String),
+    /// Firmware request: stop the connector's transaction for this reason.
+    StopTransaction(u8, Reason),
+    /// Hardware input: a meter reading of the connector.
+    SetMeter(u8, Measurand, Value),
+    /// Hardware input: the EV stopped (`true`) or resumed taking energy.
+    SetEvSuspended(u8, bool),
+    /// Hardware input: the connector (0: the charge point) is in fault, or
+    /// (`None`) no longer.
+    SetFault(u8, Option<ChargePointErrorCode>),
+    /// Firmware request: ask the central system about an idTag.
     Authorize(String),
+    /// Firmware request: set a configuration key (key, value).
+    Configure(String, String),
+    /// The firmware's outcome of an UnlockConnector on the connector.
+    UnlockResult(u8, UnlockStatus),
+    /// The socket cannot send for now (the central system sends faster
+    /// than the charge point transmits): from this step on, the driver
+    /// polls no frame, so answers wait in the engine's slots and a further
+    /// CALL of the central system may meet `HandleError::Busy`. The answer
+    /// to a CALL that met a refused allocation while stalled
+    /// (`InternalError`, or the action's `Rejected`) is transmitted at
+    /// once, so that the step shows it: the driver polls one frame, so
+    /// only the first answer waiting may be one that needs memory.
+    Stall,
+    /// The socket can send again: everything waiting goes out.
+    Flush,
+    /// From this step on, every frame is first polled into a buffer of
+    /// this many bytes (0: no more), then, if it did not fit
+    /// (`EncodeError::BufferFull`, which must change nothing), into a
+    /// large one.
+    SmallBuffer(usize),
 }
 
 /// A list of steps.
 pub type Scenario = Vec<Step>;
 
-/// The slice of BENCHMARK.md's standard session that the engine implements
-/// today: boot, then `sessions` times plug in, authorize, charge (status
-/// only), finish and unplug, with heartbeats due on the way.
-pub fn standard_session(sessions: usize) -> Scenario {
-    use ChargePointStatus::*;
-    let ok = ChargePointErrorCode::NoError;
-    let mut s = vec![Step::Connect, Step::Answer, Step::Answer, Step::Answer];
-    for _ in 0..sessions {
-        s.extend([
-            Step::Status(1, Preparing, ok),
-            Step::Answer,
-            Step::Authorize("ABCD1234".into()),
-            Step::Answer,
-            Step::Status(1, Charging, ok),
-            Step::Answer,
-            Step::Advance(600),
-            Step::Answer,
-            Step::Answer,
-            Step::Status(1, Finishing, ok),
-            Step::Answer,
-            Step::Status(1, Available, ok),
-            Step::Answer,
-        ]);
+impl Step {
+    /// `Receive` of a text frame.
+    pub fn receive(frame: &str) -> Step {
+        Step::Receive(frame.to_owned())
     }
-    s
-}
 
-/// Pending, a CALL answered while not registered, a CALLERROR, then Accepted.
-pub fn registration() -> Scenario {
-    vec![
-        Step::Connect,
-        Step::AnswerWith(
-            r#"{"status":"Pending","currentTime":"2026-11-25T10:00:00Z","interval":10}"#.into(),
-        ),
-        Step::Receive(r#"[2,"cs1","Reset",{"type":"Soft"}]"#.into()),
-        Step::Advance(10),
-        Step::AnswerError("InternalError".into()),
-        Step::Advance(30),
-        Step::Answer,
-        Step::Answer,
-        Step::Answer,
-        Step::Advance(300),
-        Step::Answer,
-    ]
-}
+    /// `PresentIdTag` at `connector`.
+    pub fn present(connector: u8, id_tag: &str) -> Step {
+        Step::PresentIdTag(connector, id_tag.to_owned())
+    }
 
-/// Authorize answered, answered with a parent, timed out, badly answered, cut off.
-pub fn authorizations() -> Scenario {
-    vec![
-        Step::Connect,
-        Step::Answer,
-        Step::Answer,
-        Step::Answer,
-        Step::Answer,
-        Step::Authorize("ABCD1234".into()),
-        Step::Authorize("04A1B2C3D4E5F6".into()),
-        Step::Authorize("".into()),
-        Step::Answer,
-        Step::AnswerWith(r#"{"idTagInfo":{"status":"Blocked","parentIdTag":"PARENT","expiryDate":"2027-01-01T00:00:00.5+01:00"}}"#.into()),
-        Step::Authorize("TIMEOUT".into()),
-        Step::Advance(31),
-        Step::Advance(30),
-        Step::Authorize("BADANSWER".into()),
-        Step::AnswerWith(r#"{"idTagInfo":{"status":"Maybe"}}"#.into()),
-        Step::Authorize("OFFLINE".into()),
-        Step::Disconnect,
-        Step::Connect,
-        Step::Answer,
-    ]
-}
+    /// `Configure` of `key` to `value`.
+    pub fn configure(key: &str, value: &str) -> Step {
+        Step::Configure(key.to_owned(), value.to_owned())
+    }
 
-/// The central system's CALLs: unknown, unsupported, malformed, DataTransfer, TriggerMessage, garbage.
-pub fn incoming() -> Scenario {
-    vec![
-        Step::Connect,
-        Step::Answer,
-        Step::Receive(r#"[2,"a","Nope",{}]"#.into()),
-        Step::Receive(r#"[2,"b","Reset",{"type":"Soft"}]"#.into()),
-        Step::Receive(r#"[2,"c","Reset",[]]"#.into()),
-        Step::Receive(
-            r#"[2,"d","DataTransfer",{"vendorId":"com.acme","data":"a\"b\\c\u0041"}]"#.into(),
-        ),
-        Step::Receive(r#"[2,"e","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#.into()),
-        Step::Receive(
-            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-                .into(),
-        ),
-        Step::Receive("\u{fffd}garbage".into()),
-        Step::Answer,
-        Step::Answer,
-        Step::Answer,
-    ]
-}
+    /// `AnswerWith` this payload.
+    pub fn answer_with(payload: &str) -> Step {
+        Step::AnswerWith(payload.to_owned())
+    }
 
-/// Status changes of two connectors before and after registration, valid and not.
-pub fn statuses() -> Scenario {
-    vec![
-        Step::Status(1, St::Preparing, Ec::NoError),
-        Step::Connect,
-        Step::Answer,
-        Step::Status(2, St::Faulted, Ec::GroundFailure),
-        Step::Answer,
-        Step::Answer,
-        Step::Answer,
-        Step::Answer,
-        Step::Status(0, St::Charging, Ec::NoError),
-        Step::Status(9, St::Charging, Ec::NoError),
-        Step::Status(1, St::Charging, Ec::NoError),
-        Step::Advance(45),
-        Step::Answer,
-    ]
-}
+    /// `AnswerError` with this code.
+    pub fn answer_error(code: &str) -> Step {
+        Step::AnswerError(code.to_owned())
+    }
 
-/// Every hand-written scenario: (name, connectors, steps).
-pub fn catalogue() -> Vec<(&'static str, u8, Scenario)> {
-    vec![
-        ("registration", 1, registration()),
-        ("authorizations", 1, authorizations()),
-        ("incoming", 1, incoming()),
-        ("statuses", 2, statuses()),
-        ("standard session x2", 1, standard_session(2)),
-    ]
+    /// `SetMeter` of the energy register, in Wh.
+    pub fn energy(connector: u8, wh: i64) -> Step {
+        Step::SetMeter(
+            connector,
+            Measurand::EnergyActiveImportRegister,
+            Value::from_units(wh),
+        )
+    }
+
+    /// `SetMeter` of the active power, in W.
+    pub fn power(connector: u8, w: i64) -> Step {
+        Step::SetMeter(
+            connector,
+            Measurand::PowerActiveImport,
+            Value::from_units(w),
+        )
+    }
 }
