@@ -233,6 +233,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         if let Some(o) = s.outstanding {
             return earliest(Some(o.deadline), timers);
         }
+        // Our CALLs wait behind an unlock answer the firmware owes.
+        if s.answers.holds_unlock() {
+            return timers;
+        }
         if !b.registration.is_accepted() {
             return earliest(b.registration.poll_at(), timers);
         }

@@ -12,15 +12,6 @@ use serde_json::Value as Json;
 use clock::unix_millis;
 pub(crate) use clock::wall_clock;
 
-/// Known engine bug (see the end of `tests/scenarios.rs`): when the charge point
-/// gives up a StartTransaction after TransactionMessageAttempts failures,
-/// the transaction runs on, and its later MeterValues go without a
-/// transactionId and its StopTransaction with transactionId 0. While
-/// `true`, the central system lets exactly that pass for a transaction
-/// whose StartTransaction it never acknowledged; set it to `false` once
-/// the engine is fixed.
-const ORPHANS_TOLERATED: bool = true;
-
 /// A CALL of ours, as the central system received it.
 #[derive(Clone, Debug)]
 pub(crate) struct Call {
@@ -53,7 +44,7 @@ pub(crate) struct Csms {
     next_transaction_id: i64,
     transactions: Vec<Transaction>,
     /// StartTransactions received and not acknowledged: (connector,
-    /// timestamp). See [`ORPHANS_TOLERATED`].
+    /// timestamp).
     unacknowledged_starts: Vec<(u64, i64)>,
     /// Its CALLs the charge point took in and has not answered: (id, action).
     awaiting: Vec<(String, String)>,
@@ -156,10 +147,6 @@ impl Csms {
             }
             "StopTransaction" => {
                 let id = call.payload["transactionId"].as_i64();
-                if id == Some(0) && !self.unacknowledged_starts.is_empty() {
-                    // An orphan's (see ORPHANS_TOLERATED): the oldest Start not acknowledged.
-                    self.unacknowledged_starts.remove(0);
-                }
                 for t in &mut self.transactions {
                     if Some(t.id) == id {
                         t.stopped = true;
@@ -245,11 +232,11 @@ impl Csms {
             "MeterValues" => {
                 let connector = self.connector(p, 0, frame);
                 let id = p["transactionId"].as_i64();
-                let orphan = self
-                    .unacknowledged_starts
-                    .iter()
-                    .any(|s| s.0 == u64::from(connector));
-                if connector > 0 && !(ORPHANS_TOLERATED && id.is_none() && orphan) {
+                // Clock-aligned or triggered values outside a transaction
+                // carry no id; every other MeterValues is a transaction's.
+                let context = p["meterValue"][0]["sampledValue"][0]["context"].as_str();
+                let outside = id.is_none() && matches!(context, Some("Sample.Clock" | "Trigger"));
+                if connector > 0 && !outside {
                     self.running(id, frame);
                 }
                 let times = p["meterValue"].as_array().into_iter().flatten();
@@ -259,10 +246,7 @@ impl Csms {
             }
             "StopTransaction" => {
                 let id = p["transactionId"].as_i64();
-                let orphan = !self.unacknowledged_starts.is_empty();
-                if !(ORPHANS_TOLERATED && id == Some(0) && orphan) {
-                    self.running(id, frame);
-                }
+                self.running(id, frame);
                 self.in_order(p["timestamp"].as_str(), frame);
             }
             "StatusNotification" => {

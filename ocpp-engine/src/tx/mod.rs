@@ -503,8 +503,9 @@ impl<A: Allocator + Clone> Transactions<A> {
     }
 
     /// TriggerMessage(MeterValues): a sample of MeterValuesSampledData now
-    /// (`Trigger`) of `connector`, or of all (none, or 0). `false` when
-    /// there is no such connector.
+    /// (`Trigger`) of `connector`, or of all (none, or 0). `false` (the
+    /// trigger is Rejected, nothing queued) when there is no such
+    /// connector, no meter value to send, or no room in the queue for all.
     pub(crate) fn trigger_meter_values(&mut self, cx: &Cx<'_, A>, connector: Option<i32>) -> bool {
         let only = match connector {
             None | Some(0) => None,
@@ -514,6 +515,17 @@ impl<A: Allocator + Clone> Transactions<A> {
             },
         };
         let which = cx.config.meter_values_sampled_data;
+        let wanted = self
+            .sessions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| only.is_none_or(|c| usize::from(c) == i + 1))
+            .filter(|(_, s)| !s.readings.sample(which).is_empty())
+            .count();
+        // Room for every message first: all are queued, or none.
+        if wanted == 0 || !self.queue.room_for(wanted) {
+            return false;
+        }
         self.sample_all(cx, only, which, ReadingContext::Trigger);
         true
     }

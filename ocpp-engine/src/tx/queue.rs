@@ -122,6 +122,16 @@ impl<A: Allocator + Clone> Queue<A> {
         true
     }
 
+    /// Makes room for `n` more messages now, all or none: `false` when the
+    /// bound or the pool does not allow it (nothing changed then).
+    pub(crate) fn room_for(&mut self, n: usize) -> bool {
+        self.used() + n <= usize::from(self.max)
+            && self
+                .entries
+                .try_reserve_exact(usize::from(self.claims) + n)
+                .is_ok()
+    }
+
     /// The message to send now, if any: the oldest, unless it waits for a retry.
     pub(crate) fn front(&self, now: Instant) -> Option<&TxMessage> {
         let e = self.entries.first()?;
