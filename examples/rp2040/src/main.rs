@@ -69,8 +69,13 @@ static NO_GLOBAL_HEAP: ocpp_alloc::NoGlobalHeap = ocpp_alloc::NoGlobalHeap;
 pub const POOL_SIZE: usize = 16 * 1024;
 ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 
-/// Longest frame received or sent, in bytes (one line on the UART).
+/// Longest frame received, in bytes (one line on the UART).
 const MAX_FRAME: usize = 2048;
+/// Longest frame sent. The largest is the answer to a GetConfiguration
+/// without keys: every key with its value, 2.1 KB here. The engine keeps an
+/// answer that does not fit and sends nothing else until it does, so this
+/// must hold it, with room for keys the firmware adds.
+const MAX_TX: usize = 4096;
 /// External crystal of the Pico.
 const XTAL_HZ: u32 = 12_000_000;
 /// The idTag GP14 presents.
@@ -123,7 +128,7 @@ fn main() -> ! {
         )
         .unwrap();
     let (mut rx, mut tx_uart) = uart.split();
-    let mut tx: Tx<{ MAX_FRAME + 1 }> = Tx::new();
+    let mut tx: Tx<{ MAX_TX + 1 }> = Tx::new();
 
     let mut plug = pins.gpio15.into_pull_up_input();
     let mut button = pins.gpio14.into_pull_up_input();
