@@ -133,6 +133,13 @@ fn session_1() -> SessionOne {
         attempts,
         leaked
     );
+    hprintln!(
+        "frames: the longest sent {} B (transmit buffer {} B), the longest received {} B (UART line {} B)",
+        full.longest_sent,
+        session::TX_LEN,
+        full.longest_received,
+        session::LINE_LEN
+    );
     ok &= full.failed_steps == 0 && !full.new_refused && leaked == 0;
     SessionOne {
         ok,

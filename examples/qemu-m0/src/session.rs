@@ -97,6 +97,9 @@ pub struct Report {
     pub peak: usize,
     /// `in_use` right after `ChargePoint::new`: the engine's fixed part.
     pub base: usize,
+    /// The longest frame the charge point sent, and the longest it received.
+    pub longest_sent: usize,
+    pub longest_received: usize,
     /// The deepest each engine call went below its caller (probed runs only).
     pub stack: StackUse,
 }
@@ -495,6 +498,7 @@ impl<'a> Harness<'a> {
     /// The central system reads the `n` bytes the charge point sent, and
     /// its answer, if any, goes back over the UART.
     fn heard(&mut self, n: usize) {
+        self.report.longest_sent = self.report.longest_sent.max(n);
         let (heard, answer) = self.csms.hear(&self.tx[..n.min(TX_LEN)], &mut self.answer);
         match heard {
             Heard::CallError(ErrorCode::InternalError) => self.oom += 1, // could not process a CALL
@@ -545,6 +549,7 @@ impl<'a> Harness<'a> {
             let Some(line) = self.lines.push(self.answer[i]) else {
                 continue;
             };
+            self.report.longest_received = self.report.longest_received.max(line.len());
             let probe = self.probe.then(StackProbe::start);
             let result = call::handle_frame(&mut self.cp, now, line);
             if let Some(p) = probe {
