@@ -36,7 +36,7 @@ const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POI
   --id ID           the charge point identity
   --connectors N    connectors, not counting connector 0 (default 1)
   --pool BYTES      size of the pool that holds the whole charge point (default 16384)
-  --script demo     play a charging session on connector 1, then exit 0
+  --script demo     play two charging sessions on connector 1 (local, then remote), then exit 0
   --seconds N       stop after N seconds: exit 0 without a script, 1 if the script is not finished";
 
 #[derive(Debug, Default)]
