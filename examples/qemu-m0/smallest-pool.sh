@@ -4,6 +4,7 @@
 # steps. Slow (one release build and one QEMU run per try); not part of CI.
 #
 #   ./smallest-pool.sh [LOW [HIGH]]     # defaults: 1024 4096
+#   CARGO_FEATURES=linked-list ./smallest-pool.sh    # the other backend
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -12,7 +13,7 @@ hi=${2:-4096}   # assumed to pass
 elf=target/thumbv6m-none-eabi/release/ocpp-qemu-m0
 
 passes() {
-    QEMU_M0_POOL=$1 cargo build --release --quiet
+    QEMU_M0_POOL=$1 cargo build --release --quiet --features "${CARGO_FEATURES:-}"
     timeout 120 qemu-system-arm -machine microbit -cpu cortex-m0 -nographic \
         -monitor none -serial none -semihosting-config enable=on,target=native \
         -kernel "$elf" 2>&1 | grep -q '^RESULT: PASS'

@@ -34,7 +34,14 @@ pub const POOL_SIZE: usize = match option_env!("QEMU_M0_POOL") {
     Some(s) => parse_usize(s),
     None => 2560,
 };
-ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
+ocpp_alloc::static_pool!(pub EnginePool: Backend, POOL_SIZE);
+
+/// The pool's backend: talc, or linked_list_allocator with the
+/// `linked-list` feature (to compare the two on the same session).
+#[cfg(not(feature = "linked-list"))]
+type Backend = ocpp_alloc::TalcPool;
+#[cfg(feature = "linked-list")]
+type Backend = ocpp_alloc::LinkedListPool;
 
 /// Places of the transaction message queue: a transaction holds two (its
 /// StartTransaction and StopTransaction), the other two take periodic
@@ -110,8 +117,9 @@ struct SessionOne {
 #[inline(never)]
 fn session_1() -> SessionOne {
     hprintln!(
-        "\n== session 1: pool {} B (talc), every step checked",
-        POOL_SIZE
+        "\n== session 1: pool {} B ({}), every step checked",
+        POOL_SIZE,
+        EnginePool::pool().backend_name()
     );
     let quiet = session::run(&FULL, Mode::Expect { verbose: false }, false);
     let stack_quiet = mem::stack_high_water();
