@@ -3,16 +3,27 @@
 
 Built on the `ocpp` package (PyPI), which checks every CALL it receives and
 every CALLRESULT to its own CALLs against the official OCPP 1.6 JSON schemas.
-This script accepts one charge point on 127.0.0.1, answers
-BootNotification (Accepted, interval 10), Heartbeat, StatusNotification and
-Authorize (Accepted), and after the boot calls, through the library's
-`call()`: TriggerMessage(Heartbeat) (expects Accepted), DataTransfer (expects
-UnknownVendorId) and Reset (unsupported by the charge point: expects a
-CALLERROR NotSupported). When the charge point has disconnected it checks
-that everything the demo script sends arrived (BootNotification, the
-StatusNotifications of both connectors, Authorize, the triggered Heartbeat
-and a periodic one), that the library found it all valid, and that our
-CALLs got the expected answers; it exits non-zero otherwise.
+This script accepts one charge point on 127.0.0.1 and:
+
+- answers BootNotification (Accepted, interval 10) with a `currentTime`
+  *without* an offset, as Python's `utcnow().isoformat()` writes it (the
+  charge point must read it as UTC and register), Heartbeat,
+  StatusNotification, Authorize (Accepted for the script's idTags),
+  StartTransaction (transactionIds from 1001 on), MeterValues and
+  StopTransaction, checking each: the transactionId it gave in every
+  MeterValues and StopTransaction, energy (Wh) and power (W) sampled, a
+  register that never runs backwards, the reason of each stop;
+- after the boot calls, through the library's `call()`: TriggerMessage
+  (Heartbeat), DataTransfer (expects UnknownVendorId), Reset (Accepted),
+  GetConfiguration of two keys and an unknown one, of all keys,
+  ChangeConfiguration (MeterValueSampleInterval = 2), GetConfiguration again,
+  UnlockConnector (Unlocked);
+- once the demo's local transaction is over and the cable is plugged in
+  again: RemoteStartTransaction (REMOTE01), and after the first MeterValues
+  of that transaction, RemoteStopTransaction of it.
+
+When the charge point has disconnected it checks that everything arrived as
+scripted and valid; it exits non-zero otherwise.
 
     csms.py PORT [--timeout SECONDS]     # PORT 0: any free port
 
@@ -24,10 +35,10 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import websockets
-from ocpp.exceptions import NotSupportedError, OCPPError
+from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType, unpack, validate_payload
 from ocpp.routing import after, on
 from ocpp.v16 import ChargePoint, call, call_result
@@ -41,10 +52,29 @@ from ocpp.v16.enums import (
 )
 from websockets.asyncio.server import serve
 
-ID_TAG = "ABCD1234"
-# What connector 1 goes through in the demo, after its first Available.
-DEMO_STATUSES = ["Preparing", "Charging", "Finishing", "Available"]
-RESET_ID = "csms-reset-1"
+ID_TAG = "ABCD1234"  # the demo's card
+REMOTE_TAG = "REMOTE01"  # the idTag of our remote start
+FIRST_TRANSACTION_ID = 1001
+# What connector 1 goes through in the demo, after its first Available:
+# the local transaction, then the remote one.
+DEMO_STATUSES = ["Preparing", "Charging", "Finishing", "Available"] * 2
+SAMPLED = {"Energy.Active.Import.Register": "Wh", "Power.Active.Import": "W"}
+# What the demo configures, and what we change the interval to.
+SAMPLED_DATA = "Energy.Active.Import.Register,Power.Active.Import"
+DEMO_INTERVAL, NEW_INTERVAL = "3", "2"
+HEARTBEAT_INTERVAL = 10
+EXPECTED_OUTCOMES = {
+    "TriggerMessage": "Accepted",
+    "DataTransfer": "UnknownVendorId",
+    "Reset": "Accepted",
+    "GetConfiguration": "as configured",
+    "GetConfiguration (all keys)": "complete",
+    "ChangeConfiguration": "Accepted",
+    "GetConfiguration (after the change)": "changed",
+    "UnlockConnector": "Unlocked",
+    "RemoteStartTransaction": "Accepted",
+    "RemoteStopTransaction": "Accepted",
+}
 
 
 def now_rfc3339():
@@ -52,17 +82,26 @@ def now_rfc3339():
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def is_rfc3339(text):
-    """The library does not check `format: date-time`; we check timestamps ourselves."""
+def now_naive():
+    """The current UTC time without an offset, as `datetime.utcnow().isoformat()` writes it."""
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat()
+
+
+def parse_rfc3339(text):
+    """The instant of an RFC 3339 date-time (with an offset), or None. The
+    library does not check `format: date-time`; we check timestamps ourselves."""
     if not isinstance(text, str) or len(text) < 20 or text[10] != "T":
-        return False
+        return None
     if not (text.endswith("Z") or text[-6] in "+-"):
-        return False
+        return None
     try:
-        datetime.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def is_rfc3339(text):
+    return parse_rfc3339(text) is not None
 
 
 class CentralSystem(ChargePoint):
@@ -77,8 +116,15 @@ class CentralSystem(ChargePoint):
         self.id_tags = []
         self.call_ids = set()
         self.call_errors = {}  # our CALL id -> error code of the CALLERROR that answered it
+        self.frame_sizes = {}  # our CALL id -> length of the frame that answered it
         self.outcomes = {}  # our CALL -> what came back
         self.exercise = None
+        self.boots = 0
+        self.registered = False  # a CALL other than BootNotification after the naive answer
+        self.next_transaction_id = FIRST_TRANSACTION_ID
+        self.transactions = {}  # transactionId -> what we know of it
+        self.running = {}  # connector -> transactionId
+        self.remote = None  # the task of the remote start and stop
 
     def problem(self, text):
         print(f"csms: PROBLEM: {text}", flush=True)
@@ -97,6 +143,8 @@ class CentralSystem(ChargePoint):
             if msg.unique_id in self.call_ids:
                 self.problem(f"message id {msg.unique_id!r} used twice: {raw}")
             self.call_ids.add(msg.unique_id)
+            if self.boots and msg.action != "BootNotification":
+                self.registered = True
             try:
                 # The library's own check (it runs it again when routing, and
                 # answers a CALLERROR if it fails).
@@ -108,17 +156,34 @@ class CentralSystem(ChargePoint):
             if not (isinstance(msg.error_description, str) and isinstance(msg.error_details, dict)):
                 self.problem(f"malformed CALLERROR {raw}")
             self.call_errors[msg.unique_id] = msg.error_code
+        else:
+            self.frame_sizes[msg.unique_id] = len(raw.encode())
         await super().route_message(raw)
 
     def seen(self, action):
         self.actions[action] = self.actions.get(action, 0) + 1
 
+    def check_timestamp(self, what, text):
+        """RFC 3339, and near our clock: the charge point took its time from our
+        naive BootNotification answer, so it must have read it as UTC."""
+        at = parse_rfc3339(text)
+        if at is None:
+            self.problem(f"{what} timestamp {text!r} is not RFC 3339")
+        elif abs(at - datetime.now(timezone.utc)) > timedelta(minutes=2):
+            self.problem(f"{what} timestamp {text!r} is not the time we gave (UTC)")
+
     @on(Action.boot_notification)
     def on_boot_notification(self, charge_point_vendor, charge_point_model, **kwargs):
         self.seen("BootNotification")
+        self.boots += 1
         print(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
+        # The first answer on purpose without an offset: 2026-11-25T10:00:00.123456.
+        current_time = now_naive() if self.boots == 1 else now_rfc3339()
+        print(f"csms: answering the boot with currentTime {current_time}", flush=True)
         return call_result.BootNotification(
-            current_time=now_rfc3339(), interval=10, status=RegistrationStatus.accepted
+            current_time=current_time,
+            interval=HEARTBEAT_INTERVAL,
+            status=RegistrationStatus.accepted,
         )
 
     @after(Action.boot_notification)
@@ -135,52 +200,195 @@ class CentralSystem(ChargePoint):
     def on_status_notification(self, connector_id, error_code, status, **kwargs):
         self.seen("StatusNotification")
         self.statuses.setdefault(connector_id, []).append(status)
-        if "timestamp" in kwargs and not is_rfc3339(kwargs["timestamp"]):
-            self.problem(f"StatusNotification timestamp {kwargs['timestamp']!r} is not RFC 3339")
+        if "timestamp" in kwargs:
+            self.check_timestamp("StatusNotification", kwargs["timestamp"])
         return call_result.StatusNotification()
+
+    @after(Action.status_notification)
+    def after_status_notification(self, connector_id, status, **kwargs):
+        # The cable is in again after the local transaction: start one from here.
+        local_done = any(t["stop"] for t in self.transactions.values())
+        if connector_id == 1 and status == "Preparing" and local_done and self.remote is None:
+            self.remote = asyncio.ensure_future(self.remote_start())
 
     @on(Action.authorize)
     def on_authorize(self, id_tag, **kwargs):
         self.seen("Authorize")
         self.id_tags.append(id_tag)
-        return call_result.Authorize(id_tag_info=IdTagInfo(status=AuthorizationStatus.accepted))
+        known = id_tag in (ID_TAG, REMOTE_TAG)
+        status = AuthorizationStatus.accepted if known else AuthorizationStatus.invalid
+        return call_result.Authorize(id_tag_info=IdTagInfo(status=status))
+
+    @on(Action.start_transaction)
+    def on_start_transaction(self, connector_id, id_tag, meter_start, timestamp, **kwargs):
+        self.seen("StartTransaction")
+        self.check_timestamp("StartTransaction", timestamp)
+        if connector_id in self.running:
+            self.problem(f"StartTransaction on connector {connector_id}, which has one running")
+        tx = self.next_transaction_id
+        self.next_transaction_id += 1
+        self.running[connector_id] = tx
+        self.transactions[tx] = {
+            "id_tag": id_tag,
+            "connector": connector_id,
+            "meter_start": meter_start,
+            "energy": [],
+            "stop": None,
+        }
+        print(f"csms: transaction {tx} started on connector {connector_id} by {id_tag}", flush=True)
+        return call_result.StartTransaction(
+            transaction_id=tx, id_tag_info=IdTagInfo(status=AuthorizationStatus.accepted)
+        )
+
+    @on(Action.meter_values)
+    def on_meter_values(self, connector_id, meter_value, transaction_id=None, **kwargs):
+        self.seen("MeterValues")
+        tx = self.running.get(connector_id)
+        if transaction_id != tx:
+            self.problem(f"MeterValues of connector {connector_id} with transactionId "
+                         f"{transaction_id}, expected {tx}")
+        for mv in meter_value:
+            self.check_timestamp("MeterValues", mv.get("timestamp"))
+            got = {}
+            for sv in mv.get("sampled_value", []):
+                measurand = sv.get("measurand", "Energy.Active.Import.Register")
+                if SAMPLED.get(measurand) is None or sv.get("unit") != SAMPLED[measurand]:
+                    self.problem(f"MeterValues: {measurand} in {sv.get('unit')!r}, not asked for")
+                if sv.get("context", "Sample.Periodic") != "Sample.Periodic":
+                    self.problem(f"MeterValues: context {sv.get('context')!r}")
+                try:
+                    got[measurand] = float(sv["value"])
+                except (KeyError, ValueError):
+                    self.problem(f"MeterValues: value {sv.get('value')!r} is not a number")
+            if set(got) != set(SAMPLED):
+                self.problem(f"MeterValues sampled {sorted(got)}, expected {sorted(SAMPLED)}")
+            energy = got.get("Energy.Active.Import.Register")
+            if tx in self.transactions and energy is not None:
+                series = self.transactions[tx]["energy"]
+                if series and energy < series[-1]:
+                    self.problem(f"MeterValues: the register went back from {series[-1]} to {energy}")
+                series.append(energy)
+        return call_result.MeterValues()
+
+    @after(Action.meter_values)
+    def after_meter_values(self, connector_id, transaction_id=None, **kwargs):
+        t = self.transactions.get(transaction_id)
+        if t and t["id_tag"] == REMOTE_TAG and t.get("stop_requested") is None:
+            t["stop_requested"] = True
+            asyncio.ensure_future(self.remote_stop(transaction_id))
+
+    @on(Action.stop_transaction)
+    def on_stop_transaction(self, meter_stop, timestamp, transaction_id, **kwargs):
+        self.seen("StopTransaction")
+        self.check_timestamp("StopTransaction", timestamp)
+        t = self.transactions.get(transaction_id)
+        if t is None or self.running.get(t["connector"]) != transaction_id:
+            self.problem(f"StopTransaction of transactionId {transaction_id}, which is not running")
+            return call_result.StopTransaction()
+        del self.running[t["connector"]]
+        t["stop"] = {"reason": kwargs.get("reason", "Local"), "id_tag": kwargs.get("id_tag")}
+        last = max([t["meter_start"], *t["energy"]])
+        if meter_stop < last:
+            self.problem(f"StopTransaction: meterStop {meter_stop} below {last}")
+        print(f"csms: transaction {transaction_id} stopped: {t['stop']}, "
+              f"meterStop {meter_stop} Wh, {len(t['energy'])} samples", flush=True)
+        if kwargs.get("id_tag"):
+            return call_result.StopTransaction(
+                id_tag_info=IdTagInfo(status=AuthorizationStatus.accepted)
+            )
+        return call_result.StopTransaction()
+
+    async def ask(self, name, request, outcome, **kwargs):
+        """One CALL of ours; `outcome` turns the CALLRESULT into what we record.
+        `call()` validates each CALLRESULT against its schema."""
+        try:
+            r = await self.call(request, suppress=False, **kwargs)
+            self.outcomes[name] = outcome(r)
+        except Exception as e:  # noqa: BLE001
+            self.outcomes[name] = repr(e)
+        return self.outcomes[name]
+
+    def configuration(self, r, wanted):
+        """Whether a GetConfiguration answer shows `wanted` (key -> value)."""
+        got = {k["key"]: k for k in r.configuration_key or []}
+        for key, value in wanted.items():
+            entry = got.get(key)
+            if entry is None or entry.get("value") != value or entry.get("readonly") is not False:
+                self.problem(f"GetConfiguration: {key} is {entry}, expected {value!r} read-write")
+                return False
+        return True
 
     async def call_the_charge_point(self):
-        """Our CALLs. `call()` validates each CALLRESULT against its schema."""
-        try:
-            r = await self.call(
-                call.TriggerMessage(requested_message=MessageTrigger.heartbeat), suppress=False
+        """Our CALLs after the boot."""
+        await self.ask(
+            "TriggerMessage",
+            call.TriggerMessage(requested_message=MessageTrigger.heartbeat),
+            lambda r: r.status,
+        )
+        await self.ask(
+            "DataTransfer",
+            call.DataTransfer(vendor_id="org.example.interop", message_id="ping", data="hello"),
+            lambda r: r.status,
+        )
+        await self.ask("Reset", call.Reset(type=ResetType.soft), lambda r: r.status)
+
+        def some_keys(r):
+            ok = self.configuration(
+                r, {"MeterValueSampleInterval": DEMO_INTERVAL, "MeterValuesSampledData": SAMPLED_DATA}
             )
-            self.outcomes["TriggerMessage"] = r.status
-        except Exception as e:  # noqa: BLE001
-            self.outcomes["TriggerMessage"] = repr(e)
-        try:
-            r = await self.call(
-                call.DataTransfer(vendor_id="org.example.interop", message_id="ping", data="hello"),
-                suppress=False,
-            )
-            self.outcomes["DataTransfer"] = r.status
-        except Exception as e:  # noqa: BLE001
-            self.outcomes["DataTransfer"] = repr(e)
-        try:
-            # With suppress=False, ocpp 2.x raises the CALLERROR as an
-            # exception; older versions returned None. Either way the
-            # CALLERROR itself was recorded by route_message.
-            r = await self.call(call.Reset(type=ResetType.soft), suppress=False, unique_id=RESET_ID)
-            self.outcomes["Reset"] = f"a CALLRESULT {r!r}" if r is not None else "a CALLERROR"
-        except NotSupportedError:
-            self.outcomes["Reset"] = "a CALLERROR"
-        except Exception as e:  # noqa: BLE001
-            self.outcomes["Reset"] = repr(e)
-        if self.outcomes["Reset"] == "a CALLERROR":
-            self.outcomes["Reset"] = f"CALLERROR {self.call_errors.get(RESET_ID)}"
+            if r.unknown_key != ["NoSuchKey"]:
+                self.problem(f"GetConfiguration: unknownKey {r.unknown_key}, expected ['NoSuchKey']")
+                ok = False
+            return "as configured" if ok else f"{r}"
+
+        keys = ["MeterValueSampleInterval", "MeterValuesSampledData", "NoSuchKey"]
+        await self.ask("GetConfiguration", call.GetConfiguration(key=keys), some_keys)
+
+        def all_keys(r):
+            n = len(r.configuration_key or [])
+            size = self.frame_sizes.get("csms-all-keys")
+            print(f"csms: GetConfiguration of all keys: {n} keys, a frame of {size} bytes", flush=True)
+            ok = n >= 20 and self.configuration(r, {"HeartbeatInterval": str(HEARTBEAT_INTERVAL)})
+            return "complete" if ok else f"{n} keys"
+
+        await self.ask(
+            "GetConfiguration (all keys)", call.GetConfiguration(), all_keys, unique_id="csms-all-keys"
+        )
+        await self.ask(
+            "ChangeConfiguration",
+            call.ChangeConfiguration(key="MeterValueSampleInterval", value=NEW_INTERVAL),
+            lambda r: r.status,
+        )
+        await self.ask(
+            "GetConfiguration (after the change)",
+            call.GetConfiguration(key=["MeterValueSampleInterval"]),
+            lambda r: "changed" if self.configuration(r, {"MeterValueSampleInterval": NEW_INTERVAL}) else f"{r}",
+        )
+        await self.ask("UnlockConnector", call.UnlockConnector(connector_id=1), lambda r: r.status)
         print(f"csms: our CALLs answered: {self.outcomes}", flush=True)
+
+    async def remote_start(self):
+        await self.ask(
+            "RemoteStartTransaction",
+            call.RemoteStartTransaction(id_tag=REMOTE_TAG, connector_id=1),
+            lambda r: r.status,
+        )
+
+    async def remote_stop(self, transaction_id):
+        await self.ask(
+            "RemoteStopTransaction",
+            call.RemoteStopTransaction(transaction_id=transaction_id),
+            lambda r: r.status,
+        )
 
     def verify(self):
         """Everything the demo sends, and the answers to our CALLs."""
-        for action in ["BootNotification", "StatusNotification", "Authorize"]:
+        for action in ["BootNotification", "StatusNotification", "Authorize", "MeterValues"]:
             if not self.actions.get(action):
                 self.problem(f"no valid {action} received")
+        if self.boots != 1 or not self.registered:
+            self.problem(f"{self.boots} BootNotifications, registered: {self.registered}: "
+                         "the naive currentTime was not taken")
         # One triggered by TriggerMessage, one (at least) from the 10 s interval.
         if self.actions.get("Heartbeat", 0) < 2:
             self.problem(f"{self.actions.get('Heartbeat', 0)} Heartbeats, expected the triggered one and a periodic one")
@@ -191,12 +399,12 @@ class CentralSystem(ChargePoint):
             self.problem(f"connector 1 reported {got}, expected Available then {DEMO_STATUSES}")
         if ID_TAG not in self.id_tags:
             self.problem(f"no Authorize of {ID_TAG}: {self.id_tags}")
-        expected = {
-            "TriggerMessage": "Accepted",
-            "DataTransfer": "UnknownVendorId",
-            "Reset": "CALLERROR NotSupported",
-        }
-        for action, want in expected.items():
+        stops = [(t["id_tag"], (t["stop"] or {}).get("reason"), len(t["energy"]))
+                 for t in self.transactions.values()]
+        if [s[:2] for s in stops] != [(ID_TAG, "Local"), (REMOTE_TAG, "Remote")] or any(n == 0 for *_, n in stops):
+            self.problem(f"transactions (idTag, stop reason, samples): {stops}, expected "
+                         f"({ID_TAG}, Local) and ({REMOTE_TAG}, Remote), each with MeterValues")
+        for action, want in EXPECTED_OUTCOMES.items():
             if self.outcomes.get(action) != want:
                 self.problem(f"{action}: expected {want}, got {self.outcomes.get(action)}")
 
@@ -252,8 +460,9 @@ async def main():
         return 1
     if not finished.is_set():
         cs.problem(f"the charge point was still connected after {args.timeout:g} s")
-    if cs.exercise is not None and not cs.exercise.done():
-        cs.exercise.cancel()
+    for task in (cs.exercise, cs.remote):
+        if task is not None and not task.done():
+            task.cancel()
     cs.verify()
     counts = ", ".join(f"{n} {a}" for a, n in sorted(cs.actions.items()))
     print(f"csms: CALLs of the charge point: {counts}", flush=True)

@@ -12,7 +12,8 @@ use std::net::TcpStream;
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use ocpp_alloc::{HostPool, Pool, Talc};
-use ocpp_engine::{ChargePoint, Config, Instant};
+use ocpp_engine::ocpp_model::UnlockStatus;
+use ocpp_engine::{ChargePoint, Config, Event, Instant};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::error::UrlError;
 use tungstenite::protocol::frame::coding::CloseCode;
@@ -35,7 +36,7 @@ const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POI
   --id ID           the charge point identity
   --connectors N    connectors, not counting connector 0 (default 1)
   --pool BYTES      size of the pool that holds the whole charge point (default 16384)
-  --script demo     play a charging session on connector 1, then exit 0
+  --script demo     play two charging sessions on connector 1 (local, then remote), then exit 0
   --seconds N       stop after N seconds: exit 0 without a script, 1 if the script is not finished";
 
 #[derive(Debug, Default)]
@@ -173,6 +174,10 @@ impl Host<'_> {
             .seconds
             .map(|s| Instant::from_millis(s.saturating_mul(1000)));
         let mut demo = args.demo.then(demo::Demo::default);
+        if demo.is_some() {
+            let now = self.now();
+            demo::Demo::configure(&mut self.cp, now)?;
+        }
         self.cp.connected(self.now());
         let mut registration = self.cp.boot_state();
         loop {
@@ -187,6 +192,18 @@ impl Host<'_> {
             }
             while let Some(event) = self.cp.poll_event() {
                 println!("event: {event:?}");
+                match event {
+                    // No lock motor on a host: the cable is free at once.
+                    // (`false`: the EV side left, nobody waits for an answer.)
+                    Event::Unlock { connector } => {
+                        let _ = self.cp.unlock_result(connector, UnlockStatus::Unlocked);
+                    }
+                    Event::Reset { hard } => println!(
+                        "reset ({}) asked for: this host charge point does not restart; it carries on",
+                        if hard { "hard" } else { "soft" }
+                    ),
+                    _ => {}
+                }
                 if let Some(demo) = demo.as_mut() {
                     demo.on_event(t, &event);
                 }

@@ -27,9 +27,43 @@ mod session;
 
 use session::Mode;
 
-/// The engine's pool: a talc pool over a `static` array.
-pub const POOL_SIZE: usize = 2 * 1024;
-ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
+/// The engine's pool: a talc pool over a `static` array. Its size can be
+/// set at build time (`QEMU_M0_POOL=1536 cargo build --release`), which is
+/// how the smallest arena that still passes was found.
+pub const POOL_SIZE: usize = match option_env!("QEMU_M0_POOL") {
+    Some(s) => parse_usize(s),
+    None => 2560,
+};
+ocpp_alloc::static_pool!(pub EnginePool: Backend, POOL_SIZE);
+
+/// The pool's backend: talc, or linked_list_allocator with the
+/// `linked-list` feature (to compare the two on the same session).
+#[cfg(not(feature = "linked-list"))]
+type Backend = ocpp_alloc::TalcPool;
+#[cfg(feature = "linked-list")]
+type Backend = ocpp_alloc::LinkedListPool;
+
+/// Places of the transaction message queue: a transaction holds two (its
+/// StartTransaction and StopTransaction), the other two take periodic
+/// samples while the central system cannot be reached; the script fills
+/// them all.
+pub const MAX_QUEUED: u8 = 4;
+/// Authorize requests of the firmware that may wait at once.
+pub const MAX_PENDING_AUTHORIZATIONS: u8 = 2;
+/// What the firmware should fit in: pool, statics and stack.
+pub const RAM_GOAL: usize = 8 * 1024;
+
+const fn parse_usize(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        assert!(b[i].is_ascii_digit(), "QEMU_M0_POOL: a number of bytes");
+        n = n * 10 + (b[i] - b'0') as usize;
+        i += 1;
+    }
+    n
+}
 
 /// allocator-api2's collections link Rust's `alloc` crate, which wants a
 /// global allocator; this one refuses everything (see `ocpp_alloc::NoGlobalHeap`).
@@ -45,44 +79,92 @@ static FULL: Measured<&FailureInjector<EnginePool>> = Measured::new(&INJECT);
 fn main() -> ! {
     mem::paint_stack();
     hprintln!("ocpp-qemu-m0: OCPP 1.6J charge point on a Cortex-M0, 16 KiB RAM");
-    let ram = mem::static_ram();
-    let mut ok = true;
+    // Each part runs out of line, so that main's own frame, which sits
+    // below every session, holds only these few figures.
+    let one = session_1();
+    let (ok_2, oom_2) = session_2(one.base, one.peak);
+    let (ok_3, oom_3) = session_3(one.attempts);
+    let stack_all = mem::stack_high_water();
+    let stack = probe_stack();
+    memory(&one, stack_all, stack, oom_2 + oom_3);
+    let ok = one.ok && ok_2 && ok_3 && stack.is_some();
+    if ok {
+        hprintln!("RESULT: PASS");
+        debug::exit(debug::EXIT_SUCCESS);
+    } else {
+        hprintln!("RESULT: FAIL");
+        debug::exit(debug::EXIT_FAILURE);
+    }
+    halt()
+}
 
-    // 1. The scripted session with the whole pool, printing only failures:
-    //    the stack this takes is what the engine and its loop need.
+/// What session 1 found.
+struct SessionOne {
+    ok: bool,
+    /// The engine's fixed part and its peak, requested bytes.
+    base: usize,
+    peak: usize,
+    /// Allocation attempts of one session.
+    attempts: usize,
+    /// Stack high-water marks: quiet, and printing every step.
+    stack_quiet: usize,
+    stack_printing: usize,
+}
+
+/// 1. The scripted session with the whole pool, every step checked: once
+///    quiet (the stack this takes is what the engine and its loop need),
+///    once printing every step.
+#[inline(never)]
+fn session_1() -> SessionOne {
     hprintln!(
-        "\n== session 1: pool {} B (talc), every step checked",
-        POOL_SIZE
+        "\n== session 1: pool {} B ({}), every step checked",
+        POOL_SIZE,
+        EnginePool::pool().backend_name()
     );
     let quiet = session::run(&FULL, Mode::Expect { verbose: false }, false);
-    let stack_engine = mem::stack_high_water();
+    let stack_quiet = mem::stack_high_water();
     let attempts = INJECT.attempts();
-    ok &= quiet.failed_steps == 0 && !quiet.new_refused && FULL.stats().in_use == 0;
+    let mut ok = quiet.failed_steps == 0 && !quiet.new_refused && FULL.stats().in_use == 0;
 
-    //    The same once more, printing every step.
     mem::paint_stack();
     let full = session::run(&FULL, Mode::Expect { verbose: true }, false);
     let stack_printing = mem::stack_high_water();
-    let pool = EnginePool::pool().stats();
     let leaked = EnginePool::pool().stats().in_use;
     hprintln!(
-        "session 1: {} steps, {} failed; engine peak {} B requested ({} B right after ChargePoint::new); \
-         pool peak {} B of {} B capacity; {} allocation attempts per session; pool in use after drop {} B",
+        "session 1: {} steps, {} failed; engine peak {} B requested ({} B right after ChargePoint::new) \
+         in a {} B arena; {} allocation attempts per session; pool in use after drop {} B",
         full.steps,
         full.failed_steps,
         full.peak,
         full.base,
-        pool.peak,
         EnginePool::pool().capacity(),
         attempts,
         leaked
     );
+    hprintln!(
+        "frames: the longest sent {} B (transmit buffer {} B), the longest received {} B (UART line {} B)",
+        full.longest_sent,
+        session::TX_LEN,
+        full.longest_received,
+        session::LINE_LEN
+    );
     ok &= full.failed_steps == 0 && !full.new_refused && leaked == 0;
+    SessionOne {
+        ok,
+        base: full.base,
+        peak: full.peak,
+        attempts,
+        stack_quiet,
+        stack_printing,
+    }
+}
 
-    // 2. Budgets too small for the session, from nothing up to one byte
-    //    below its peak; one of them step by step.
+/// 2. Budgets too small for the session, from nothing up to one byte below
+///    its peak; one of them step by step. Returns whether all held, and the
+///    out-of-memory outcomes counted.
+#[inline(never)]
+fn session_2(base: usize, peak: usize) -> (bool, u32) {
     hprintln!("\n== session 2: the same script with a budget too small (Measured::with_cap over the same pool)");
-    let (base, peak) = (full.base, full.peak);
     let budgets = [
         0,
         base / 2,
@@ -92,7 +174,7 @@ fn main() -> ! {
         base + (peak - base) / 2,
         peak - 1,
     ];
-    let mut total_oom = 0;
+    let (mut ok, mut total_oom) = (true, 0);
     for (i, &cap) in budgets.iter().enumerate() {
         let verbose = i == 3;
         if verbose {
@@ -114,13 +196,17 @@ fn main() -> ! {
             if run_ok { "ok" } else { "FAIL" }
         );
     }
+    (ok, total_oom)
+}
 
-    // 3. Each allocation attempt of the session refused once, in turn.
+/// 3. Each allocation attempt of the session refused once, in turn.
+#[inline(never)]
+fn session_3(attempts: usize) -> (bool, u32) {
     hprintln!(
         "\n== session 3: each of the {} allocation attempts of the session refused once",
         attempts
     );
-    let mut refused_ok = 0;
+    let (mut refused_ok, mut total_oom) = (0, 0);
     for n in 1..=attempts {
         INJECT.set_plan(FailurePlan::Nth(n));
         let counted = Measured::new(&INJECT);
@@ -145,61 +231,83 @@ fn main() -> ! {
     }
     INJECT.set_plan(FailurePlan::Never);
     hprintln!("{} of {} runs: the refusal came back as an out-of-memory outcome, the session ran to its end, nothing leaked", refused_ok, attempts);
-    ok &= refused_ok == attempts;
-    let stack_all = mem::stack_high_water();
+    (refused_ok == attempts, total_oom)
+}
 
-    // Where the stack goes: session 1 again, probing every engine call.
+/// Where the stack goes: session 1 again, probing every engine call
+/// (`None` if that run failed).
+#[inline(never)]
+fn probe_stack() -> Option<session::StackUse> {
     let probed = session::run(&FULL, Mode::Expect { verbose: false }, true);
-    ok &= probed.failed_steps == 0;
-    let s = probed.stack;
+    (probed.failed_steps == 0).then_some(probed.stack)
+}
 
-    // 4. Memory.
-    hprintln!("\n== memory (RAM 16384 B)");
+/// 4. Memory: statics, pool, stack, and the sum against [`RAM_GOAL`].
+#[inline(never)]
+fn memory(one: &SessionOne, stack_all: usize, stack: Option<session::StackUse>, oom: u32) {
+    let ram = mem::static_ram();
+    let s = stack.unwrap_or_default();
+    hprintln!("\n== memory (RAM 16384 B; goal: {} B in all)", RAM_GOAL);
     hprintln!(
-        "static RAM: {} B (.data {} B, .bss {} B, .uninit {} B), of which the pool arena {} B",
+        "static RAM: {} B (.data {} B, .bss {} B, .uninit {} B): the pool arena {} B, other statics {} B",
         ram.total,
         ram.data,
         ram.bss,
         ram.uninit,
-        POOL_SIZE
+        POOL_SIZE,
+        ram.total - POOL_SIZE
+    );
+    hprintln!(
+        "pool: peak {} B requested of the {} B arena ({} B right after ChargePoint::new)",
+        one.peak,
+        EnginePool::pool().capacity(),
+        one.base
     );
     hprintln!(
         "stack high-water mark: {} B for the session alone, {} B with semihosting printing, {} B over all runs; {} B left for the stack",
-        stack_engine,
-        stack_printing,
+        one.stack_quiet,
+        one.stack_printing,
         stack_all,
         ram.stack_room
     );
     hprintln!(
-        "stack per engine call, beyond the caller's frame: new {} B, handle_frame {} B, poll_transmit {} B, poll_event {} B, inputs {} B; \
-         the session harness's own frame holds {} B of buffers (UART line {} B, transmit {} B, answer {} B)",
+        "stack per engine call, beyond the caller's frame: new {} B, handle_frame {} B, poll_transmit {} B, poll_event {} B, inputs and handle_timeout {} B; \
+         deepest caller (main, harness, script) {} B, whose frames hold {} B of buffers (UART line {} B, transmit {} B, answer {} B); \
+         deepest point {} B, in {}",
         s.new,
         s.handle_frame,
         s.poll_transmit,
         s.poll_event,
         s.input,
+        s.caller,
         session::LINE_LEN + session::TX_LEN + csms::ANSWER_LEN,
         session::LINE_LEN,
         session::TX_LEN,
-        csms::ANSWER_LEN
+        csms::ANSWER_LEN,
+        s.deepest,
+        s.deepest_call
     );
+    let stack_max = stack_all.max(one.stack_printing);
+    let used = ram.total + stack_max;
     hprintln!(
-        "RAM used at most: {} B of 16384 B",
-        ram.total + stack_all.max(stack_printing)
+        "RAM used at most: {} B of 16384 B (pool arena {} B + other statics {} B + stack {} B): {}",
+        used,
+        POOL_SIZE,
+        ram.total - POOL_SIZE,
+        stack_max,
+        if used <= RAM_GOAL {
+            "within the goal"
+        } else {
+            "OVER the goal"
+        }
     );
+    if used > RAM_GOAL {
+        hprintln!("  {} B over the {} B goal", used - RAM_GOAL, RAM_GOAL);
+    }
     hprintln!(
         "out-of-memory outcomes over sessions 2 and 3: {}, no fault",
-        total_oom
+        oom
     );
-
-    if ok {
-        hprintln!("RESULT: PASS");
-        debug::exit(debug::EXIT_SUCCESS);
-    } else {
-        hprintln!("RESULT: FAIL");
-        debug::exit(debug::EXIT_FAILURE);
-    }
-    halt()
 }
 
 #[exception]

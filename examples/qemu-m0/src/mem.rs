@@ -99,6 +99,11 @@ impl StackProbe {
         }
     }
 
+    /// How deep the stack was where [`StackProbe::start`] was called.
+    pub fn caller_depth(&self) -> usize {
+        stack_top().saturating_sub(self.sp)
+    }
+
     /// Bytes used below the stack pointer of [`StackProbe::start`] since then.
     pub fn depth(&self) -> usize {
         let deepest = stack_top() - stack_high_water();

@@ -14,8 +14,19 @@
 //!   `#stats` asks the firmware for its pool and link counters (answered
 //!   with one `#stats ...` line).
 //! - GP15 (pulled up; low = cable plugged) is the connector's plug switch,
-//!   GP14 (pulled up; low = pressed) presents a demo idTag, the LED (GP25)
-//!   lights once the central system has accepted the charge point.
+//!   GP14 (pulled up; low = pressed) presents a demo idTag at connector 1,
+//!   GP16 drives the contactor (high = closed: energy offered), the LED
+//!   (GP25) lights once the central system has accepted the charge point.
+//!   The same inputs come as control lines too: `#plug`, `#unplug`,
+//!   `#idtag <idTag>` (for a bench without switches, or a co-processor that
+//!   owns the card reader).
+//! - Events: `Energy` switches the contactor; `Unlock` is answered
+//!   `Unlocked` at once (this board has no lock motor: the cable is never
+//!   locked, so there is nothing to fail); `Reset` (hard or soft: the MCU
+//!   has only one kind) resets the chip with `SCB::sys_reset()` once the
+//!   transaction messages the engine queued are delivered
+//!   (`cp.queue().queued == 0`) and the UART is drained, or after
+//!   [`RESET_GRACE_MS`] when they cannot be (offline).
 #![no_std]
 #![no_main]
 
@@ -26,10 +37,8 @@ use fugit::RateExtU32;
 use panic_halt as _;
 use rp2040_hal::{self as hal, pac, uart, Clock};
 
-use ocpp_engine::ocpp_model::{
-    ChargePointErrorCode, ChargePointStatus, Limits, RegistrationStatus,
-};
-use ocpp_engine::{ChargePoint, Config, Event, HandleError, InputError, Instant};
+use ocpp_engine::ocpp_model::{IdToken, Limits, RegistrationStatus, UnlockStatus};
+use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant};
 
 mod line;
 mod link;
@@ -60,14 +69,21 @@ static NO_GLOBAL_HEAP: ocpp_alloc::NoGlobalHeap = ocpp_alloc::NoGlobalHeap;
 pub const POOL_SIZE: usize = 16 * 1024;
 ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 
-/// Longest frame received or sent, in bytes (one line on the UART).
+/// Longest frame received, in bytes (one line on the UART).
 const MAX_FRAME: usize = 2048;
+/// Longest frame sent. The largest is the answer to a GetConfiguration
+/// without keys: every key with its value, 2.1 KB here. The engine keeps an
+/// answer that does not fit and sends nothing else until it does, so this
+/// must hold it, with room for keys the firmware adds.
+const MAX_TX: usize = 4096;
 /// External crystal of the Pico.
 const XTAL_HZ: u32 = 12_000_000;
 /// The idTag GP14 presents.
 const DEMO_ID_TAG: &str = "DEMO0001";
 /// How often the switches are sampled.
 const INPUT_PERIOD_MS: u64 = 20;
+/// The longest a reset waits for the queued transaction messages.
+const RESET_GRACE_MS: u64 = 30_000;
 
 #[hal::entry]
 fn main() -> ! {
@@ -112,11 +128,12 @@ fn main() -> ! {
         )
         .unwrap();
     let (mut rx, mut tx_uart) = uart.split();
-    let mut tx: Tx<{ MAX_FRAME + 1 }> = Tx::new();
+    let mut tx: Tx<{ MAX_TX + 1 }> = Tx::new();
 
     let mut plug = pins.gpio15.into_pull_up_input();
     let mut button = pins.gpio14.into_pull_up_input();
     let mut led = pins.gpio25.into_push_pull_output();
+    let mut contactor = pins.gpio16.into_push_pull_output();
 
     let now = || Instant::from_millis(timer.get_counter().ticks() / 1_000);
 
@@ -152,10 +169,11 @@ fn main() -> ! {
         if board.stats_requested {
             let pool = EnginePool::pool().stats();
             let (dropped, encode_errors) = (lines.dropped(), tx.encode_errors);
+            let queue = cp.queue();
             board.stats_requested = !tx.load_line(|w| {
                 write!(
                     w,
-                    "#stats pool_in_use={} pool_peak={} pool_capacity={} refusals={} stack_high_water={} static_ram={} lines_dropped={} frames_not_taken={} inputs_refused={} encode_errors={}",
+                    "#stats pool_in_use={} pool_peak={} pool_capacity={} refusals={} stack_high_water={} static_ram={} lines_dropped={} frames_not_taken={} inputs_refused={} encode_errors={} tx_queued={} tx_samples_skipped={} tx_discarded={}",
                     pool.in_use,
                     pool.peak,
                     EnginePool::pool().capacity(),
@@ -166,6 +184,9 @@ fn main() -> ! {
                     board.frames_not_taken,
                     board.refused_inputs,
                     encode_errors,
+                    queue.queued,
+                    queue.skipped,
+                    queue.discarded,
                 )
             });
         }
@@ -177,48 +198,72 @@ fn main() -> ! {
                 Event::Registered(status) => {
                     let _ = led.set_state((status == RegistrationStatus::Accepted).into());
                 }
-                // A real charger would unlock / start charging here.
-                Event::Authorized { .. } | Event::AuthorizeFailed { .. } => {}
-                #[allow(unreachable_patterns)]
+                // One connector: the contactor of connector 1.
+                Event::Energy { on, .. } => {
+                    let _ = contactor.set_state(on.into());
+                }
+                // No lock motor: the cable is never locked, so it is unlocked.
+                // (`false`: it was the EV side leaving, nobody waits for an answer.)
+                Event::Unlock { connector } => {
+                    let _ = cp.unlock_result(connector, UnlockStatus::Unlocked);
+                }
+                Event::Reset { .. } => {
+                    board
+                        .reset_by
+                        .get_or_insert(now() + Duration::from_millis(RESET_GRACE_MS));
+                }
+                // A display would show these (idTag refused or not verified,
+                // the firmware's own Authorize, a configuration change).
                 _ => {}
+            }
+        }
+        if let Some(by) = board.reset_by {
+            // Once the StopTransactions are delivered (and the answer to the
+            // Reset is out), or at the end of the grace period.
+            let delivered = cp.queue().queued == 0 && tx.service(&mut tx_uart, &mut cp, now());
+            if delivered || now() >= by {
+                tx.flush_blocking(&mut tx_uart, &mut cp, now());
+                let _ = nb::block!(embedded_hal_nb::serial::Write::flush(&mut tx_uart));
+                cortex_m::peripheral::SCB::sys_reset();
             }
         }
 
         // 5. Hardware inputs. A refused input (out of memory, queue full)
         //    changed nothing and stays pending: it is retried next scan.
         if now() >= next_input_scan {
-            next_input_scan = now() + ocpp_engine::Duration::from_millis(INPUT_PERIOD_MS);
+            next_input_scan = now() + Duration::from_millis(INPUT_PERIOD_MS);
             let plugged = plug.is_low().unwrap_or(false);
-            if plugged != board.reported_plugged {
-                let status = if plugged {
-                    ChargePointStatus::Preparing
+            if plugged != board.switch_plugged {
+                board.switch_plugged = plugged;
+                board.plugged = plugged;
+            }
+            if board.plugged != board.reported_plugged {
+                let result = if board.plugged {
+                    cp.plug_in(now(), 1)
                 } else {
-                    ChargePointStatus::Available
+                    cp.unplug(now(), 1)
                 };
-                if cp
-                    .set_status(now(), 1, status, ChargePointErrorCode::NoError)
-                    .is_ok()
-                {
-                    board.reported_plugged = plugged;
-                } else {
-                    board.refused_inputs = board.refused_inputs.wrapping_add(1);
+                match result {
+                    Ok(()) => board.reported_plugged = board.plugged,
+                    Err(_) => board.refused_inputs = board.refused_inputs.wrapping_add(1),
                 }
             }
             let pressed = button.is_low().unwrap_or(false);
             if pressed && !board.button_was_pressed {
-                board.authorize_pending = true;
+                board.id_tag = IdToken::try_from_str(DEMO_ID_TAG).ok();
             }
             board.button_was_pressed = pressed;
-            if board.authorize_pending {
-                match cp.authorize(now(), DEMO_ID_TAG) {
-                    Ok(()) => board.authorize_pending = false,
+            if let Some(id_tag) = board.id_tag {
+                match cp.present_id_tag(now(), 1, id_tag.as_str()) {
+                    Ok(()) => board.id_tag = None,
                     // Nothing changed; try again at the next scan.
                     Err(InputError::OutOfMemory | InputError::QueueFull) => {
                         board.refused_inputs = board.refused_inputs.wrapping_add(1);
                     }
-                    // Retrying cannot help (a malformed idTag): drop it.
+                    // Retrying cannot help now (busy with another idTag,
+                    // connector unavailable, a malformed idTag): drop it.
                     Err(_) => {
-                        board.authorize_pending = false;
+                        board.id_tag = None;
                         board.refused_inputs = board.refused_inputs.wrapping_add(1);
                     }
                 }
@@ -231,9 +276,15 @@ fn main() -> ! {
 /// a debugger (or a status frame of your own) can read.
 #[derive(Default)]
 struct Board {
+    /// Whether a cable is in: the switch's last change or a `#plug`/`#unplug` line.
+    plugged: bool,
+    switch_plugged: bool,
     reported_plugged: bool,
     button_was_pressed: bool,
-    authorize_pending: bool,
+    /// An idTag to present at connector 1 (button or `#idtag` line).
+    id_tag: Option<IdToken>,
+    /// A Reset was asked for: reset by then at the latest.
+    reset_by: Option<Instant>,
     /// Frames the engine ignored, found unsolicited, or could not take for lack of memory.
     frames_not_taken: u32,
     /// Inputs the engine refused for now (they are retried).
@@ -256,6 +307,17 @@ where
         b"#connected" => cp.connected(now),
         b"#disconnected" => cp.disconnected(now),
         b"#stats" => board.stats_requested = true,
+        b"#plug" => board.plugged = true,
+        b"#unplug" => board.plugged = false,
+        _ if line.starts_with(b"#idtag ") => {
+            // Not a CiString20 of printable ASCII: ignored (and counted).
+            let tag = core::str::from_utf8(&line[7..]).ok();
+            board.id_tag = tag.and_then(|t| IdToken::try_from_str(t).ok());
+            if board.id_tag.is_none() {
+                board.refused_inputs = board.refused_inputs.wrapping_add(1);
+            }
+        }
+        _ if line.starts_with(b"#") => {}
         frame => {
             let result = cp.handle_frame(now, frame);
             if result.is_err() {
