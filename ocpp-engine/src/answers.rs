@@ -56,6 +56,12 @@ impl Reply {
         description: "action not supported by this charge point",
     };
 
+    /// The answer that replaces one too large for the transmit buffer.
+    pub(crate) const TOO_LARGE: Reply = Reply::Error {
+        code: ErrorCode::InternalError,
+        description: "answer larger than this charge point can send",
+    };
+
     /// `{"status": <status>}`: `status` is a value of the response's enum
     /// (anything with `as_str`, passed as its wire name).
     pub(crate) const fn status(status: &'static str) -> Reply {

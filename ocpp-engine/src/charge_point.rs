@@ -22,6 +22,10 @@ use crate::remote;
 use crate::time::{earliest, Instant};
 use crate::tx::{self, Transactions};
 
+/// The smallest transmit buffer for which an answer too large for it is
+/// replaced by a CALLERROR (see [`ChargePoint::poll_transmit`]).
+pub const MIN_TRANSMIT_LEN: usize = 256;
+
 /// An OCPP 1.6J charge point, sans IO.
 ///
 /// Drive it from one loop:
@@ -327,10 +331,13 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     /// there is nothing to send now.
     ///
     /// `Err(BufferFull)` leaves the frame queued: call again with a larger
-    /// buffer. Every frame of the Core profile fits 1 KiB except the answer
-    /// to a GetConfiguration of every key:
+    /// buffer. Every CALL of ours fits 1 KiB. An answer to the central
+    /// system may not (a GetConfiguration of every key:
     /// [`GET_CONFIGURATION_ALL_LEN`](crate::GET_CONFIGURATION_ALL_LEN)
-    /// bytes, plus the firmware's own keys. Answers to the central system go first; then, one at a time
+    /// bytes, plus the firmware's own keys; the firmware's answer to a
+    /// DataTransfer): when it does not fit a buffer of at least
+    /// [`MIN_TRANSMIT_LEN`] bytes, it is answered with a CALLERROR
+    /// `InternalError` instead, so that nothing waits behind it for ever. Answers to the central system go first; then, one at a time
     /// and only after registration, our own CALLs: the transaction block's
     /// (its Authorize requests, then the transaction message queue),
     /// StatusNotifications, the firmware's Authorize requests, Heartbeat.
@@ -340,11 +347,26 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         buf: &mut [u8],
     ) -> Result<Option<usize>, EncodeError> {
         let s = &mut *self.state;
-        if let Some(answer) = s.answers.front() {
-            let n = match answer.reply {
-                Reply::Configuration => s.config.encode_answer(buf, &answer.id)?,
-                Reply::Extension { .. } => s.blocks.data_transfer.encode_answer(buf, &answer.id)?,
-                reply => reply.encode(buf, &answer.id)?,
+        if let Some(&answer) = s.answers.front() {
+            let encoded = match answer.reply {
+                Reply::Configuration => s.config.encode_answer(buf, &answer.id),
+                Reply::Extension { .. } => s.blocks.data_transfer.encode_answer(buf, &answer.id),
+                reply => reply.encode(buf, &answer.id),
+            };
+            let n = match encoded {
+                Ok(n) => n,
+                // An answer this buffer can never hold would stop every
+                // frame behind it: with a buffer of MIN_TRANSMIT_LEN or
+                // more, it is answered with a CALLERROR instead.
+                Err(EncodeError::BufferFull) if buf.len() >= MIN_TRANSMIT_LEN => {
+                    match answer.reply {
+                        Reply::Configuration => s.config.drop_answer(),
+                        Reply::Extension { .. } => s.blocks.data_transfer.drop_answer(),
+                        _ => {}
+                    }
+                    Reply::TOO_LARGE.encode(buf, &answer.id)?
+                }
+                Err(e) => return Err(e),
             };
             s.answers.pop();
             return Ok(Some(n));

@@ -221,6 +221,14 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         Ok(n)
     }
 
+    /// The firmware's answer will not be sent (too large): the held CALL
+    /// and its answer go.
+    pub(crate) fn drop_answer(&mut self) {
+        if self.incoming.as_ref().is_some_and(|i| i.answer.is_some()) {
+            self.incoming = None;
+        }
+    }
+
     /// The connection went down: a held CALL is void (its id was of that
     /// connection), and the firmware's own CALL fails if it was out.
     pub(crate) fn disconnected(&mut self) {

@@ -81,7 +81,7 @@ mod time;
 mod trigger;
 mod tx;
 
-pub use charge_point::ChargePoint;
+pub use charge_point::{ChargePoint, MIN_TRANSMIT_LEN};
 pub use config::Config;
 pub use configuration::{Access, Key, Measurands, GET_CONFIGURATION_ALL_LEN};
 pub use error::{HandleError, InputError, NewError};

@@ -197,3 +197,43 @@ fn a_get_configuration_over_its_bound_is_refused_precisely() {
     .unwrap();
     h.expect_call_error("big", "OccurenceConstraintViolation");
 }
+
+#[test]
+fn an_answer_too_large_for_the_transmit_buffer_becomes_a_callerror() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let idle = pool.stats().in_use;
+    h.cp.handle_frame(h.now, br#"[2,"big","GetConfiguration",{}]"#)
+        .unwrap();
+    // A firmware with a 512-byte transmit buffer.
+    let mut buf = [0u8; 512];
+    let n = h.cp.poll_transmit(h.now, &mut buf).unwrap().unwrap();
+    let frame: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
+    assert_eq!(
+        frame,
+        json!([
+            4,
+            "big",
+            "InternalError",
+            "answer larger than this charge point can send",
+            {}
+        ])
+    );
+    assert_eq!(pool.stats().in_use, idle, "the answer's memory went back");
+    // Nothing waits behind it: the next CALL is answered.
+    h.receive(r#"[2,"next","GetConfiguration",{"key":["HeartbeatInterval"]}]"#)
+        .unwrap();
+    h.expect_result(
+        "next",
+        json!({"configurationKey": [{"key": "HeartbeatInterval", "readonly": false, "value": "300"}]}),
+    );
+    // Below MIN_TRANSMIT_LEN the caller is told to bring a bigger buffer.
+    h.cp.handle_frame(h.now, br#"[2,"b2","GetConfiguration",{}]"#)
+        .unwrap();
+    let mut tiny = [0u8; 64];
+    assert_eq!(
+        h.cp.poll_transmit(h.now, &mut tiny),
+        Err(ocpp_model::EncodeError::BufferFull)
+    );
+}

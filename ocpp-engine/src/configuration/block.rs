@@ -108,6 +108,11 @@ impl<A: Allocator + Clone> Configuration<A> {
         self.pending = None;
     }
 
+    /// The waiting answer will not be sent (too large): its memory goes back.
+    pub(crate) fn drop_answer(&mut self) {
+        self.pending = None;
+    }
+
     /// Whether a GetConfiguration answer waits (a second one is Busy).
     pub(crate) fn is_answer_pending(&self) -> bool {
         self.pending.is_some()
