@@ -54,7 +54,7 @@ pub enum Heard<'a> {
 }
 
 /// The scripted central system. Its buffers live inline: no allocation.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CentralSystem {
     reply: [u8; REPLY_LEN],
     /// The first `n_overrides` are in force.
@@ -66,6 +66,16 @@ pub struct CentralSystem {
     /// with meter values outside a transaction, or that answers
     /// StartTransaction otherwise, turns it off.
     pub expect_transaction_id: bool,
+}
+
+/// What it answers otherwise than usual, and whether it checks transactionIds.
+impl core::fmt::Debug for CentralSystem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CentralSystem")
+            .field("overrides", &&self.overrides[..self.n_overrides])
+            .field("expect_transaction_id", &self.expect_transaction_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for CentralSystem {

@@ -1,6 +1,8 @@
 //! The drive loop, after quinn-proto's `Pair`: a charge point, the scripted
 //! central system and a virtual clock.
 
+use core::fmt;
+
 use ocpp_engine::ocpp_model::{Allocator, Limits};
 use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant};
 
@@ -10,6 +12,10 @@ use crate::{Error, START};
 /// Room for one frame of the charge point, by default: the model's default
 /// frame limit (a GetConfiguration of every key needs more than 2 KiB).
 pub const FRAME_BUF: usize = Limits::DEFAULT.max_frame_len;
+
+/// Frames the charge point may send in one [`Pair::exchange`]; more is an
+/// error (it never stops: its time stands still), not a hung test.
+pub const MAX_EXCHANGE_FRAMES: u32 = 10_000;
 
 /// What a harness sees of the exchanges of a [`Pair`]: counts, traces,
 /// checks. Every method has a default that lets the exchange go on; an
@@ -54,7 +60,6 @@ impl Observer for () {}
 /// The fields are open, as in quinn-proto's `Pair`: a harness gives the
 /// charge point its inputs at `now` (`pair.cp.plug_in(pair.now, 1)`) and
 /// then calls [`Pair::exchange`], or lets [`Pair::input`] do both.
-#[derive(Debug)]
 pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF> {
     /// The charge point under test.
     pub cp: ChargePoint<A>,
@@ -67,15 +72,35 @@ pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF> {
     tx: [u8; TX],
 }
 
-impl<A: Allocator + Clone, O: Observer, const TX: usize> Pair<A, O, TX> {
+/// Without the frame buffer.
+impl<A: Allocator + Clone, O: fmt::Debug, const TX: usize> fmt::Debug for Pair<A, O, TX>
+where
+    ChargePoint<A>: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pair")
+            .field("cp", &self.cp)
+            .field("cs", &self.cs)
+            .field("now", &self.now)
+            .field("observer", &self.observer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Allocator + Clone, O: Observer> Pair<A, O> {
     /// Builds the charge point of `config` in `alloc`, at [`START`], with
-    /// a central system that gives the usual answers.
+    /// a central system that gives the usual answers and room for frames
+    /// of [`FRAME_BUF`] bytes (another room: [`Pair::with_charge_point`]).
     pub fn new(config: &Config<'_>, alloc: A, observer: O) -> Result<Self, Error> {
         let cp = ChargePoint::new(config, alloc).map_err(Error::New)?;
         Ok(Self::with_charge_point(cp, observer))
     }
+}
 
-    /// A pair around a charge point the harness built, at [`START`].
+impl<A: Allocator + Clone, O: Observer, const TX: usize> Pair<A, O, TX> {
+    /// A pair around a charge point the harness built, at [`START`], with
+    /// room for frames of `TX` bytes:
+    /// `let p: Pair<_, _, 384> = Pair::with_charge_point(cp, ());`.
     pub fn with_charge_point(cp: ChargePoint<A>, observer: O) -> Self {
         Pair {
             cp,
@@ -87,14 +112,22 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize> Pair<A, O, TX> {
     }
 
     /// Sends everything the charge point has to send, the central system
-    /// answering each CALL at once, until the charge point is quiet; then
-    /// hands its events to the observer.
+    /// answering each CALL at once, until the charge point is quiet (at
+    /// most [`MAX_EXCHANGE_FRAMES`] frames); then hands its events to the
+    /// observer.
     pub fn exchange(&mut self) -> Result<(), Error> {
+        let mut frames = 0;
         while let Some(n) = self
             .cp
             .poll_transmit(self.now, &mut self.tx)
             .map_err(Error::Encode)?
         {
+            frames += 1;
+            if frames > MAX_EXCHANGE_FRAMES {
+                return Err(Error::Script(
+                    "the charge point kept sending: more than MAX_EXCHANGE_FRAMES frames in one exchange",
+                ));
+            }
             let frame = &self.tx[..n];
             let heard = self.cs.receive(frame, self.now)?;
             self.observer.sent(frame, &heard)?;

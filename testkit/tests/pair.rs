@@ -6,7 +6,7 @@ use ocpp_alloc::{HostPool, Talc};
 use ocpp_engine::ocpp_model::{
     Action, AuthorizationStatus, ChargePointStatus, ErrorCode, Reason, RegistrationStatus,
 };
-use ocpp_engine::{CallFailure, Config, Event};
+use ocpp_engine::{CallFailure, Config, Event, Instant};
 use ocpp_testkit::{Answer, Error, Heard, Observer, Pair, TRANSACTION_ID};
 
 /// Every frame both ways (`>` sent by the charge point, `<` answered) and
@@ -190,11 +190,56 @@ fn an_observer_stops_the_exchange() {
 fn works_without_an_observer_and_with_a_small_frame_buffer() {
     let pool = HostPool::<Talc>::new(16 * 1024);
     let config = Config::new("VendorX", "ModelY").with_connectors(1);
-    let mut p: Pair<_, (), 384> = Pair::new(&config, &*pool, ()).unwrap();
+    let cp = ocpp_engine::ChargePoint::new(&config, &*pool).unwrap();
+    let mut p: Pair<_, (), 384> = Pair::with_charge_point(cp, ());
     p.connect().unwrap();
     p.advance(600).unwrap();
     assert_eq!(
         p.cp.status(1).map(|(s, _)| s),
         Some(ChargePointStatus::Available)
     );
+}
+
+#[test]
+fn debug_leaves_the_frame_buffer_out() {
+    let pool = HostPool::<Talc>::new(16 * 1024);
+    let p = booted(&pool);
+    let text = format!("{p:?}");
+    assert!(text.starts_with("Pair { cp: "), "{text}");
+    assert!(text.contains("cs: CentralSystem { overrides: [], expect_transaction_id: true, .. }"));
+    assert!(text.len() < 8 * 1024, "{} bytes", text.len());
+}
+
+/// At the end of time every deadline saturates to now: time stands still.
+fn at_the_end_of_time(pool: &HostPool<Talc>) -> Pair<&ocpp_alloc::Pool<Talc>> {
+    let config = Config::new("VendorX", "ModelY").with_connectors(1);
+    let mut p = Pair::new(&config, &**pool, ()).unwrap();
+    p.now = Instant::from_millis(u64::MAX);
+    p
+}
+
+#[test]
+fn a_deadline_that_is_not_after_now_is_a_spin() {
+    let pool = HostPool::<Talc>::new(16 * 1024);
+    let mut p = at_the_end_of_time(&pool);
+    // BootNotification unanswered: its timeout falls due at once, again
+    // and again; a loop that sleeps until poll_timeout would never sleep.
+    p.cs.answer(Action::BootNotification, Answer::Silent)
+        .unwrap();
+    p.connect().unwrap();
+    match p.advance(1) {
+        Err(Error::Spin { deadline, now }) => assert_eq!(deadline, now),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_charge_point_that_never_stops_sending_is_an_error() {
+    let pool = HostPool::<Talc>::new(16 * 1024);
+    let mut p = at_the_end_of_time(&pool);
+    // Every answered Heartbeat is due again at once.
+    match p.connect() {
+        Err(Error::Script(what)) => assert!(what.contains("kept sending"), "{what}"),
+        other => panic!("{other:?}"),
+    }
 }
