@@ -243,3 +243,33 @@ fn a_charge_point_that_never_stops_sending_is_an_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_answer_the_charge_point_refuses_stops_the_exchange_unless_the_observer_counts_it() {
+    /// Counts refusals and lets the exchange go on (a pool too small).
+    #[derive(Debug, Default)]
+    struct Tolerant(u32);
+    impl Observer for Tolerant {
+        fn refused(&mut self, _: &[u8], _: ocpp_engine::HandleError) -> Result<(), Error> {
+            self.0 += 1;
+            Ok(())
+        }
+    }
+
+    let pool = HostPool::<Talc>::new(16 * 1024);
+    let config = Config::new("VendorX", "ModelY").with_connectors(1);
+    let mut strict = Pair::new(&config, &*pool, ()).unwrap();
+    strict
+        .cs
+        .answer(Action::BootNotification, Answer::Result("{"))
+        .unwrap();
+    assert!(matches!(strict.connect(), Err(Error::Handle(_))));
+
+    let mut tolerant = Pair::new(&config, &*pool, Tolerant::default()).unwrap();
+    tolerant
+        .cs
+        .answer(Action::BootNotification, Answer::Result("{"))
+        .unwrap();
+    tolerant.connect().unwrap();
+    assert_eq!(tolerant.observer.0, 1);
+}
