@@ -10,7 +10,7 @@
 //! ([`CentralSystem::expect_transaction_id`]), and it counts the sampled
 //! values of MeterValues.
 
-use ocpp_engine::ocpp_model::Action;
+use ocpp_engine::ocpp_model::{Action, ErrorCode};
 use ocpp_engine::Instant;
 
 use crate::answers::{self, Answer, Payload};
@@ -50,6 +50,8 @@ pub enum Heard<'a> {
     Error {
         /// The message id it answers.
         id: &'a [u8],
+        /// Its code (`InternalError`: the charge point lacked memory).
+        code: ErrorCode,
     },
 }
 
@@ -133,10 +135,13 @@ impl CentralSystem {
     pub fn receive<'a>(&'a mut self, frame: &'a [u8], now: Instant) -> Result<Heard<'a>, Error> {
         let head = Head::parse(frame)?;
         let id = head.id;
-        let name = match head.message_type {
-            2 => head.action.ok_or(Error::Script("CALL without an action"))?,
-            3 => return Ok(Heard::Result { id }),
-            _ => return Ok(Heard::Error { id }),
+        let name = match (head.message_type, head.name) {
+            (2, Some(name)) => name,
+            (4, Some(code)) => {
+                let code = ErrorCode::parse_lenient(code);
+                return Ok(Heard::Error { id, code });
+            }
+            _ => return Ok(Heard::Result { id }),
         };
         let (action, usual) = match answers::row(name) {
             Some(row) => (Some(row.action), row.payload),
@@ -234,11 +239,12 @@ impl Needle {
     }
 }
 
-/// The start of an OCPP-J frame: `[type,"id"` and, for a CALL, `,"Action"`.
+/// The start of an OCPP-J frame: `[type,"id"` and, for a CALL, `,"Action"`,
+/// for a CALLERROR `,"Code"`.
 struct Head<'a> {
     message_type: u8,
     id: &'a [u8],
-    action: Option<&'a str>,
+    name: Option<&'a str>,
 }
 
 impl<'a> Head<'a> {
@@ -251,17 +257,17 @@ impl<'a> Head<'a> {
         };
         c.expect(b',')?;
         let id = c.string()?;
-        let action = if message_type == 2 {
+        let name = if message_type == 3 {
+            None
+        } else {
             c.expect(b',')?;
             let raw = c.string()?;
-            Some(core::str::from_utf8(raw).map_err(|_| Error::Script("action not UTF-8"))?)
-        } else {
-            None
+            Some(core::str::from_utf8(raw).map_err(|_| Error::Script("action or code not UTF-8"))?)
         };
         Ok(Head {
             message_type,
             id,
-            action,
+            name,
         })
     }
 }

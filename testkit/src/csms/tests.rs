@@ -43,7 +43,13 @@ fn answers_calls_and_hears_answers() {
     assert_eq!(v[2]["interval"], crate::HEARTBEAT_INTERVAL_SECS);
 
     let err = br#"[4,"x","NotImplemented","unknown action",{}]"#;
-    assert_eq!(cs.receive(err, now).unwrap(), Heard::Error { id: b"x" });
+    assert_eq!(
+        cs.receive(err, now).unwrap(),
+        Heard::Error {
+            id: b"x",
+            code: ErrorCode::NotImplemented
+        }
+    );
     let ok = br#" [ 3 , "cs-1" , {"status":"Accepted"}]"#;
     assert_eq!(cs.receive(ok, now).unwrap(), Heard::Result { id: b"cs-1" });
     assert!(cs.receive(br#"{"not":"a frame"}"#, now).is_err());
