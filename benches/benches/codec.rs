@@ -27,7 +27,7 @@ const BOOT_RESPONSE: &str =
 const HEARTBEAT_RESPONSE: &str = r#"{"currentTime":"2026-11-25T10:05:00Z"}"#;
 const AUTHORIZE_RESPONSE: &str =
     r#"{"idTagInfo":{"status":"Accepted","expiryDate":"2027-01-01T00:00:00Z"}}"#;
-/// The scripted central system's answer (`csms.rs`).
+/// The scripted central system's usual answer (`ocpp_testkit::USUAL`).
 const START_TRANSACTION_RESPONSE: &str =
     r#"{"transactionId":42,"idTagInfo":{"status":"Accepted"}}"#;
 const BOOT_RESULT_FRAME: &str =

@@ -15,7 +15,9 @@
 use allocator_api2::alloc::Allocator;
 use ocpp_engine::ocpp_model::{ChargePointStatus, Reason};
 
-use crate::csms::{self, Call, CallCounts};
+use ocpp_testkit::{HEARTBEAT_INTERVAL_SECS, TRANSACTION_ID};
+
+use crate::calls::{Call, CallCounts};
 use crate::{status_is, Counts, Driver, Error, Metered};
 
 /// The idTag presented in every session.
@@ -41,7 +43,7 @@ pub const CONNECTOR: u8 = 1;
 
 /// What one standard session sends (BENCHMARK.md), checked after every session.
 pub mod per_session {
-    use crate::csms::Call;
+    use crate::calls::Call;
 
     /// CALLs of the charge point per session.
     pub const CALLS: u64 = 19;
@@ -176,7 +178,7 @@ impl Step {
             Step::PlugIn => (ChargePointStatus::Preparing, transaction.is_none()),
             Step::Present | Step::Interval => (
                 ChargePointStatus::Charging,
-                transaction == Some(Some(csms::TRANSACTION_ID)),
+                transaction == Some(Some(TRANSACTION_ID)),
             ),
             Step::Stop => (ChargePointStatus::Finishing, transaction.is_none()),
             Step::Unplug => (ChargePointStatus::Available, transaction.is_none()),
@@ -282,7 +284,7 @@ pub fn sessions<A: Allocator + Clone + Metered>(
 
 /// Heartbeats that fall due in one session (its length over the interval).
 pub const fn heartbeats_per_session() -> u64 {
-    INTERVALS as u64 * INTERVAL_SECS / csms::HEARTBEAT_INTERVAL_SECS
+    INTERVALS as u64 * INTERVAL_SECS / HEARTBEAT_INTERVAL_SECS
 }
 
 /// MicroOcpp 1.2.0 on the standard session (BENCHMARK.md, x86_64, g++ 12

@@ -6,7 +6,9 @@ use ocpp_alloc::{Backend, HostPool, LinkedList, Measured, Talc};
 use ocpp_engine::Config;
 use serde_json::Value;
 
-use crate::csms::{Call, TRANSACTION_ID};
+use ocpp_testkit::TRANSACTION_ID;
+
+use crate::calls::Call;
 use crate::scenario::{self, per_session, Step};
 use crate::{Driver, Error};
 
@@ -260,4 +262,24 @@ fn measure_reports_an_operation() {
     twice.merge(&start);
     assert_eq!(twice.allocations, 2 * start.allocations);
     assert_eq!(twice.runs, 2);
+}
+
+#[test]
+fn a_call_off_the_script_is_an_error() {
+    let pool = HostPool::<Talc>::new(16 * 1024);
+    let mut d = Driver::new(&config(), &*pool).unwrap();
+    scenario::boot(&mut d).unwrap();
+    // The kit's central system answers it ({}), the driver refuses it.
+    let e = d
+        .pair
+        .input(|cp, now| cp.send_call(now, "DataTransfer", r#"{"vendorId":"V"}"#))
+        .map_err(Error::from)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Script("CALL of an action the script does not answer")
+        ),
+        "{e}"
+    );
 }

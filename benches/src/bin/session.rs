@@ -13,7 +13,7 @@
 use std::process::ExitCode;
 
 use ocpp_alloc::{Backend, HostPool, LinkedList, Talc};
-use ocpp_benches::csms::CallCounts;
+use ocpp_benches::calls::CallCounts;
 use ocpp_benches::{scenario, Driver, Error};
 use ocpp_engine::Config;
 

@@ -23,8 +23,9 @@ pub const VALID_ID_TAG_2: &str = "OCTT-VALID-2";
 pub const INVALID_ID_TAG: &str = "OCTT-INVALID";
 /// The parentIdTag the central system gives both valid idTags (TC_069).
 pub const PARENT_ID_TAG: &str = "OCTT-PARENT";
-/// The transactionId the scripted central system gives (`reply_ok`).
-pub const TRANSACTION_ID: i64 = 42;
+/// The transactionId the scripted central system gives (`reply_ok`, from
+/// the kit's table).
+pub const TRANSACTION_ID: i64 = ocpp_testkit::TRANSACTION_ID as i64;
 /// `<Configured Heartbeat interval>`, seconds.
 pub const HEARTBEAT_INTERVAL: u64 = 60;
 /// `<Configured Meter Value interval>`, seconds.

@@ -1,5 +1,6 @@
 //! Test harness: a charge point in a fresh pool, a virtual clock, and a
-//! scripted central system that answers our CALLs at once.
+//! scripted central system whose usual answers come from `ocpp_testkit`'s
+//! one table (`USUAL`); the test says when each CALL is answered.
 
 #![allow(dead_code, clippy::disallowed_types, clippy::disallowed_methods)]
 
@@ -106,6 +107,21 @@ pub fn check_frame(sent: &Sent, answered: &std::collections::HashMap<String, Str
     assert!(errors.is_empty(), "{schema}: {errors:?} in {}", sent.raw);
 }
 
+/// An answer of the central system to our CALL of `action` validates
+/// against the action's official response schema (a custom action has none).
+#[track_caller]
+pub fn check_answer(action: &str, payload: &Value) {
+    if ocpp_model::Action::parse(action).is_err() {
+        return;
+    }
+    let schema = format!("{action}Response");
+    let errors: Vec<String> = validator(&schema)
+        .iter_errors(payload)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{schema}: {errors:?} in {payload}");
+}
+
 pub struct Harness<'p> {
     pub cp: Cp<'p>,
     pub pool: &'p Pool,
@@ -131,7 +147,7 @@ impl<'p> Harness<'p> {
         Self {
             cp,
             pool,
-            now: Instant::from_millis(1_000),
+            now: ocpp_testkit::START,
             sent: Default::default(),
             events: Default::default(),
             incoming: Default::default(),
@@ -454,27 +470,19 @@ impl<'p> Harness<'p> {
     /// The scripted central system's wall clock: 2026-11-25T10:00:00Z when
     /// the test starts, running with the virtual clock (across reboots too).
     pub fn cs_time(&self) -> ocpp_model::DateTime {
-        let start = ocpp_model::DateTime::parse("2026-11-25T10:00:00Z")
-            .expect("a date-time")
-            .unix_millis();
-        let elapsed = i64::try_from(self.now.as_millis()).expect("ms fit i64") - 1_000;
-        ocpp_model::DateTime::from_unix_millis(start + elapsed)
+        ocpp_testkit::wall_clock(self.now)
     }
 
-    /// The scripted central system's usual answer to `call` (BootNotification
-    /// and Heartbeat give its clock, `cs_time`).
+    /// The scripted central system's usual answer to `call`, from the kit's
+    /// one table (`ocpp_testkit::USUAL`; BootNotification and Heartbeat give
+    /// its clock, `cs_time`), parsed by serde_json and checked against the
+    /// action's official response schema before the charge point gets it.
+    #[track_caller]
     pub fn reply_ok(&mut self, call: &Sent) {
-        let now = self.cs_time().to_string();
-        let payload = match call.action() {
-            "BootNotification" => {
-                json!({"status": "Accepted", "currentTime": now, "interval": 300})
-            }
-            "Heartbeat" => json!({"currentTime": now}),
-            "Authorize" => json!({"idTagInfo": {"status": "Accepted"}}),
-            "StartTransaction" => json!({"transactionId": 42, "idTagInfo": {"status": "Accepted"}}),
-            "StopTransaction" => json!({"idTagInfo": {"status": "Accepted"}}),
-            _ => json!({}),
-        };
+        let text = ocpp_testkit::usual(call.action()).text(self.now);
+        let payload: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("the kit's answer is not JSON ({e}): {text}"));
+        check_answer(call.action(), &payload);
         self.reply(call, payload);
     }
 

@@ -18,10 +18,11 @@ use std::process::ExitCode;
 use std::time::Instant as WallClock;
 
 use ocpp_alloc::{Backend, HostPool, LinkedList, Measured, Talc};
-use ocpp_benches::csms::{CallCounts, TRANSACTION_ID};
+use ocpp_benches::calls::CallCounts;
 use ocpp_benches::scenario::{self, Step, CONNECTOR, INTERVALS};
 use ocpp_benches::{Driver, Error, OpFigures, Probe};
 use ocpp_engine::Config;
+use ocpp_testkit::TRANSACTION_ID;
 use serde_json::Value;
 
 const USAGE: &str = "usage: memory [--backend talc|linked-list|both] [--pool BYTES] \
