@@ -326,8 +326,11 @@ impl Csms {
                 let unit = read::field(sv, "unit");
                 let value = read::field(sv, "value").and_then(read::int32);
                 let context = read::field(sv, "context");
-                if context != Some(b"Sample.Periodic".as_slice()) {
-                    self.problem("MeterValues: a sampled value not Sample.Periodic");
+                let periodic = context == Some(b"Sample.Periodic".as_slice());
+                if !periodic && context != Some(b"Trigger".as_slice()) {
+                    self.problem(
+                        "MeterValues: a sampled value neither Sample.Periodic nor Trigger",
+                    );
                 }
                 match (measurand, unit) {
                     (Some(ENERGY), Some([b'W', b'h'])) => wh = value,

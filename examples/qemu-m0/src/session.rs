@@ -502,8 +502,13 @@ impl<'a> Harness<'a> {
         let (heard, answer) = self.csms.hear(&self.tx[..n.min(TX_LEN)], &mut self.answer);
         match heard {
             Heard::CallError(ErrorCode::InternalError) => self.oom += 1, // could not process a CALL
+            // The action's own Rejected where the spec has one: a remote
+            // start, or a triggered MeterValues without room for its samples.
             Heard::CallResult(Some("Rejected"))
-                if self.csms_call == Some(Action::RemoteStartTransaction) =>
+                if matches!(
+                    self.csms_call,
+                    Some(Action::RemoteStartTransaction | Action::TriggerMessage)
+                ) =>
             {
                 self.rejected += 1;
             }

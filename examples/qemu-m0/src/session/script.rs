@@ -250,9 +250,19 @@ fn central_system_calls(h: &mut Harness<'_>) {
         &[],
     );
     h.step(
-        "TriggerMessage MeterValues: NotImplemented",
+        "TriggerMessage MeterValues: Accepted, then the meter now (no transaction)",
         &|h| h.csms_sends(&[br#"[2,"cs-10","TriggerMessage",{"requestedMessage":"MeterValues"}]"#]),
-        const { &[result("NotImplemented")] },
+        const {
+            &[
+                result("Accepted"),
+                Heard::Meter {
+                    connector: 1,
+                    tx: None,
+                    wh: Some(1553),
+                    w: Some(0),
+                },
+            ]
+        },
         &[],
     );
     h.step(
