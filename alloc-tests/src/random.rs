@@ -102,13 +102,12 @@ const CONFIGURE: [(&str, &str); 11] = [
 /// CALLs of the central system (and frames that are not) whose handling
 /// allocates nothing: the only ones drawn while a stalled link already
 /// holds an answer (see [`Step::Stall`]).
-pub(crate) const NON_ALLOCATING: [&str; 17] = [
+pub(crate) const NON_ALLOCATING: [&str; 15] = [
     r#"[2,"cs1","Reset",{"type":"Soft"}]"#,
     r#"[2,"cs2","Reset",{"type":"Hard"}]"#,
     r#"[2,"cs3","UnknownThing",{}]"#,
     r#"[2,"cs4","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#,
     r#"[2,"cs5","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#,
-    r#"[2,"cs6","TriggerMessage",{"requestedMessage":"MeterValues"}]"#,
     r#"[2,"cs7","Reset"]"#,
     r#"[3,"nobody",{}]"#,
     r#"{"not":"a frame"}"#,
@@ -119,12 +118,13 @@ pub(crate) const NON_ALLOCATING: [&str; 17] = [
     r#"[2,"cs12","UnlockConnector",{"connectorId":1}]"#,
     r#"[2,"cs13","UnlockConnector",{"connectorId":2}]"#,
     r#"[2,"cs14","ClearCache",{}]"#,
-    r#"[2,"cs15","GetConfiguration",{}]"#,
 ];
 
-/// CALLs of the central system that may allocate (decoding, or the
-/// transaction a remote start claims).
-const ALLOCATING: [&str; 10] = [
+/// CALLs of the central system that may allocate (decoding, the
+/// transaction a remote start claims, a GetConfiguration answer, which
+/// waits in the pool even when it lists every key, or the samples a
+/// triggered MeterValues queues once a meter has a reading).
+const ALLOCATING: [&str; 12] = [
     r#"[2,"ca1","DataTransfer",{"vendorId":"com.acme","messageId":"hello","data":"x\"y"}]"#,
     r#"[2,"ca2","GetConfiguration",{"key":["HeartbeatInterval","NoSuchKey"]}]"#,
     r#"[2,"ca4","ChangeConfiguration",{"key":"HeartbeatInterval","value":"120"}]"#,
@@ -135,6 +135,8 @@ const ALLOCATING: [&str; 10] = [
     r#"[2,"ca9","RemoteStartTransaction",{"idTag":"REMOTE-2"}]"#,
     r#"[2,"ca10","RemoteStartTransaction",{"connectorId":2,"idTag":"REMOTE-3","chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Relative","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":7400.0}]}}}]"#,
     r#"[2,"ca11","ChangeConfiguration",{"key":"AllowOfflineTxForUnknownId","value":"true"}]"#,
+    r#"[2,"ca12","GetConfiguration",{}]"#,
+    r#"[2,"ca13","TriggerMessage",{"requestedMessage":"MeterValues"}]"#,
 ];
 
 const ERROR_CODES: [&str; 3] = ["InternalError", "FormationViolation", "Bogus"];
@@ -343,9 +345,10 @@ mod tests {
     use std::collections::BTreeSet;
 
     use ocpp_alloc::Talc;
-    use ocpp_engine::Config;
+    use ocpp_engine::{Config, HandleError};
 
     use super::*;
+    use crate::rig::StepResult;
     use crate::sweep::trace;
 
     /// The name of a step's kind; a new kind of step fails to compile here
@@ -416,8 +419,10 @@ mod tests {
             config: Config::new("VendorX", "ModelY").with_connectors(2),
             pool_bytes: 16 * 1024,
         };
-        let mut steps = vec![Step::Connect, Step::Answer, Step::Answer, Step::Answer];
-        steps.extend([Step::Answer, Step::PlugIn(1), Step::Answer]);
+        // A meter reading, so that a triggered MeterValues has samples.
+        let mut steps = vec![Step::energy(1, 1200), Step::Connect, Step::Answer];
+        steps.extend([Step::Answer, Step::Answer, Step::Answer]);
+        steps.extend([Step::PlugIn(1), Step::Answer]);
         steps.extend([
             Step::PresentIdTag(1, "ABCD1234".into()),
             Step::Answer,
@@ -438,8 +443,24 @@ mod tests {
         for (frame, t) in NON_ALLOCATING.iter().zip(&traced[calls..]) {
             assert_eq!(t.allocations, 0, "{frame}");
         }
+        // In that sequence the held UnlockConnector answers fill the slots
+        // and the last CALLs meet Busy: each is also taken in on its own,
+        // on the idle charge point and during the transaction.
+        let booted = 6;
+        for (frame, at) in NON_ALLOCATING
+            .iter()
+            .flat_map(|f| [(f, booted), (f, calls)])
+        {
+            let mut steps = steps[..at].to_vec();
+            steps.push(Step::receive(frame));
+            let (traced, failure) = trace::<Talc>(&setup, &steps);
+            assert_eq!(failure, None, "{frame}");
+            let t = &traced[at];
+            let busy = StepResult::Handle(HandleError::Busy);
+            assert_ne!(t.outcome.result, busy, "{frame} after step {at}");
+            assert_eq!(t.allocations, 0, "{frame} after step {at}");
+        }
         // The others may allocate: here, on an idle charge point, they do.
-        let booted = 5;
         for frame in ALLOCATING {
             let mut steps = steps[..booted].to_vec();
             steps.push(Step::receive(frame));
