@@ -12,12 +12,13 @@ mod answers;
 mod message;
 pub mod meter;
 mod queue;
+mod sampling;
 mod session;
 
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     Allocator, AuthorizationStatus, AuthorizeRequest, ChargePointStatus, DateTime, EncodeError,
-    IdTagInfo, IdToken, Measurand, ReadingContext, Reason,
+    IdTagInfo, IdToken, Measurand, Reason,
 };
 use serde::Serialize;
 
@@ -26,7 +27,7 @@ use crate::error::{InputError, NewError};
 use crate::event::CallFailure;
 use crate::time::Instant;
 pub(crate) use answers::{is_valid, TxEvent, Verdict};
-use message::{Meter, MeterValuesOut, Start, Stop, StopTransactionOut, TxMessage};
+use message::{MeterValuesOut, Start, Stop, StopTransactionOut, TxMessage};
 use meter::{Readings, Value};
 use queue::{Full, Queue};
 use session::{Phase, Running, Session};
@@ -424,157 +425,6 @@ impl<A: Allocator + Clone> Transactions<A> {
         } else {
             self.queue.push_claimed(TxMessage::Stop(message));
         }
-    }
-
-    // ---- time ----
-
-    /// Periodic samples fall due; an authorized idTag without a cable
-    /// expires (ConnectionTimeOut).
-    pub(crate) fn handle_timeout(&mut self, cx: &Cx<'_, A>) {
-        let interval = cx.config.meter_value_sample_interval;
-        let which = cx.config.meter_values_sampled_data;
-        let mut released = 0;
-        for (i, s) in self.sessions.iter_mut().enumerate() {
-            if let Phase::Authorized {
-                until: Some(until), ..
-            } = s.phase
-            {
-                if until <= cx.now {
-                    s.phase = Phase::Idle;
-                    released += 2;
-                }
-            }
-            let readings = s.readings;
-            let Some(r) = s.running_mut().filter(|r| !r.orphan) else {
-                continue;
-            };
-            let Some(due) = r.next_sample.filter(|&t| t <= cx.now) else {
-                continue;
-            };
-            // The next one on the same grid, never in the past.
-            let mut next = due + interval;
-            while next <= cx.now && !interval.is_zero() {
-                next = next + interval;
-            }
-            r.next_sample = (!interval.is_zero()).then_some(next);
-            let values = readings.sample(which);
-            if values.is_empty() {
-                continue;
-            }
-            let message = TxMessage::Meter(Meter {
-                local: r.local,
-                connector: u8::try_from(i + 1).unwrap_or(u8::MAX),
-                transaction_id: r.transaction_id,
-                timestamp: wall(cx),
-                context: ReadingContext::SamplePeriodic,
-                values,
-            });
-            self.queue.push_if_room(message);
-        }
-        self.queue.release(released);
-        self.aligned(cx);
-    }
-
-    /// Clock-aligned samples (MeterValuesAlignedData, `Sample.Clock`) at
-    /// every multiple of ClockAlignedDataInterval on the wall clock, for
-    /// every connector whose meter has values; with the transactionId when
-    /// a transaction runs. They take a place in the queue if one can be had.
-    fn aligned(&mut self, cx: &Cx<'_, A>) {
-        let interval = cx.config.clock_aligned_data_interval.as_millis();
-        let Some(wall) = cx.wall.filter(|_| interval > 0) else {
-            self.aligned_next = None;
-            return;
-        };
-        let due = self.aligned_next.is_some_and(|t| t <= cx.now);
-        if due {
-            let which = cx.config.meter_values_aligned_data;
-            self.sample_all(cx, None, which, ReadingContext::SampleClock);
-        }
-        if due || self.aligned_next.is_none() {
-            let rest = interval - (wall.unix_millis().rem_euclid(interval as i64) as u64);
-            self.aligned_next = Some(cx.now + crate::Duration::from_millis(rest));
-        }
-    }
-
-    /// ClockAlignedDataInterval changed: the next aligned sample is timed anew.
-    pub(crate) fn restart_aligned(&mut self, cx: &Cx<'_, A>) {
-        self.aligned_next = None;
-        self.aligned(cx);
-    }
-
-    /// TriggerMessage(MeterValues): a sample of MeterValuesSampledData now
-    /// (`Trigger`) of `connector`, or of all (none, or 0). `false` (the
-    /// trigger is Rejected, nothing queued) when there is no such
-    /// connector, no meter value to send, or no room in the queue for all.
-    pub(crate) fn trigger_meter_values(&mut self, cx: &Cx<'_, A>, connector: Option<i32>) -> bool {
-        let only = match connector {
-            None | Some(0) => None,
-            Some(c) => match u8::try_from(c).ok().filter(|&c| self.session(c).is_ok()) {
-                Some(c) => Some(c),
-                None => return false,
-            },
-        };
-        let which = cx.config.meter_values_sampled_data;
-        let wanted = self
-            .sessions
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| only.is_none_or(|c| usize::from(c) == i + 1))
-            .filter(|(_, s)| !s.readings.sample(which).is_empty())
-            .count();
-        // Room for every message first: all are queued, or none.
-        if wanted == 0 || !self.queue.room_for(wanted) {
-            return false;
-        }
-        self.sample_all(cx, only, which, ReadingContext::Trigger);
-        true
-    }
-
-    fn sample_all(
-        &mut self,
-        cx: &Cx<'_, A>,
-        only: Option<u8>,
-        which: crate::Measurands,
-        context: ReadingContext,
-    ) {
-        for (i, s) in self.sessions.iter().enumerate() {
-            let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
-            let values = s.readings.sample(which);
-            if only.is_some_and(|c| c != connector) || values.is_empty() {
-                continue;
-            }
-            let (local, transaction_id) = s
-                .running()
-                .filter(|r| !r.orphan)
-                .map_or((0, None), |r| (r.local, r.transaction_id));
-            self.queue.push_if_room(TxMessage::Meter(Meter {
-                local,
-                connector,
-                transaction_id,
-                timestamp: wall(cx),
-                context,
-                values,
-            }));
-        }
-    }
-
-    /// The next instant something of this block falls due, sending aside.
-    pub(crate) fn poll_at_timers(&self) -> Option<Instant> {
-        let sessions = self
-            .sessions
-            .iter()
-            .filter_map(|s| match &s.phase {
-                Phase::Running(r) => r.next_sample,
-                Phase::Authorized { until, .. } => *until,
-                _ => None,
-            })
-            .min();
-        crate::time::earliest(sessions, self.aligned_next)
-    }
-
-    /// When a message held back after a failure may go again.
-    pub(crate) fn poll_at_send(&self) -> Option<Instant> {
-        self.queue.poll_at()
     }
 
     // ---- sending ----
