@@ -6,6 +6,7 @@ use ocpp_alloc::{Backend, FailureInjector, FailurePlan, HostPool};
 use ocpp_engine::Value;
 use ocpp_model::{ChargePointErrorCode, Measurand, Reason, UnlockStatus};
 
+use crate::catalogue::AUTHORIZED;
 use crate::rig::Rig;
 use crate::scenario::{Scenario, Setup, Step};
 use crate::sweep::{
@@ -147,7 +148,7 @@ const ANSWERS: [&str; 9] = [
     r#"{"currentTime":"yesterday"}"#,
     r#"{"idTagInfo":{"status":"Accepted","parentIdTag":"ABCDEFGHIJKLMNOPQRSTUVWXYZ"}}"#,
     r#"{"idTagInfo":{"status":"Blocked"}}"#,
-    r#"{"idTagInfo":{"status":"Accepted","parentIdTag":"FLEET-7"}}"#,
+    AUTHORIZED,
     r#"{"transactionId":77,"idTagInfo":{"status":"Blocked"}}"#,
     r#"{"transactionId":78,"idTagInfo":{"status":"Accepted"}}"#,
     r#"{"status":"Rejected","currentTime":"2026-11-25T10:00:00Z","interval":30}"#,

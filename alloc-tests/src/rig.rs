@@ -80,7 +80,8 @@ impl<'p, B: Backend> Rig<'p, B> {
         Ok(Self {
             cp,
             injector,
-            now: Instant::from_millis(0),
+            // The kit's clock: its answers read WALL_AT_START here.
+            now: ocpp_testkit::START,
             csms: Csms::new(config.connectors, config.call_timeout),
             online: false,
             stalled: false,

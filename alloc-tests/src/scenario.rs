@@ -23,10 +23,11 @@ pub enum Step {
     /// The clock moves on this many seconds (timeouts fire on the way).
     Advance(u64),
     /// The central system answers our outstanding CALL with its usual
-    /// CALLRESULT (BootNotification Accepted with interval 300 and its
-    /// current time, Authorize Accepted, StartTransaction Accepted with
-    /// transactionId 42, then 43, ...). Does nothing when no CALL is
-    /// outstanding.
+    /// CALLRESULT, the test kit's (`ocpp_testkit::USUAL`: BootNotification
+    /// Accepted with interval 300 and its current time, Authorize Accepted,
+    /// ...), at the rig's clock, which starts at `ocpp_testkit::START`;
+    /// except that StartTransaction gets transactionId 42, then 43, ...
+    /// Does nothing when no CALL is outstanding.
     Answer,
     /// The central system answers our outstanding CALL with this payload.
     AnswerWith(String),

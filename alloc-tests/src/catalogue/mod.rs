@@ -11,6 +11,17 @@ use crate::scenario::{Scenario, Step};
 pub use remote::{busy, configuration, remote_control, remote_start_stop};
 pub use tx::{offline, transactions};
 
+/// The scenarios' answer to an Authorize whose verdict they rely on: an
+/// expiryDate to keep in the cache and a parentIdTag (`FLEET-7`, the
+/// parent of `FLEET-CARD` in [`transactions`]). Not the usual answer: that
+/// is the test kit's bare Accepted (BENCHMARK.md).
+pub(crate) const AUTHORIZED: &str = r#"{"idTagInfo":{"status":"Accepted","expiryDate":"2027-01-01T00:00:00Z","parentIdTag":"FLEET-7"}}"#;
+
+/// [`Step::AnswerWith`] of [`AUTHORIZED`].
+fn authorized() -> Step {
+    Step::answer_with(AUTHORIZED)
+}
+
 /// Connect, BootNotification accepted, StatusNotification of connectors
 /// 0..=`connectors`.
 fn boot(connectors: u8) -> Scenario {
@@ -32,7 +43,7 @@ pub fn standard_session(sessions: usize) -> Scenario {
     let mut wh = 1_000;
     for _ in 0..sessions {
         s.extend([Step::PlugIn(1), Step::Answer, Step::energy(1, wh)]);
-        s.extend([Step::present(1, "ABCD1234"), Step::Answer, Step::Answer]);
+        s.extend([Step::present(1, "ABCD1234"), authorized(), Step::Answer]);
         s.push(Step::Answer);
         for sample in 1..=10 {
             wh += 183;
@@ -81,7 +92,7 @@ pub fn authorizations() -> Scenario {
         Step::Authorize("ABCD1234".into()),
         Step::Authorize("04A1B2C3D4E5F6".into()),
         Step::Authorize("".into()),
-        Step::Answer,
+        authorized(),
         Step::answer_with(r#"{"idTagInfo":{"status":"Blocked","parentIdTag":"PARENT","expiryDate":"2027-01-01T00:00:00.5+01:00"}}"#),
         Step::Authorize("TIMEOUT".into()),
         Step::Advance(31),

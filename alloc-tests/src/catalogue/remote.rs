@@ -3,7 +3,7 @@
 
 use ocpp_model::UnlockStatus;
 
-use super::boot;
+use super::{authorized, boot};
 use crate::scenario::{Scenario, Step};
 
 /// A TxProfile for RemoteStartTransaction: 7.4 kW from the start.
@@ -58,7 +58,7 @@ pub fn remote_start_stop() -> Scenario {
         Step::receive(
             r#"[2,"r1","RemoteStartTransaction",{"connectorId":1,"idTag":"REMOTE-1"}]"#,
         ),
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::PlugIn(1),
         Step::Answer,
@@ -70,7 +70,7 @@ pub fn remote_start_stop() -> Scenario {
         Step::Receive(format!(
             r#"[2,"r3","RemoteStartTransaction",{{"connectorId":2,"idTag":"REMOTE-2","chargingProfile":{TX_PROFILE}}}]"#
         )),
-        Step::Answer,
+        authorized(),
         Step::PlugIn(2),
         Step::Answer,
         Step::Answer,
@@ -82,7 +82,7 @@ pub fn remote_start_stop() -> Scenario {
         Step::Unplug(1),
         Step::receive(r#"[2,"r7","RemoteStartTransaction",{"idTag":"REMOTE-3"}]"#),
         Step::Answer,
-        Step::Answer,
+        authorized(),
         Step::Answer,
     ]);
     s
@@ -98,7 +98,7 @@ pub fn remote_control() -> Scenario {
             Step::PlugIn(c),
             Step::Answer,
             Step::present(c, "ABCD1234"),
-            Step::Answer,
+            authorized(),
             Step::Answer,
             Step::Answer,
         ]);
@@ -126,7 +126,7 @@ pub fn remote_control() -> Scenario {
         Step::PlugIn(1),
         Step::present(1, "ABCD1234"),
         Step::Answer,
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::receive(r#"[2,"x2","Reset",{"type":"Hard"}]"#),
         Step::Answer,
@@ -157,7 +157,7 @@ pub fn busy() -> Scenario {
         Step::Advance(20),
         Step::Flush,
         Step::receive(r#"[2,"b4","ChangeConfiguration",{"key":"HeartbeatInterval","value":"60"}]"#),
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::Stall,
         Step::Answer,

@@ -3,7 +3,7 @@
 
 use ocpp_model::Reason;
 
-use super::boot;
+use super::{authorized, boot};
 use crate::scenario::{Scenario, Step};
 
 const BLOCKED: &str = r#"{"idTagInfo":{"status":"Blocked"}}"#;
@@ -18,7 +18,7 @@ pub fn transactions() -> Scenario {
     s.extend([
         // idTag first, then the cable.
         Step::present(1, "ABCD1234"),
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::energy(1, 1_000),
         Step::PlugIn(1),
@@ -36,13 +36,13 @@ pub fn transactions() -> Scenario {
         Step::present(2, "04A1B2C3"),
         Step::answer_with(BLOCKED),
         Step::present(2, "04A1B2C3"),
-        Step::Answer,
+        authorized(),
         Step::answer_with(r#"{"transactionId":77,"idTagInfo":{"status":"Blocked"}}"#),
         Step::Answer,
         Step::Answer,
         // Another idTag of the same parent stops connector 1.
         Step::present(1, "FLEET-CARD"),
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::Answer,
         Step::Unplug(1),
@@ -53,7 +53,7 @@ pub fn transactions() -> Scenario {
         Step::PlugIn(2),
         Step::Answer,
         Step::present(2, "04A1B2C3"),
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::Answer,
         Step::StopTransaction(2, Reason::EmergencyStop),
@@ -64,7 +64,7 @@ pub fn transactions() -> Scenario {
         Step::PlugIn(1),
         Step::present(1, "ABCD1234"),
         Step::Answer,
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::Unplug(1),
         Step::Answer,
@@ -87,7 +87,7 @@ pub fn offline() -> Scenario {
         Step::Answer,
         Step::energy(1, 1_000),
         Step::present(1, "ABCD1234"),
-        Step::Answer,
+        authorized(),
         Step::Answer,
         Step::Answer,
         Step::energy(1, 1_100),

@@ -1,4 +1,5 @@
-//! The scripted central system: its usual answer to each of our CALLs, and
+//! The scripted central system: its usual answer to each of our CALLs (the
+//! test kit's, `ocpp_testkit::USUAL`, with transactionIds of its own), and
 //! the OCPP rules it checks on every frame the charge point sends. It reads
 //! frames with `serde_json`, not with the code under test.
 
@@ -7,10 +8,10 @@ mod clock;
 mod tests;
 
 use ocpp_engine::{Duration, Instant};
+use ocpp_testkit::TRANSACTION_ID;
 use serde_json::Value as Json;
 
 use clock::unix_millis;
-pub(crate) use clock::wall_clock;
 
 /// A CALL of ours, as the central system received it.
 #[derive(Clone, Debug)]
@@ -62,7 +63,7 @@ impl Csms {
             pending: None,
             pending_since: Instant::from_millis(0),
             registered: false,
-            next_transaction_id: 42,
+            next_transaction_id: TRANSACTION_ID.into(),
             transactions: Vec::new(),
             unacknowledged_starts: Vec::new(),
             awaiting: Vec::new(),
@@ -99,28 +100,24 @@ impl Csms {
         self.pending.as_ref()
     }
 
-    /// The usual CALLRESULT payload for our outstanding CALL at `now`:
-    /// BootNotification Accepted (interval 300), the current time, Authorize
-    /// Accepted with a parent, StartTransaction Accepted with transactionId
-    /// 42, then 43, ...; `{}` for the rest.
+    /// The usual CALLRESULT payload for our outstanding CALL at `now`: the
+    /// test kit's ([`ocpp_testkit::USUAL`], the one table), except that a
+    /// StartTransaction gets this central system's next transactionId (42,
+    /// then 43, ...) in place of the kit's [`TRANSACTION_ID`], so that each
+    /// transaction has its own id for the checks on MeterValues and
+    /// StopTransaction.
     pub(crate) fn usual_answer(&self, action: &str, now: Instant) -> String {
-        match action {
-            "BootNotification" => format!(
-                r#"{{"status":"Accepted","currentTime":"{}","interval":300}}"#,
-                wall_clock(now)
-            ),
-            "Heartbeat" => format!(r#"{{"currentTime":"{}"}}"#, wall_clock(now)),
-            "Authorize" => {
-                r#"{"idTagInfo":{"status":"Accepted","expiryDate":"2027-01-01T00:00:00Z","parentIdTag":"FLEET-7"}}"#
-                    .to_owned()
-            }
-            "StartTransaction" => format!(
-                r#"{{"transactionId":{},"idTagInfo":{{"status":"Accepted"}}}}"#,
-                self.next_transaction_id
-            ),
-            "StopTransaction" => r#"{"idTagInfo":{"status":"Accepted"}}"#.to_owned(),
-            _ => "{}".to_owned(),
+        let text = ocpp_testkit::usual(action).text(now);
+        if action != "StartTransaction" {
+            return text;
         }
+        let kit = format!(r#""transactionId":{TRANSACTION_ID},"#);
+        assert!(
+            text.contains(&kit),
+            "the kit's StartTransaction answer has no {kit}: {text}"
+        );
+        let ours = format!(r#""transactionId":{},"#, self.next_transaction_id);
+        text.replacen(&kit, &ours, 1)
     }
 
     /// The charge point took in our answer to its outstanding CALL.
