@@ -156,13 +156,16 @@ impl<A: Allocator + Clone> Authorizations<A> {
         cx: &Cx<'_, A>,
         _token: Token,
         payload: &[u8],
-    ) -> Result<crate::tx::Learned, AnswerError> {
+    ) -> Result<(), AnswerError> {
         let r: AuthorizeResponse = answer(cx, payload)?;
         let id_tag = self.sent_mut().map(|p| {
             p.progress = Progress::Answered(r.id_tag_info);
             p.request.id_tag
         });
-        Ok(id_tag.map(|t| (t, r.id_tag_info)))
+        if let Some(id_tag) = id_tag {
+            self.learn(cx, id_tag, r.id_tag_info);
+        }
+        Ok(())
     }
 
     pub(crate) fn on_failure(&mut self, _token: Token, why: CallFailure) {

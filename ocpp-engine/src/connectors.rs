@@ -23,6 +23,17 @@ pub(crate) struct Stamp {
     pub(crate) hold: Option<Instant>,
 }
 
+impl Stamp {
+    /// A change happening now, as the blocks see it.
+    pub(crate) fn at<A>(cx: &Cx<'_, A>) -> Stamp {
+        let min = cx.config.minimum_status_duration;
+        Stamp {
+            since: cx.wall,
+            hold: (!min.is_zero()).then(|| cx.now + min),
+        }
+    }
+}
+
 /// A StatusNotification: the connector and the version of its status sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Token {

@@ -82,8 +82,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
     /// The firmware handles CALLs of `action` (one the core does not
     /// implement), or DataTransfers of `vendor`.
     pub(crate) fn register(&mut self, name: &'static str, vendor: bool) -> Result<(), InputError> {
-        let printable = !name.is_empty() && name.bytes().all(|b| (0x21..=0x7e).contains(&b));
-        let plain = printable && !name.contains(['"', '\\']);
+        let plain = is_plain_name(name);
         let core = !vendor && Action::parse(name).is_ok();
         let list = if vendor {
             &mut self.vendors
@@ -245,11 +244,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         if matches!(self.own.as_deref(), Some(Own::Queued(..) | Own::Sent(_))) {
             return Err(InputError::Busy);
         }
-        let plain = !action.is_empty()
-            && action
-                .bytes()
-                .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\');
-        if !plain || !check_object(payload.as_bytes()) {
+        if !is_plain_name(action) || !check_object(payload.as_bytes()) {
             return Err(InputError::InvalidValue);
         }
         let text =
@@ -340,4 +335,13 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         }
         None
     }
+}
+
+/// A name written raw into a frame (an action, a vendorId): printable ASCII
+/// without spaces, quotes or backslashes, so it needs no escaping.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| (0x21..=0x7e).contains(&b) && b != b'"' && b != b'\\')
 }

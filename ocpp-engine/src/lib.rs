@@ -77,6 +77,7 @@ mod registration;
 mod remote;
 mod router;
 mod snapshot;
+mod stack_str;
 mod time;
 mod trigger;
 mod tx;

@@ -147,11 +147,7 @@ impl<A: Allocator + Clone> Blocks<A> {
             return Ok(Reply::status(AvailabilityStatus::Rejected.as_str()));
         };
         let operative = r.kind == AvailabilityType::Operative;
-        let min = cx.config.minimum_status_duration;
-        let stamp = Stamp {
-            since: cx.wall,
-            hold: (!min.is_zero()).then(|| cx.now + min),
-        };
+        let stamp = Stamp::at(cx);
         let range = if target == 0 {
             0..=count
         } else {

@@ -30,12 +30,9 @@ impl<A: Allocator + Clone> State<A> {
     }
 
     /// When a change of status at `now` happened, for the connectors block.
-    pub(crate) fn stamp(&self, now: Instant) -> Stamp {
-        let min = self.config.values().minimum_status_duration;
-        Stamp {
-            since: self.clock.at(now),
-            hold: (!min.is_zero()).then(|| now + min),
-        }
+    pub(crate) fn stamp(&mut self, now: Instant) -> Stamp {
+        let (cx, _, _) = self.split(now);
+        Stamp::at(&cx)
     }
 
     /// Each connector's reported status follows its session.
@@ -168,11 +165,7 @@ impl<A: Allocator + Clone> State<A> {
                 }
             }),
             Token::Status(t) => b.connectors.on_result(&cx, t, payload),
-            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload).map(|learned| {
-                if let Some((id_tag, info)) = learned {
-                    b.authorize.learn(&cx, id_tag, info);
-                }
-            }),
+            Token::Authorize(t) => b.authorize.on_result(&cx, t, payload),
             Token::Extension(t) => b.data_transfer.on_result(&cx, t, payload),
             Token::Heartbeat(t) => b
                 .heartbeat

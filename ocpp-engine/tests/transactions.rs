@@ -10,16 +10,22 @@ use ocpp_model::{AuthorizationStatus, Measurand, Reason};
 use serde_json::json;
 use support::{config, pool, Harness};
 
-/// Boot, plug in, present `ABCD1234` (answered Accepted), StartTransaction
-/// answered with `id`, StatusNotification Charging.
-fn charging(h: &mut Harness, id: i64) {
+/// Boot, plug in, present `ABCD1234` (its Authorize answered Accepted):
+/// the StartTransaction sent, not yet answered.
+fn started(h: &mut Harness) -> support::Sent {
     h.boot();
     h.plug(1);
     h.expect_status(1, "Preparing");
     h.present_at(1, "ABCD1234");
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
-    let start = h.expect_call("StartTransaction");
+    h.expect_call("StartTransaction")
+}
+
+/// Boot, plug in, present `ABCD1234` (answered Accepted), StartTransaction
+/// answered with `id`, StatusNotification Charging.
+fn charging(h: &mut Harness, id: i64) {
+    let start = started(h);
     h.reply(
         &start,
         json!({"transactionId": id, "idTagInfo": {"status": "Accepted"}}),
@@ -208,13 +214,7 @@ fn a_start_not_accepted_stops_or_suspends_as_configured() {
             if stop_on_invalid { "true" } else { "false" },
         )
         .unwrap();
-        h.boot();
-        h.plug(1);
-        h.expect_status(1, "Preparing");
-        h.present_at(1, "ABCD1234");
-        let a = h.expect_call("Authorize");
-        h.reply_ok(&a);
-        let start = h.expect_call("StartTransaction");
+        let start = started(&mut h);
         h.reply(
             &start,
             json!({"transactionId": 5, "idTagInfo": {"status": "Blocked"}}),
@@ -428,13 +428,7 @@ fn a_transaction_whose_start_was_given_up_sends_nothing_more() {
     h.cp.configure(h.now, "TransactionMessageAttempts", "1")
         .unwrap();
     h.meter_wh(1, 10);
-    h.boot();
-    h.plug(1);
-    h.expect_status(1, "Preparing");
-    h.present_at(1, "ABCD1234");
-    let a = h.expect_call("Authorize");
-    h.reply_ok(&a);
-    let start = h.expect_call("StartTransaction");
+    let start = started(&mut h);
     let refuse = json!([4, start.id(), "InternalError", "db down", {}]);
     h.receive(&refuse.to_string()).unwrap();
     assert_eq!(h.cp.queue().discarded, 1);

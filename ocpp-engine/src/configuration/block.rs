@@ -18,6 +18,7 @@ use super::Values;
 use crate::answers::{request, Reply};
 use crate::block::Cx;
 use crate::error::InputError;
+use crate::stack_str::StackStr;
 
 /// A key the firmware added, with the check its values must pass.
 pub(crate) struct Custom<A: Allocator> {
@@ -376,7 +377,8 @@ impl<A: Allocator + Clone> Serialize for KeyValues<'_, A> {
         let mut seq = s.serialize_seq(None)?;
         for (i, &k) in Key::ALL.iter().enumerate() {
             if self.known & (1 << i) != 0 && k.access() != Access::WriteOnly {
-                let mut value = Text::default();
+                // The longest value is a CSL of four measurands.
+                let mut value = StackStr::<160>::default();
                 // Values are short (a CSL of 4 measurands at most): cannot fail.
                 let _ = self.cfg.values.write(k, &self.cfg.fixed, &mut value);
                 seq.serialize_element(&KeyValue {
@@ -415,38 +417,5 @@ impl<A: Allocator> Serialize for Unknown<'_, A> {
             seq.serialize_element(k.as_str())?;
         }
         seq.end()
-    }
-}
-
-/// A value written on the stack: the longest is a CSL of four measurands.
-struct Text {
-    buf: [u8; 160],
-    len: usize,
-}
-
-impl Default for Text {
-    fn default() -> Self {
-        Text {
-            buf: [0; 160],
-            len: 0,
-        }
-    }
-}
-
-impl Text {
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-impl fmt::Write for Text {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        self.buf
-            .get_mut(self.len..end)
-            .ok_or(fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }

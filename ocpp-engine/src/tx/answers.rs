@@ -9,7 +9,7 @@ use ocpp_model::{
 use serde::Serialize;
 
 use super::message::TxMessage;
-use super::session::Phase;
+use super::session::{same_parent, Phase};
 use super::{Learned, Token, Transactions};
 use crate::block::{answer, AnswerError, Cx};
 use crate::event::CallFailure;
@@ -69,11 +69,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             }
             Phase::Running(r) => {
                 let (id_tag, _) = r.stop_tag?;
-                let same_parent = matches!(
-                    (info.parent_id_tag, r.parent),
-                    (Some(a), Some(b)) if a.eq_ignore_case(b.as_str())
-                );
-                if accepted && same_parent {
+                if accepted && same_parent(info.parent_id_tag, r.parent) {
                     self.stop(cx, connector, Reason::Local, Some(id_tag));
                 } else if let Some(r) = s.running_mut() {
                     r.stop_tag = None;

@@ -8,6 +8,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::configuration::Measurands;
+use crate::stack_str::StackStr;
 
 /// How many measurands one connector's meter reports, and one sample holds
 /// (published as `MeterValuesSampledDataMaxLength` and friends).
@@ -189,32 +190,10 @@ struct DisplayStr(Value);
 
 impl Serialize for DisplayStr {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = StackStr::default();
+        let mut buf = StackStr::<32>::default();
         // 21 digits, a sign and a point fit in 32 bytes: cannot fail.
         let _ = write!(buf, "{}", self.0);
         s.serialize_str(buf.as_str())
-    }
-}
-
-#[derive(Default)]
-struct StackStr {
-    buf: [u8; 32],
-    len: usize,
-}
-
-impl StackStr {
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-impl fmt::Write for StackStr {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }
 
@@ -222,8 +201,8 @@ impl fmt::Write for StackStr {
 mod tests {
     use super::*;
 
-    fn shown(v: Value) -> StackStr {
-        let mut s = StackStr::default();
+    fn shown(v: Value) -> StackStr<32> {
+        let mut s = StackStr::<32>::default();
         write!(s, "{v}").unwrap();
         s
     }

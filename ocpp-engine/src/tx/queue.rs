@@ -36,6 +36,17 @@ pub(crate) struct Queued {
     retry_at: Option<Instant>,
 }
 
+impl Queued {
+    /// A message not sent yet.
+    fn new(message: TxMessage) -> Self {
+        Self {
+            message,
+            attempts: 0,
+            retry_at: None,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
 pub(crate) struct Queue<A: Allocator + Clone> {
@@ -90,13 +101,8 @@ impl<A: Allocator + Clone> Queue<A> {
     pub(crate) fn push_claimed(&mut self, message: TxMessage) {
         debug_assert!(self.claims > 0, "push_claimed without a claim");
         self.claims = self.claims.saturating_sub(1);
-        let entry = Queued {
-            message,
-            attempts: 0,
-            retry_at: None,
-        };
         // A claim keeps a place of capacity free (see `claim`).
-        let pushed = self.entries.push_within_capacity(entry);
+        let pushed = self.entries.push_within_capacity(Queued::new(message));
         debug_assert!(pushed.is_ok());
     }
 
@@ -112,12 +118,7 @@ impl<A: Allocator + Clone> Queue<A> {
             self.skipped = self.skipped.saturating_add(1);
             return false;
         }
-        let entry = Queued {
-            message,
-            attempts: 0,
-            retry_at: None,
-        };
-        let pushed = self.entries.push_within_capacity(entry);
+        let pushed = self.entries.push_within_capacity(Queued::new(message));
         debug_assert!(pushed.is_ok());
         true
     }

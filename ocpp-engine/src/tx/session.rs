@@ -131,7 +131,12 @@ impl Session {
         if r.id_tag.eq_ignore_case(id_tag.as_str()) {
             return true;
         }
-        let parent = info.and_then(|i| i.parent_id_tag);
-        matches!((parent, r.parent), (Some(a), Some(b)) if a.eq_ignore_case(b.as_str()))
+        same_parent(info.and_then(|i| i.parent_id_tag), r.parent)
     }
+}
+
+/// Whether two idTags share a known parent (compared as OCPP compares
+/// idTags, ignoring case).
+pub(crate) fn same_parent(a: Option<IdToken>, b: Option<IdToken>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a.eq_ignore_case(b.as_str()))
 }
