@@ -66,8 +66,10 @@ type Applied = (u32, (u8, u8));
 struct Store<S> {
     storage: S,
     written: [Written; 4],
-    /// A write failed and the firmware was told; cleared by a success.
+    /// A write failed; cleared by a success.
     failing: bool,
+    /// The record whose failure the firmware is still to hear of.
+    unreported: Option<RecordKey>,
     /// Records written or removed so far (for the benchmarks).
     writes: u32,
 }
@@ -78,6 +80,7 @@ impl<S> Store<S> {
             storage,
             written: [Written::Absent; 4],
             failing: false,
+            unreported: None,
             writes: 0,
         }
     }
@@ -280,19 +283,21 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             }
         }
         store.failing = false;
+        store.unreported = None;
         Ok(())
     }
 
-    /// [`persist`](Self::persist) for the output calls: `Some(key)` the
-    /// first time a write fails in a spell (the event to give), and whether
-    /// everything is durable.
-    fn persisted(&mut self) -> (bool, Option<RecordKey>) {
+    /// [`persist`](Self::persist) for the output calls: whether everything
+    /// is durable. The first failure of a spell leaves an event to give.
+    fn persisted(&mut self) -> bool {
         match self.persist() {
-            Ok(()) => (true, None),
+            Ok(()) => true,
             Err((key, _)) => {
-                let first = !self.store.failing;
-                self.store.failing = true;
-                (false, first.then_some(key))
+                if !self.store.failing {
+                    self.store.failing = true;
+                    self.store.unreported = Some(key);
+                }
+                false
             }
         }
     }
@@ -492,10 +497,9 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// The next event for the firmware, if any.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event> {
-        match self.persisted() {
-            (true, _) => {}
-            (false, Some(key)) => return Some(Event::StorageFailed { key }),
-            (false, None) => return None,
+        if !self.persisted() {
+            let key = self.store.unreported.take()?;
+            return Some(Event::StorageFailed { key });
         }
         let b = &mut self.state.blocks;
         if let Some(status) = b.registration.poll_event() {
@@ -574,7 +578,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         buf: &mut [u8],
     ) -> Result<Option<usize>, EncodeError> {
         // Write-ahead: nothing leaves before the records it depends on.
-        if !self.persisted().0 {
+        if !self.persisted() {
             return Ok(None);
         }
         let s = &mut *self.state;
