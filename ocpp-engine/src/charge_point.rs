@@ -457,7 +457,9 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         // of the firmware cannot wait for ever for a registration.
         let waiting = (!s.online || !b.registration.is_accepted()).then(|| b.authorize.poll_at());
         let timers = earliest(b.tx.poll_at_timers(), waiting.flatten());
-        if !s.online {
+        // While the storage fails nothing can be sent: only timers count
+        // (each input and timer tries the storage again).
+        if !s.online || self.store.failing {
             return timers;
         }
         // Nothing else can go out while a CALL waits for its answer.

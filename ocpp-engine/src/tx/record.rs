@@ -304,6 +304,10 @@ impl<A: Allocator + Clone> Transactions<A> {
             let s = &mut self.sessions[usize::from(rec.connector) - 1];
             if resume(rec.connector) {
                 running.next_sample = (!interval.is_zero()).then(|| now + interval);
+                // Until the firmware reads the meter again, the last value
+                // known stands: a stop never reports less than was sampled.
+                let last = Value::from_units(i64::from(running.last.1));
+                s.readings.set(Measurand::EnergyActiveImportRegister, last);
                 s.plugged = true;
                 s.in_socket = true;
                 s.phase = Phase::Running(running);

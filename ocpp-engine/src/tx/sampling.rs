@@ -127,21 +127,29 @@ impl<A: Allocator + Clone> Transactions<A> {
         which: crate::Measurands,
         context: ReadingContext,
     ) {
-        for (i, s) in self.sessions.iter().enumerate() {
+        let timestamp = wall(cx);
+        for (i, s) in self.sessions.iter_mut().enumerate() {
             let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
             let values = s.readings.sample(which);
             if only.is_some_and(|c| c != connector) || values.is_empty() {
                 continue;
             }
-            let (local, transaction_id) = s
-                .running()
-                .filter(|r| !r.orphan)
-                .map_or((0, None), |r| (r.local, r.transaction_id));
+            let energy = s.readings.get(Measurand::EnergyActiveImportRegister);
+            let energy = energy.is_some().then(|| energy_wh(&s.readings));
+            let (local, transaction_id) = match s.running_mut().filter(|r| !r.orphan) {
+                Some(r) => {
+                    if let Some(wh) = energy {
+                        r.last = (timestamp, wh);
+                    }
+                    (r.local, r.transaction_id)
+                }
+                None => (0, None),
+            };
             self.queue.push_if_room(TxMessage::Meter(Meter {
                 local,
                 connector,
                 transaction_id,
-                timestamp: wall(cx),
+                timestamp,
                 context,
                 values,
             }));
