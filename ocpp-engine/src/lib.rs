@@ -82,6 +82,7 @@ pub mod storage;
 mod time;
 mod trigger;
 mod tx;
+mod watched;
 
 pub use charge_point::{ChargePoint, MIN_TRANSMIT_LEN};
 pub use config::Config;
