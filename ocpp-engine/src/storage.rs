@@ -2,7 +2,8 @@
 //! keeps them (DESIGN.md, "Persistence").
 //!
 //! # The choice: the engine calls a storage handle it owns
-//! The integrator hands a [`Storage`] to [`ChargePoint::restore`]; the
+//! The integrator hands a [`Storage`] to
+//! [`ChargePoint::restore`](crate::ChargePoint::restore); the
 //! engine writes through it, synchronously, before anything that depends
 //! on a record leaves: [`poll_transmit`](crate::ChargePoint::poll_transmit)
 //! and [`poll_event`](crate::ChargePoint::poll_event) first make every
