@@ -203,7 +203,14 @@ impl fmt::Debug for Record<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BufferTooSmall;
 
-impl Record<'_> {
+impl<'a> Record<'a> {
+    /// A record of `len` bytes that `write` writes into the start of the
+    /// buffer it is given (returning the length, or `None` when the buffer
+    /// is too short): for an adapter's own tests.
+    pub fn from_fn(len: usize, write: &'a dyn Fn(&mut [u8]) -> Option<usize>) -> Record<'a> {
+        Record { len, write }
+    }
+
     /// The record's length in bytes.
     #[allow(clippy::len_without_is_empty)] // a record is never empty
     pub fn len(&self) -> usize {
