@@ -378,3 +378,71 @@ fn a_corrupt_or_foreign_record_is_dropped_reported_and_overwritten() {
     h.drain();
     assert_ne!(storage.record(RecordKey::Configuration).unwrap()[1], 0xff);
 }
+
+/// TC_039 across a reboot: a transaction started online (transaction 42),
+/// stopped offline, then the power goes before the connection is back: the
+/// StopTransaction is delivered after the boot, with transaction 42.
+#[test]
+fn an_offline_stop_survives_a_reboot_with_its_transaction_id() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    charging(&mut h, 100);
+    h.go_offline();
+    h.meter_wh(1, 700);
+    h.present_at(1, TAG);
+    assert_eq!(h.cp.transaction(1), None);
+    h.reboot();
+    assert_eq!((h.restored.queued, h.restored.resumed), (1, 0));
+    h.register();
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(stop.action(), "StopTransaction", "{}", stop.raw);
+    let p = stop.payload();
+    assert_eq!(
+        (&p["transactionId"], &p["meterStop"], &p["reason"]),
+        (&json!(42), &json!(700), &json!("Local")),
+        "{}",
+        stop.raw
+    );
+    h.reply_ok(&stop);
+    assert_eq!(skip_statuses(&mut h).map(|s| s.raw), None);
+}
+
+/// TC_037 across a reboot: a transaction started offline and still running
+/// when the power goes; the EV is still there, so it resumes: its
+/// StartTransaction goes out after the boot, and the stop carries the id
+/// the central system gave.
+#[test]
+fn an_offline_start_resumes_after_a_reboot_and_gets_its_id() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
+        .unwrap();
+    h.go_offline();
+    h.meter_wh(1, 50);
+    h.plug(1);
+    h.present_at(1, TAG);
+    h.reboot();
+    assert_eq!((h.restored.queued, h.restored.resumed), (1, 1));
+    h.register();
+    let start = skip_statuses(&mut h).expect("the StartTransaction");
+    assert_eq!(start.action(), "StartTransaction", "{}", start.raw);
+    assert_eq!(start.payload()["meterStart"], 50, "{}", start.raw);
+    h.reply(
+        &start,
+        json!({"transactionId": 9, "idTagInfo": {"status": "Accepted"}}),
+    );
+    assert_eq!(h.cp.transaction(1), Some(Some(9)));
+    h.meter_wh(1, 80);
+    h.unplug(1);
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(
+        (
+            &stop.payload()["transactionId"],
+            &stop.payload()["meterStop"]
+        ),
+        (&json!(9), &json!(80)),
+        "{}",
+        stop.raw
+    );
+}
