@@ -30,6 +30,19 @@ fn charging(h: &mut Harness, wh: i64) {
     h.expect_quiet();
 }
 
+/// Boot; AllowOfflineTxForUnknownId; the connection lost; the energy
+/// register at `wh`; plug in and `TAG`: a transaction starts offline.
+fn offline_transaction(h: &mut Harness, wh: i64) {
+    h.boot();
+    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
+        .unwrap();
+    h.go_offline();
+    h.meter_wh(1, wh);
+    h.plug(1);
+    h.present_at(1, TAG);
+    assert_eq!(h.cp.transaction(1), Some(None));
+}
+
 /// Answers every StatusNotification until a CALL of another action comes;
 /// returns that one, or `None` when nothing else was sent.
 fn skip_statuses(h: &mut Harness) -> Option<Sent> {
@@ -142,14 +155,7 @@ fn a_resumed_transaction_offers_energy_again_and_samples_on() {
 fn offline_start_and_stop_across_a_reboot_are_delivered_in_order() {
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.boot();
-    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
-        .unwrap();
-    h.go_offline();
-    h.meter_wh(1, 300);
-    h.plug(1);
-    h.present_at(1, TAG);
-    assert_eq!(h.cp.transaction(1), Some(None));
+    offline_transaction(&mut h, 300);
     h.advance(30);
     h.meter_wh(1, 900);
     h.unplug(1);
@@ -415,13 +421,7 @@ fn an_offline_stop_survives_a_reboot_with_its_transaction_id() {
 fn an_offline_start_resumes_after_a_reboot_and_gets_its_id() {
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.boot();
-    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
-        .unwrap();
-    h.go_offline();
-    h.meter_wh(1, 50);
-    h.plug(1);
-    h.present_at(1, TAG);
+    offline_transaction(&mut h, 50);
     h.reboot();
     assert_eq!((h.restored.queued, h.restored.resumed), (1, 1));
     h.register();
