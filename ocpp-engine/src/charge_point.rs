@@ -58,6 +58,18 @@ pub struct ChargePoint<A: Allocator + Clone, S: Storage = NoStorage> {
     store: Store<S>,
 }
 
+/// The order records are written in when several changed in one step: the
+/// transactions first, so that a cut between two writes never leaves a
+/// consequence of a transaction's end (a scheduled availability change
+/// applied) without the end itself; a scheduled change still pending is
+/// applied at the restore once no transaction runs.
+const WRITE_ORDER: [RecordKey; 4] = [
+    RecordKey::Transactions,
+    RecordKey::Availability,
+    RecordKey::Configuration,
+    RecordKey::Cache,
+];
+
 /// A record read and applied: its checksum, and the transactions it
 /// resumed and stopped.
 type Applied = (u64, (u8, u8));
@@ -285,7 +297,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         }
         let store = &mut self.store;
         let state = &mut *self.state;
-        for key in RecordKey::ALL {
+        for key in WRITE_ORDER {
             let written = &mut store.written[key.index()];
             if !state.touched(key) && *written != Written::Unknown {
                 #[cfg(debug_assertions)]

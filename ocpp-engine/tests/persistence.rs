@@ -295,10 +295,10 @@ fn nothing_leaves_while_the_storage_fails_and_all_of_it_once_it_works() {
         "told once: {:?}",
         h.events
     );
-    // The answer changed the cache and the transactions: the cache is
-    // written first, and is the one that failed.
+    // The answer changed the transactions and the cache: the transactions
+    // are written first, and are the record that failed.
     assert!(h.events.contains(&Event::StorageFailed {
-        key: RecordKey::Cache
+        key: RecordKey::Transactions
     }));
     assert!(!h.events.iter().any(|e| matches!(e, Event::Energy { .. })));
     h.advance(30);
