@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# CI for examples/: builds both firmwares for thumbv6m-none-eabi, builds and
-# tests the host bridge, runs the QEMU Cortex-M0 session (pass/fail), and
-# runs the host charge point against the Python `ocpp` central system.
+# CI for examples/: builds both firmwares for thumbv6m-none-eabi, runs the
+# RP2040 firmware on rp2040js (npm), builds and tests the host bridge, runs
+# the QEMU Cortex-M0 session (pass/fail), and runs the host charge point
+# against the Python `ocpp` central system.
 # Works from a clean clone: installs the Rust target and QEMU if missing; the
 # interop step makes its own venv (python3 -m venv + pip) under host/target.
 set -euo pipefail
@@ -27,6 +28,9 @@ step "rp2040 firmware (release, thumbv6m-none-eabi)"
 (cd "$here/rp2040" && cargo build --release)
 elf="$here/rp2040/target/thumbv6m-none-eabi/release/ocpp-rp2040"
 if [ -n "$size_tool" ]; then "$size_tool" "$elf"; fi
+
+step "rp2040 firmware on the emulated RP2040 (rp2040js): the session, and under a too-small pool"
+"$here/rp2040/emu/run.sh"
 
 step "bridge (build + test)"
 (cd "$here/bridge" && cargo test --locked)

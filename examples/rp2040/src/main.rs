@@ -18,8 +18,9 @@
 //!   GP16 drives the contactor (high = closed: energy offered), the LED
 //!   (GP25) lights once the central system has accepted the charge point.
 //!   The same inputs come as control lines too: `#plug`, `#unplug`,
-//!   `#idtag <idTag>` (for a bench without switches, or a co-processor that
-//!   owns the card reader).
+//!   `#idtag <idTag>`, and the meter's readings, `#meter <measurand>
+//!   <units>` (for a bench without switches, or a co-processor that owns
+//!   the card reader and the meter).
 //! - Events: `Energy` switches the contactor; `Unlock` is answered
 //!   `Unlocked` at once (this board has no lock motor: the cable is never
 //!   locked, so there is nothing to fail); `Reset` (hard or soft: the MCU
@@ -37,8 +38,8 @@ use fugit::RateExtU32;
 use panic_halt as _;
 use rp2040_hal::{self as hal, pac, uart, Clock};
 
-use ocpp_engine::ocpp_model::{IdToken, Limits, RegistrationStatus, UnlockStatus};
-use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant};
+use ocpp_engine::ocpp_model::{IdToken, Limits, Measurand, RegistrationStatus, UnlockStatus};
+use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, Value};
 
 mod line;
 mod link;
@@ -66,7 +67,15 @@ static NO_GLOBAL_HEAP: ocpp_alloc::NoGlobalHeap = ocpp_alloc::NoGlobalHeap;
 /// headroom for what later engine versions keep (transactions, queued
 /// messages, local lists). Size yours from the per-step figures and the
 /// benchmark tables (see ../README.md).
+#[cfg(not(feature = "small-pool"))]
 pub const POOL_SIZE: usize = 16 * 1024;
+/// With `--features small-pool`: room for the charge point and its
+/// registration, not for a transaction (see `emu/`).
+#[cfg(feature = "small-pool")]
+pub const POOL_SIZE: usize = SMALL_POOL_SIZE;
+/// The pool of the `small-pool` build, in bytes.
+#[cfg_attr(not(feature = "small-pool"), allow(dead_code))]
+const SMALL_POOL_SIZE: usize = 1536;
 ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 
 /// Longest frame received, in bytes (one line on the UART).
@@ -314,6 +323,21 @@ where
             let tag = core::str::from_utf8(&line[7..]).ok();
             board.id_tag = tag.and_then(|t| IdToken::try_from_str(t).ok());
             if board.id_tag.is_none() {
+                board.refused_inputs = board.refused_inputs.wrapping_add(1);
+            }
+        }
+        _ if line.starts_with(b"#meter ") => {
+            // `#meter <measurand> <whole units>`, e.g. `#meter Power.Active.Import 11000`:
+            // a reading of connector 1's meter (a bench, or a co-processor that reads it).
+            let reading = core::str::from_utf8(&line[7..]).ok().and_then(|t| {
+                let (name, value) = t.split_once(' ')?;
+                Some((Measurand::parse(name).ok()?, value.parse::<i64>().ok()?))
+            });
+            let taken = reading.is_some_and(|(measurand, units)| {
+                cp.set_meter(now, 1, measurand, Value::from_units(units))
+                    .is_ok()
+            });
+            if !taken {
                 board.refused_inputs = board.refused_inputs.wrapping_add(1);
             }
         }
