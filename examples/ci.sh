@@ -43,5 +43,8 @@ step "host charge point (test) and interop against the Python ocpp central syste
 (cd "$here/host" && cargo test --release --locked)
 "$here/host/interop/run.sh"
 
+step "end to end: the emulated RP2040, the bridge, the Python ocpp central system"
+"$here/rp2040/emu/bridge.sh"
+
 echo
 echo "examples: all passed"

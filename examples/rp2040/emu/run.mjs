@@ -4,9 +4,11 @@
 // deviation, a HardFault, a panic or a timeout.
 //
 //   node run.mjs [--session full|small-pool] [--verbose] ELF
+//   node run.mjs --bridge HOST:PORT [--verbose] ELF   (end to end, see lib/bridge.mjs)
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Board, CLOCK_HZ } from './lib/board.mjs';
+import { bridgeSession } from './lib/bridge.mjs';
 import { Csms } from './lib/csms.mjs';
 import { Schemas } from './lib/schema.mjs';
 import { fullSession } from './lib/session.mjs';
@@ -24,16 +26,32 @@ const args = process.argv.slice(2);
 let session = 'full';
 let verbose = false;
 let elf = null;
+let bridge = null;
 while (args.length) {
   const a = args.shift();
   if (a === '--session') session = args.shift();
   else if (a === '--verbose') verbose = true;
+  else if (a === '--bridge') bridge = args.shift();
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else elf = a;
 }
 if (!elf) usage('no ELF given');
 const sessions = { full: fullSession, 'small-pool': smallPoolSession };
 if (!sessions[session]) usage(`unknown session ${session}`);
+
+if (bridge) {
+  try {
+    const r = await bridgeSession(elf, bridge, { verbose });
+    console.log(
+      `rp2040-emu: end to end through the bridge: ${r.frames} frames from the firmware, ${r.heard} from the central system, ` +
+        `${r.reboots} reboot(s) on Reset, ${r.seconds.toFixed(1)} s`,
+    );
+    process.exit(0);
+  } catch (e) {
+    console.error(`rp2040-emu: FAILED end to end: ${e.message}`);
+    process.exit(1);
+  }
+}
 
 const started = Date.now();
 const board = new Board(elf);
@@ -45,6 +63,8 @@ cs.step = (name) => {
 };
 try {
   board.run(2_000_000); // clocks, stack painting, the charge point built
+  const first = cs.nextLine(100);
+  if (first !== '#booted') throw new Error(`expected #booted first, got ${first}`);
   const stats = sessions[session](cs);
   report(stats);
 } catch (e) {

@@ -156,6 +156,9 @@ fn main() -> ! {
     let mut lines: LineBuffer<MAX_FRAME> = LineBuffer::new();
     let mut board = Board::default();
     let mut next_input_scan = now();
+    // Tell the bridge we (re)started: it answers `#connected` when its
+    // WebSocket is already open (after a Reset, say).
+    let _ = tx.load_line(|w| w.write_str("#booted"));
 
     loop {
         // 1. Received bytes -> lines -> the engine.
@@ -298,6 +301,8 @@ struct Board {
     frames_not_taken: u32,
     /// Inputs the engine refused for now (they are retried).
     refused_inputs: u32,
+    /// The bridge said `#connected` (and not `#disconnected` since).
+    connected: bool,
     /// `#stats` arrived: report the counters on the UART.
     stats_requested: bool,
 }
@@ -313,8 +318,16 @@ where
     A: allocator_api2::alloc::Allocator + Clone,
 {
     match line {
-        b"#connected" => cp.connected(now),
-        b"#disconnected" => cp.disconnected(now),
+        // A repeated `#connected` (the bridge's answer to `#booted` when it
+        // had just said so) is not a new connection.
+        b"#connected" if !board.connected => {
+            board.connected = true;
+            cp.connected(now);
+        }
+        b"#disconnected" => {
+            board.connected = false;
+            cp.disconnected(now);
+        }
         b"#stats" => board.stats_requested = true,
         b"#plug" => board.plugged = true,
         b"#unplug" => board.plugged = false,

@@ -11,7 +11,8 @@ const BOOT_SP = 0x20041f00;
 const UART_RSR = 0x4;
 /** Cortex-M0+ AIRCR: VECTKEY and SYSRESETREQ, what `SCB::sys_reset()` writes. */
 const AIRCR = 0xd0c;
-const SYSRESETREQ = 0x05fa0004;
+const VECTKEY = 0x05fa;
+const SYSRESETREQ = 1 << 2;
 const HARDFAULT = 3;
 
 export class Board {
@@ -37,6 +38,7 @@ export class Board {
     this.mcu = mcu;
     this.cycles = () => mcu.core.cycles;
 
+    this.rxSeen = []; // bytes fed, for a runner that follows them (the bridge's)
     this.rx = []; // bytes waiting for room in UART0's receive FIFO (32 bytes)
     this.out = []; // complete lines the firmware sent
     this.partial = [];
@@ -68,7 +70,7 @@ export class Board {
 
     const ppbWrite = mcu.ppb.writeUint32.bind(mcu.ppb);
     mcu.ppb.writeUint32 = (offset, value) => {
-      if (offset === AIRCR && value >>> 0 === SYSRESETREQ) this.resetRequested = true;
+      if (offset === AIRCR && value >>> 16 === VECTKEY && value & SYSRESETREQ) this.resetRequested = true;
       ppbWrite(offset, value);
     };
 
@@ -107,7 +109,11 @@ export class Board {
     const uart = mcu.uart[0];
     const profile = this.profile;
     for (let i = 0; i < n; i++) {
-      if (this.rx.length && !uart.rxFIFO.full) uart.feedByte(this.rx.shift());
+      if (this.rx.length && !uart.rxFIFO.full) {
+        const byte = this.rx.shift();
+        uart.feedByte(byte);
+        if (this.rxSeen.length < 1 << 20) this.rxSeen.push(byte);
+      }
       const cycles = core.executeInstruction();
       clock.tick(cycles * NANOS_PER_CYCLE);
       if (profile.open !== null && core.PC === profile.open.ret) profile.leave();
