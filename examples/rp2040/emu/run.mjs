@@ -3,12 +3,14 @@
 // on rp2040js and checks its OCPP session over UART0. Exits non-zero on any
 // deviation, a HardFault, a panic or a timeout.
 //
-//   node run.mjs [--session full|small-pool] [--verbose] ELF
+//   node run.mjs [--session full|small-pool] [--verbose] [--stack] ELF
+//     (--stack: where the stack goes, from a shadow call stack: slower)
 //   node run.mjs --bridge HOST:PORT [--verbose] ELF   (end to end, see lib/bridge.mjs)
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Board, CLOCK_HZ } from './lib/board.mjs';
 import { bridgeSession } from './lib/bridge.mjs';
+import { StackProfile } from './lib/stack.mjs';
 import { Csms } from './lib/csms.mjs';
 import { Schemas } from './lib/schema.mjs';
 import { fullSession } from './lib/session.mjs';
@@ -27,11 +29,13 @@ let session = 'full';
 let verbose = false;
 let elf = null;
 let bridge = null;
+let stack = false;
 while (args.length) {
   const a = args.shift();
   if (a === '--session') session = args.shift();
   else if (a === '--verbose') verbose = true;
   else if (a === '--bridge') bridge = args.shift();
+  else if (a === '--stack') stack = true;
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else elf = a;
 }
@@ -55,6 +59,7 @@ if (bridge) {
 
 const started = Date.now();
 const board = new Board(elf);
+if (stack) board.stack = new StackProfile(board);
 const cs = new Csms(board, new Schemas(SCHEMAS), { verbose });
 let current = 'boot';
 cs.step = (name) => {
@@ -67,6 +72,7 @@ try {
   if (first !== '#booted') throw new Error(`expected #booted first, got ${first}`);
   const stats = sessions[session](cs);
   report(stats);
+  if (stack) console.log(board.stack.report(board.symbols.get('_stack_start').addr));
 } catch (e) {
   console.error(`rp2040-emu: FAILED in step "${current}": ${e.message}`);
   if (!verbose) console.error('(run with --verbose for every line)');

@@ -39,7 +39,10 @@ use panic_halt as _;
 use rp2040_hal::{self as hal, pac, uart, Clock};
 
 use ocpp_engine::ocpp_model::{IdToken, Limits, Measurand, RegistrationStatus, UnlockStatus};
-use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, Value};
+use ocpp_engine::{
+    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, Value,
+    GET_CONFIGURATION_ALL_LEN,
+};
 
 mod line;
 mod link;
@@ -81,10 +84,12 @@ ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 /// Longest frame received, in bytes (one line on the UART).
 const MAX_FRAME: usize = 2048;
 /// Longest frame sent. The largest is the answer to a GetConfiguration
-/// without keys: every key with its value, 2.1 KB here. The engine keeps an
-/// answer that does not fit and sends nothing else until it does, so this
-/// must hold it, with room for keys the firmware adds.
-const MAX_TX: usize = 4096;
+/// without keys: every key with its value, 2.1 KB here, at most
+/// `GET_CONFIGURATION_ALL_LEN` (2,600 B) with every measurand list at its
+/// longest. Add each key the firmware registers (name, value, 40 B) if it
+/// does; this one registers none. (An answer that does not fit a buffer
+/// of at least 256 B becomes a CALLERROR.)
+const MAX_TX: usize = GET_CONFIGURATION_ALL_LEN;
 /// External crystal of the Pico.
 const XTAL_HZ: u32 = 12_000_000;
 /// The idTag GP14 presents.
@@ -137,7 +142,9 @@ fn main() -> ! {
         )
         .unwrap();
     let (mut rx, mut tx_uart) = uart.split();
-    let mut tx: Tx<{ MAX_TX + 1 }> = Tx::new();
+    // The transmit and line buffers are statics (`.bss`), not in `main`'s
+    // frame: `size` counts them, and the stack holds only calls.
+    let tx = cortex_m::singleton!(: Tx<{ MAX_TX + 1 }> = Tx::new()).unwrap();
 
     let mut plug = pins.gpio15.into_pull_up_input();
     let mut button = pins.gpio14.into_pull_up_input();
@@ -146,14 +153,12 @@ fn main() -> ! {
 
     let now = || Instant::from_millis(timer.get_counter().ticks() / 1_000);
 
-    let config = Config::new("VendorX", "ModelY")
-        .with_connectors(1)
-        .with_limits(Limits::new(MAX_FRAME, 8));
     // The pool is empty at boot: only a pool smaller than the engine's
-    // fixed part fails here.
-    let mut cp = ChargePoint::new(&config, EnginePool).unwrap();
+    // fixed part fails here. (`new` takes the configuration in: its frame
+    // is gone once the loop runs.)
+    let mut cp = new_charge_point();
 
-    let mut lines: LineBuffer<MAX_FRAME> = LineBuffer::new();
+    let lines = cortex_m::singleton!(: LineBuffer<MAX_FRAME> = LineBuffer::new()).unwrap();
     let mut board = Board::default();
     let mut next_input_scan = now();
     // Tell the bridge we (re)started: it answers `#connected` when its
@@ -162,7 +167,7 @@ fn main() -> ! {
 
     loop {
         // 1. Received bytes -> lines -> the engine.
-        link::receive(&mut rx, &mut lines, |frame| {
+        link::receive(&mut rx, lines, |frame| {
             if handle_line(&mut cp, &mut board, now(), frame) == Err(HandleError::Busy) {
                 // The engine's answer queue is full: send it out, then offer
                 // the frame again.
@@ -282,6 +287,16 @@ fn main() -> ! {
             }
         }
     }
+}
+
+/// The charge point in [`EnginePool`], out of line so that its
+/// configuration and what `new` assembles stay off `main`'s frame.
+#[inline(never)]
+fn new_charge_point() -> ChargePoint<EnginePool> {
+    let config = Config::new("VendorX", "ModelY")
+        .with_connectors(1)
+        .with_limits(Limits::new(MAX_FRAME, 8));
+    ChargePoint::new(&config, EnginePool).unwrap()
 }
 
 /// The firmware's side of the state: what it told the engine, and counters

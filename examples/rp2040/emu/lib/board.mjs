@@ -76,6 +76,7 @@ export class Board {
 
     this.panic = this.symbol('rust_begin_unwind');
     this.profile = new Profile(this);
+    this.stack = null; // a StackProfile, when asked for
   }
 
   /** The function whose (mangled) name holds every one of `parts`. */
@@ -117,6 +118,7 @@ export class Board {
       const cycles = core.executeInstruction();
       clock.tick(cycles * NANOS_PER_CYCLE);
       if (profile.open !== null && core.PC === profile.open.ret) profile.leave();
+      if (this.stack !== null) this.stack.sp(core.SP);
       if (core.IPSR === HARDFAULT) {
         throw new Error(`HardFault (PC ${hex(core.PC)}, LR ${hex(core.LR)}, SP ${hex(core.SP)})`);
       }
@@ -146,6 +148,7 @@ class Profile {
     this.idleService = []; // cycles of Tx::service calls that sent nothing
     const core = board.mcu.core;
     core.blTaken = () => {
+      if (board.stack !== null) board.stack.call(core.PC & ~1, core.SP);
       if (this.open !== null) return;
       const target = core.PC & ~1;
       if (target === this.handleLine.addr || target === this.service.addr) {
