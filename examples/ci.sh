@@ -3,8 +3,9 @@
 # RP2040 firmware on rp2040js (npm), builds and tests the host bridge, runs
 # the QEMU Cortex-M0 session (pass/fail), and runs the host charge point
 # against the Python `ocpp` central system.
-# Works from a clean clone: installs the Rust target and QEMU if missing; the
-# interop step makes its own venv (python3 -m venv + pip) under host/target.
+# Works from a clean clone: installs the Rust target, QEMU, Node and npm if
+# missing; the interop step makes its own venv (python3 -m venv + pip) under
+# host/target, the emulator step its node_modules (npm ci) under rp2040/emu.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -15,6 +16,11 @@ rustup target add thumbv6m-none-eabi >/dev/null 2>&1 || rustup target add thumbv
 if ! command -v qemu-system-arm >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
+fi
+# Node and npm for the emulated RP2040 (rp2040js, installed with npm ci).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 # GNU size reads ARM ELF files too; arm-none-eabi-size is used where installed.
 size_tool="$(command -v arm-none-eabi-size || command -v size || true)"
