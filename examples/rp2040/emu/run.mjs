@@ -12,7 +12,7 @@ import { Board, CLOCK_HZ } from './lib/board.mjs';
 import { bridgeSession } from './lib/bridge.mjs';
 import { StackProfile } from './lib/stack.mjs';
 import { Csms } from './lib/csms.mjs';
-import { Schemas } from './lib/schema.mjs';
+import { Schemas, selfCheck } from './lib/schema.mjs';
 import { fullSession } from './lib/session.mjs';
 import { smallPoolSession } from './lib/small-pool.mjs';
 
@@ -60,7 +60,9 @@ if (bridge) {
 const started = Date.now();
 const board = new Board(elf);
 if (stack) board.stack = new StackProfile(board);
-const cs = new Csms(board, new Schemas(SCHEMAS), { verbose });
+const schemas = new Schemas(SCHEMAS);
+selfCheck(schemas);
+const cs = new Csms(board, schemas, { verbose });
 let current = 'boot';
 cs.step = (name) => {
   current = name;

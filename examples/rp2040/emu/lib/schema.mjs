@@ -29,6 +29,30 @@ export class Schemas {
   }
 }
 
+/**
+ * Throws unless the checker finds what it must: run before a session, so
+ * that a checker that accepts everything cannot pass one.
+ */
+export function selfCheck(schemas) {
+  const cases = [
+    ['BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }, true],
+    ['BootNotification', { chargePointVendor: 'V' }, false], // required
+    ['BootNotification', { chargePointVendor: 'V', chargePointModel: 'M', x: 1 }, false], // additionalProperties
+    ['BootNotification', { chargePointVendor: 'V'.repeat(21), chargePointModel: 'M' }, false], // maxLength
+    ['StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Busy' }, false], // enum
+    ['StartTransaction', { connectorId: 1, idTag: 'A', meterStart: 1.5, timestamp: '2026-11-30T10:00:00Z' }, false], // integer
+    ['StartTransaction', { connectorId: 1, idTag: 'A', meterStart: 1, timestamp: '30/11/2026' }, false], // date-time
+    ['MeterValues', { connectorId: 1, meterValue: [] }, false], // minItems
+    ['MeterValues', { connectorId: 1, meterValue: [{ timestamp: '2026-11-30T10:00:00Z', sampledValue: [{ value: 1 }] }] }, false], // nested type
+  ];
+  for (const [name, value, valid] of cases) {
+    const problems = schemas.check(name, value);
+    if ((problems === '') !== valid) {
+      throw new Error(`the schema checker is wrong on ${name} ${JSON.stringify(value)}: ${problems || 'no problem found'}`);
+    }
+  }
+}
+
 function typeOk(type, v) {
   switch (type) {
     case 'object':
