@@ -53,6 +53,7 @@
 
 mod catalogue;
 mod csms;
+mod power;
 mod random;
 mod rig;
 mod scenario;
@@ -62,6 +63,7 @@ pub use catalogue::{
     authorizations, busy, catalogue, configuration, connectors, incoming, offline, registration,
     remote_control, remote_start_stop, standard_session, transactions,
 };
+pub use power::{power_cuts, recovery_sweep, PowerReport};
 pub use random::{random, random_scenario, RandomReport};
 pub use rig::{Outcome, StepResult};
 pub use scenario::{Scenario, Setup, Step};

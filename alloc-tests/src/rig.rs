@@ -2,7 +2,8 @@
 
 use ocpp_alloc::{Backend, FailureInjector, Pool};
 use ocpp_engine::{
-    ChargePoint, Config, Duration, HandleError, InputError, Instant, NewError, QueueStats,
+    ChargePoint, Config, Duration, HandleError, InputError, Instant, NewError, NoStorage,
+    QueueStats, Restored, Storage,
 };
 use ocpp_model::EncodeError;
 
@@ -44,6 +45,16 @@ pub enum StepResult {
 }
 
 impl Outcome {
+    fn empty() -> Self {
+        Outcome {
+            result: StepResult::Done,
+            sent: Vec::new(),
+            events: Vec::new(),
+            buffer_full: 0,
+            queue: QueueStats::default(),
+        }
+    }
+
     /// Whether this may be an out-of-memory outcome: the input was refused
     /// for lack of memory, or a CALL of the central system was answered
     /// with `InternalError`, or with the action's own `Rejected` status
@@ -61,8 +72,8 @@ impl Outcome {
     }
 }
 
-pub(crate) struct Rig<'p, B: Backend> {
-    pub(crate) cp: ChargePoint<Alloc<'p, B>>,
+pub(crate) struct Rig<'p, B: Backend, S: Storage = NoStorage> {
+    pub(crate) cp: ChargePoint<Alloc<'p, B>, S>,
     injector: Alloc<'p, B>,
     now: Instant,
     csms: Csms,
@@ -72,12 +83,112 @@ pub(crate) struct Rig<'p, B: Backend> {
     stalled: bool,
     /// Every frame is first polled into this many bytes (0: off).
     first_try: usize,
+    /// Connectors with a cable in, as the firmware knows (for a reboot).
+    plugged: Vec<bool>,
+    /// The central system answers each CALL of ours as usual the moment it
+    /// arrives (after a power cut: the rest of the scenario's script was
+    /// written for a charge point that did not reboot).
+    auto_answer: bool,
 }
 
 impl<'p, B: Backend> Rig<'p, B> {
     pub(crate) fn new(config: &Config<'_>, injector: Alloc<'p, B>) -> Result<Self, NewError> {
         let cp = ChargePoint::new(config, injector)?;
-        Ok(Self {
+        Ok(Self::around(cp, config, injector))
+    }
+}
+
+impl<'p, B: Backend, S: Storage + Clone + std::fmt::Debug> Rig<'p, B, S>
+where
+    S::Error: std::fmt::Debug,
+{
+    /// A charge point restored from `storage` (empty: the first boot).
+    pub(crate) fn with_storage(config: &Config<'_>, injector: Alloc<'p, B>, storage: S) -> Self {
+        let (cp, _) =
+            ChargePoint::restore(config, injector, storage, ocpp_testkit::START, |_| true)
+                .expect("the first boot fits the pool");
+        Self::around(cp, config, injector)
+    }
+
+    /// The power went and came back: the charge point is built again from
+    /// its storage, offline, the central system sees the connection drop.
+    /// A running transaction resumes if `resume` and its cable is in; the
+    /// firmware reports the cables still in of the others.
+    pub(crate) fn reboot(&mut self, config: &Config<'_>, resume: bool) -> Restored {
+        let storage = self.cp.storage().clone();
+        let plugged = self.plugged.clone();
+        let is_in = |c: u8| plugged.get(usize::from(c)).copied().unwrap_or(false);
+        let (cp, restored) = ChargePoint::restore(config, self.injector, storage, self.now, |c| {
+            resume && is_in(c)
+        })
+        .unwrap_or_else(|e| panic!("restore after a cut: {e:?}"));
+        self.cp = cp;
+        self.csms.power_cut();
+        self.auto_answer = true;
+        self.online = false;
+        self.stalled = false;
+        for c in 1..=config.connectors {
+            if is_in(c) && self.cp.transaction(c).is_none() {
+                self.cp.plug_in(self.now, c).expect("a cable");
+            }
+        }
+        restored
+    }
+
+    /// The end of a power-cut run: connected, every cable out, every
+    /// message delivered (each CALL answered as usual). `false` when the
+    /// power went on the way (a planned cut): reboot and settle again.
+    /// Panics when the queue does not drain.
+    pub(crate) fn settle(&mut self, config: &Config<'_>) -> bool {
+        let mut out = Outcome::empty();
+        self.stalled = false;
+        self.first_try = 0;
+        self.run(&Step::Connect);
+        for c in 1..=config.connectors {
+            if self.plugged[usize::from(c)] {
+                self.run(&Step::Unplug(c));
+            }
+        }
+        for _ in 0..500 {
+            if self.cp.persist().is_err() {
+                return false;
+            }
+            if self.csms.pending().is_some() {
+                self.run(&Step::Answer);
+            } else if self.cp.queue().queued == 0 {
+                break;
+            } else {
+                self.advance(30, &mut out);
+            }
+        }
+        while self.csms.pending().is_some() {
+            self.run(&Step::Answer);
+        }
+        if self.cp.persist().is_err() {
+            return false;
+        }
+        assert_eq!(
+            self.cp.queue().queued,
+            0,
+            "the queue did not drain: {:?}",
+            self.cp
+        );
+        true
+    }
+
+    /// The central system's view, for the checks after a run.
+    pub(crate) fn csms(&self) -> &Csms {
+        &self.csms
+    }
+}
+
+impl<'p, B: Backend, S: Storage> Rig<'p, B, S> {
+    fn around(
+        cp: ChargePoint<Alloc<'p, B>, S>,
+        config: &Config<'_>,
+        injector: Alloc<'p, B>,
+    ) -> Self {
+        Self {
             cp,
             injector,
             // The kit's clock: its answers read WALL_AT_START here.
@@ -86,7 +197,9 @@ impl<'p, B: Backend> Rig<'p, B> {
             online: false,
             stalled: false,
             first_try: 0,
-        })
+            plugged: vec![false; usize::from(config.connectors) + 1],
+            auto_answer: false,
+        }
     }
 
     /// The action of our CALL the central system would answer now.
@@ -115,13 +228,7 @@ impl<'p, B: Backend> Rig<'p, B> {
     }
 
     pub(crate) fn run(&mut self, step: &Step) -> Outcome {
-        let mut out = Outcome {
-            result: StepResult::Done,
-            sent: Vec::new(),
-            events: Vec::new(),
-            buffer_full: 0,
-            queue: QueueStats::default(),
-        };
+        let mut out = Outcome::empty();
         let now = self.now;
         out.result = match step {
             Step::Connect | Step::Disconnect => {
@@ -151,8 +258,20 @@ impl<'p, B: Backend> Rig<'p, B> {
             Step::Receive(frame) if self.online => self.receive(frame, &mut out),
             // No socket, no frame.
             Step::Receive(_) => StepResult::Nothing,
-            Step::PlugIn(c) => self.input(|cp| cp.plug_in(now, *c)),
-            Step::Unplug(c) => self.input(|cp| cp.unplug(now, *c)),
+            Step::PlugIn(c) => {
+                let r = self.input(|cp| cp.plug_in(now, *c));
+                if r == StepResult::Done {
+                    self.plugged[usize::from(*c)] = true;
+                }
+                r
+            }
+            Step::Unplug(c) => {
+                let r = self.input(|cp| cp.unplug(now, *c));
+                if r == StepResult::Done {
+                    self.plugged[usize::from(*c)] = false;
+                }
+                r
+            }
             Step::PresentIdTag(c, tag) => self.input(|cp| cp.present_id_tag(now, *c, tag)),
             Step::StopTransaction(c, reason) => {
                 self.input(|cp| cp.stop_transaction(now, *c, *reason))
@@ -192,7 +311,7 @@ impl<'p, B: Backend> Rig<'p, B> {
     /// A hardware input or firmware request: an `Err` must change nothing.
     fn input(
         &mut self,
-        f: impl FnOnce(&mut ChargePoint<Alloc<'p, B>>) -> Result<(), InputError>,
+        f: impl FnOnce(&mut ChargePoint<Alloc<'p, B>, S>) -> Result<(), InputError>,
     ) -> StepResult {
         let (before, before_use) = (self.engine_state(), self.in_use());
         match f(&mut self.cp) {
@@ -297,8 +416,18 @@ impl<'p, B: Backend> Rig<'p, B> {
     /// Every event; every frame unless stalled, checked by the central system.
     fn drain(&mut self, out: &mut Outcome) {
         if !self.stalled {
-            while self.transmit_one(out) {}
-            self.csms.check_all_answered();
+            while self.transmit_one(out) {
+                if let Some(action) = self.auto_answer.then(|| self.answering()).flatten() {
+                    let payload = self.csms.usual_answer(&action, self.now);
+                    self.answer(&payload, true);
+                }
+            }
+            // Unless the power just went (the storage refuses every write,
+            // so nothing more leaves): the central system then sees the
+            // connection drop, not a CALL left unanswered.
+            if self.cp.persist().is_ok() {
+                self.csms.check_all_answered();
+            }
         }
         while let Some(event) = self.cp.poll_event() {
             out.events.push(format!("{event:?}"));

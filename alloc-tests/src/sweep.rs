@@ -53,6 +53,9 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.step {
             Some(i) => write!(f, "step {i}, {}: {}", self.plan, self.what),
+            None if self.plan.starts_with("power cut") || self.plan == "no cut" => {
+                write!(f, "{}: {}", self.plan, self.what)
+            }
             None => write!(f, "ChargePoint::new, {}: {}", self.plan, self.what),
         }
     }

@@ -5,14 +5,15 @@
 
 use allocator_api2::vec::Vec;
 use ocpp_model::{
-    Allocator, AuthorizationStatus, AuthorizeRequest, AuthorizeResponse, EncodeError, IdTagInfo,
-    IdToken,
+    Allocator, AuthorizationStatus, AuthorizeRequest, AuthorizeResponse, DateTime, EncodeError,
+    IdTagInfo, IdToken,
 };
 use serde::Serialize;
 
 use crate::block::{answer, AnswerError, Cx, Outgoing};
 use crate::error::InputError;
 use crate::event::{CallFailure, Event};
+use crate::storage::{Dropped, Reader, Seq};
 use crate::time::Instant;
 
 /// An Authorize: the entry that was sent is the one marked `Sent`.
@@ -104,6 +105,62 @@ impl<A: Allocator + Clone> Authorizations<A> {
         // Room was made or reserved above.
         let pushed = self.cache.push_within_capacity((id_tag, info));
         debug_assert!(pushed.is_ok());
+    }
+
+    /// The cache record: `(idTag, status, expiry in Unix ms, parent)` of
+    /// each entry, oldest first; `None` when the cache is empty.
+    pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
+        let entries = || {
+            self.cache.iter().map(|(t, i)| {
+                (
+                    t.as_str(),
+                    i.status.as_str(),
+                    i.expiry_date.map(DateTime::unix_millis),
+                    i.parent_id_tag.as_ref().map(IdToken::as_str),
+                )
+            })
+        };
+        (!self.cache.is_empty()).then_some(Seq(entries))
+    }
+
+    /// Restores the cache record (its newest entries, up to the bound). All
+    /// or nothing; `Ok(false)` when the pool refused.
+    pub(crate) fn restore(&mut self, body: &[u8]) -> Result<bool, Dropped> {
+        type Entry<'a> = (&'a str, &'a str, Option<i64>, Option<&'a str>);
+        let entry = |(t, status, expiry, parent): Entry<'_>| -> Result<_, Dropped> {
+            let bad = |_| Dropped::Invalid;
+            let tag = |s: &str| IdToken::try_from_str(s).map_err(bad);
+            let info = IdTagInfo {
+                status: AuthorizationStatus::parse(status).map_err(|_| Dropped::Invalid)?,
+                expiry_date: expiry.map(DateTime::from_unix_millis),
+                parent_id_tag: parent.map(tag).transpose()?,
+            };
+            Ok((tag(t)?, info))
+        };
+        let mut r = Reader::new(body);
+        let n = r.len()?;
+        let start = r.clone();
+        for _ in 0..n {
+            entry(r.take()?)?;
+        }
+        r.finish()?;
+        let skip = n.saturating_sub(self.max_cache);
+        if self.cache.try_reserve_exact(n - skip).is_err() {
+            return Ok(false);
+        }
+        // Checked above: nothing below fails. The newest entries are last.
+        let mut r = start;
+        for i in 0..n {
+            let e = r
+                .take()
+                .map_err(|_| ())
+                .and_then(|e| entry(e).map_err(|_| ()));
+            if let (Ok(e), true) = (e, i >= skip) {
+                let pushed = self.cache.push_within_capacity(e);
+                debug_assert!(pushed.is_ok());
+            }
+        }
+        Ok(true)
     }
 
     /// ClearCache: every entry goes, and its memory back to the pool.

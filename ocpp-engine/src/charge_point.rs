@@ -19,8 +19,12 @@ use crate::event::{CallFailure, Event};
 use crate::heartbeat::{self, Clock, Heartbeat};
 use crate::registration::{self, BootState, Identity, Registration};
 use crate::remote;
+use crate::storage::{
+    Body, Dropped, NoStorage, RecordKey, RestoreError, Restored, Storage, Written,
+};
 use crate::time::{earliest, Instant};
-use crate::tx::{self, Transactions};
+use crate::tx::{self, RestoreFail, Transactions};
+use postcard::ser_flavors::Flavor;
 
 /// The smallest transmit buffer for which an answer too large for it is
 /// replaced by a CALLERROR (see [`ChargePoint::poll_transmit`]).
@@ -43,9 +47,67 @@ pub const MIN_TRANSMIT_LEN: usize = 256;
 ///
 /// All of its state lives in the allocator `A` it was built with; every
 /// operation that can fail leaves that state exactly as it was.
+///
+/// With a [`Storage`] ([`restore`](Self::restore)) it keeps what must
+/// survive a power cut (see [`storage`](crate::storage)): every record is
+/// durable before anything that depends on it is sent.
 #[derive(Debug)]
-pub struct ChargePoint<A: Allocator + Clone> {
+pub struct ChargePoint<A: Allocator + Clone, S: Storage = NoStorage> {
     pub(crate) state: Box<State<A>, A>,
+    store: Store<S>,
+}
+
+/// A record read and applied: its checksum, and the transactions it
+/// resumed and stopped.
+type Applied = (u32, (u8, u8));
+
+/// The storage and what the engine knows it holds.
+#[derive(Debug)]
+struct Store<S> {
+    storage: S,
+    written: [Written; 4],
+    /// A write failed; cleared by a success.
+    failing: bool,
+    /// The record whose failure the firmware is still to hear of.
+    unreported: Option<RecordKey>,
+    /// Records written or removed so far (for the benchmarks).
+    writes: u32,
+}
+
+impl<S> Store<S> {
+    const fn new(storage: S) -> Self {
+        Store {
+            storage,
+            written: [Written::Absent; 4],
+            failing: false,
+            unreported: None,
+            writes: 0,
+        }
+    }
+}
+
+impl<A: Allocator + Clone> Body for State<A> {
+    fn encode<F: Flavor>(&self, key: RecordKey, f: F) -> Option<postcard::Result<F::Output>> {
+        let b = &self.blocks;
+        match key {
+            RecordKey::Configuration => self
+                .config
+                .record()
+                .map(|r| postcard::serialize_with_flavor(&r, f)),
+            RecordKey::Availability => b
+                .connectors
+                .record()
+                .map(|r| postcard::serialize_with_flavor(&r, f)),
+            RecordKey::Cache => b
+                .authorize
+                .record()
+                .map(|r| postcard::serialize_with_flavor(&r, f)),
+            RecordKey::Transactions => {
+                b.tx.record()
+                    .map(|r| postcard::serialize_with_flavor(&r, f))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -99,11 +161,150 @@ pub(crate) enum Token {
 }
 
 impl<A: Allocator + Clone> ChargePoint<A> {
-    /// Builds a charge point whose whole state lives in `alloc`.
+    /// Builds a charge point whose whole state lives in `alloc`, without
+    /// storage: a reboot starts afresh (see [`restore`](Self::restore)).
     ///
     /// Everything is allocated before anything is kept: on `Err` the pool
     /// holds nothing of it.
     pub fn new(config: &Config<'_>, alloc: A) -> Result<Self, NewError> {
+        let state = State::new(config, alloc)?;
+        Ok(Self {
+            state,
+            store: Store::new(NoStorage),
+        })
+    }
+}
+
+impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
+    /// Builds a charge point whose whole state lives in `alloc` from what
+    /// `storage` holds (nothing, on the first boot), and keeps it there
+    /// from now on.
+    ///
+    /// A transaction that was running when the power went is resumed when
+    /// `resume(connector)` returns `true` (the firmware knows the EV is
+    /// still connected and the meter continuous; it reports the readings
+    /// again with [`set_meter`](Self::set_meter)); otherwise it is stopped
+    /// with reason PowerLoss at its last stored meter value and time. Its
+    /// queued messages, and every other one, are delivered in order once the
+    /// central system accepted the BootNotification. Configuration,
+    /// availability and the authorization cache are as last stored.
+    ///
+    /// A record that is corrupt or of another version is not used and is
+    /// reported in [`Restored`]; it is overwritten at the next write.
+    /// All or nothing: on `Err` the pool holds nothing of it and nothing was
+    /// written.
+    pub fn restore(
+        config: &Config<'_>,
+        alloc: A,
+        mut storage: S,
+        now: Instant,
+        mut resume: impl FnMut(u8) -> bool,
+    ) -> Result<(Self, Restored), RestoreError<S::Error>> {
+        let mut state = State::new(config, alloc)?;
+        let mut store_written = [Written::Absent; 4];
+        let mut report = Restored::default();
+        for key in RecordKey::ALL {
+            let mut outcome: Option<Result<Applied, RestoreFail>> = None;
+            let found = storage
+                .read(key, &mut |bytes| {
+                    outcome = Some(
+                        crate::storage::open(bytes)
+                            .map_err(RestoreFail::Dropped)
+                            .and_then(|(body, crc)| {
+                                Ok((crc, state.restore(key, body, now, &mut resume)?))
+                            }),
+                    );
+                })
+                .map_err(RestoreError::Storage)?;
+            let written = &mut store_written[key.index()];
+            match (found, outcome) {
+                (false, _) => {}
+                (true, Some(Ok((crc, (resumed, stopped))))) => {
+                    *written = Written::Crc(crc);
+                    report.restored += 1;
+                    report.resumed += resumed;
+                    report.stopped += stopped;
+                }
+                (true, Some(Err(RestoreFail::OutOfMemory))) => {
+                    return Err(RestoreError::OutOfMemory)
+                }
+                (true, Some(Err(RestoreFail::Dropped(why)))) => {
+                    *written = Written::Unknown;
+                    report.drop_record(key, why);
+                }
+                (true, None) => {
+                    *written = Written::Unknown;
+                    report.drop_record(key, Dropped::Corrupt);
+                }
+            }
+        }
+        report.queued = state.blocks.tx.queue_stats().queued;
+        state.sync_statuses(now);
+        let mut store = Store::new(storage);
+        store.written = store_written;
+        Ok((Self { state, store }, report))
+    }
+
+    /// The storage the charge point writes to.
+    pub fn storage(&self) -> &S {
+        &self.store.storage
+    }
+
+    /// The storage, to drive or inspect it (writing records behind the
+    /// engine's back is not supported: it writes only what changed).
+    pub fn storage_mut(&mut self) -> &mut S {
+        &mut self.store.storage
+    }
+
+    /// Gives the storage back (the charge point is gone: a reboot).
+    pub fn into_storage(self) -> S {
+        self.store.storage
+    }
+
+    /// Records written or removed since the charge point was built.
+    pub fn writes(&self) -> u32 {
+        self.store.writes
+    }
+
+    /// Makes every changed record durable now. [`poll_transmit`](Self::poll_transmit)
+    /// and [`poll_event`](Self::poll_event) do it first themselves; call
+    /// this before the firmware acts on something the engine decided without
+    /// an event (or to see whether a failing storage works again).
+    pub fn persist(&mut self) -> Result<(), (RecordKey, S::Error)> {
+        if !S::PERSISTS {
+            return Ok(());
+        }
+        let store = &mut self.store;
+        for key in RecordKey::ALL {
+            let written = &mut store.written[key.index()];
+            match crate::storage::sync(&mut store.storage, &*self.state, key, written) {
+                Ok(wrote) => store.writes += u32::from(wrote),
+                Err(e) => return Err((key, e)),
+            }
+        }
+        store.failing = false;
+        store.unreported = None;
+        Ok(())
+    }
+
+    /// [`persist`](Self::persist) for the output calls: whether everything
+    /// is durable. The first failure of a spell leaves an event to give.
+    fn persisted(&mut self) -> bool {
+        match self.persist() {
+            Ok(()) => true,
+            Err((key, _)) => {
+                if !self.store.failing {
+                    self.store.failing = true;
+                    self.store.unreported = Some(key);
+                }
+                false
+            }
+        }
+    }
+}
+
+impl<A: Allocator + Clone> State<A> {
+    fn new(config: &Config<'_>, alloc: A) -> Result<Box<Self, A>, NewError> {
         if config.connectors == 0 {
             return Err(NewError::InvalidConfig("connectors: at least one"));
         }
@@ -157,10 +358,36 @@ impl<A: Allocator + Clone> ChargePoint<A> {
             ),
             blocks,
         };
-        let state = Box::try_new_in(state, alloc).map_err(|_| NewError::OutOfMemory)?;
-        Ok(Self { state })
+        Box::try_new_in(state, alloc).map_err(|_| NewError::OutOfMemory)
     }
 
+    /// Applies record `key` (restore only).
+    fn restore(
+        &mut self,
+        key: RecordKey,
+        body: &[u8],
+        now: Instant,
+        resume: &mut dyn FnMut(u8) -> bool,
+    ) -> Result<(u8, u8), RestoreFail> {
+        let b = &mut self.blocks;
+        match key {
+            RecordKey::Configuration => self.config.restore(body)?,
+            RecordKey::Availability => b.connectors.restore(body)?,
+            RecordKey::Cache => {
+                if !b.authorize.restore(body)? {
+                    return Err(RestoreFail::OutOfMemory);
+                }
+            }
+            RecordKey::Transactions => {
+                let interval = self.config.values().meter_value_sample_interval;
+                return b.tx.restore(body, now, interval, resume);
+            }
+        }
+        Ok((0, 0))
+    }
+}
+
+impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// The WebSocket is open: BootNotification goes out first. (Called
     /// while already connected, it counts as a new connection.)
     pub fn connected(&mut self, now: Instant) {
@@ -230,7 +457,9 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         // of the firmware cannot wait for ever for a registration.
         let waiting = (!s.online || !b.registration.is_accepted()).then(|| b.authorize.poll_at());
         let timers = earliest(b.tx.poll_at_timers(), waiting.flatten());
-        if !s.online {
+        // While the storage fails nothing can be sent: only timers count
+        // (each input and timer tries the storage again).
+        if !s.online || self.store.failing {
             return timers;
         }
         // Nothing else can go out while a CALL waits for its answer.
@@ -270,6 +499,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
     /// The next event for the firmware, if any.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event> {
+        if !self.persisted() {
+            let key = self.store.unreported.take()?;
+            return Some(Event::StorageFailed { key });
+        }
         let b = &mut self.state.blocks;
         if let Some(status) = b.registration.poll_event() {
             return Some(Event::Registered(status));
@@ -346,6 +579,10 @@ impl<A: Allocator + Clone> ChargePoint<A> {
         now: Instant,
         buf: &mut [u8],
     ) -> Result<Option<usize>, EncodeError> {
+        // Write-ahead: nothing leaves before the records it depends on.
+        if !self.persisted() {
+            return Ok(None);
+        }
         let s = &mut *self.state;
         if let Some(&answer) = s.answers.front() {
             let encoded = match answer.reply {

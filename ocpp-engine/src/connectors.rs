@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::block::{answer, AnswerError, Cx, Outgoing};
 use crate::error::{InputError, NewError};
 use crate::event::CallFailure;
+use crate::storage::{Dropped, Reader, Seq};
 use crate::time::{Duration, Instant};
 
 /// When a change of status happened: the wall-clock time it carries, and
@@ -225,6 +226,45 @@ impl<A: Allocator> Connectors<A> {
             let s = cx.settings;
             c.failed(token.version, cx.now, s.retry_interval, s.status_attempts);
         }
+    }
+}
+
+impl<A: Allocator> Connectors<A> {
+    /// The availability record: `(connector, operative, scheduled)` of each
+    /// connector that is not plainly Operative; `None` when none.
+    pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
+        let changed = || {
+            self.list.iter().enumerate().filter_map(|(i, c)| {
+                let plain = c.operative && c.scheduled.is_none();
+                (!plain).then(|| (u8::try_from(i).unwrap_or(u8::MAX), c.operative, c.scheduled))
+            })
+        };
+        changed().next().is_some().then_some(Seq(changed))
+    }
+
+    /// Restores the availability record. All or nothing.
+    pub(crate) fn restore(&mut self, body: &[u8]) -> Result<(), Dropped> {
+        let read = |apply: &mut dyn FnMut(usize, bool, Option<bool>)| {
+            let mut r = Reader::new(body);
+            for _ in 0..r.len()? {
+                let (connector, operative, scheduled): (u8, bool, Option<bool>) = r.take()?;
+                apply(usize::from(connector), operative, scheduled);
+            }
+            r.finish()
+        };
+        let count = self.list.len();
+        let mut valid = true;
+        read(&mut |i, _, _| valid &= i < count)?;
+        if !valid {
+            return Err(Dropped::Invalid);
+        }
+        read(&mut |i, operative, scheduled| {
+            if let Some(c) = self.list.get_mut(i) {
+                c.operative = operative;
+                c.scheduled = scheduled;
+                c.apply(Stamp::default());
+            }
+        })
     }
 }
 

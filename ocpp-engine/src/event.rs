@@ -106,6 +106,16 @@ pub enum Event {
         /// Why there is no verdict.
         reason: CallFailure,
     },
+    /// The storage refused to write a record. Until a write succeeds,
+    /// nothing that depends on the records is sent or announced (no frame
+    /// goes out, no other event is given): retry later
+    /// ([`ChargePoint::persist`](crate::ChargePoint::persist) says when it
+    /// works again), or repair or replace the medium. Given once per
+    /// failing spell.
+    StorageFailed {
+        /// The record that could not be written.
+        key: crate::RecordKey,
+    },
 }
 
 /// Why a CALL of ours got no usable answer.

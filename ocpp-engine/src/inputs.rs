@@ -1,6 +1,7 @@
 //! The firmware's inputs: what the hardware saw and what the driver did.
 //! Each returns `Err` without any effect when it cannot be taken in.
 
+use crate::storage::Storage;
 use ocpp_model::{Allocator, ChargePointErrorCode, IdToken, Measurand, Reason};
 
 use crate::error::InputError;
@@ -8,7 +9,7 @@ use crate::time::Instant;
 use crate::tx::meter::Value;
 use crate::ChargePoint;
 
-impl<A: Allocator + Clone> ChargePoint<A> {
+impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// A cable was plugged into `connector`: Preparing, or the transaction
     /// of an idTag presented before starts.
     pub fn plug_in(&mut self, now: Instant, connector: u8) -> Result<(), InputError> {

@@ -26,6 +26,12 @@ impl<const N: usize> StackStr<N> {
     }
 }
 
+impl<const N: usize> serde::Serialize for StackStr<N> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<const N: usize> fmt::Write for StackStr<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let end = self.len + s.len();

@@ -53,6 +53,23 @@ pub(crate) struct Csms {
     unreadable: usize,
     /// The timestamp of the last transaction message, for the order rule.
     last_tx_time: i64,
+    /// The power was cut at least once (power-loss suite): a transaction
+    /// message may come again, the same, once the charge point is back.
+    resends_allowed: bool,
+    /// Every transaction message received (its payload), for resends.
+    seen: Vec<String>,
+    /// Acknowledged StartTransactions (connector, timestamp) and their id:
+    /// the same start sent again gets the same id, as a central system that
+    /// sees the same message again, not a new transaction.
+    starts: Vec<((u64, i64), i64)>,
+    /// The energy register of each transaction (Wh) as last reported.
+    energy: Vec<(i64, f64)>,
+    /// Transaction messages received again after a cut.
+    pub(crate) resends: usize,
+    /// ChangeConfiguration of a Core key answered Accepted: (key, value).
+    pub(crate) accepted: Vec<(String, String)>,
+    /// ChangeConfiguration CALLs taken in and not answered yet: (id, key, value).
+    changes: Vec<(String, String, String)>,
 }
 
 impl Csms {
@@ -69,7 +86,35 @@ impl Csms {
             awaiting: Vec::new(),
             unreadable: 0,
             last_tx_time: i64::MIN,
+            resends_allowed: false,
+            seen: Vec::new(),
+            starts: Vec::new(),
+            energy: Vec::new(),
+            resends: 0,
+            accepted: Vec::new(),
+            changes: Vec::new(),
         }
+    }
+
+    /// The charge point lost its power: the connection is gone, and what it
+    /// had sent and not seen acknowledged may come again.
+    pub(crate) fn power_cut(&mut self) {
+        self.connection_changed();
+        self.resends_allowed = true;
+    }
+
+    /// After a power-cut run settled: every transaction the central system
+    /// knows was stopped, every StartTransaction it received was
+    /// acknowledged (none lost, none left half done).
+    pub(crate) fn check_settled(&self) {
+        if let Some(t) = self.transactions.iter().find(|t| !t.stopped) {
+            panic!("transaction {} was never stopped", t.id);
+        }
+        assert!(
+            self.unacknowledged_starts.is_empty(),
+            "StartTransactions never acknowledged: {:?}",
+            self.unacknowledged_starts
+        );
     }
 
     /// What the central system waits for, as bytes for the state comparisons.
@@ -111,12 +156,15 @@ impl Csms {
         if action != "StartTransaction" {
             return text;
         }
+        let again = self.pending.as_ref().and_then(|c| start_of(&c.payload));
+        let known = self.starts.iter().find(|(s, _)| Some(*s) == again);
+        let id = known.map_or(self.next_transaction_id, |(_, id)| *id);
         let kit = format!(r#""transactionId":{TRANSACTION_ID},"#);
         assert!(
             text.contains(&kit),
             "the kit's StartTransaction answer has no {kit}: {text}"
         );
-        let ours = format!(r#""transactionId":{},"#, self.next_transaction_id);
+        let ours = format!(r#""transactionId":{id},"#);
         text.replacen(&kit, &ours, 1)
     }
 
@@ -140,6 +188,13 @@ impl Csms {
                     self.transactions.retain(|t| t.id != id);
                     self.transactions.push(Transaction { id, stopped: false });
                     self.next_transaction_id = self.next_transaction_id.max(id + 1);
+                    if let Some(start) = start {
+                        self.starts.retain(|(s, _)| *s != start);
+                        self.starts.push((start, id));
+                    }
+                    let wh = call.payload["meterStart"].as_f64().unwrap_or(0.0);
+                    self.energy.retain(|(t, _)| *t != id);
+                    self.energy.push((id, wh));
                 }
             }
             "StopTransaction" => {
@@ -157,7 +212,14 @@ impl Csms {
     /// The charge point took in this CALL of ours (its answer is due).
     pub(crate) fn call_taken_in(&mut self, frame: &str) {
         match call_of(frame) {
-            Some(c) => self.awaiting.push((c.id, c.action)),
+            Some(c) => {
+                if c.action == "ChangeConfiguration" {
+                    let text = |k: &str| c.payload[k].as_str().unwrap_or_default().to_owned();
+                    self.changes
+                        .push((c.id.clone(), text("key"), text("value")));
+                }
+                self.awaiting.push((c.id, c.action));
+            }
             None => self.unreadable += 1,
         }
     }
@@ -176,6 +238,13 @@ impl Csms {
     /// Our answer to one of its CALLs: each is answered once, by its id.
     fn sent_answer(&mut self, frame: &str, v: &Json) {
         let id = v[1].as_str().unwrap_or_default();
+        if let Some(i) = self.changes.iter().position(|(a, _, _)| a == id) {
+            let (_, key, value) = self.changes.remove(i);
+            if v[0] == 3 && v[2]["status"] == "Accepted" {
+                self.accepted.retain(|(k, _)| *k != key);
+                self.accepted.push((key, value));
+            }
+        }
         if let Some(i) = self.awaiting.iter().position(|(a, _)| a == id) {
             self.awaiting.remove(i);
         } else if self.unreadable > 0 {
@@ -217,6 +286,24 @@ impl Csms {
             );
         }
         let p = &call.payload;
+        let tx_message = matches!(
+            call.action.as_str(),
+            "StartTransaction" | "MeterValues" | "StopTransaction"
+        );
+        let text = p.to_string();
+        if tx_message && self.seen.contains(&text) && self.resends_allowed {
+            // The same message again after a cut: OCPP lets the charge point
+            // resend what it did not see acknowledged; it names the same
+            // transaction (its id was acknowledged, or comes again).
+            self.resends += 1;
+            self.pending = Some(call);
+            self.pending_since = now;
+            return;
+        }
+        if tx_message {
+            self.seen.push(text);
+            self.meter_forward(&call.action, p, frame);
+        }
         match call.action.as_str() {
             "StartTransaction" => {
                 self.connector(p, 1, frame);
@@ -253,6 +340,37 @@ impl Csms {
         }
         self.pending = Some(call);
         self.pending_since = now;
+    }
+
+    /// Meter readings of a transaction never go backwards: meterStart, the
+    /// energy register of its MeterValues, meterStop.
+    fn meter_forward(&mut self, action: &str, p: &Json, frame: &str) {
+        let Some(id) = p["transactionId"].as_i64() else {
+            return;
+        };
+        let wh = match action {
+            "StopTransaction" => p["meterStop"].as_f64(),
+            _ => p["meterValue"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|mv| mv["sampledValue"].as_array().into_iter().flatten())
+                .find(|sv| {
+                    sv["measurand"] == "Energy.Active.Import.Register"
+                        && sv.get("phase").is_none()
+                        && sv["unit"] != "kWh"
+                })
+                .and_then(|sv| sv["value"].as_str()?.parse().ok()),
+        };
+        let (Some(wh), Some(last)) = (wh, self.energy.iter_mut().find(|(t, _)| *t == id)) else {
+            return;
+        };
+        assert!(
+            wh >= last.1,
+            "transaction {id}'s meter went back from {} Wh: {frame}",
+            last.1
+        );
+        last.1 = wh;
     }
 
     /// The connectorId of a payload, checked to lie in `min..=connectors`.

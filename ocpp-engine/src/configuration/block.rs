@@ -19,6 +19,8 @@ use crate::answers::{request, Reply};
 use crate::block::Cx;
 use crate::error::InputError;
 use crate::stack_str::StackStr;
+use crate::storage::{Dropped, Reader, Seq};
+use core::fmt::Write as _;
 
 /// A key the firmware added, with the check its values must pass.
 pub(crate) struct Custom<A: Allocator> {
@@ -291,6 +293,51 @@ impl<A: Allocator + Clone> Configuration<A> {
             Some(c) if c.access != Access::WriteOnly => w.write_str(c.value.as_str()).is_ok(),
             _ => false,
         }
+    }
+
+    /// The configuration record: `(name, value)` of every Core key whose
+    /// value differs from its default, in the wire's own text, so that a
+    /// later build with other keys reads it (names it does not know are
+    /// skipped). `None` when every key has its default. The firmware's own
+    /// keys are its own to store ([`Event::ConfigurationChanged`](crate::Event)).
+    pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
+        let changed = || {
+            Key::ALL.iter().filter_map(|&k| {
+                let value = self.text(&self.values, k)?;
+                (Some(value.as_str())
+                    != self.text(&Values::DEFAULT, k).as_ref().map(|d| d.as_str()))
+                .then(|| (k.name(), value))
+            })
+        };
+        changed().next().is_some().then_some(Seq(changed))
+    }
+
+    /// A writable key's value as text (None for read-only keys).
+    fn text(&self, values: &Values, k: Key) -> Option<StackStr<160>> {
+        let mut w = StackStr::default();
+        match k.access() {
+            Access::ReadOnly => return None,
+            Access::WriteOnly => w
+                .write_str(values.authorization_key.as_str().unwrap_or(""))
+                .ok()?,
+            Access::ReadWrite => values.write(k, &self.fixed, &mut w).ok()?,
+        }
+        Some(w)
+    }
+
+    /// Restores the configuration record. All or nothing.
+    pub(crate) fn restore(&mut self, body: &[u8]) -> Result<(), Dropped> {
+        let mut values = self.values;
+        let mut r = Reader::new(body);
+        for _ in 0..r.len()? {
+            let (name, value): (&str, &str) = r.take()?;
+            if let Some(k) = Key::parse(name) {
+                values.set(k, value).map_err(|_| Dropped::Invalid)?;
+            }
+        }
+        r.finish()?;
+        self.values = values;
+        Ok(())
     }
 
     /// The name of a key the central system changed, once.

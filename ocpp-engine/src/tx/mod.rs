@@ -12,6 +12,7 @@ mod answers;
 mod message;
 pub mod meter;
 mod queue;
+mod record;
 mod sampling;
 mod session;
 
@@ -30,6 +31,7 @@ pub(crate) use answers::{is_valid, TxEvent, Verdict};
 use message::{MeterValuesOut, Start, Stop, StopTransactionOut, TxMessage};
 use meter::{Readings, Value};
 use queue::{Full, Queue};
+pub(crate) use record::RestoreFail;
 use session::{Phase, Running, Session};
 
 /// A CALL of this block: an Authorize for a connector's session, or the
@@ -378,6 +380,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             begin,
             stop_tag: None,
             orphan: false,
+            last: (timestamp, meter_start),
         });
         self.queue.push_claimed(TxMessage::Start(Start {
             local,

@@ -196,6 +196,32 @@ impl<A: Allocator + Clone> Queue<A> {
         None
     }
 
+    /// Every queued message and its failed sends, oldest first (the record).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&TxMessage, u8)> {
+        self.entries.iter().map(|e| (&e.message, e.attempts))
+    }
+
+    /// Memory for `n` restored messages and `claims` promised places, all or
+    /// nothing; the restored ones may exceed the bound (a message is never
+    /// dropped because this build queues fewer).
+    pub(crate) fn reserve_restored(&mut self, n: usize, claims: u8) -> Result<(), ()> {
+        self.entries
+            .try_reserve_exact(n + usize::from(self.claims) + usize::from(claims))
+            .map_err(|_| ())?;
+        self.claims += claims;
+        Ok(())
+    }
+
+    /// A restored message, in the place [`reserve_restored`](Self::reserve_restored) made.
+    pub(crate) fn push_restored(&mut self, message: TxMessage, attempts: u8) {
+        let pushed = self.entries.push_within_capacity(Queued {
+            message,
+            attempts,
+            retry_at: None,
+        });
+        debug_assert!(pushed.is_ok());
+    }
+
     /// Periodic samples skipped so far for want of a place.
     pub(crate) fn skipped(&self) -> u32 {
         self.skipped

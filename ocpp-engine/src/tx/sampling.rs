@@ -2,11 +2,11 @@
 //! (MeterValueSampleInterval), clock-aligned ones (ClockAlignedDataInterval),
 //! triggered ones, and ConnectionTimeOut.
 
-use ocpp_model::{Allocator, ReadingContext};
+use ocpp_model::{Allocator, Measurand, ReadingContext};
 
 use super::message::{Meter, TxMessage};
 use super::session::Phase;
-use super::{wall, Transactions};
+use super::{energy_wh, wall, Transactions};
 use crate::block::Cx;
 use crate::time::Instant;
 
@@ -40,6 +40,13 @@ impl<A: Allocator + Clone> Transactions<A> {
                 next = next + interval;
             }
             r.next_sample = (!interval.is_zero()).then_some(next);
+            let timestamp = wall(cx);
+            if readings
+                .get(Measurand::EnergyActiveImportRegister)
+                .is_some()
+            {
+                r.last = (timestamp, energy_wh(&readings));
+            }
             let values = readings.sample(which);
             if values.is_empty() {
                 continue;
@@ -48,7 +55,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 local: r.local,
                 connector: u8::try_from(i + 1).unwrap_or(u8::MAX),
                 transaction_id: r.transaction_id,
-                timestamp: wall(cx),
+                timestamp,
                 context: ReadingContext::SamplePeriodic,
                 values,
             });
@@ -120,21 +127,29 @@ impl<A: Allocator + Clone> Transactions<A> {
         which: crate::Measurands,
         context: ReadingContext,
     ) {
-        for (i, s) in self.sessions.iter().enumerate() {
+        let timestamp = wall(cx);
+        for (i, s) in self.sessions.iter_mut().enumerate() {
             let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
             let values = s.readings.sample(which);
             if only.is_some_and(|c| c != connector) || values.is_empty() {
                 continue;
             }
-            let (local, transaction_id) = s
-                .running()
-                .filter(|r| !r.orphan)
-                .map_or((0, None), |r| (r.local, r.transaction_id));
+            let energy = s.readings.get(Measurand::EnergyActiveImportRegister);
+            let energy = energy.is_some().then(|| energy_wh(&s.readings));
+            let (local, transaction_id) = match s.running_mut().filter(|r| !r.orphan) {
+                Some(r) => {
+                    if let Some(wh) = energy {
+                        r.last = (timestamp, wh);
+                    }
+                    (r.local, r.transaction_id)
+                }
+                None => (0, None),
+            };
             self.queue.push_if_room(TxMessage::Meter(Meter {
                 local,
                 connector,
                 transaction_id,
-                timestamp: wall(cx),
+                timestamp,
                 context,
                 values,
             }));

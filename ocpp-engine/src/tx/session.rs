@@ -50,6 +50,10 @@ pub(crate) struct Running {
     /// Its StartTransaction was given up (TransactionMessageAttempts): the
     /// central system knows nothing of it, so no message of it is sent.
     pub(crate) orphan: bool,
+    /// The last known energy register (Wh) and when it was read: at the
+    /// start, then at every periodic sample. A transaction that cannot
+    /// resume after a power cut stops with it.
+    pub(crate) last: (DateTime, i32),
 }
 
 /// A connector's session state.

@@ -25,7 +25,6 @@ use crate::states::{booted, CONNECTOR};
 use crate::support::pool;
 
 #[test]
-#[ignore = "pending #7: needs storage across a reboot"]
 fn tc_013_cs() {
     let pool = pool();
     let mut h = booted(&pool);

@@ -29,7 +29,6 @@ use crate::states::{booted, charging, CONNECTOR, TRANSACTION_ID, VALID_ID_TAG};
 use crate::support::pool;
 
 #[test]
-#[ignore = "pending #7: needs storage across a reboot"]
 fn tc_032_2_cs() {
     let pool = pool();
     let mut h = booted(&pool);

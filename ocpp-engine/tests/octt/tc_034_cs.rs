@@ -21,7 +21,6 @@ use crate::states::{booted, CONNECTOR};
 use crate::support::pool;
 
 #[test]
-#[ignore = "pending #7: needs storage across a reboot"]
 fn tc_034_cs() {
     let pool = pool();
     let mut h = booted(&pool);

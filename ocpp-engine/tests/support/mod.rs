@@ -5,11 +5,14 @@
 #![allow(dead_code, clippy::disallowed_types, clippy::disallowed_methods)]
 
 use ocpp_alloc::{HostPool, Talc};
-use ocpp_engine::{ChargePoint, Config, Duration, Event, Instant};
+use ocpp_engine::{ChargePoint, Config, Duration, Event, Instant, Restored};
+use ocpp_storage::MemoryStorage;
 use serde_json::{json, Value};
 
 pub type Pool = HostPool<Talc>;
-pub type Cp<'p> = ChargePoint<&'p ocpp_alloc::Pool<Talc>>;
+/// Every harness charge point keeps its records in memory, so that a
+/// reboot restores them (issue #7).
+pub type Cp<'p> = ChargePoint<&'p ocpp_alloc::Pool<Talc>, MemoryStorage>;
 
 pub fn pool() -> Pool {
     HostPool::new(16 * 1024)
@@ -135,6 +138,11 @@ pub struct Harness<'p> {
     pub config: Config<'static>,
     /// The number of the central system's next CALL (`cs_call`).
     next_cs_id: u32,
+    /// What the firmware says at a reboot of a transaction that was
+    /// running: resume it (the EV is still there), or not.
+    pub resume: bool,
+    /// What the last reboot restored.
+    pub restored: Restored,
 }
 
 impl<'p> Harness<'p> {
@@ -143,8 +151,13 @@ impl<'p> Harness<'p> {
     }
 
     pub fn with_config(pool: &'p Pool, config: &Config<'static>) -> Self {
-        let cp = ChargePoint::new(config, &**pool).expect("charge point fits the pool");
+        let now = ocpp_testkit::START;
+        let (cp, restored) =
+            ChargePoint::restore(config, &**pool, MemoryStorage::new(), now, |_| true)
+                .expect("charge point fits the pool");
         Self {
+            resume: true,
+            restored,
             cp,
             pool,
             now: ocpp_testkit::START,
@@ -157,16 +170,18 @@ impl<'p> Harness<'p> {
     }
 
     /// A power cycle (hard reset, power lost and back): the charge point
-    /// is built again from its configuration, offline, and what the test
-    /// had not looked at yet is gone with the old one. Nothing of the old
-    /// charge point survives: there is no storage yet (#7). Once there is,
-    /// this is where the new charge point restores it, and the tests that
-    /// need it run as they are written.
+    /// is built again from what its storage holds, offline, and what the
+    /// test had not looked at yet is gone with the old one. A transaction
+    /// that was running resumes when [`resume`](Self::resume) says so.
     pub fn reboot(&mut self) {
         self.drain();
-        let fresh =
-            ChargePoint::new(&self.config, &**self.pool).expect("charge point fits the pool");
+        let storage = self.cp.storage().clone();
+        let resume = self.resume;
+        let (fresh, restored) =
+            ChargePoint::restore(&self.config, &**self.pool, storage, self.now, |_| resume)
+                .expect("charge point fits the pool");
         self.cp = fresh;
+        self.restored = restored;
         self.sent.clear();
         self.events.clear();
         self.incoming.clear();

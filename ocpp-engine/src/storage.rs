@@ -1,0 +1,510 @@
+//! Persistence: a small trait of whole records, and how the charge point
+//! keeps them (DESIGN.md, "Persistence").
+//!
+//! # The choice: the engine calls a storage handle it owns
+//! The integrator hands a [`Storage`] to [`ChargePoint::restore`]; the
+//! engine writes through it, synchronously, before anything that depends
+//! on a record leaves: [`poll_transmit`](crate::ChargePoint::poll_transmit)
+//! and [`poll_event`](crate::ChargePoint::poll_event) first make every
+//! changed record durable, and send nothing (and report
+//! [`Event::StorageFailed`](crate::Event::StorageFailed)) while a write
+//! fails. So a StartTransaction is stored before it goes out, a stop is
+//! stored before its StopTransaction can, a ChangeConfiguration is stored
+//! before its `Accepted`, and energy is offered only once the transaction
+//! that bills it is stored.
+//!
+//! The other design, the engine handing out writes for the integrator to
+//! perform and acknowledge, keeps the engine free of even this one call, but
+//! every send would then wait on an acknowledgement the integrator must
+//! route back, for the same guarantee: every medium we target (a file, NOR
+//! flash behind `embedded-storage`, RAM) writes a record of a few hundred
+//! bytes synchronously in microseconds to milliseconds, so the simpler
+//! contract wins. The engine still never touches a file or a flash itself.
+//!
+//! # What is stored
+//! Four records (see [`RecordKey`]): the configuration keys that differ from
+//! their defaults, the availability of each connector, the authorization
+//! cache, and the transactions (the running ones, the message queue, the
+//! transaction numbers). A record is written only when its content changed
+//! (the engine keeps each record's checksum), and removed when its content
+//! is the default: a heartbeat, a status or a meter reading writes nothing.
+//!
+//! # Record format
+//! `[version: u8][postcard body][CRC-32 of the previous bytes, LE]`. The
+//! checksum makes a torn or corrupt record (a medium that broke the
+//! atomicity contract) a dropped record, reported, never a panic or a
+//! wrong state.
+
+use core::fmt;
+
+use postcard::ser_flavors::Flavor;
+use serde::{Deserialize, Serialize};
+
+/// The version of every record this build writes. A record of another
+/// version is dropped at [`restore`](crate::ChargePoint::restore) and the
+/// drop reported ([`Restored::dropped`]): version 1 has no predecessor to
+/// migrate.
+pub const RECORD_VERSION: u8 = 1;
+
+/// The largest record this build writes, for a storage adapter that sizes
+/// a buffer: the transactions record with
+/// [`Config::max_queued_messages`](crate::Config::max_queued_messages)
+/// messages of at most [`MAX_MESSAGE_RECORD`] bytes, plus the running
+/// transactions. [`Record::len`] gives the exact length of each write.
+pub const fn max_record_len(connectors: u8, max_queued: u8) -> usize {
+    16 + connectors as usize * MAX_RUNNING_RECORD + max_queued as usize * MAX_MESSAGE_RECORD
+}
+
+/// The most one queued transaction message takes in a record.
+pub const MAX_MESSAGE_RECORD: usize = 200;
+/// The most one running transaction takes in a record.
+pub const MAX_RUNNING_RECORD: usize = 160;
+
+/// Where the charge point keeps its records: a key-value store of whole
+/// records.
+///
+/// Contract: [`write`](Self::write) replaces the record atomically (after a
+/// power cut during it, a read finds the old record or the new one, never a
+/// mix); [`remove`](Self::remove) is atomic too. Reads happen only at
+/// [`restore`](crate::ChargePoint::restore).
+pub trait Storage {
+    /// Why a read or write failed (an I/O error, a full medium, ...).
+    type Error: fmt::Debug;
+
+    /// `false` for a storage that keeps nothing ([`NoStorage`]): the engine
+    /// then skips all record work.
+    const PERSISTS: bool = true;
+
+    /// Calls `read` once with the bytes of record `key` and returns `true`,
+    /// or returns `false` when there is no such record.
+    fn read(&mut self, key: RecordKey, read: &mut dyn FnMut(&[u8])) -> Result<bool, Self::Error>;
+
+    /// Replaces record `key` by `record` ([`Record::len`] bytes, written by
+    /// [`Record::write_to`]), atomically.
+    fn write(&mut self, key: RecordKey, record: &Record<'_>) -> Result<(), Self::Error>;
+
+    /// Removes record `key`; removing a record that is not there is `Ok`.
+    fn remove(&mut self, key: RecordKey) -> Result<(), Self::Error>;
+}
+
+impl<S: Storage + ?Sized> Storage for &mut S {
+    type Error = S::Error;
+    const PERSISTS: bool = S::PERSISTS;
+
+    fn read(&mut self, key: RecordKey, read: &mut dyn FnMut(&[u8])) -> Result<bool, Self::Error> {
+        (**self).read(key, read)
+    }
+
+    fn write(&mut self, key: RecordKey, record: &Record<'_>) -> Result<(), Self::Error> {
+        (**self).write(key, record)
+    }
+
+    fn remove(&mut self, key: RecordKey) -> Result<(), Self::Error> {
+        (**self).remove(key)
+    }
+}
+
+/// The storage of a charge point built with [`ChargePoint::new`](crate::ChargePoint::new):
+/// it keeps nothing, and a reboot starts afresh.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NoStorage;
+
+impl Storage for NoStorage {
+    type Error = core::convert::Infallible;
+    const PERSISTS: bool = false;
+
+    fn read(&mut self, _: RecordKey, _: &mut dyn FnMut(&[u8])) -> Result<bool, Self::Error> {
+        Ok(false)
+    }
+
+    fn write(&mut self, _: RecordKey, _: &Record<'_>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    fn remove(&mut self, _: RecordKey) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// The records of a charge point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RecordKey {
+    /// The configuration keys whose values differ from the defaults.
+    Configuration,
+    /// Connectors made Inoperative (or scheduled to change) by ChangeAvailability.
+    Availability,
+    /// The authorization cache.
+    Cache,
+    /// Running transactions, the transaction message queue and the
+    /// transaction numbers.
+    Transactions,
+}
+
+impl RecordKey {
+    /// Every record, in the order they are written and restored.
+    pub const ALL: [RecordKey; 4] = [
+        RecordKey::Configuration,
+        RecordKey::Availability,
+        RecordKey::Cache,
+        RecordKey::Transactions,
+    ];
+
+    /// A small number for the key, stable across versions (a flash map key).
+    pub const fn id(self) -> u8 {
+        match self {
+            RecordKey::Configuration => 1,
+            RecordKey::Availability => 2,
+            RecordKey::Cache => 3,
+            RecordKey::Transactions => 4,
+        }
+    }
+
+    /// A name for the key, stable across versions (a file name).
+    pub const fn name(self) -> &'static str {
+        match self {
+            RecordKey::Configuration => "configuration",
+            RecordKey::Availability => "availability",
+            RecordKey::Cache => "cache",
+            RecordKey::Transactions => "transactions",
+        }
+    }
+
+    /// The key with this [`id`](Self::id).
+    pub fn from_id(id: u8) -> Option<RecordKey> {
+        Self::ALL.into_iter().find(|k| k.id() == id)
+    }
+
+    pub(crate) const fn index(self) -> usize {
+        self.id() as usize - 1
+    }
+}
+
+impl fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A record to write: its length, and the bytes on demand (so that the
+/// adapter encodes straight into its own buffer and the engine needs none).
+pub struct Record<'a> {
+    len: usize,
+    write: &'a dyn Fn(&mut [u8]) -> Option<usize>,
+}
+
+impl fmt::Debug for Record<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Record").field("len", &self.len).finish()
+    }
+}
+
+/// The buffer given to [`Record::write_to`] is shorter than [`Record::len`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferTooSmall;
+
+impl Record<'_> {
+    /// The record's length in bytes.
+    #[allow(clippy::len_without_is_empty)] // a record is never empty
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Writes the record into the start of `buf` and returns its length.
+    pub fn write_to(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        let buf = buf.get_mut(..self.len).ok_or(BufferTooSmall)?;
+        (self.write)(buf).ok_or(BufferTooSmall)
+    }
+}
+
+/// Why a stored record was not restored. The charge point goes on without
+/// it and writes its own state over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dropped {
+    /// The checksum does not match: the record is torn or corrupt.
+    Corrupt,
+    /// Written by a build with another record version (carried).
+    Version(u8),
+    /// It does not decode, or says something this build cannot hold (more
+    /// connectors than configured, an unknown measurand, ...).
+    Invalid,
+}
+
+/// What [`ChargePoint::restore`](crate::ChargePoint::restore) found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Restored {
+    /// The records read and applied.
+    pub restored: u8,
+    /// Records that were there but could not be used, by [`RecordKey::index`]:
+    /// the firmware should log them; a dropped transactions record means
+    /// transactions were lost.
+    dropped: [Option<Dropped>; 4],
+    /// Running transactions resumed (the firmware said it could).
+    pub resumed: u8,
+    /// Running transactions stopped with reason PowerLoss.
+    pub stopped: u8,
+    /// Transaction messages queued for delivery.
+    pub queued: usize,
+}
+
+impl Restored {
+    /// Why the record `key` was dropped, if it was.
+    pub fn dropped(&self, key: RecordKey) -> Option<Dropped> {
+        self.dropped[key.index()]
+    }
+
+    pub(crate) fn drop_record(&mut self, key: RecordKey, why: Dropped) {
+        self.dropped[key.index()] = Some(why);
+    }
+}
+
+/// Why [`ChargePoint::restore`](crate::ChargePoint::restore) failed. Nothing
+/// was allocated, nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestoreError<E> {
+    /// The pool refused an allocation.
+    OutOfMemory,
+    /// A configuration value is out of range; the reason names it.
+    InvalidConfig(&'static str),
+    /// The storage failed to read a record.
+    Storage(E),
+}
+
+impl<E> From<crate::NewError> for RestoreError<E> {
+    fn from(e: crate::NewError) -> Self {
+        match e {
+            crate::NewError::OutOfMemory => RestoreError::OutOfMemory,
+            crate::NewError::InvalidConfig(why) => RestoreError::InvalidConfig(why),
+        }
+    }
+}
+
+/// What the engine knows of each record it wrote (outside the snapshot:
+/// it is about the medium, not the charge point).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// Not known: write at the next chance.
+    Unknown,
+    /// No record (the content is the default).
+    Absent,
+    /// A record with this checksum.
+    Crc(u32),
+}
+
+/// A record's body: `None` when the content is the default (no record).
+pub(crate) trait Body {
+    fn encode<F: Flavor>(&self, key: RecordKey, f: F) -> Option<postcard::Result<F::Output>>;
+}
+
+/// The checksum and length of a record (version, body), without a buffer.
+pub(crate) fn measure(body: &impl Body, key: RecordKey) -> Option<(u32, usize)> {
+    let mut f = Measure {
+        crc: Crc32::new(),
+        len: 0,
+    };
+    f.try_push(RECORD_VERSION).ok()?;
+    body.encode(key, f).map(|r| r.unwrap_or((0, usize::MAX)))
+}
+
+/// Writes the record (version, body, checksum) into `buf`, which is exactly
+/// its length.
+pub(crate) fn write_record(body: &impl Body, key: RecordKey, buf: &mut [u8]) -> Option<usize> {
+    let (first, rest) = buf.split_first_mut()?;
+    *first = RECORD_VERSION;
+    let body_len = rest.len().checked_sub(4)?;
+    let n = match body.encode(
+        key,
+        postcard::ser_flavors::Slice::new(&mut rest[..body_len]),
+    )? {
+        Ok(used) => used.len(),
+        Err(_) => return None,
+    };
+    let end = 1 + n;
+    let crc = crc32(&buf[..end]);
+    buf.get_mut(end..end + 4)?
+        .copy_from_slice(&crc.to_le_bytes());
+    Some(end + 4)
+}
+
+/// Writes `key` through `storage` when its content changed since the last
+/// write: a write, a removal, or nothing.
+pub(crate) fn sync<S: Storage>(
+    storage: &mut S,
+    body: &impl Body,
+    key: RecordKey,
+    written: &mut Written,
+) -> Result<bool, S::Error> {
+    match measure(body, key) {
+        None if *written == Written::Absent => Ok(false),
+        None => {
+            storage.remove(key)?;
+            *written = Written::Absent;
+            Ok(true)
+        }
+        Some((crc, _)) if *written == Written::Crc(crc) => Ok(false),
+        Some((crc, len)) => {
+            let fill = |buf: &mut [u8]| write_record(body, key, buf);
+            storage.write(
+                key,
+                &Record {
+                    len: len + 4,
+                    write: &fill,
+                },
+            )?;
+            *written = Written::Crc(crc);
+            Ok(true)
+        }
+    }
+}
+
+/// A record's body, checked: the checksum and the version.
+pub(crate) fn open(bytes: &[u8]) -> Result<(&[u8], u32), Dropped> {
+    let split = bytes.len().checked_sub(4).ok_or(Dropped::Corrupt)?;
+    let (content, tail) = bytes.split_at(split);
+    let crc = crc32(content);
+    if tail != crc.to_le_bytes() {
+        return Err(Dropped::Corrupt);
+    }
+    match content.split_first() {
+        Some((&RECORD_VERSION, body)) => Ok((body, crc)),
+        Some((&v, _)) => Err(Dropped::Version(v)),
+        None => Err(Dropped::Corrupt),
+    }
+}
+
+/// A sequence serialized from an iterator made anew for each pass (postcard
+/// writes the length first), so a record needs no buffer of its own.
+pub(crate) struct Seq<F>(pub(crate) F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some((self.0)().count()))?;
+        for item in (self.0)() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+/// Counts and checksums the bytes postcard writes.
+struct Measure {
+    crc: Crc32,
+    len: usize,
+}
+
+impl Flavor for Measure {
+    type Output = (u32, usize);
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.crc.update(&[data]);
+        self.len += 1;
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.crc.update(data);
+        self.len += data.len();
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<Self::Output> {
+        Ok((self.crc.finish(), self.len))
+    }
+}
+
+/// CRC-32 (IEEE 802.3, the one of zip and Ethernet), bitwise: records are
+/// small and written rarely; no table in flash.
+#[derive(Clone, Copy)]
+struct Crc32(u32);
+
+impl Crc32 {
+    const fn new() -> Self {
+        Crc32(!0)
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        for &b in data {
+            self.0 ^= u32::from(b);
+            for _ in 0..8 {
+                let mask = (self.0 & 1).wrapping_neg();
+                self.0 = (self.0 >> 1) ^ (0xEDB8_8320 & mask);
+            }
+        }
+    }
+
+    const fn finish(self) -> u32 {
+        !self.0
+    }
+}
+
+/// The CRC-32 of `data`.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut c = Crc32::new();
+    c.update(data);
+    c.finish()
+}
+
+/// Reads postcard values one after another from a record's body.
+#[derive(Clone)]
+pub(crate) struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(body: &'a [u8]) -> Self {
+        Reader(body)
+    }
+
+    pub(crate) fn take<T: Deserialize<'a>>(&mut self) -> Result<T, Dropped> {
+        let (v, rest) = postcard::take_from_bytes(self.0).map_err(|_| Dropped::Invalid)?;
+        self.0 = rest;
+        Ok(v)
+    }
+
+    /// The length of a sequence that follows (postcard's varint).
+    pub(crate) fn len(&mut self) -> Result<usize, Dropped> {
+        let n: u32 = self.take()?;
+        usize::try_from(n).map_err(|_| Dropped::Invalid)
+    }
+
+    /// The whole body was read.
+    pub(crate) fn finish(self) -> Result<(), Dropped> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Dropped::Invalid)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_is_the_ieee_one() {
+        // The check value of CRC-32/ISO-HDLC.
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn a_torn_or_foreign_record_is_dropped() {
+        let mut rec = [RECORD_VERSION, 7, 0, 0, 0, 0];
+        let crc = crc32(&rec[..2]).to_le_bytes();
+        rec[2..].copy_from_slice(&crc);
+        assert_eq!(open(&rec), Ok((&[7u8][..], crc32(&rec[..2]))));
+        assert_eq!(open(&rec[..5]), Err(Dropped::Corrupt));
+        let mut flipped = rec;
+        flipped[1] ^= 1;
+        assert_eq!(open(&flipped), Err(Dropped::Corrupt));
+        let mut newer = rec;
+        newer[0] = RECORD_VERSION + 1;
+        let crc = crc32(&newer[..2]).to_le_bytes();
+        newer[2..].copy_from_slice(&crc);
+        assert_eq!(open(&newer), Err(Dropped::Version(RECORD_VERSION + 1)));
+        assert_eq!(open(&[]), Err(Dropped::Corrupt));
+    }
+}

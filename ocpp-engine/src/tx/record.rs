@@ -1,0 +1,350 @@
+//! The transactions record: the running transactions, the message queue and
+//! the next transaction number, and how a charge point comes back from it
+//! after a power cut (resumed, or stopped with reason PowerLoss).
+//!
+//! Record form: model types as their wire text (idTags, measurands,
+//! reasons), date-times as Unix milliseconds; so a later build reads them
+//! whatever its own layout. Instants (deadlines) are not stored: they mean
+//! nothing after a reboot.
+
+use ocpp_model::{Allocator, DateTime, IdToken, Measurand, ReadingContext, Reason};
+use serde::{Deserialize, Serialize};
+
+use super::message::{Meter, Start, Stop, TxMessage};
+use super::meter::{Readings, Value, MAX_MEASURANDS};
+use super::session::{Phase, Running};
+use super::Transactions;
+use crate::storage::{Dropped, Reader, Seq};
+use crate::time::Instant;
+
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct ReadingsRec<'a>(#[serde(borrow)] [Option<(&'a str, i64)>; MAX_MEASURANDS]);
+
+impl<'a> ReadingsRec<'a> {
+    fn of(r: &Readings) -> ReadingsRec<'static> {
+        let mut out = [None; MAX_MEASURANDS];
+        for (slot, r) in out.iter_mut().zip(r.iter()) {
+            *slot = Some((r.measurand.as_str(), r.value.as_milli()));
+        }
+        ReadingsRec(out)
+    }
+
+    fn readings(&self) -> Result<Readings, Dropped> {
+        let mut out = Readings::EMPTY;
+        for &(name, milli) in self.0.iter().flatten() {
+            let measurand = Measurand::parse(name).map_err(|_| Dropped::Invalid)?;
+            out.set(measurand, Value::from_milli(milli));
+        }
+        Ok(out)
+    }
+}
+
+fn millis(t: DateTime) -> i64 {
+    t.unix_millis()
+}
+
+fn tag(s: &str) -> Result<IdToken, Dropped> {
+    IdToken::try_from_str(s).map_err(|_| Dropped::Invalid)
+}
+
+type Begin<'a> = Option<(i64, ReadingsRec<'a>)>;
+
+fn begin_rec(b: &Option<(DateTime, Readings)>) -> Begin<'static> {
+    b.as_ref().map(|(t, r)| (millis(*t), ReadingsRec::of(r)))
+}
+
+fn begin_of(b: &Begin<'_>) -> Result<Option<(DateTime, Readings)>, Dropped> {
+    b.as_ref()
+        .map(|(t, r)| Ok((DateTime::from_unix_millis(*t), r.readings()?)))
+        .transpose()
+}
+
+#[derive(Serialize, Deserialize)]
+struct RunningRec<'a> {
+    connector: u8,
+    local: u32,
+    id_tag: &'a str,
+    #[serde(borrow)]
+    parent: Option<&'a str>,
+    transaction_id: Option<i32>,
+    suspended: bool,
+    #[serde(borrow)]
+    begin: Begin<'a>,
+    orphan: bool,
+    /// The last known meter value (Wh) and when it was read.
+    last: (i64, i32),
+}
+
+#[derive(Serialize, Deserialize)]
+enum MessageRec<'a> {
+    Start {
+        local: u32,
+        connector: u8,
+        id_tag: &'a str,
+        meter_start: i32,
+        timestamp: i64,
+    },
+    Meter {
+        local: u32,
+        connector: u8,
+        transaction_id: Option<i32>,
+        timestamp: i64,
+        context: &'a str,
+        #[serde(borrow)]
+        values: ReadingsRec<'a>,
+    },
+    Stop {
+        local: u32,
+        transaction_id: Option<i32>,
+        #[serde(borrow)]
+        id_tag: Option<&'a str>,
+        meter_stop: i32,
+        timestamp: i64,
+        reason: &'a str,
+        #[serde(borrow)]
+        begin: Begin<'a>,
+        #[serde(borrow)]
+        end: ReadingsRec<'a>,
+    },
+}
+
+impl MessageRec<'_> {
+    fn of(m: &TxMessage) -> MessageRec<'_> {
+        match m {
+            TxMessage::Start(m) => MessageRec::Start {
+                local: m.local,
+                connector: m.connector,
+                id_tag: m.id_tag.as_str(),
+                meter_start: m.meter_start,
+                timestamp: millis(m.timestamp),
+            },
+            TxMessage::Meter(m) => MessageRec::Meter {
+                local: m.local,
+                connector: m.connector,
+                transaction_id: m.transaction_id,
+                timestamp: millis(m.timestamp),
+                context: m.context.as_str(),
+                values: ReadingsRec::of(&m.values),
+            },
+            TxMessage::Stop(m) => MessageRec::Stop {
+                local: m.local,
+                transaction_id: m.transaction_id,
+                id_tag: m.id_tag.as_ref().map(IdToken::as_str),
+                meter_stop: m.meter_stop,
+                timestamp: millis(m.timestamp),
+                reason: m.reason.as_str(),
+                begin: begin_rec(&m.begin),
+                end: ReadingsRec::of(&m.end),
+            },
+        }
+    }
+
+    fn message(&self) -> Result<TxMessage, Dropped> {
+        let at = DateTime::from_unix_millis;
+        Ok(match *self {
+            MessageRec::Start {
+                local,
+                connector,
+                id_tag,
+                meter_start,
+                timestamp,
+            } => TxMessage::Start(Start {
+                local,
+                connector,
+                id_tag: tag(id_tag)?,
+                meter_start,
+                timestamp: at(timestamp),
+            }),
+            MessageRec::Meter {
+                local,
+                connector,
+                transaction_id,
+                timestamp,
+                context,
+                values,
+            } => TxMessage::Meter(Meter {
+                local,
+                connector,
+                transaction_id,
+                timestamp: at(timestamp),
+                context: ReadingContext::parse(context).map_err(|_| Dropped::Invalid)?,
+                values: values.readings()?,
+            }),
+            MessageRec::Stop {
+                local,
+                transaction_id,
+                id_tag,
+                meter_stop,
+                timestamp,
+                reason,
+                ref begin,
+                end,
+            } => TxMessage::Stop(Stop {
+                local,
+                transaction_id,
+                id_tag: id_tag.map(tag).transpose()?,
+                meter_stop,
+                timestamp: at(timestamp),
+                reason: Reason::parse(reason).map_err(|_| Dropped::Invalid)?,
+                begin: begin_of(begin)?,
+                end: end.readings()?,
+            }),
+        })
+    }
+}
+
+impl RunningRec<'_> {
+    fn running(&self) -> Result<Running, Dropped> {
+        let last = (DateTime::from_unix_millis(self.last.0), self.last.1);
+        Ok(Running {
+            local: self.local,
+            id_tag: tag(self.id_tag)?,
+            parent: self.parent.map(tag).transpose()?,
+            transaction_id: self.transaction_id,
+            suspended: self.suspended,
+            next_sample: None,
+            begin: begin_of(&self.begin)?,
+            stop_tag: None,
+            orphan: self.orphan,
+            last,
+        })
+    }
+}
+
+impl<A: Allocator + Clone> Transactions<A> {
+    /// The record's body: `(next_local, running, queue)`; `None` when nothing
+    /// runs and nothing is queued.
+    pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
+        let running = || {
+            self.sessions.iter().enumerate().filter_map(|(i, s)| {
+                let r = s.running()?;
+                Some(RunningRec {
+                    connector: u8::try_from(i + 1).unwrap_or(u8::MAX),
+                    local: r.local,
+                    id_tag: r.id_tag.as_str(),
+                    parent: r.parent.as_ref().map(IdToken::as_str),
+                    transaction_id: r.transaction_id,
+                    suspended: r.suspended,
+                    begin: begin_rec(&r.begin),
+                    orphan: r.orphan,
+                    last: (millis(r.last.0), r.last.1),
+                })
+            })
+        };
+        let queue = || {
+            self.queue
+                .entries()
+                .map(|(m, attempts)| (MessageRec::of(m), attempts))
+        };
+        let idle = running().next().is_none() && self.queue.len() == 0;
+        (!idle).then_some((self.next_local, Seq(running), Seq(queue)))
+    }
+
+    /// Restores the record `body`: the queue as it was, each running
+    /// transaction resumed when `resume(connector)` says the EV is still
+    /// there and the meter continuous, else stopped with reason PowerLoss
+    /// at its last known meter value and time. All or nothing: on `Err`
+    /// nothing changed. Returns how many were resumed and stopped.
+    pub(crate) fn restore(
+        &mut self,
+        body: &[u8],
+        now: Instant,
+        interval: crate::Duration,
+        resume: &mut dyn FnMut(u8) -> bool,
+    ) -> Result<(u8, u8), RestoreFail> {
+        // First every part is read and checked; nothing is kept yet.
+        let mut r = Reader::new(body);
+        let next_local: u32 = r.take()?;
+        let n = r.len()?;
+        let running_at = r.clone();
+        let mut seen = [0u8; 32];
+        for _ in 0..n {
+            let rec: RunningRec<'_> = r.take()?;
+            rec.running()?;
+            let i = usize::from(rec.connector).wrapping_sub(1);
+            let bit = 1u8 << (rec.connector % 8);
+            let byte = &mut seen[usize::from(rec.connector / 8)];
+            if i >= self.sessions.len() || *byte & bit != 0 {
+                return Err(Dropped::Invalid.into());
+            }
+            *byte |= bit;
+        }
+        let m = r.len()?;
+        let queue_at = r.clone();
+        for _ in 0..m {
+            let (msg, _): (MessageRec<'_>, u8) = r.take()?;
+            msg.message()?;
+        }
+        r.finish()?;
+        // The queue's memory: its messages, and a place for each running
+        // transaction's StopTransaction (as `present` claimed it).
+        let claims = u8::try_from(n).map_err(|_| Dropped::Invalid)?;
+        self.queue
+            .reserve_restored(m, claims)
+            .map_err(|()| RestoreFail::OutOfMemory)?;
+        // Commit: everything was checked, nothing below fails.
+        let mut r = queue_at;
+        for _ in 0..m {
+            if let Ok((msg, attempts)) = r.take::<(MessageRec<'_>, u8)>() {
+                if let Ok(msg) = msg.message() {
+                    self.queue.push_restored(msg, attempts);
+                }
+            }
+        }
+        self.next_local = next_local.max(1);
+        let (mut resumed, mut stopped) = (0, 0);
+        let mut r = running_at;
+        for _ in 0..n {
+            let Ok(rec) = r.take::<RunningRec<'_>>() else {
+                continue;
+            };
+            let Ok(mut running) = rec.running() else {
+                continue;
+            };
+            let s = &mut self.sessions[usize::from(rec.connector) - 1];
+            if resume(rec.connector) {
+                running.next_sample = (!interval.is_zero()).then(|| now + interval);
+                // Until the firmware reads the meter again, the last value
+                // known stands: a stop never reports less than was sampled.
+                let last = Value::from_units(i64::from(running.last.1));
+                s.readings.set(Measurand::EnergyActiveImportRegister, last);
+                s.plugged = true;
+                s.in_socket = true;
+                s.phase = Phase::Running(running);
+                resumed += 1;
+            } else {
+                stopped += 1;
+                if running.orphan {
+                    // No id to stop: the place it held goes back.
+                    self.queue.release(1);
+                    continue;
+                }
+                self.queue.push_claimed(TxMessage::Stop(Stop {
+                    local: running.local,
+                    transaction_id: running.transaction_id,
+                    id_tag: None,
+                    meter_stop: running.last.1,
+                    timestamp: running.last.0,
+                    reason: Reason::PowerLoss,
+                    begin: running.begin,
+                    end: Readings::EMPTY,
+                }));
+            }
+        }
+        Ok((resumed, stopped))
+    }
+}
+
+/// Why the transactions record was not restored.
+pub(crate) enum RestoreFail {
+    /// The pool refused: the whole restore fails.
+    OutOfMemory,
+    /// The record is unusable: dropped and reported.
+    Dropped(Dropped),
+}
+
+impl From<Dropped> for RestoreFail {
+    fn from(d: Dropped) -> Self {
+        RestoreFail::Dropped(d)
+    }
+}

@@ -1,0 +1,375 @@
+//! Storage and recovery (issue #7): what survives a power cut, what a
+//! reboot does with it, and that nothing that depends on a record leaves
+//! before the record is durable. The power-loss suite (every cut point of
+//! whole scenarios) is in alloc-tests; these are the behaviours one by one.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod support;
+
+use ocpp_engine::storage::{crc32, Dropped};
+use ocpp_engine::{ChargePoint, Event, RecordKey};
+use serde_json::json;
+use support::{config, pool, Harness, Sent};
+
+const TAG: &str = "ABCD1234";
+
+/// Boot; the energy register at `wh`; plug in, `TAG` authorized, the
+/// StartTransaction answered with transaction 42, Charging.
+fn charging(h: &mut Harness, wh: i64) {
+    h.boot();
+    h.meter_wh(1, wh);
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, TAG);
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    let start = h.expect_call("StartTransaction");
+    assert_eq!(start.payload()["meterStart"], wh, "{}", start.raw);
+    h.reply_ok(&start);
+    h.expect_status(1, "Charging");
+    h.expect_quiet();
+}
+
+/// Answers every StatusNotification until a CALL of another action comes;
+/// returns that one, or `None` when nothing else was sent.
+fn skip_statuses(h: &mut Harness) -> Option<Sent> {
+    while let Some(s) = h.sent.pop_front() {
+        if s.message_type() == 2 && s.action() == "StatusNotification" {
+            h.reply_ok(&s);
+        } else {
+            return Some(s);
+        }
+    }
+    None
+}
+
+#[test]
+fn a_transaction_that_cannot_resume_stops_with_power_loss_at_its_last_sample() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "MeterValueSampleInterval", "60")
+        .unwrap();
+    charging(&mut h, 1_000);
+    h.meter_wh(1, 1_500);
+    h.advance(60);
+    let sampled_at = h.cs_time().to_string();
+    let mv = h.expect_call("MeterValues");
+    h.reply_ok(&mv);
+    // A reading after the last sample is not stored: it is not known after the cut.
+    h.meter_wh(1, 1_700);
+    h.advance(10);
+    h.resume = false;
+    h.reboot();
+    assert_eq!((h.restored.resumed, h.restored.stopped), (0, 1));
+    assert_eq!(h.restored.queued, 1);
+    // Nothing is sent before the registration, then the stop goes first.
+    h.drain();
+    h.expect_quiet();
+    h.register();
+    let stop = h.expect_call("StopTransaction");
+    let p = stop.payload();
+    assert_eq!(
+        (
+            &p["transactionId"],
+            &p["meterStop"],
+            &p["reason"],
+            &p["timestamp"]
+        ),
+        (
+            &json!(42),
+            &json!(1_500),
+            &json!("PowerLoss"),
+            &json!(sampled_at)
+        ),
+        "{}",
+        stop.raw
+    );
+    assert!(p.get("idTag").is_none(), "{}", stop.raw);
+    h.reply_ok(&stop);
+    // The connector is free: the firmware reports the cable (still in) again.
+    h.expect_status(0, "Available");
+    h.expect_status(1, "Available");
+    h.expect_quiet();
+    assert_eq!(h.cp.transaction(1), None);
+    assert_eq!(
+        h.cp.storage().record(RecordKey::Transactions),
+        None,
+        "no transaction record left dangling"
+    );
+}
+
+#[test]
+fn a_resumed_transaction_offers_energy_again_and_samples_on() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "MeterValueSampleInterval", "60")
+        .unwrap();
+    charging(&mut h, 1_000);
+    h.reboot();
+    assert_eq!((h.restored.resumed, h.restored.stopped), (1, 0));
+    h.drain();
+    assert!(h.events.contains(&Event::Energy {
+        connector: 1,
+        on: true
+    }));
+    h.register();
+    h.expect_status(0, "Available");
+    h.expect_status(1, "Charging");
+    h.meter_wh(1, 2_000);
+    h.advance(60);
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(mv.payload()["transactionId"], 42, "{}", mv.raw);
+    h.reply_ok(&mv);
+    h.present_at(1, TAG);
+    let stop = h.expect_call("StopTransaction");
+    assert_eq!(
+        (&stop.payload()["meterStop"], &stop.payload()["reason"]),
+        (&json!(2_000), &json!("Local")),
+        "{}",
+        stop.raw
+    );
+}
+
+/// TC_039-like: a transaction started and stopped offline, then a reboot
+/// before the connection came back: both messages are delivered, in order,
+/// the stop with the id the central system gave the start.
+#[test]
+fn offline_start_and_stop_across_a_reboot_are_delivered_in_order() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
+        .unwrap();
+    h.go_offline();
+    h.meter_wh(1, 300);
+    h.plug(1);
+    h.present_at(1, TAG);
+    assert_eq!(h.cp.transaction(1), Some(None));
+    h.advance(30);
+    h.meter_wh(1, 900);
+    h.unplug(1);
+    assert_eq!(h.cp.queue().queued, 2);
+    h.reboot();
+    assert_eq!(h.restored.queued, 2);
+    h.register();
+    let start = skip_statuses(&mut h).expect("the StartTransaction");
+    assert_eq!(start.action(), "StartTransaction", "{}", start.raw);
+    assert_eq!(start.payload()["meterStart"], 300, "{}", start.raw);
+    h.reply(
+        &start,
+        json!({"transactionId": 77, "idTagInfo": {"status": "Accepted"}}),
+    );
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(stop.action(), "StopTransaction", "{}", stop.raw);
+    assert_eq!(
+        (
+            &stop.payload()["transactionId"],
+            &stop.payload()["meterStop"]
+        ),
+        (&json!(77), &json!(900)),
+        "{}",
+        stop.raw
+    );
+    h.reply_ok(&stop);
+    assert_eq!(skip_statuses(&mut h).map(|s| s.raw), None);
+    assert_eq!(h.cp.queue().queued, 0);
+    assert_eq!(
+        h.cp.storage().record(RecordKey::Transactions),
+        None,
+        "no transaction record left dangling"
+    );
+}
+
+#[test]
+fn configuration_and_the_authorization_cache_survive_a_reboot() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "MeterValueSampleInterval", "value": "120"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.cp.configure(h.now, "LocalAuthorizeOffline", "true")
+        .unwrap();
+    h.present(TAG);
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    h.reboot();
+    assert_eq!(h.restored.restored, 2, "configuration and cache");
+    let mut value = String::new();
+    assert!(h
+        .cp
+        .read_configuration("MeterValueSampleInterval", &mut value));
+    assert_eq!(value, "120");
+    // Offline, the cached idTag starts a transaction without asking.
+    h.plug(1);
+    h.present_at(1, TAG);
+    assert_eq!(h.cp.transaction(1), Some(None));
+}
+
+#[test]
+fn availability_set_while_charging_applies_after_the_reboot_too() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    charging(&mut h, 0);
+    let id = h.cs_call(
+        "ChangeAvailability",
+        json!({"connectorId": 1, "type": "Inoperative"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Scheduled"}));
+    h.resume = false;
+    h.reboot();
+    h.register();
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(stop.action(), "StopTransaction", "{}", stop.raw);
+    h.reply_ok(&stop);
+    // The transaction is over: the scheduled change has applied.
+    assert_eq!(
+        h.cp.status(1).map(|s| s.0),
+        Some(ocpp_model::ChargePointStatus::Unavailable)
+    );
+}
+
+/// Write-ahead: when the StartTransaction leaves, a charge point restored
+/// from the storage at that instant already knows the transaction.
+#[test]
+fn the_start_is_stored_before_it_is_sent() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.cp.present_id_tag(h.now, 1, TAG).unwrap();
+    let mut buf = [0u8; 1024];
+    let n = h.cp.poll_transmit(h.now, &mut buf).unwrap().unwrap();
+    let authorize: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
+    let frame = json!([3, authorize[1], {"idTagInfo": {"status": "Accepted"}}]).to_string();
+    h.cp.handle_frame(h.now, frame.as_bytes()).unwrap();
+    let storage = h.cp.storage().clone();
+    assert_eq!(storage.record(RecordKey::Transactions), None, "not yet");
+    let n = h.cp.poll_transmit(h.now, &mut buf).unwrap().unwrap();
+    assert!(std::str::from_utf8(&buf[..n])
+        .unwrap()
+        .contains("\"StartTransaction\""));
+    // The power goes now: the next boot has the transaction.
+    let other = support::pool();
+    let (_, restored) =
+        ChargePoint::restore(&config(), &*other, storage, h.now, |_| false).unwrap();
+    assert_eq!(
+        (restored.stopped, restored.queued),
+        (1, 2),
+        "its start and its stop"
+    );
+}
+
+#[test]
+fn nothing_leaves_while_the_storage_fails_and_all_of_it_once_it_works() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, TAG);
+    let a = h.expect_call("Authorize");
+    h.cp.storage().set_failing(true);
+    h.reply_ok(&a);
+    h.expect_quiet();
+    assert_eq!(
+        h.events
+            .iter()
+            .filter(|e| matches!(e, Event::StorageFailed { .. }))
+            .count(),
+        1,
+        "told once: {:?}",
+        h.events
+    );
+    // The answer changed the cache and the transactions: the cache is
+    // written first, and is the one that failed.
+    assert!(h.events.contains(&Event::StorageFailed {
+        key: RecordKey::Cache
+    }));
+    assert!(!h.events.iter().any(|e| matches!(e, Event::Energy { .. })));
+    h.advance(30);
+    h.expect_quiet();
+    h.cp.storage().set_failing(false);
+    h.drain();
+    let start = h.expect_call("StartTransaction");
+    h.reply_ok(&start);
+    h.expect_status(1, "Charging");
+    assert!(h.events.contains(&Event::Energy {
+        connector: 1,
+        on: true
+    }));
+}
+
+#[test]
+fn heartbeats_statuses_and_meter_readings_write_nothing() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let writes = h.cp.storage().writes();
+    for minute in 0..20 {
+        h.meter_wh(1, minute * 100);
+        h.advance(60);
+        if let Some(hb) = skip_statuses(&mut h) {
+            assert_eq!(hb.action(), "Heartbeat", "{}", hb.raw);
+            h.reply_ok(&hb);
+        }
+    }
+    h.fault(1, Some(ocpp_model::ChargePointErrorCode::GroundFailure));
+    h.fault(1, None);
+    h.drain();
+    while let Some(s) = skip_statuses(&mut h) {
+        h.reply_ok(&s);
+    }
+    assert_eq!(h.cp.storage().writes(), writes);
+}
+
+#[test]
+fn a_corrupt_or_foreign_record_is_dropped_reported_and_overwritten() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    charging(&mut h, 0);
+    let storage = h.cp.storage().clone();
+    let good = storage.record(RecordKey::Transactions).unwrap();
+    // A flipped bit.
+    let mut bad = good.clone();
+    bad[3] ^= 0x10;
+    storage.set_record(RecordKey::Transactions, Some(bad));
+    h.reboot();
+    assert_eq!(
+        h.restored.dropped(RecordKey::Transactions),
+        Some(Dropped::Corrupt)
+    );
+    assert_eq!(h.cp.transaction(1), None);
+    h.drain();
+    assert_eq!(storage.record(RecordKey::Transactions), None, "overwritten");
+    // A record of a later build.
+    let mut newer = good.clone();
+    newer[0] = 9;
+    let end = newer.len() - 4;
+    let crc = crc32(&newer[..end]).to_le_bytes();
+    newer[end..].copy_from_slice(&crc);
+    storage.set_record(RecordKey::Transactions, Some(newer));
+    h.reboot();
+    assert_eq!(
+        h.restored.dropped(RecordKey::Transactions),
+        Some(Dropped::Version(9))
+    );
+    // Garbage of the right checksum.
+    let mut junk = vec![ocpp_engine::storage::RECORD_VERSION, 0xff, 0xff, 0xff];
+    let crc = crc32(&junk).to_le_bytes();
+    junk.extend_from_slice(&crc);
+    storage.set_record(RecordKey::Configuration, Some(junk));
+    h.reboot();
+    assert_eq!(
+        h.restored.dropped(RecordKey::Configuration),
+        Some(Dropped::Invalid)
+    );
+    // The charge point carries on, and its own state replaces the bad record.
+    h.boot();
+    h.cp.configure(h.now, "HeartbeatInterval", "300").unwrap();
+    h.drain();
+    assert_ne!(storage.record(RecordKey::Configuration).unwrap()[1], 0xff);
+}
