@@ -74,7 +74,7 @@ try {
   if (first !== '#booted') throw new Error(`expected #booted first, got ${first}`);
   const stats = sessions[session](cs);
   report(stats);
-  if (stack) console.log(board.stack.report(board.symbols.get('_stack_start').addr));
+  if (stack) console.log(board.stack.report());
 } catch (e) {
   console.error(`rp2040-emu: FAILED in step "${current}": ${e.message}`);
   if (!verbose) console.error('(run with --verbose for every line)');

@@ -37,6 +37,8 @@ export class StackProfile {
     fns.sort((a, b) => a.addr - b.addr);
     this.fns = fns;
     this.shadow = [];
+    // The firmware's stack starts here; boot2 runs before, on the ROM's.
+    this.stackTop = board.symbols.get('_stack_start')?.addr ?? 0x20042000;
     this.self = new Map(); // function start -> deepest own frame seen, bytes
     this.minSp = 0xffffffff;
     this.deepest = [];
@@ -66,7 +68,7 @@ export class StackProfile {
     // A call made at the same stack pointer as the last one: that one returned.
     this.prune(sp, true);
     const top = this.shadow[this.shadow.length - 1];
-    if (top) this.self.set(top.fn, Math.max(this.self.get(top.fn) ?? 0, top.sp - sp));
+    if (top && top.sp <= this.stackTop) this.self.set(top.fn, Math.max(this.self.get(top.fn) ?? 0, top.sp - sp));
     this.shadow.push({ fn: target, sp });
   }
 
@@ -78,7 +80,8 @@ export class StackProfile {
     this.deepest = this.shadow.map((e) => ({ fn: e.fn, sp: e.sp }));
   }
 
-  report(stackTop, count = 12) {
+  report(count = 12) {
+    const { stackTop } = this;
     const lines = [];
     // From the firmware's entry on (boot2 runs on the boot ROM's stack).
     const chain = this.deepest.filter((e) => e.sp <= stackTop);
