@@ -17,9 +17,10 @@ cargo fmt --all -- --check
 step "clippy (library crates carry clippy.toml: no global heap, no aborting allocation)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "library crates and the test kit build for thumbv6m-none-eabi (Cortex-M0+, no CAS)"
+step "library crates, the test kit and the flash adapter build for thumbv6m-none-eabi (Cortex-M0+, no CAS)"
 cargo build --locked --target thumbv6m-none-eabi -p ocpp-alloc -p ocpp-model -p ocpp-engine
 cargo build --locked --target thumbv6m-none-eabi -p ocpp-testkit --no-default-features
+cargo build --locked --target thumbv6m-none-eabi -p ocpp-storage --no-default-features --features flash
 
 step "unit, scenario, codec and schema tests"
 cargo nextest run --workspace --locked --exclude alloc-tests --no-fail-fast

@@ -23,7 +23,10 @@ use ocpp_alloc::{Backend, Measured, Pool, Stats};
 use ocpp_engine::ocpp_model::{
     ChargePointStatus, EncodeError, Measurand, Reason, RegistrationStatus,
 };
-use ocpp_engine::{ChargePoint, Config, Event, HandleError, InputError, Instant, NewError, Value};
+use ocpp_engine::{
+    ChargePoint, Config, Event, HandleError, InputError, Instant, NewError, NoStorage, Storage,
+    Value,
+};
 use ocpp_testkit::{CentralSystem, Heard, Observer, Pair};
 
 pub mod calls;
@@ -377,14 +380,14 @@ impl Observer for Tally {
 /// A charge point, a virtual clock and the scripted central system
 /// (`ocpp_testkit`'s [`Pair`], counted by a [`Tally`]), a virtual meter,
 /// and the allocator's counters.
-pub struct Driver<A: Allocator + Clone + Metered> {
+pub struct Driver<A: Allocator + Clone + Metered, S: Storage = NoStorage> {
     meter: A,
-    pair: Pair<A, Tally>,
+    pair: Pair<A, Tally, { ocpp_testkit::FRAME_BUF }, S>,
     /// The energy the scenario's meter has integrated, in watt-seconds.
     energy_ws: i64,
 }
 
-impl<A: Allocator + Clone + Metered + fmt::Debug> fmt::Debug for Driver<A> {
+impl<A: Allocator + Clone + Metered + fmt::Debug, S: Storage> fmt::Debug for Driver<A, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Driver")
             .field("now", &self.pair.now)
@@ -404,7 +407,34 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
             energy_ws: 0,
         })
     }
+}
 
+impl<A: Allocator + Clone + Metered, S: Storage> Driver<A, S> {
+    /// Builds the charge point of `config` in `alloc` from `storage` (the
+    /// first boot when it is empty), at [`START`].
+    pub fn with_storage(config: &Config<'_>, alloc: A, storage: S) -> Result<Self, Error> {
+        let (cp, _) =
+            ChargePoint::restore(config, alloc.clone(), storage, ocpp_testkit::START, |_| {
+                true
+            })
+            .map_err(|e| match e {
+                ocpp_engine::RestoreError::OutOfMemory => Error::New(NewError::OutOfMemory),
+                ocpp_engine::RestoreError::InvalidConfig(why) => {
+                    Error::New(NewError::InvalidConfig(why))
+                }
+                ocpp_engine::RestoreError::Storage(_) => {
+                    Error::Script("the storage failed to read")
+                }
+            })?;
+        Ok(Driver {
+            meter: alloc,
+            pair: Pair::with_charge_point(cp, Tally::default()),
+            energy_ws: 0,
+        })
+    }
+}
+
+impl<A: Allocator + Clone + Metered> Driver<A> {
     /// As [`Driver::new`], measured: the figures of building the charge point.
     pub fn new_measured(config: &Config<'_>, alloc: A) -> Result<(OpFigures, Self), Error> {
         let probe = Probe::start(&alloc, Counts::default());
@@ -412,7 +442,9 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
         let figures = probe.finish("new charge point", &driver.meter, driver.counts());
         Ok((figures, driver))
     }
+}
 
+impl<A: Allocator + Clone + Metered, S: Storage> Driver<A, S> {
     /// Records every frame both ways from now on (see [`Driver::trace`]).
     pub fn enable_trace(&mut self) {
         self.pair.observer.trace = Some(Vec::new());
@@ -424,7 +456,7 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
     }
 
     /// The charge point.
-    pub fn charge_point(&self) -> &ChargePoint<A> {
+    pub fn charge_point(&self) -> &ChargePoint<A, S> {
         &self.pair.cp
     }
 
@@ -582,8 +614,8 @@ impl<A: Allocator + Clone + Metered> Driver<A> {
 }
 
 /// Whether `connector`'s status is `status` (for the scenario's checks).
-pub fn status_is<A: Allocator + Clone + Metered>(
-    d: &Driver<A>,
+pub fn status_is<A: Allocator + Clone + Metered, S: Storage>(
+    d: &Driver<A, S>,
     connector: u8,
     status: ChargePointStatus,
 ) -> bool {

@@ -14,6 +14,7 @@
 
 use allocator_api2::alloc::Allocator;
 use ocpp_engine::ocpp_model::{ChargePointStatus, Reason};
+use ocpp_engine::Storage;
 
 use ocpp_testkit::{HEARTBEAT_INTERVAL_SECS, TRANSACTION_ID};
 
@@ -119,9 +120,9 @@ impl Step {
     }
 
     /// Runs the step on `connector` and checks it went as the script says.
-    pub fn run<A: Allocator + Clone + Metered>(
+    pub fn run<A: Allocator + Clone + Metered, S: Storage>(
         self,
-        d: &mut Driver<A>,
+        d: &mut Driver<A, S>,
         connector: u8,
     ) -> Result<(), Error> {
         let before = d.counts();
@@ -142,9 +143,9 @@ impl Step {
         self.check(d, connector, &d.counts().since(&before))
     }
 
-    fn check<A: Allocator + Clone + Metered>(
+    fn check<A: Allocator + Clone + Metered, S: Storage>(
         self,
-        d: &Driver<A>,
+        d: &Driver<A, S>,
         connector: u8,
         c: &Counts,
     ) -> Result<(), Error> {
@@ -215,7 +216,9 @@ fn expect(step: &'static str, item: &'static str, expected: u64, got: u64) -> Re
 /// The firmware's setup: MeterValuesSampledData and
 /// MeterValueSampleInterval as BENCHMARK.md says, the meter's first
 /// readings on [`CONNECTOR`].
-pub fn setup<A: Allocator + Clone + Metered>(d: &mut Driver<A>) -> Result<(), Error> {
+pub fn setup<A: Allocator + Clone + Metered, S: Storage>(
+    d: &mut Driver<A, S>,
+) -> Result<(), Error> {
     d.configure("MeterValuesSampledData", SAMPLED_DATA)?;
     d.configure("MeterValueSampleInterval", "60")?;
     d.meter(CONNECTOR, 0, 0)
@@ -223,7 +226,7 @@ pub fn setup<A: Allocator + Clone + Metered>(d: &mut Driver<A>) -> Result<(), Er
 
 /// Boot: [`setup`], connect, BootNotification (Accepted), StatusNotification
 /// Available for connectors 0..=n. The charge point is idle afterwards.
-pub fn boot<A: Allocator + Clone + Metered>(d: &mut Driver<A>) -> Result<(), Error> {
+pub fn boot<A: Allocator + Clone + Metered, S: Storage>(d: &mut Driver<A, S>) -> Result<(), Error> {
     setup(d)?;
     let before = d.counts();
     d.connect()?;
@@ -242,8 +245,8 @@ pub fn boot<A: Allocator + Clone + Metered>(d: &mut Driver<A>) -> Result<(), Err
 
 /// One standard session on `connector`: every step checked, then the whole
 /// (19 CALLs of the actions of [`per_session::calls`], 38 messages).
-pub fn session<A: Allocator + Clone + Metered>(
-    d: &mut Driver<A>,
+pub fn session<A: Allocator + Clone + Metered, S: Storage>(
+    d: &mut Driver<A, S>,
     connector: u8,
 ) -> Result<(), Error> {
     let before = d.counts();
@@ -272,8 +275,8 @@ pub fn session<A: Allocator + Clone + Metered>(
 }
 
 /// `sessions` standard sessions on [`CONNECTOR`].
-pub fn sessions<A: Allocator + Clone + Metered>(
-    d: &mut Driver<A>,
+pub fn sessions<A: Allocator + Clone + Metered, S: Storage>(
+    d: &mut Driver<A, S>,
     sessions: u32,
 ) -> Result<(), Error> {
     for _ in 0..sessions {
@@ -305,6 +308,25 @@ pub mod reference {
     pub const INSTRUCTIONS_PER_MESSAGE: u64 = 20_500;
     /// Wall time of 100 sessions, median, milliseconds.
     pub const WALL_MS_100: f64 = 9.6;
+}
+
+/// MicroOcpp 1.2.0 with its POSIX file storage on the standard session
+/// (BENCHMARK.md): the reference for the figures with storage on.
+pub mod reference_storage {
+    /// Who was measured.
+    pub const NAME: &str = "MicroOcpp 1.2.0, POSIX file storage (BENCHMARK.md reference)";
+    /// Idle heap, bytes.
+    pub const IDLE_BYTES: u64 = 12_884;
+    /// Peak over 100 sessions, bytes.
+    pub const PEAK_100_BYTES: u64 = 20_425;
+    /// Retained after 100 sessions versus idle, bytes.
+    pub const RETAINED_100_BYTES: i64 = 704;
+    /// Allocations per session.
+    pub const ALLOCATIONS_PER_SESSION: u64 = 477;
+    /// Instructions per message (callgrind).
+    pub const INSTRUCTIONS_PER_MESSAGE: u64 = 40_737;
+    /// Wall time of 100 sessions, median, milliseconds.
+    pub const WALL_MS_100: f64 = 216.0;
 }
 
 /// Where this project aims (BENCHMARK.md, "Where this project aims"), on

@@ -24,6 +24,7 @@ use crate::storage::{
 };
 use crate::time::{earliest, Instant};
 use crate::tx::{self, RestoreFail, Transactions};
+use crate::watched::Watched;
 use postcard::ser_flavors::Flavor;
 
 /// The smallest transmit buffer for which an answer too large for it is
@@ -59,7 +60,7 @@ pub struct ChargePoint<A: Allocator + Clone, S: Storage = NoStorage> {
 
 /// A record read and applied: its checksum, and the transactions it
 /// resumed and stopped.
-type Applied = (u32, (u8, u8));
+type Applied = (u64, (u8, u8));
 
 /// The storage and what the engine knows it holds.
 #[derive(Debug)]
@@ -70,8 +71,10 @@ struct Store<S> {
     failing: bool,
     /// The record whose failure the firmware is still to hear of.
     unreported: Option<RecordKey>,
-    /// Records written or removed so far (for the benchmarks).
+    /// Records written or removed so far, and the bytes written (for the
+    /// benchmarks: flash wears out).
     writes: u32,
+    bytes: u64,
 }
 
 impl<S> Store<S> {
@@ -82,6 +85,7 @@ impl<S> Store<S> {
             failing: false,
             unreported: None,
             writes: 0,
+            bytes: 0,
         }
     }
 }
@@ -122,7 +126,7 @@ pub(crate) struct State<A: Allocator + Clone> {
     pub(crate) outstanding: Option<Outstanding>,
     pub(crate) next_id: u32,
     pub(crate) answers: Answers,
-    pub(crate) config: Configuration<A>,
+    pub(crate) config: Watched<Configuration<A>>,
     pub(crate) blocks: Blocks<A>,
 }
 
@@ -132,9 +136,9 @@ pub(crate) struct State<A: Allocator + Clone> {
 #[serde(bound(serialize = ""))]
 pub(crate) struct Blocks<A: Allocator + Clone> {
     pub(crate) registration: Registration<A>,
-    pub(crate) tx: Transactions<A>,
-    pub(crate) connectors: Connectors<A>,
-    pub(crate) authorize: Authorizations<A>,
+    pub(crate) tx: Watched<Transactions<A>>,
+    pub(crate) connectors: Watched<Connectors<A>>,
+    pub(crate) authorize: Watched<Authorizations<A>>,
     pub(crate) heartbeat: Heartbeat,
     pub(crate) data_transfer: DataTransfer<A>,
     pub(crate) pending: remote::Pending,
@@ -220,7 +224,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             match (found, outcome) {
                 (false, _) => {}
                 (true, Some(Ok((crc, (resumed, stopped))))) => {
-                    *written = Written::Crc(crc);
+                    *written = Written::Digest(crc);
                     report.restored += 1;
                     report.resumed += resumed;
                     report.stopped += stopped;
@@ -266,6 +270,11 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         self.store.writes
     }
 
+    /// Bytes of the records written since the charge point was built.
+    pub fn bytes_written(&self) -> u64 {
+        self.store.bytes
+    }
+
     /// Makes every changed record durable now. [`poll_transmit`](Self::poll_transmit)
     /// and [`poll_event`](Self::poll_event) do it first themselves; call
     /// this before the firmware acts on something the engine decided without
@@ -275,12 +284,26 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             return Ok(());
         }
         let store = &mut self.store;
+        let state = &mut *self.state;
         for key in RecordKey::ALL {
             let written = &mut store.written[key.index()];
-            match crate::storage::sync(&mut store.storage, &*self.state, key, written) {
-                Ok(wrote) => store.writes += u32::from(wrote),
+            if !state.touched(key) && *written != Written::Unknown {
+                #[cfg(debug_assertions)]
+                debug_assert!(
+                    crate::storage::unchanged(&*state, key, *written),
+                    "record {key} changed without a mutable access to its block"
+                );
+                continue;
+            }
+            match crate::storage::sync(&mut store.storage, &*state, key, written) {
+                Ok(None) => {}
+                Ok(Some(bytes)) => {
+                    store.writes += 1;
+                    store.bytes += bytes as u64;
+                }
                 Err(e) => return Err((key, e)),
             }
+            state.settle(key);
         }
         store.failing = false;
         store.unreported = None;
@@ -323,13 +346,17 @@ impl<A: Allocator + Clone> State<A> {
         let identity = identity(config, &alloc)?;
         let blocks = Blocks {
             registration: Registration::new(identity),
-            tx: Transactions::new(config.connectors, config.max_queued_messages, alloc.clone())?,
-            connectors: Connectors::new(config.connectors, alloc.clone())?,
-            authorize: Authorizations::new(
+            tx: Watched::new(Transactions::new(
+                config.connectors,
+                config.max_queued_messages,
+                alloc.clone(),
+            )?),
+            connectors: Watched::new(Connectors::new(config.connectors, alloc.clone())?),
+            authorize: Watched::new(Authorizations::new(
                 config.max_pending_authorizations,
                 config.max_cache_entries,
                 alloc.clone(),
-            ),
+            )),
             heartbeat: Heartbeat::new(),
             data_transfer: DataTransfer::new(alloc.clone()),
             pending: remote::Pending::default(),
@@ -347,7 +374,7 @@ impl<A: Allocator + Clone> State<A> {
             outstanding: None,
             next_id: 1,
             answers: Answers::default(),
-            config: Configuration::new(
+            config: Watched::new(Configuration::new(
                 Fixed {
                     connectors: config.connectors,
                     max_keys: config.limits.max_items,
@@ -355,7 +382,7 @@ impl<A: Allocator + Clone> State<A> {
                     max_cache: config.max_cache_entries,
                 },
                 alloc.clone(),
-            ),
+            )),
             blocks,
         };
         Box::try_new_in(state, alloc).map_err(|_| NewError::OutOfMemory)
@@ -503,24 +530,26 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             let key = self.store.unreported.take()?;
             return Some(Event::StorageFailed { key });
         }
-        let b = &mut self.state.blocks;
-        if let Some(status) = b.registration.poll_event() {
-            return Some(Event::Registered(status));
-        }
-        if let Some(hard) = b.pending.reset.take() {
-            return Some(Event::Reset { hard });
-        }
-        if let Some(e) = b.tx.poll_event() {
-            return Some(tx::event(e));
-        }
-        if let Some(e) = self.state.blocks.data_transfer.poll_event() {
-            return Some(e);
-        }
-        if let Some(key) = self.state.config.poll_event() {
-            return Some(Event::ConfigurationChanged { key });
-        }
-        let b = &mut self.state.blocks;
-        b.authorize.poll_event()
+        // What giving an event changes is in no record.
+        self.state.quietly(|s| {
+            let b = &mut s.blocks;
+            if let Some(status) = b.registration.poll_event() {
+                return Some(Event::Registered(status));
+            }
+            if let Some(hard) = b.pending.reset.take() {
+                return Some(Event::Reset { hard });
+            }
+            if let Some(e) = b.tx.poll_event() {
+                return Some(tx::event(e));
+            }
+            if let Some(e) = b.data_transfer.poll_event() {
+                return Some(e);
+            }
+            if let Some(key) = s.config.poll_event() {
+                return Some(Event::ConfigurationChanged { key });
+            }
+            s.blocks.authorize.poll_event()
+        })
     }
 
     /// A text frame arrived.
@@ -583,7 +612,15 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         if !self.persisted() {
             return Ok(None);
         }
-        let s = &mut *self.state;
+        // What sending changes (answers gone, the outstanding CALL) is in no record.
+        self.state.quietly(|s| s.transmit(now, buf))
+    }
+}
+
+impl<A: Allocator + Clone> State<A> {
+    /// [`ChargePoint::poll_transmit`] once the records are durable.
+    fn transmit(&mut self, now: Instant, buf: &mut [u8]) -> Result<Option<usize>, EncodeError> {
+        let s = self;
         if let Some(&answer) = s.answers.front() {
             let encoded = match answer.reply {
                 Reply::Configuration => s.config.encode_answer(buf, &answer.id),
@@ -624,6 +661,41 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             deadline: now + s.settings.call_timeout,
         });
         Ok(Some(n))
+    }
+
+    /// Runs an output call, which changes nothing that is recorded: the
+    /// blocks' touched flags are as they were after it.
+    fn quietly<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let before = RecordKey::ALL.map(|k| self.touched(k));
+        let r = f(self);
+        for (k, t) in RecordKey::ALL.into_iter().zip(before) {
+            self.reset_touched(k, t);
+        }
+        r
+    }
+
+    /// Whether record `key`'s block had a mutable access since it was last
+    /// compared with its record.
+    fn touched(&self, key: RecordKey) -> bool {
+        match key {
+            RecordKey::Configuration => self.config.touched(),
+            RecordKey::Availability => self.blocks.connectors.touched(),
+            RecordKey::Cache => self.blocks.authorize.touched(),
+            RecordKey::Transactions => self.blocks.tx.touched(),
+        }
+    }
+
+    fn reset_touched(&mut self, key: RecordKey, touched: bool) {
+        match key {
+            RecordKey::Configuration => self.config.reset(touched),
+            RecordKey::Availability => self.blocks.connectors.reset(touched),
+            RecordKey::Cache => self.blocks.authorize.reset(touched),
+            RecordKey::Transactions => self.blocks.tx.reset(touched),
+        }
+    }
+
+    fn settle(&mut self, key: RecordKey) {
+        self.reset_touched(key, false);
     }
 }
 

@@ -46,9 +46,14 @@
 //! actions the core does not implement that the firmware registers, and the
 //! firmware's own CALLs.
 //!
+//! # Persistence
+//! With a [`Storage`] ([`ChargePoint::restore`]), four records survive a
+//! power cut: the configuration, the availability of each connector, the
+//! authorization cache and the transactions with their message queue. Each
+//! is written only when its content changed, and before anything that
+//! depends on it is sent (see [`storage`]).
+//!
 //! # Limits (this version)
-//! - No persistence yet: a reboot loses transactions, the queue and the
-//!   configuration (issue #7).
 //! - One value per measurand and connector (no phases); at most
 //!   [`MAX_MEASURANDS`] measurands per meter. StopTxnAlignedData is not
 //!   put into StopTransaction.
@@ -82,6 +87,7 @@ pub mod storage;
 mod time;
 mod trigger;
 mod tx;
+mod watched;
 
 pub use charge_point::{ChargePoint, MIN_TRANSMIT_LEN};
 pub use config::Config;

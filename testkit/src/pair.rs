@@ -4,7 +4,9 @@
 use core::fmt;
 
 use ocpp_engine::ocpp_model::{Allocator, Limits};
-use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant};
+use ocpp_engine::{
+    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, NoStorage, Storage,
+};
 
 use crate::csms::{CentralSystem, Heard};
 use crate::{Error, START};
@@ -60,9 +62,9 @@ impl Observer for () {}
 /// The fields are open, as in quinn-proto's `Pair`: a harness gives the
 /// charge point its inputs at `now` (`pair.cp.plug_in(pair.now, 1)`) and
 /// then calls [`Pair::exchange`], or lets [`Pair::input`] do both.
-pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF> {
+pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF, S: Storage = NoStorage> {
     /// The charge point under test.
-    pub cp: ChargePoint<A>,
+    pub cp: ChargePoint<A, S>,
     /// The central system.
     pub cs: CentralSystem,
     /// The virtual clock.
@@ -73,9 +75,10 @@ pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF> {
 }
 
 /// Without the frame buffer.
-impl<A: Allocator + Clone, O: fmt::Debug, const TX: usize> fmt::Debug for Pair<A, O, TX>
+impl<A: Allocator + Clone, O: fmt::Debug, const TX: usize, S: Storage> fmt::Debug
+    for Pair<A, O, TX, S>
 where
-    ChargePoint<A>: fmt::Debug,
+    ChargePoint<A, S>: fmt::Debug,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pair")
@@ -97,11 +100,11 @@ impl<A: Allocator + Clone, O: Observer> Pair<A, O> {
     }
 }
 
-impl<A: Allocator + Clone, O: Observer, const TX: usize> Pair<A, O, TX> {
+impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, TX, S> {
     /// A pair around a charge point the harness built, at [`START`], with
     /// room for frames of `TX` bytes:
     /// `let p: Pair<_, _, 384> = Pair::with_charge_point(cp, ());`.
-    pub fn with_charge_point(cp: ChargePoint<A>, observer: O) -> Self {
+    pub fn with_charge_point(cp: ChargePoint<A, S>, observer: O) -> Self {
         Pair {
             cp,
             cs: CentralSystem::new(),
@@ -152,7 +155,7 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize> Pair<A, O, TX> {
     /// `pair.input(|cp, now| cp.plug_in(now, 1))`.
     pub fn input<R>(
         &mut self,
-        f: impl FnOnce(&mut ChargePoint<A>, Instant) -> Result<R, InputError>,
+        f: impl FnOnce(&mut ChargePoint<A, S>, Instant) -> Result<R, InputError>,
     ) -> Result<R, Error> {
         let r = f(&mut self.cp, self.now).map_err(Error::Input)?;
         self.exchange()?;

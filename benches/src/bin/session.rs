@@ -4,8 +4,12 @@
 //! the scenario), is the cost of one message.
 //!
 //! ```text
-//! session [N=100] [talc|linked-list]
+//! session [N=100] [talc|linked-list] [off|memory|file]
 //! ```
+//!
+//! The third argument gives the charge point storage: none (the default),
+//! `ocpp_storage::MemoryStorage`, or `ocpp_storage::FileStorage` in a
+//! temporary directory.
 //!
 //! Prints `sessions=N messages=M boot_messages=B calls=C backend=NAME`, then
 //! notes on lines starting with `#`.
@@ -15,14 +19,45 @@ use std::process::ExitCode;
 use ocpp_alloc::{Backend, HostPool, LinkedList, Talc};
 use ocpp_benches::calls::CallCounts;
 use ocpp_benches::{scenario, Driver, Error};
-use ocpp_engine::Config;
+use ocpp_engine::{Config, Storage};
+use ocpp_storage::{FileStorage, MemoryStorage};
 
 /// The pool of the benchmark's default setup.
 const POOL_BYTES: usize = 16 * 1024;
 
-fn run<B: Backend>(sessions: u32) -> Result<(), Error> {
+/// Where the charge point keeps its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Storing {
+    Off,
+    Memory,
+    File,
+}
+
+fn run<B: Backend>(sessions: u32, storing: Storing) -> Result<(), Error> {
     let host = HostPool::<B>::new(POOL_BYTES);
-    let mut d = Driver::new(&Config::new("VendorX", "ModelY").with_connectors(1), &*host)?;
+    let config = Config::new("VendorX", "ModelY").with_connectors(1);
+    match storing {
+        Storing::Off => drive::<B, _>(sessions, Driver::new(&config, &*host)?),
+        Storing::Memory => drive::<B, _>(
+            sessions,
+            Driver::with_storage(&config, &*host, MemoryStorage::new())?,
+        ),
+        Storing::File => {
+            let dir = std::env::temp_dir().join(format!("ocpp-session-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let storage = FileStorage::open(&dir)
+                .map_err(|_| Error::Setup("cannot create the storage directory"))?;
+            let r = drive::<B, _>(sessions, Driver::with_storage(&config, &*host, storage)?);
+            let _ = std::fs::remove_dir_all(&dir);
+            r
+        }
+    }
+}
+
+fn drive<B: Backend, S: Storage>(
+    sessions: u32,
+    mut d: Driver<&ocpp_alloc::Pool<B>, S>,
+) -> Result<(), Error> {
     scenario::boot(&mut d)?;
     let boot = d.counts();
     scenario::sessions(std::hint::black_box(&mut d), sessions)?;
@@ -63,11 +98,25 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let r = match args.next().as_deref() {
-        None | Some("talc") => run::<Talc>(sessions),
-        Some("linked-list") => run::<LinkedList>(sessions),
+    let backend = args.next();
+    let storing = match args.next().as_deref() {
+        None | Some("off") => Storing::Off,
+        Some("memory") => Storing::Memory,
+        Some("file") => Storing::File,
         Some(other) => {
-            eprintln!("usage: session [N] [talc|linked-list]: unknown backend {other}");
+            eprintln!(
+                "usage: session [N] [talc|linked-list] [off|memory|file]: unknown storage {other}"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let r = match backend.as_deref() {
+        None | Some("talc") => run::<Talc>(sessions, storing),
+        Some("linked-list") => run::<LinkedList>(sessions, storing),
+        Some(other) => {
+            eprintln!(
+                "usage: session [N] [talc|linked-list] [off|memory|file]: unknown backend {other}"
+            );
             return ExitCode::from(2);
         }
     };

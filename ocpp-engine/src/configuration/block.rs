@@ -302,12 +302,10 @@ impl<A: Allocator + Clone> Configuration<A> {
     /// keys are its own to store ([`Event::ConfigurationChanged`](crate::Event)).
     pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
         let changed = || {
-            Key::ALL.iter().filter_map(|&k| {
-                let value = self.text(&self.values, k)?;
-                (Some(value.as_str())
-                    != self.text(&Values::DEFAULT, k).as_ref().map(|d| d.as_str()))
-                .then(|| (k.name(), value))
-            })
+            Key::ALL
+                .iter()
+                .filter(|&&k| !self.values.same(&Values::DEFAULT, k))
+                .filter_map(|&k| Some((k.name(), self.text(&self.values, k)?)))
         };
         changed().next().is_some().then_some(Seq(changed))
     }

@@ -254,6 +254,69 @@ impl Values {
         }
     }
 
+    /// Whether `key` has the same value in `self` and `other`, without
+    /// formatting either (the configuration record compares every key at
+    /// every change of the state).
+    pub(crate) fn same(&self, other: &Values, key: Key) -> bool {
+        use Key::*;
+        let (a, b) = (self, other);
+        match key {
+            AllowOfflineTxForUnknownId => {
+                a.allow_offline_tx_for_unknown_id == b.allow_offline_tx_for_unknown_id
+            }
+            AuthorizationCacheEnabled => {
+                a.authorization_cache_enabled == b.authorization_cache_enabled
+            }
+            AuthorizeRemoteTxRequests => {
+                a.authorize_remote_tx_requests == b.authorize_remote_tx_requests
+            }
+            ClockAlignedDataInterval => {
+                a.clock_aligned_data_interval == b.clock_aligned_data_interval
+            }
+            ConnectionTimeOut => a.connection_time_out == b.connection_time_out,
+            HeartbeatInterval => a.heartbeat_interval == b.heartbeat_interval,
+            LocalAuthorizeOffline => a.local_authorize_offline == b.local_authorize_offline,
+            LocalPreAuthorize => a.local_pre_authorize == b.local_pre_authorize,
+            MeterValuesAlignedData => a.meter_values_aligned_data == b.meter_values_aligned_data,
+            MeterValuesSampledData => a.meter_values_sampled_data == b.meter_values_sampled_data,
+            StopTxnAlignedData => a.stop_txn_aligned_data == b.stop_txn_aligned_data,
+            StopTxnSampledData => a.stop_txn_sampled_data == b.stop_txn_sampled_data,
+            MeterValueSampleInterval => {
+                a.meter_value_sample_interval == b.meter_value_sample_interval
+            }
+            MinimumStatusDuration => a.minimum_status_duration == b.minimum_status_duration,
+            ResetRetries => a.reset_retries == b.reset_retries,
+            StopTransactionOnEVSideDisconnect => {
+                a.stop_transaction_on_ev_side_disconnect == b.stop_transaction_on_ev_side_disconnect
+            }
+            StopTransactionOnInvalidId => {
+                a.stop_transaction_on_invalid_id == b.stop_transaction_on_invalid_id
+            }
+            TransactionMessageAttempts => {
+                a.transaction_message_attempts == b.transaction_message_attempts
+            }
+            TransactionMessageRetryInterval => {
+                a.transaction_message_retry_interval == b.transaction_message_retry_interval
+            }
+            UnlockConnectorOnEVSideDisconnect => {
+                a.unlock_connector_on_ev_side_disconnect == b.unlock_connector_on_ev_side_disconnect
+            }
+            WebSocketPingInterval => a.web_socket_ping_interval == b.web_socket_ping_interval,
+            AuthorizationKey => a.authorization_key == b.authorization_key,
+            // Facts of the build: the same in every charge point of it.
+            ConnectorPhaseRotation
+            | GetConfigurationMaxKeys
+            | MeterValuesAlignedDataMaxLength
+            | MeterValuesSampledDataMaxLength
+            | NumberOfConnectors
+            | StopTxnAlignedDataMaxLength
+            | StopTxnSampledDataMaxLength
+            | SupportedFeatureProfiles
+            | TransactionMessageQueueMaxLength
+            | AuthorizationCacheMaxLength => true,
+        }
+    }
+
     /// Parses `value` for `key` and sets it; nothing changes on `Err`.
     pub(crate) fn set(&mut self, key: Key, value: &str) -> Result<(), Refusal> {
         use Key::*;

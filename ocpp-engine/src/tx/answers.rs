@@ -106,7 +106,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             }
             TxMessage::Meter(_) => {
                 let _: MeterValuesResponse = answer(cx, payload)?;
-                self.queue.pop_front();
+                self.queue.deliver_front();
                 Ok(None)
             }
             TxMessage::Stop(m) => {

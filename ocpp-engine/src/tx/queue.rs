@@ -10,6 +10,13 @@
 //! only if one can be had at that moment, else it is skipped and counted.
 //! The number of places, queued and claimed, is bounded by
 //! [`Config::max_queued_messages`](crate::Config::max_queued_messages).
+//!
+//! Storage: a delivered MeterValues stays at the front, marked delivered,
+//! until the queue changes otherwise (the next sample, the stop), so that
+//! its delivery alone writes no record: the transactions record is written
+//! once per sample, not twice. After a power cut such a message may be sent
+//! again, the same (OCPP lets a charge point resend what it cannot know
+//! was acknowledged). StartTransaction and StopTransaction leave at once.
 
 use allocator_api2::vec::Vec;
 use ocpp_model::Allocator;
@@ -52,6 +59,9 @@ impl Queued {
 pub(crate) struct Queue<A: Allocator + Clone> {
     #[serde(serialize_with = "crate::snapshot::slice")]
     entries: Vec<Queued, A>,
+    /// The first `delivered` entries were delivered (MeterValues kept for
+    /// the record, see the module documentation).
+    delivered: usize,
     /// Places promised to sessions, within `entries`' spare capacity.
     claims: u8,
     #[serde(skip)]
@@ -66,6 +76,7 @@ impl<A: Allocator + Clone> Queue<A> {
     pub(crate) fn new(max: u8, alloc: A) -> Self {
         Self {
             entries: Vec::new_in(alloc),
+            delivered: 0,
             claims: 0,
             max,
             skipped: 0,
@@ -74,11 +85,21 @@ impl<A: Allocator + Clone> Queue<A> {
     }
 
     fn used(&self) -> usize {
-        self.entries.len() + usize::from(self.claims)
+        self.entries.len() - self.delivered + usize::from(self.claims)
+    }
+
+    /// Takes the delivered messages out: the queue changes anyway.
+    fn purge(&mut self) {
+        if self.delivered > 0 {
+            self.entries.drain(..self.delivered);
+            self.delivered = 0;
+            self.shrink_if_idle();
+        }
     }
 
     /// Promises `n` places for later `push_claimed`: all or nothing.
     pub(crate) fn claim(&mut self, n: u8) -> Result<(), Full> {
+        self.purge();
         if self.used() + usize::from(n) > usize::from(self.max) {
             return Err(Full::Bound);
         }
@@ -93,6 +114,10 @@ impl<A: Allocator + Clone> Queue<A> {
 
     /// Gives back `n` promised places that will not be used.
     pub(crate) fn release(&mut self, n: u8) {
+        if n == 0 {
+            return;
+        }
+        self.purge();
         self.claims = self.claims.saturating_sub(n);
         self.shrink_if_idle();
     }
@@ -100,6 +125,7 @@ impl<A: Allocator + Clone> Queue<A> {
     /// Queues a message in a claimed place: cannot fail.
     pub(crate) fn push_claimed(&mut self, message: TxMessage) {
         debug_assert!(self.claims > 0, "push_claimed without a claim");
+        self.purge();
         self.claims = self.claims.saturating_sub(1);
         // A claim keeps a place of capacity free (see `claim`).
         let pushed = self.entries.push_within_capacity(Queued::new(message));
@@ -109,6 +135,7 @@ impl<A: Allocator + Clone> Queue<A> {
     /// Queues a message if a place can be had now; otherwise it is counted
     /// as skipped and `false` returned.
     pub(crate) fn push_if_room(&mut self, message: TxMessage) -> bool {
+        self.purge();
         let room = self.used() < usize::from(self.max)
             && self
                 .entries
@@ -126,6 +153,7 @@ impl<A: Allocator + Clone> Queue<A> {
     /// Makes room for `n` more messages now, all or none: `false` when the
     /// bound or the pool does not allow it (nothing changed then).
     pub(crate) fn room_for(&mut self, n: usize) -> bool {
+        self.purge();
         self.used() + n <= usize::from(self.max)
             && self
                 .entries
@@ -135,27 +163,41 @@ impl<A: Allocator + Clone> Queue<A> {
 
     /// The message to send now, if any: the oldest, unless it waits for a retry.
     pub(crate) fn front(&self, now: Instant) -> Option<&TxMessage> {
-        let e = self.entries.first()?;
+        let e = self.entries.get(self.delivered)?;
         e.retry_at.is_none_or(|t| t <= now).then_some(&e.message)
     }
 
     /// When the oldest message may be sent again after a failure.
     pub(crate) fn poll_at(&self) -> Option<Instant> {
-        self.entries.first().and_then(|e| e.retry_at)
+        self.entries.get(self.delivered).and_then(|e| e.retry_at)
     }
 
-    /// How many messages are queued.
+    /// How many messages are queued (not delivered yet).
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() - self.delivered
     }
 
     /// Every queued message, oldest first, for filling in a transactionId.
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut TxMessage> {
+        self.purge();
         self.entries.iter_mut().map(|e| &mut e.message)
+    }
+
+    /// The oldest MeterValues was delivered: it stays, marked, until the
+    /// queue changes otherwise (at once when nothing else is queued or
+    /// promised, so that an idle charge point holds no queue memory).
+    pub(crate) fn deliver_front(&mut self) {
+        if self.delivered < self.entries.len() {
+            self.delivered += 1;
+        }
+        if self.delivered == self.entries.len() && self.claims == 0 {
+            self.purge();
+        }
     }
 
     /// The oldest message was delivered (or is given up): take it out.
     pub(crate) fn pop_front(&mut self) -> Option<TxMessage> {
+        self.purge();
         if self.entries.is_empty() {
             return None;
         }
@@ -167,6 +209,7 @@ impl<A: Allocator + Clone> Queue<A> {
     /// Discards every queued message of transaction `local` (its
     /// StartTransaction was given up, so they cannot carry its id).
     pub(crate) fn discard_local(&mut self, local: u32) {
+        self.purge();
         let before = self.entries.len();
         self.entries.retain(|e| e.message.local() != local);
         let gone = before - self.entries.len();
@@ -185,7 +228,7 @@ impl<A: Allocator + Clone> Queue<A> {
         attempts: u8,
         interval: Duration,
     ) -> Option<TxMessage> {
-        let e = self.entries.first_mut()?;
+        let e = self.entries.get_mut(self.delivered)?;
         e.attempts = e.attempts.saturating_add(1);
         if e.attempts >= attempts.max(1) {
             self.discarded = self.discarded.saturating_add(1);
@@ -205,6 +248,7 @@ impl<A: Allocator + Clone> Queue<A> {
     /// nothing; the restored ones may exceed the bound (a message is never
     /// dropped because this build queues fewer).
     pub(crate) fn reserve_restored(&mut self, n: usize, claims: u8) -> Result<(), ()> {
+        debug_assert_eq!(self.delivered, 0, "restored into a fresh queue");
         self.entries
             .try_reserve_exact(n + usize::from(self.claims) + usize::from(claims))
             .map_err(|_| ())?;

@@ -17,23 +17,26 @@ use super::Transactions;
 use crate::storage::{Dropped, Reader, Seq};
 use crate::time::Instant;
 
+/// A sample's readings: each measurand by its place in the specification's
+/// list ([`Measurand::ALL`], fixed by OCPP 1.6) and its value in thousandths.
 #[derive(Clone, Copy, Serialize, Deserialize)]
-struct ReadingsRec<'a>(#[serde(borrow)] [Option<(&'a str, i64)>; MAX_MEASURANDS]);
+struct ReadingsRec([Option<(u8, i64)>; MAX_MEASURANDS]);
 
-impl<'a> ReadingsRec<'a> {
-    fn of(r: &Readings) -> ReadingsRec<'static> {
+impl ReadingsRec {
+    fn of(r: &Readings) -> ReadingsRec {
         let mut out = [None; MAX_MEASURANDS];
         for (slot, r) in out.iter_mut().zip(r.iter()) {
-            *slot = Some((r.measurand.as_str(), r.value.as_milli()));
+            let i = Measurand::ALL.iter().position(|&m| m == r.measurand);
+            *slot = i.map(|i| (u8::try_from(i).unwrap_or(u8::MAX), r.value.as_milli()));
         }
         ReadingsRec(out)
     }
 
     fn readings(&self) -> Result<Readings, Dropped> {
         let mut out = Readings::EMPTY;
-        for &(name, milli) in self.0.iter().flatten() {
-            let measurand = Measurand::parse(name).map_err(|_| Dropped::Invalid)?;
-            out.set(measurand, Value::from_milli(milli));
+        for &(i, milli) in self.0.iter().flatten() {
+            let measurand = Measurand::ALL.get(usize::from(i)).ok_or(Dropped::Invalid)?;
+            out.set(*measurand, Value::from_milli(milli));
         }
         Ok(out)
     }
@@ -47,13 +50,13 @@ fn tag(s: &str) -> Result<IdToken, Dropped> {
     IdToken::try_from_str(s).map_err(|_| Dropped::Invalid)
 }
 
-type Begin<'a> = Option<(i64, ReadingsRec<'a>)>;
+type Begin = Option<(i64, ReadingsRec)>;
 
-fn begin_rec(b: &Option<(DateTime, Readings)>) -> Begin<'static> {
+fn begin_rec(b: &Option<(DateTime, Readings)>) -> Begin {
     b.as_ref().map(|(t, r)| (millis(*t), ReadingsRec::of(r)))
 }
 
-fn begin_of(b: &Begin<'_>) -> Result<Option<(DateTime, Readings)>, Dropped> {
+fn begin_of(b: &Begin) -> Result<Option<(DateTime, Readings)>, Dropped> {
     b.as_ref()
         .map(|(t, r)| Ok((DateTime::from_unix_millis(*t), r.readings()?)))
         .transpose()
@@ -68,8 +71,7 @@ struct RunningRec<'a> {
     parent: Option<&'a str>,
     transaction_id: Option<i32>,
     suspended: bool,
-    #[serde(borrow)]
-    begin: Begin<'a>,
+    begin: Begin,
     orphan: bool,
     /// The last known meter value (Wh) and when it was read.
     last: (i64, i32),
@@ -90,8 +92,7 @@ enum MessageRec<'a> {
         transaction_id: Option<i32>,
         timestamp: i64,
         context: &'a str,
-        #[serde(borrow)]
-        values: ReadingsRec<'a>,
+        values: ReadingsRec,
     },
     Stop {
         local: u32,
@@ -101,10 +102,8 @@ enum MessageRec<'a> {
         meter_stop: i32,
         timestamp: i64,
         reason: &'a str,
-        #[serde(borrow)]
-        begin: Begin<'a>,
-        #[serde(borrow)]
-        end: ReadingsRec<'a>,
+        begin: Begin,
+        end: ReadingsRec,
     },
 }
 
@@ -346,5 +345,74 @@ pub(crate) enum RestoreFail {
 impl From<Dropped> for RestoreFail {
     fn from(d: Dropped) -> Self {
         RestoreFail::Dropped(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD};
+
+    fn full() -> Readings {
+        let mut r = Readings::EMPTY;
+        for m in Measurand::ALL.iter().rev().take(MAX_MEASURANDS) {
+            r.set(*m, Value::from_milli(i64::MIN));
+        }
+        r
+    }
+
+    fn len(v: &impl Serialize) -> usize {
+        postcard::to_slice(v, &mut [0u8; 1024]).unwrap().len()
+    }
+
+    /// The bounds a storage adapter sizes its buffers and pages with hold
+    /// for the largest message and running transaction a record can carry.
+    #[test]
+    fn the_largest_parts_of_a_record_fit_their_bounds() {
+        let tag = IdToken::try_from_str("ABCDEFGHIJKLMNOPQRST").unwrap();
+        let at = DateTime::from_unix_millis(i64::MIN / 2);
+        let stop = TxMessage::Stop(Stop {
+            local: u32::MAX,
+            transaction_id: Some(i32::MIN),
+            id_tag: Some(tag),
+            meter_stop: i32::MIN,
+            timestamp: at,
+            reason: Reason::ALL
+                .iter()
+                .copied()
+                .max_by_key(|r| r.as_str().len())
+                .unwrap(),
+            begin: Some((at, full())),
+            end: full(),
+        });
+        let meter = TxMessage::Meter(Meter {
+            local: u32::MAX,
+            connector: u8::MAX,
+            transaction_id: Some(i32::MIN),
+            timestamp: at,
+            context: ReadingContext::ALL
+                .iter()
+                .copied()
+                .max_by_key(|c| c.as_str().len())
+                .unwrap(),
+            values: full(),
+        });
+        for m in [stop, meter] {
+            let n = len(&(MessageRec::of(&m), u8::MAX));
+            assert!(n <= MAX_MESSAGE_RECORD, "{n} bytes: {m:?}");
+        }
+        let running = RunningRec {
+            connector: u8::MAX,
+            local: u32::MAX,
+            id_tag: tag.as_str(),
+            parent: Some(tag.as_str()),
+            transaction_id: Some(i32::MIN),
+            suspended: true,
+            begin: Some((i64::MIN, ReadingsRec::of(&full()))),
+            orphan: true,
+            last: (i64::MIN, i32::MIN),
+        };
+        let n = len(&running);
+        assert!(n <= MAX_RUNNING_RECORD, "{n} bytes");
     }
 }

@@ -21,7 +21,8 @@ use ocpp_alloc::{Backend, HostPool, LinkedList, Measured, Talc};
 use ocpp_benches::calls::CallCounts;
 use ocpp_benches::scenario::{self, Step, CONNECTOR, INTERVALS};
 use ocpp_benches::{Driver, Error, OpFigures, Probe};
-use ocpp_engine::Config;
+use ocpp_engine::{Config, Storage};
+use ocpp_storage::{FileStorage, MemoryStorage};
 use ocpp_testkit::TRANSACTION_ID;
 use serde_json::Value;
 
@@ -111,15 +112,20 @@ enum Variant {
     Default,
     /// `Config::with_max_cache_entries(0)`: no authorization cache.
     NoCache,
+    /// `Config::new` with storage on: `ocpp_storage::MemoryStorage`, so that
+    /// the figures are the engine's (the file adapter's fsync time is
+    /// measured apart, see [`file_write_ms`]).
+    Storage,
 }
 
 impl Variant {
-    const ALL: [Variant; 2] = [Variant::Default, Variant::NoCache];
+    const ALL: [Variant; 3] = [Variant::Default, Variant::NoCache, Variant::Storage];
 
     fn label(self) -> &'static str {
         match self {
-            Variant::Default => "Config::new (authorization cache: 8 entries)",
+            Variant::Default => "Config::new (authorization cache: 8 entries), storage off",
             Variant::NoCache => "Config::with_max_cache_entries(0) (no authorization cache)",
+            Variant::Storage => "Config::new, storage on (MemoryStorage: the engine's own cost)",
         }
     }
 
@@ -127,16 +133,30 @@ impl Variant {
         match self {
             Variant::Default => "default",
             Variant::NoCache => "max_cache_entries_0",
+            Variant::Storage => "storage_on",
         }
     }
 
     fn config(self, connectors: u8) -> Config<'static> {
         let c = Config::new("VendorX", "ModelY").with_connectors(connectors);
         match self {
-            Variant::Default => c,
+            Variant::Default | Variant::Storage => c,
             Variant::NoCache => c.with_max_cache_entries(0),
         }
     }
+}
+
+/// A fresh directory for the file storage of one run.
+fn storage_dir() -> Result<FileStorage, Error> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static RUN: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ocpp-memory-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    FileStorage::open(&dir).map_err(|_| Error::Setup("cannot create the storage directory"))
 }
 
 /// Everything measured on one backend.
@@ -172,6 +192,8 @@ struct SessionFigures {
     largest_sent: usize,
     largest_received: usize,
     wall_ms: f64,
+    /// Records written (and removed) per session, and their bytes: storage on only.
+    writes: Option<(f64, f64)>,
 }
 
 impl SessionFigures {
@@ -339,7 +361,26 @@ fn session_figures<B: Backend>(
 ) -> Result<(SessionFigures, PoolFigures), Error> {
     let host = new_pool::<B>(o.pool)?;
     let meter = Measured::new(&*host);
-    let mut d = Driver::new(&v.config(o.connectors), &meter)?;
+    let (mut s, mut p) = if v == Variant::Storage {
+        let d = Driver::with_storage(&v.config(o.connectors), &meter, MemoryStorage::new())?;
+        sessions_in(o, d, &host, &meter)?
+    } else {
+        let d = Driver::new(&v.config(o.connectors), &meter)?;
+        sessions_in(o, d, &host, &meter)?
+    };
+    p.empty_after_drop = meter.stats().in_use == 0 && host.stats().in_use == 0;
+    s.wall_ms = wall_time::<B>(o, v)?;
+    p.smallest = smallest_pool::<B>(o, v);
+    Ok((s, p))
+}
+
+/// The boot and the sessions of [`session_figures`] on the driver `d`.
+fn sessions_in<B: Backend, S: Storage>(
+    o: &Options,
+    mut d: Driver<&Measured<&ocpp_alloc::Pool<B>>, S>,
+    host: &HostPool<B>,
+    meter: &Measured<&ocpp_alloc::Pool<B>>,
+) -> Result<(SessionFigures, PoolFigures), Error> {
     let mut s = SessionFigures::default();
     let mut p = PoolFigures {
         capacity: host.capacity(),
@@ -351,6 +392,7 @@ fn session_figures<B: Backend>(
     p.overhead_idle = host.overhead();
     meter.reset_peak();
     let start = d.counts();
+    let (writes, bytes) = (d.charge_point().writes(), d.charge_point().bytes_written());
     for i in 0..o.sessions {
         let before = meter.stats().allocations;
         scenario::session(&mut d, CONNECTOR)?;
@@ -358,6 +400,12 @@ fn session_figures<B: Backend>(
         if i == 0 {
             s.peak_one = meter.stats().peak;
         }
+    }
+    if S::PERSISTS {
+        let n = f64::from(o.sessions);
+        let w = f64::from(d.charge_point().writes() - writes) / n;
+        let b = (d.charge_point().bytes_written() - bytes) as f64 / n;
+        s.writes = Some((w, b));
     }
     let end = meter.stats();
     s.peak_all = end.peak;
@@ -369,10 +417,26 @@ fn session_figures<B: Backend>(
     (s.largest_sent, s.largest_received) = d.largest_frames();
     p.overhead_end = host.overhead();
     drop(d);
-    p.empty_after_drop = meter.stats().in_use == 0 && host.stats().in_use == 0;
-    s.wall_ms = wall_time::<B>(o, v)?;
-    p.smallest = smallest_pool::<B>(o, v);
     Ok((s, p))
+}
+
+/// The file adapter on this machine: boot and one standard session with
+/// `FileStorage` in a temporary directory; the mean wall time of one record
+/// write (temporary file, fsync, rename, fsync of the directory), in ms.
+fn file_write_ms(o: &Options) -> Result<(u32, f64), Error> {
+    let host = new_pool::<Talc>(o.pool)?;
+    let storage = storage_dir()?;
+    let dir = storage.dir().to_path_buf();
+    let mut d = Driver::with_storage(&Variant::Storage.config(o.connectors), &*host, storage)?;
+    scenario::boot(&mut d)?;
+    let before = d.charge_point().writes();
+    let t = WallClock::now();
+    scenario::session(&mut d, CONNECTOR)?;
+    let elapsed = t.elapsed().as_secs_f64() * 1e3;
+    let writes = d.charge_point().writes() - before;
+    drop(d);
+    let _ = std::fs::remove_dir_all(dir);
+    Ok((writes, elapsed / f64::from(writes.max(1))))
 }
 
 /// Median of 5 runs of `sessions` sessions, on a bare pool (no measuring wrapper).
@@ -380,11 +444,21 @@ fn wall_time<B: Backend>(o: &Options, v: Variant) -> Result<f64, Error> {
     let mut runs = Vec::new();
     for _ in 0..5 {
         let host = new_pool::<B>(o.pool)?;
-        let mut d = Driver::new(&v.config(o.connectors), &*host)?;
-        scenario::boot(&mut d)?;
-        let t = WallClock::now();
-        scenario::sessions(&mut d, o.sessions)?;
-        runs.push(t.elapsed().as_secs_f64() * 1e3);
+        let elapsed = if v == Variant::Storage {
+            let storage = MemoryStorage::new();
+            let mut d = Driver::with_storage(&v.config(o.connectors), &*host, storage)?;
+            scenario::boot(&mut d)?;
+            let t = WallClock::now();
+            scenario::sessions(&mut d, o.sessions)?;
+            t.elapsed()
+        } else {
+            let mut d = Driver::new(&v.config(o.connectors), &*host)?;
+            scenario::boot(&mut d)?;
+            let t = WallClock::now();
+            scenario::sessions(&mut d, o.sessions)?;
+            t.elapsed()
+        };
+        runs.push(elapsed.as_secs_f64() * 1e3);
     }
     runs.sort_by(f64::total_cmp);
     Ok(runs[runs.len() / 2])
@@ -455,7 +529,7 @@ fn main() -> ExitCode {
             ""
         }
     );
-    println!("storage: not implemented (issue #7)");
+    println!("storage: off, and on (the last table; the file adapter's write time after it)");
     let mut reports = Vec::new();
     for backend in &o.backends {
         let r = if *backend == Talc::NAME {
@@ -483,6 +557,15 @@ fn main() -> ExitCode {
         }
     }
     report::print_sessions(&o, &reports);
+    match file_write_ms(&o) {
+        Ok((writes, ms)) => println!(
+            "storage on a file system: FileStorage in {}, one session: {writes} record writes, \
+             {ms:.2} ms each (temporary file, fsync, rename, fsync of the directory): the disk's \
+             time, not the engine's",
+            std::env::temp_dir().display()
+        ),
+        Err(e) => println!("storage on a file system: not measured ({e})"),
+    }
     report::print_goals(&o, &reports);
     match report::write_json(&o, &reports) {
         Ok(()) => {

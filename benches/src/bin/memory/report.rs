@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{Options, PoolFigures, Report, SessionFigures, Variant, FITS_CALL};
-use ocpp_benches::scenario::{goal, per_session, reference};
+use ocpp_benches::scenario::{goal, per_session, reference, reference_storage};
 use ocpp_engine::ocpp_model::{IdTagInfo, IdToken};
 
 fn opt(v: Option<usize>) -> String {
@@ -100,78 +100,87 @@ pub(super) fn print_sessions(o: &Options, reports: &[Report]) {
     let overhead = |_: &SessionFigures, p: &PoolFigures| opt(p.overhead_idle);
     let wall = |s: &SessionFigures, _: &PoolFigures| format!("{:.3}", s.wall_ms);
     let of100 = |v: String| format!("{v} (100 sessions)");
-    let rows = [
-        row(
-            "idle bytes (after boot)",
-            &idle,
-            &reference::IDLE_BYTES.to_string(),
-            &format!("≤ {}", goal::IDLE_BYTES),
-        ),
-        row(
-            "peak bytes during one session (the 1st)",
-            &peak_one,
-            "-",
-            "-",
-        ),
-        row(
-            format!("peak bytes over {n} sessions"),
-            &peak_all,
-            &of100(reference::PEAK_100_BYTES.to_string()),
-            &format!("≤ {} (1/4 of the ref.)", goal::PEAK_BYTES),
-        ),
-        row(
-            format!("retained after {n} sessions vs idle"),
-            &retained,
-            &of100(format!("{:+}", reference::RETAINED_100_BYTES)),
-            &format!("{}", goal::RETAINED_BYTES),
-        ),
-        row(
-            "allocations per session (mean)",
-            &allocations,
-            &reference::ALLOCATIONS_PER_SESSION.to_string(),
-            &format!("≤ {} (1/10 of the ref.)", goal::ALLOCATIONS_PER_SESSION),
-        ),
-        row("  min / max over the sessions", &min_max, "-", "-"),
-        row(
-            "messages per session",
-            &messages,
-            &per_session::MESSAGES.to_string(),
-            "-",
-        ),
-        row(
-            "CALLs per session",
-            &calls,
-            &per_session::CALLS.to_string(),
-            "-",
-        ),
-        row(
-            "boot messages",
-            &boot,
-            &per_session::BOOT_MESSAGES.to_string(),
-            "-",
-        ),
-        row("refusals", &refusals, "-", "-"),
-        row("largest frame sent / received (bytes)", &frames, "-", "-"),
-        row(
-            "smallest pool (boot, 1 session, GetConfiguration)",
-            &smallest,
-            "-",
-            "-",
-        ),
-        row(
-            "backend overhead at idle (bytes, not counted above)",
-            &overhead,
-            "-",
-            "-",
-        ),
-        row(
-            format!("wall time, {n} sessions, median of 5 (ms)"),
-            &wall,
-            &of100(reference::WALL_MS_100.to_string()),
-            "-",
-        ),
-    ];
+    let writes = |s: &SessionFigures, _: &PoolFigures| {
+        s.writes.map_or("-".into(), |(w, _)| format!("{w:.2}"))
+    };
+    let written = |s: &SessionFigures, _: &PoolFigures| {
+        s.writes.map_or("-".into(), |(_, b)| format!("{b:.0}"))
+    };
     for v in Variant::ALL {
+        let r = Reference::of(v);
+        let rows = [
+            row(
+                "idle bytes (after boot)",
+                &idle,
+                &r.idle.to_string(),
+                &format!("≤ {}", goal::IDLE_BYTES),
+            ),
+            row(
+                "peak bytes during one session (the 1st)",
+                &peak_one,
+                "-",
+                "-",
+            ),
+            row(
+                format!("peak bytes over {n} sessions"),
+                &peak_all,
+                &of100(r.peak.to_string()),
+                &format!("≤ {} (1/4 of the ref.)", goal::PEAK_BYTES),
+            ),
+            row(
+                format!("retained after {n} sessions vs idle"),
+                &retained,
+                &of100(format!("{:+}", r.retained)),
+                &format!("{}", goal::RETAINED_BYTES),
+            ),
+            row(
+                "allocations per session (mean)",
+                &allocations,
+                &r.allocations.to_string(),
+                &format!("≤ {} (1/10 of the ref.)", goal::ALLOCATIONS_PER_SESSION),
+            ),
+            row("  min / max over the sessions", &min_max, "-", "-"),
+            row(
+                "messages per session",
+                &messages,
+                &per_session::MESSAGES.to_string(),
+                "-",
+            ),
+            row(
+                "CALLs per session",
+                &calls,
+                &per_session::CALLS.to_string(),
+                "-",
+            ),
+            row(
+                "boot messages",
+                &boot,
+                &per_session::BOOT_MESSAGES.to_string(),
+                "-",
+            ),
+            row("refusals", &refusals, "-", "-"),
+            row("largest frame sent / received (bytes)", &frames, "-", "-"),
+            row(
+                "smallest pool (boot, 1 session, GetConfiguration)",
+                &smallest,
+                "-",
+                "-",
+            ),
+            row(
+                "backend overhead at idle (bytes, not counted above)",
+                &overhead,
+                "-",
+                "-",
+            ),
+            row("record writes per session", &writes, "-", "-"),
+            row("record bytes written per session", &written, "-", "-"),
+            row(
+                format!("wall time, {n} sessions, median of 5 (ms)"),
+                &wall,
+                &of100(r.wall.to_string()),
+                "-",
+            ),
+        ];
         println!(
             "\n## Session figures (BENCHMARK.md), {n} sessions, {} connector(s): {}",
             o.connectors,
@@ -198,10 +207,46 @@ pub(super) fn print_sessions(o: &Options, reports: &[Report]) {
         }
     }
     println!(
-        "\nMicroOcpp 1.2.0 column: {} (x86_64, g++ 12 -O2, ArduinoJson 6.21.3, every malloc counted).",
-        reference::NAME
+        "\nMicroOcpp 1.2.0 column: {}; with storage on: {} (x86_64, g++ 12 -O2, ArduinoJson 6.21.3, every malloc counted).",
+        reference::NAME,
+        reference_storage::NAME
     );
-    println!("storage: not implemented (issue #7): no figure with storage on.");
+    println!(
+        "storage on: ocpp_storage::MemoryStorage behind the engine (its figures are the \
+         engine's: record encoding, checksums, write-ahead); a record is written only when its \
+         content changed (a heartbeat, a status or a meter reading writes nothing)."
+    );
+}
+
+/// The MicroOcpp figures a variant is compared with.
+struct Reference {
+    idle: u64,
+    peak: u64,
+    retained: i64,
+    allocations: u64,
+    wall: f64,
+}
+
+impl Reference {
+    fn of(v: Variant) -> Reference {
+        if v == Variant::Storage {
+            Reference {
+                idle: reference_storage::IDLE_BYTES,
+                peak: reference_storage::PEAK_100_BYTES,
+                retained: reference_storage::RETAINED_100_BYTES,
+                allocations: reference_storage::ALLOCATIONS_PER_SESSION,
+                wall: reference_storage::WALL_MS_100,
+            }
+        } else {
+            Reference {
+                idle: reference::IDLE_BYTES,
+                peak: reference::PEAK_100_BYTES,
+                retained: reference::RETAINED_100_BYTES,
+                allocations: reference::ALLOCATIONS_PER_SESSION,
+                wall: reference::WALL_MS_100,
+            }
+        }
+    }
 }
 
 /// `StatusNotification 4, Authorize 1, ...` per session.
@@ -246,13 +291,19 @@ pub(super) fn print_goals(o: &Options, reports: &[Report]) {
     println!(
         "\n## Goals (BENCHMARK.md, \"Where this project aims\"), {n} sessions, worst of the backends"
     );
-    let (name, default, no_cache) = ("goal", "Config::new", "with_max_cache_entries(0)");
-    println!("{name:<52} {default:<30} {no_cache}");
+    let (name, default, no_cache, storage) = (
+        "goal",
+        "Config::new",
+        "with_max_cache_entries(0)",
+        "storage on",
+    );
+    println!("{name:<52} {default:<30} {no_cache:<30} {storage}");
     let line = |name: String, f: &dyn Fn(Variant) -> String| {
         println!(
-            "{name:<52} {:<30} {}",
+            "{name:<52} {:<30} {:<30} {}",
             f(Variant::Default),
-            f(Variant::NoCache)
+            f(Variant::NoCache),
+            f(Variant::Storage)
         );
     };
     line(format!("idle pool ≤ {} B", goal::IDLE_BYTES), &|v| {
@@ -360,6 +411,8 @@ fn session_json(s: &SessionFigures, p: &PoolFigures) -> Value {
             "calls_by_action_all_sessions": by_action, "refusals": s.refusals,
             "largest_frame_sent": s.largest_sent, "largest_frame_received": s.largest_received,
             "wall_ms_median_of_5": s.wall_ms,
+            "record_writes_per_session": s.writes.map(|w| w.0),
+            "record_bytes_per_session": s.writes.map(|w| w.1),
         },
         "pool": {
             "capacity": p.capacity, "overhead_idle": p.overhead_idle,
@@ -393,7 +446,15 @@ fn to_json(o: &Options, reports: &[Report]) -> Value {
         .collect();
     json!({
         "benchmark": "standard session of BENCHMARK.md",
-        "storage": "not implemented (issue #7)",
+        "storage": "variant storage_on: ocpp_storage::MemoryStorage",
+        "reference_storage": {
+            "name": reference_storage::NAME,
+            "idle_bytes": reference_storage::IDLE_BYTES, "peak_100_sessions": reference_storage::PEAK_100_BYTES,
+            "retained_100_sessions": reference_storage::RETAINED_100_BYTES,
+            "allocations_per_session": reference_storage::ALLOCATIONS_PER_SESSION,
+            "instructions_per_message": reference_storage::INSTRUCTIONS_PER_MESSAGE,
+            "wall_ms_100_sessions": reference_storage::WALL_MS_100,
+        },
         "pool_bytes": o.pool, "connectors": o.connectors, "sessions": o.sessions,
         "backends": backends,
         "reference": {
