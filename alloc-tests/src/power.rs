@@ -147,26 +147,8 @@ fn run<B: Backend>(
     }
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut rig = Rig::with_storage(&setup.config, &injector, storage.clone());
-        for step in steps {
-            rig.run(step);
-            if storage.is_down() {
-                storage.power_on();
-                if let Some(&cut) = cuts.next() {
-                    storage.cut_at(cut);
-                }
-                let restored = rig.reboot(&setup.config, resume);
-                report.resumed += usize::from(restored.resumed);
-                report.stopped += usize::from(restored.stopped);
-                rig.run(&Step::Connect);
-            }
-        }
-        // A cut planned for after a reboot may fall in the settling.
-        let mut settled = false;
-        for _ in 0..3 {
-            if !storage.is_down() && rig.settle(&setup.config) {
-                settled = true;
-                break;
-            }
+        // The power comes back: the next cut armed, the charge point restored.
+        let mut power_back = |rig: &mut Rig<'_, B, MemoryStorage>| {
             storage.power_on();
             if let Some(&cut) = cuts.next() {
                 storage.cut_at(cut);
@@ -174,7 +156,22 @@ fn run<B: Backend>(
             let restored = rig.reboot(&setup.config, resume);
             report.resumed += usize::from(restored.resumed);
             report.stopped += usize::from(restored.stopped);
+        };
+        for step in steps {
+            rig.run(step);
+            if storage.is_down() {
+                power_back(&mut rig);
+                rig.run(&Step::Connect);
+            }
         }
+        // A cut planned for after a reboot may fall in the settling.
+        let settled = (0..3).any(|_| {
+            let done = !storage.is_down() && rig.settle(&setup.config);
+            if !done {
+                power_back(&mut rig);
+            }
+            done
+        });
         assert!(settled, "the power kept going while settling");
         rig.csms().check_settled();
         assert_eq!(
@@ -182,24 +179,7 @@ fn run<B: Backend>(
             None,
             "a transaction record left behind"
         );
-        for (key, value) in &rig.csms().accepted {
-            // The firmware's own keys are the firmware's to store; every
-            // accepted BootNotification sets HeartbeatInterval anew.
-            if ocpp_engine::Key::parse(key).is_none() || key == "HeartbeatInterval" {
-                continue;
-            }
-            let mut now = String::new();
-            rig.cp.read_configuration(key, &mut now);
-            if ocpp_engine::Key::parse(key).map(ocpp_engine::Key::access)
-                == Some(ocpp_engine::Access::WriteOnly)
-            {
-                continue;
-            }
-            assert!(
-                now.eq_ignore_ascii_case(value),
-                "{key} was accepted as {value:?} and reads {now:?}"
-            );
-        }
+        check_configuration(&rig);
         report.resends += rig.csms().resends;
         storage.writes()
     }))
@@ -211,6 +191,28 @@ fn run<B: Backend>(
         ));
     }
     Ok(result)
+}
+
+/// Every ChangeConfiguration of a Core key the central system saw Accepted
+/// is in force (the last one of each key). The firmware's own keys are the
+/// firmware's to store; every accepted BootNotification sets
+/// HeartbeatInterval anew; AuthorizationKey cannot be read back.
+fn check_configuration<B: Backend>(rig: &Rig<'_, B, MemoryStorage>) {
+    use ocpp_engine::{Access, Key};
+    for (name, value) in &rig.csms().accepted {
+        let Some(key) = Key::parse(name) else {
+            continue;
+        };
+        if key == Key::HeartbeatInterval || key.access() == Access::WriteOnly {
+            continue;
+        }
+        let mut now = String::new();
+        rig.cp.read_configuration(name, &mut now);
+        assert!(
+            now.eq_ignore_ascii_case(value),
+            "{name} was accepted as {value:?} and reads {now:?}"
+        );
+    }
 }
 
 /// Every allocation of a restore refused in turn, for the records as they

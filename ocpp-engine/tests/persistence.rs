@@ -30,6 +30,19 @@ fn charging(h: &mut Harness, wh: i64) {
     h.expect_quiet();
 }
 
+/// Boot; AllowOfflineTxForUnknownId; the connection lost; the energy
+/// register at `wh`; plug in and `TAG`: a transaction starts offline.
+fn offline_transaction(h: &mut Harness, wh: i64) {
+    h.boot();
+    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
+        .unwrap();
+    h.go_offline();
+    h.meter_wh(1, wh);
+    h.plug(1);
+    h.present_at(1, TAG);
+    assert_eq!(h.cp.transaction(1), Some(None));
+}
+
 /// Answers every StatusNotification until a CALL of another action comes;
 /// returns that one, or `None` when nothing else was sent.
 fn skip_statuses(h: &mut Harness) -> Option<Sent> {
@@ -142,14 +155,7 @@ fn a_resumed_transaction_offers_energy_again_and_samples_on() {
 fn offline_start_and_stop_across_a_reboot_are_delivered_in_order() {
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.boot();
-    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
-        .unwrap();
-    h.go_offline();
-    h.meter_wh(1, 300);
-    h.plug(1);
-    h.present_at(1, TAG);
-    assert_eq!(h.cp.transaction(1), Some(None));
+    offline_transaction(&mut h, 300);
     h.advance(30);
     h.meter_wh(1, 900);
     h.unplug(1);
@@ -377,4 +383,66 @@ fn a_corrupt_or_foreign_record_is_dropped_reported_and_overwritten() {
     h.cp.configure(h.now, "HeartbeatInterval", "300").unwrap();
     h.drain();
     assert_ne!(storage.record(RecordKey::Configuration).unwrap()[1], 0xff);
+}
+
+/// TC_039 across a reboot: a transaction started online (transaction 42),
+/// stopped offline, then the power goes before the connection is back: the
+/// StopTransaction is delivered after the boot, with transaction 42.
+#[test]
+fn an_offline_stop_survives_a_reboot_with_its_transaction_id() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    charging(&mut h, 100);
+    h.go_offline();
+    h.meter_wh(1, 700);
+    h.present_at(1, TAG);
+    assert_eq!(h.cp.transaction(1), None);
+    h.reboot();
+    assert_eq!((h.restored.queued, h.restored.resumed), (1, 0));
+    h.register();
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(stop.action(), "StopTransaction", "{}", stop.raw);
+    let p = stop.payload();
+    assert_eq!(
+        (&p["transactionId"], &p["meterStop"], &p["reason"]),
+        (&json!(42), &json!(700), &json!("Local")),
+        "{}",
+        stop.raw
+    );
+    h.reply_ok(&stop);
+    assert_eq!(skip_statuses(&mut h).map(|s| s.raw), None);
+}
+
+/// TC_037 across a reboot: a transaction started offline and still running
+/// when the power goes; the EV is still there, so it resumes: its
+/// StartTransaction goes out after the boot, and the stop carries the id
+/// the central system gave.
+#[test]
+fn an_offline_start_resumes_after_a_reboot_and_gets_its_id() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    offline_transaction(&mut h, 50);
+    h.reboot();
+    assert_eq!((h.restored.queued, h.restored.resumed), (1, 1));
+    h.register();
+    let start = skip_statuses(&mut h).expect("the StartTransaction");
+    assert_eq!(start.action(), "StartTransaction", "{}", start.raw);
+    assert_eq!(start.payload()["meterStart"], 50, "{}", start.raw);
+    h.reply(
+        &start,
+        json!({"transactionId": 9, "idTagInfo": {"status": "Accepted"}}),
+    );
+    assert_eq!(h.cp.transaction(1), Some(Some(9)));
+    h.meter_wh(1, 80);
+    h.unplug(1);
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(
+        (
+            &stop.payload()["transactionId"],
+            &stop.payload()["meterStop"]
+        ),
+        (&json!(9), &json!(80)),
+        "{}",
+        stop.raw
+    );
 }
