@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# CI for examples/: builds both firmwares for thumbv6m-none-eabi, builds and
-# tests the host bridge, runs the QEMU Cortex-M0 session (pass/fail), and
-# runs the host charge point against the Python `ocpp` central system.
-# Works from a clean clone: installs the Rust target and QEMU if missing; the
-# interop step makes its own venv (python3 -m venv + pip) under host/target.
+# CI for examples/: builds both firmwares for thumbv6m-none-eabi, runs the
+# RP2040 firmware on rp2040js (npm), builds and tests the host bridge, runs
+# the QEMU Cortex-M0 session (pass/fail), and runs the host charge point
+# against the Python `ocpp` central system.
+# Works from a clean clone: installs the Rust target, QEMU, Node and npm if
+# missing; the interop step makes its own venv (python3 -m venv + pip) under
+# host/target, the emulator step its node_modules (npm ci) under rp2040/emu.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -14,6 +16,11 @@ rustup target add thumbv6m-none-eabi >/dev/null 2>&1 || rustup target add thumbv
 if ! command -v qemu-system-arm >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
+fi
+# Node and npm for the emulated RP2040 (rp2040js, installed with npm ci).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 # GNU size reads ARM ELF files too; arm-none-eabi-size is used where installed.
 size_tool="$(command -v arm-none-eabi-size || command -v size || true)"
@@ -28,6 +35,9 @@ step "rp2040 firmware (release, thumbv6m-none-eabi)"
 elf="$here/rp2040/target/thumbv6m-none-eabi/release/ocpp-rp2040"
 if [ -n "$size_tool" ]; then "$size_tool" "$elf"; fi
 
+step "rp2040 firmware on the emulated RP2040 (rp2040js): the session, and under a too-small pool"
+"$here/rp2040/emu/run.sh"
+
 step "bridge (build + test)"
 (cd "$here/bridge" && cargo test --locked)
 
@@ -38,6 +48,9 @@ step "host charge point (test) and interop against the Python ocpp central syste
 # --release: the interop run builds the release binary next, on the same dependencies.
 (cd "$here/host" && cargo test --release --locked)
 "$here/host/interop/run.sh"
+
+step "end to end: the emulated RP2040, the bridge, the Python ocpp central system"
+"$here/rp2040/emu/bridge.sh"
 
 echo
 echo "examples: all passed"

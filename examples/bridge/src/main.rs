@@ -15,7 +15,8 @@
 //! and `#disconnected` when it is lost; the firmware feeds them to its
 //! engine's `connected(now)` / `disconnected(now)`. Control lines from the
 //! device (such as the RP2040 firmware's `#stats ...`) are logged on stderr,
-//! not forwarded. While the WebSocket is down the
+//! not forwarded; a device that says `#booted` (it started, after a Reset
+//! say) while the WebSocket is open is told `#connected` again. While the WebSocket is down the
 //! bridge retries every few seconds and drops the device's lines (the engine
 //! keeps and retries what must not be lost).
 //!
@@ -206,7 +207,19 @@ fn pump(
         // Device -> central system: everything that arrived since the last turn.
         loop {
             match lines.try_recv() {
-                Ok(line) if line.starts_with('#') => eprintln!("ocpp-bridge: device says {line}"),
+                Ok(line) if line.starts_with('#') => {
+                    eprintln!("ocpp-bridge: device says {line}");
+                    // The device (re)started, after a Reset say: tell it the
+                    // WebSocket is already open, or it waits for `#connected`.
+                    if line == "#booted" {
+                        if let Err(e) = device
+                            .write_all(b"#connected\n")
+                            .and_then(|()| device.flush())
+                        {
+                            return End::DeviceError(e);
+                        }
+                    }
+                }
                 Ok(line) => {
                     if let Err(e) = ws.send(Message::text(line)) {
                         return End::WsClosed(e.to_string());

@@ -1,5 +1,6 @@
 //! Runs the bridge binary between a TCP "device" and a loopback WebSocket
-//! central system, and checks that a line crosses both ways.
+//! central system, and checks that a line crosses both ways (and that a
+//! device that says `#booted` is told `#connected`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -103,6 +104,13 @@ fn a_line_crosses_both_ways() {
     line.clear();
     from_bridge.read_line(&mut line).unwrap();
     assert_eq!(line, "[2,\"c1\",\"Reset\",{\"type\":\"Soft\"}]\n");
+
+    // The device starts again (as after that Reset): it says so, and is told
+    // the WebSocket is still open.
+    to_bridge.write_all(b"#booted\n").unwrap();
+    line.clear();
+    from_bridge.read_line(&mut line).unwrap();
+    assert_eq!(line, "#connected\n");
 
     // device -> central system; an over-long line and a control line on the
     // way are not forwarded.

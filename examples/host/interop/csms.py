@@ -26,6 +26,13 @@ When the charge point has disconnected it checks that everything arrived as
 scripted and valid; it exits non-zero otherwise.
 
     csms.py PORT [--timeout SECONDS]     # PORT 0: any free port
+            [--interval S] [--measurands CSL] [--reset-reboots]
+
+The options describe another charge point than ocpp-host's demo (the RP2040
+firmware, end to end through the bridge): the MeterValueSampleInterval and
+MeterValuesSampledData it is configured with before our change, and that it
+acts on Reset by rebooting (we then wait for its new BootNotification
+before our next CALL, and expect two boots).
 
 It prints `listening on 127.0.0.1:PORT` once it accepts connections, and a
 closing line `interop: N messages received, all valid` (or the problems).
@@ -63,6 +70,7 @@ SAMPLED = {"Energy.Active.Import.Register": "Wh", "Power.Active.Import": "W"}
 SAMPLED_DATA = "Energy.Active.Import.Register,Power.Active.Import"
 DEMO_INTERVAL, NEW_INTERVAL = "3", "2"
 HEARTBEAT_INTERVAL = 10
+OPTIONS = None  # the command line, set by main()
 EXPECTED_OUTCOMES = {
     "TriggerMessage": "Accepted",
     "DataTransfer": "UnknownVendorId",
@@ -125,6 +133,8 @@ class CentralSystem(ChargePoint):
         self.transactions = {}  # transactionId -> what we know of it
         self.running = {}  # connector -> transactionId
         self.remote = None  # the task of the remote start and stop
+        self.options = OPTIONS
+        self.rebooted = asyncio.Event()
 
     def problem(self, text):
         print(f"csms: PROBLEM: {text}", flush=True)
@@ -140,6 +150,8 @@ class CentralSystem(ChargePoint):
             self.problem(f"the library cannot unpack {raw}: {e!r}")
             return
         if msg.message_type_id == MessageType.Call:
+            if msg.action == "BootNotification" and self.options.reset_reboots:
+                self.call_ids = set()  # a rebooted charge point counts its ids again
             if msg.unique_id in self.call_ids:
                 self.problem(f"message id {msg.unique_id!r} used twice: {raw}")
             self.call_ids.add(msg.unique_id)
@@ -176,6 +188,8 @@ class CentralSystem(ChargePoint):
     def on_boot_notification(self, charge_point_vendor, charge_point_model, **kwargs):
         self.seen("BootNotification")
         self.boots += 1
+        if self.boots > 1:
+            self.rebooted.set()
         print(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
         # The first answer on purpose without an offset: 2026-11-25T10:00:00.123456.
         current_time = now_naive() if self.boots == 1 else now_rfc3339()
@@ -252,7 +266,7 @@ class CentralSystem(ChargePoint):
             got = {}
             for sv in mv.get("sampled_value", []):
                 measurand = sv.get("measurand", "Energy.Active.Import.Register")
-                if SAMPLED.get(measurand) is None or sv.get("unit") != SAMPLED[measurand]:
+                if measurand not in self.options.measurands or sv.get("unit") != SAMPLED.get(measurand):
                     self.problem(f"MeterValues: {measurand} in {sv.get('unit')!r}, not asked for")
                 if sv.get("context", "Sample.Periodic") != "Sample.Periodic":
                     self.problem(f"MeterValues: context {sv.get('context')!r}")
@@ -260,8 +274,8 @@ class CentralSystem(ChargePoint):
                     got[measurand] = float(sv["value"])
                 except (KeyError, ValueError):
                     self.problem(f"MeterValues: value {sv.get('value')!r} is not a number")
-            if set(got) != set(SAMPLED):
-                self.problem(f"MeterValues sampled {sorted(got)}, expected {sorted(SAMPLED)}")
+            if set(got) != set(self.options.measurands):
+                self.problem(f"MeterValues sampled {sorted(got)}, expected {sorted(self.options.measurands)}")
             energy = got.get("Energy.Active.Import.Register")
             if tx in self.transactions and energy is not None:
                 series = self.transactions[tx]["energy"]
@@ -331,10 +345,16 @@ class CentralSystem(ChargePoint):
             lambda r: r.status,
         )
         await self.ask("Reset", call.Reset(type=ResetType.soft), lambda r: r.status)
+        if self.options.reset_reboots:
+            await asyncio.wait_for(self.rebooted.wait(), 10)
 
         def some_keys(r):
             ok = self.configuration(
-                r, {"MeterValueSampleInterval": DEMO_INTERVAL, "MeterValuesSampledData": SAMPLED_DATA}
+                r,
+                {
+                    "MeterValueSampleInterval": self.options.interval,
+                    "MeterValuesSampledData": ",".join(self.options.measurands),
+                },
             )
             if r.unknown_key != ["NoSuchKey"]:
                 self.problem(f"GetConfiguration: unknownKey {r.unknown_key}, expected ['NoSuchKey']")
@@ -386,7 +406,7 @@ class CentralSystem(ChargePoint):
         for action in ["BootNotification", "StatusNotification", "Authorize", "MeterValues"]:
             if not self.actions.get(action):
                 self.problem(f"no valid {action} received")
-        if self.boots != 1 or not self.registered:
+        if self.boots != (2 if self.options.reset_reboots else 1) or not self.registered:
             self.problem(f"{self.boots} BootNotifications, registered: {self.registered}: "
                          "the naive currentTime was not taken")
         # One triggered by TriggerMessage, one (at least) from the 10 s interval.
@@ -418,7 +438,18 @@ async def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("port", type=int, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--timeout", type=float, default=30, help="give up after this many seconds")
+    parser.add_argument("--interval", default=DEMO_INTERVAL,
+                        help="the charge point's MeterValueSampleInterval before our change")
+    parser.add_argument("--measurands", default=SAMPLED_DATA,
+                        help="the charge point's MeterValuesSampledData (a CSL of the ones we know)")
+    parser.add_argument("--reset-reboots", action="store_true",
+                        help="the charge point reboots on Reset: expect a second boot, and wait for it")
     args = parser.parse_args()
+    args.measurands = args.measurands.split(",")
+    if not set(args.measurands) <= set(SAMPLED):
+        parser.error(f"--measurands: only {','.join(SAMPLED)}")
+    global OPTIONS
+    OPTIONS = args
     logging.basicConfig(level=logging.WARNING, format="csms: %(levelname)s %(message)s")
 
     state = {}

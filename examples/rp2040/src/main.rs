@@ -18,8 +18,9 @@
 //!   GP16 drives the contactor (high = closed: energy offered), the LED
 //!   (GP25) lights once the central system has accepted the charge point.
 //!   The same inputs come as control lines too: `#plug`, `#unplug`,
-//!   `#idtag <idTag>` (for a bench without switches, or a co-processor that
-//!   owns the card reader).
+//!   `#idtag <idTag>`, and the meter's readings, `#meter <measurand>
+//!   <units>` (for a bench without switches, or a co-processor that owns
+//!   the card reader and the meter).
 //! - Events: `Energy` switches the contactor; `Unlock` is answered
 //!   `Unlocked` at once (this board has no lock motor: the cable is never
 //!   locked, so there is nothing to fail); `Reset` (hard or soft: the MCU
@@ -37,8 +38,11 @@ use fugit::RateExtU32;
 use panic_halt as _;
 use rp2040_hal::{self as hal, pac, uart, Clock};
 
-use ocpp_engine::ocpp_model::{IdToken, Limits, RegistrationStatus, UnlockStatus};
-use ocpp_engine::{ChargePoint, Config, Duration, Event, HandleError, InputError, Instant};
+use ocpp_engine::ocpp_model::{IdToken, Limits, Measurand, RegistrationStatus, UnlockStatus};
+use ocpp_engine::{
+    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, Value,
+    GET_CONFIGURATION_ALL_LEN,
+};
 
 mod line;
 mod link;
@@ -66,16 +70,26 @@ static NO_GLOBAL_HEAP: ocpp_alloc::NoGlobalHeap = ocpp_alloc::NoGlobalHeap;
 /// headroom for what later engine versions keep (transactions, queued
 /// messages, local lists). Size yours from the per-step figures and the
 /// benchmark tables (see ../README.md).
+#[cfg(not(feature = "small-pool"))]
 pub const POOL_SIZE: usize = 16 * 1024;
+/// With `--features small-pool`: room for the charge point and its
+/// registration, not for a transaction (see `emu/`).
+#[cfg(feature = "small-pool")]
+pub const POOL_SIZE: usize = SMALL_POOL_SIZE;
+/// The pool of the `small-pool` build, in bytes.
+#[cfg_attr(not(feature = "small-pool"), allow(dead_code))]
+const SMALL_POOL_SIZE: usize = 1536;
 ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 
 /// Longest frame received, in bytes (one line on the UART).
 const MAX_FRAME: usize = 2048;
 /// Longest frame sent. The largest is the answer to a GetConfiguration
-/// without keys: every key with its value, 2.1 KB here. The engine keeps an
-/// answer that does not fit and sends nothing else until it does, so this
-/// must hold it, with room for keys the firmware adds.
-const MAX_TX: usize = 4096;
+/// without keys: every key with its value, 2.1 KB here, at most
+/// `GET_CONFIGURATION_ALL_LEN` (2,600 B) with every measurand list at its
+/// longest. Add each key the firmware registers (name, value, 40 B) if it
+/// does; this one registers none. (An answer that does not fit a buffer
+/// of at least 256 B becomes a CALLERROR.)
+const MAX_TX: usize = GET_CONFIGURATION_ALL_LEN;
 /// External crystal of the Pico.
 const XTAL_HZ: u32 = 12_000_000;
 /// The idTag GP14 presents.
@@ -128,7 +142,9 @@ fn main() -> ! {
         )
         .unwrap();
     let (mut rx, mut tx_uart) = uart.split();
-    let mut tx: Tx<{ MAX_TX + 1 }> = Tx::new();
+    // The transmit and line buffers are statics (`.bss`), not in `main`'s
+    // frame: `size` counts them, and the stack holds only calls.
+    let tx = cortex_m::singleton!(: Tx<{ MAX_TX + 1 }> = Tx::new()).unwrap();
 
     let mut plug = pins.gpio15.into_pull_up_input();
     let mut button = pins.gpio14.into_pull_up_input();
@@ -137,20 +153,21 @@ fn main() -> ! {
 
     let now = || Instant::from_millis(timer.get_counter().ticks() / 1_000);
 
-    let config = Config::new("VendorX", "ModelY")
-        .with_connectors(1)
-        .with_limits(Limits::new(MAX_FRAME, 8));
     // The pool is empty at boot: only a pool smaller than the engine's
-    // fixed part fails here.
-    let mut cp = ChargePoint::new(&config, EnginePool).unwrap();
+    // fixed part fails here. (`new` takes the configuration in: its frame
+    // is gone once the loop runs.)
+    let mut cp = new_charge_point();
 
-    let mut lines: LineBuffer<MAX_FRAME> = LineBuffer::new();
+    let lines = cortex_m::singleton!(: LineBuffer<MAX_FRAME> = LineBuffer::new()).unwrap();
     let mut board = Board::default();
     let mut next_input_scan = now();
+    // Tell the bridge we (re)started: it answers `#connected` when its
+    // WebSocket is already open (after a Reset, say).
+    let _ = tx.load_line(|w| w.write_str("#booted"));
 
     loop {
         // 1. Received bytes -> lines -> the engine.
-        link::receive(&mut rx, &mut lines, |frame| {
+        link::receive(&mut rx, lines, |frame| {
             if handle_line(&mut cp, &mut board, now(), frame) == Err(HandleError::Busy) {
                 // The engine's answer queue is full: send it out, then offer
                 // the frame again.
@@ -272,6 +289,16 @@ fn main() -> ! {
     }
 }
 
+/// The charge point in [`EnginePool`], out of line so that its
+/// configuration and what `new` assembles stay off `main`'s frame.
+#[inline(never)]
+fn new_charge_point() -> ChargePoint<EnginePool> {
+    let config = Config::new("VendorX", "ModelY")
+        .with_connectors(1)
+        .with_limits(Limits::new(MAX_FRAME, 8));
+    ChargePoint::new(&config, EnginePool).unwrap()
+}
+
 /// The firmware's side of the state: what it told the engine, and counters
 /// a debugger (or a status frame of your own) can read.
 #[derive(Default)]
@@ -289,6 +316,8 @@ struct Board {
     frames_not_taken: u32,
     /// Inputs the engine refused for now (they are retried).
     refused_inputs: u32,
+    /// The bridge said `#connected` (and not `#disconnected` since).
+    connected: bool,
     /// `#stats` arrived: report the counters on the UART.
     stats_requested: bool,
 }
@@ -304,8 +333,16 @@ where
     A: allocator_api2::alloc::Allocator + Clone,
 {
     match line {
-        b"#connected" => cp.connected(now),
-        b"#disconnected" => cp.disconnected(now),
+        // A repeated `#connected` (the bridge's answer to `#booted` when it
+        // had just said so) is not a new connection.
+        b"#connected" if !board.connected => {
+            board.connected = true;
+            cp.connected(now);
+        }
+        b"#disconnected" => {
+            board.connected = false;
+            cp.disconnected(now);
+        }
         b"#stats" => board.stats_requested = true,
         b"#plug" => board.plugged = true,
         b"#unplug" => board.plugged = false,
@@ -314,6 +351,21 @@ where
             let tag = core::str::from_utf8(&line[7..]).ok();
             board.id_tag = tag.and_then(|t| IdToken::try_from_str(t).ok());
             if board.id_tag.is_none() {
+                board.refused_inputs = board.refused_inputs.wrapping_add(1);
+            }
+        }
+        _ if line.starts_with(b"#meter ") => {
+            // `#meter <measurand> <whole units>`, e.g. `#meter Power.Active.Import 11000`:
+            // a reading of connector 1's meter (a bench, or a co-processor that reads it).
+            let reading = core::str::from_utf8(&line[7..]).ok().and_then(|t| {
+                let (name, value) = t.split_once(' ')?;
+                Some((Measurand::parse(name).ok()?, value.parse::<i64>().ok()?))
+            });
+            let taken = reading.is_some_and(|(measurand, units)| {
+                cp.set_meter(now, 1, measurand, Value::from_units(units))
+                    .is_ok()
+            });
+            if !taken {
                 board.refused_inputs = board.refused_inputs.wrapping_add(1);
             }
         }
