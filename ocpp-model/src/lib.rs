@@ -177,6 +177,7 @@ mod errors;
 mod frame;
 mod macros;
 pub mod scan;
+mod ser;
 mod types;
 pub mod v16;
 
