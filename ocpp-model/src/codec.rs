@@ -358,9 +358,9 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
     alloc: A,
     limits: &Limits,
 ) -> Result<T, DecodeError> {
-    if core::str::from_utf8(payload).is_err() {
+    let Ok(text) = core::str::from_utf8(payload) else {
         return Err(DecodeError::NOT_JSON);
-    }
+    };
     let scanned = match scan::scan(payload, DECODE_MAX_DEPTH) {
         Ok(s) => s,
         Err(ScanError::NotJson) => return Err(DecodeError::NOT_JSON),
@@ -370,7 +370,7 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
         return Err(DecodeError::NOT_AN_OBJECT);
     }
     let cx = Cx::with_limits(alloc, limits);
-    let mut de = serde_json_core::de::Deserializer::new(payload, None);
+    let mut de = crate::de::De::new(text);
     match T::decode(&cx, &mut de) {
         Ok(value) => match de.end() {
             Ok(_) => Ok(value),

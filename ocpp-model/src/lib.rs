@@ -172,6 +172,7 @@ pub use allocator_api2::alloc::Allocator;
 
 mod action;
 pub mod codec;
+mod de;
 pub mod encode;
 mod errors;
 mod frame;
