@@ -255,12 +255,15 @@ impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, 
     }
 }
 
-/// Maps a raw (still escaped) object key to one of the known properties.
+/// Maps a raw (still escaped) object key to one of the known properties
+/// with `match_key`, the `match` on the names that `ocpp_object!` generates.
+/// A key with escapes is unescaped into a 64-byte stack buffer first; a
+/// longer one is no property of any OCPP object.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct KeySeed<F: 'static>(pub &'static [(&'static str, F)]);
+pub struct KeySeed<F>(pub fn(&str) -> Option<F>);
 
-impl<'de, F: Copy> DeserializeSeed<'de> for KeySeed<F> {
+impl<'de, F> DeserializeSeed<'de> for KeySeed<F> {
     type Value = Option<F>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<F>, D::Error> {
@@ -268,7 +271,7 @@ impl<'de, F: Copy> DeserializeSeed<'de> for KeySeed<F> {
     }
 }
 
-impl<F: Copy> Visitor<'_> for KeySeed<F> {
+impl<F> Visitor<'_> for KeySeed<F> {
     type Value = Option<F>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -276,17 +279,23 @@ impl<F: Copy> Visitor<'_> for KeySeed<F> {
     }
 
     fn visit_str<E: de::Error>(self, raw: &str) -> Result<Option<F>, E> {
-        Ok(self
-            .0
-            .iter()
-            .find(|(name, _)| scan::eq_unescaped(raw, name))
-            .map(|&(_, f)| f))
+        Ok(with_unescaped(raw, self.0))
     }
 }
 
-/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder).
-/// The raw string is unescaped into a 64-byte stack buffer; a longer one is
-/// no variant of any OCPP enum.
+/// `f(raw)` when `raw` has no escape, else `f` of it unescaped into a
+/// 64-byte stack buffer; `None` when that does not fit or is malformed.
+fn with_unescaped<T>(raw: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    if !raw.as_bytes().contains(&b'\\') {
+        return f(raw);
+    }
+    let mut buf = [0u8; 64];
+    scan::unescape_into(raw, &mut buf).and_then(f)
+}
+
+/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder,
+/// a generated `match`). A raw string with escapes is unescaped into a
+/// 64-byte stack buffer first; a longer one is no variant of any OCPP enum.
 #[doc(hidden)]
 pub fn decode_enum<'de, T, A, D>(
     cx: &Cx<A>,
@@ -304,9 +313,7 @@ where
             f.write_str("an enum string")
         }
         fn visit_str<E: de::Error>(self, raw: &str) -> Result<T, E> {
-            let mut buf = [0u8; 64];
-            scan::unescape_into(raw, &mut buf)
-                .and_then(|s| (self.1)(s).ok())
+            with_unescaped(raw, |s| (self.1)(s).ok())
                 .ok_or_else(|| self.0.fail(Violation::UnknownValue))
         }
     }

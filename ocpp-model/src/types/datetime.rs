@@ -270,6 +270,13 @@ impl<A: Allocator + Clone> Decode<A> for DateTime {
                 f.write_str("a date-time string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<DateTime, E> {
+                if !raw.as_bytes().contains(&b'\\') {
+                    // The common case, no escape: the bytes as they are (a
+                    // byte of a non-ASCII character matches no part of a
+                    // date-time, as 0xFF below does not).
+                    return DateTime::parse_bytes(raw.bytes())
+                        .map_err(|_| self.0.fail(Violation::BadDateTime));
+                }
                 // A character that is not ASCII, or a broken escape, becomes
                 // 0xFF: no part of a date-time matches it.
                 let bytes = Unescape::new(raw).map(|c| match c {
