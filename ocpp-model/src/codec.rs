@@ -204,7 +204,8 @@ impl<A: Allocator + Clone> Cx<A> {
         match self.state.get() {
             State::Final(e) => e,
             State::Pending(v) => DecodeError::new(v.code(), v.text()),
-            // Cannot happen after the scanner accepted the payload.
+            // A failure with nothing recorded is named by the object that
+            // met it; cannot happen once the scanner accepted the payload.
             State::Clear => DecodeError::new(ErrorCode::FormationViolation, "malformed payload"),
         }
     }
@@ -345,9 +346,11 @@ impl<T, A: Allocator> ItemCount for Vec<T, A> {
 /// into a `T` whose variable-size parts are allocated in `alloc`, with the
 /// default limits ([`Limits::DEFAULT`]: at most 32 items per array).
 ///
-/// Checks UTF-8 and the JSON syntax first (no serde code sees malformed
-/// input), then decodes, validating every constraint of the schema. On error
-/// nothing stays allocated.
+/// Checks UTF-8, then decodes in one pass that checks the JSON syntax as it
+/// reads (see the `de` module) and every constraint of the schema. A
+/// malformed payload is reported as such (`FormationViolation`) whatever
+/// else is wrong with it: on any failure the payload is scanned before the
+/// answer. On error nothing stays allocated.
 pub fn decode<T: Decode<A>, A: Allocator + Clone>(
     payload: &[u8],
     alloc: A,
@@ -368,6 +371,17 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
     let Ok(text) = core::str::from_utf8(payload) else {
         return Err(DecodeError::NOT_JSON);
     };
+    let cx = Cx::with_limits(alloc, limits);
+    let mut de = crate::de::De::new(text);
+    if de.starts_object() {
+        if let Ok(value) = T::decode(&cx, &mut de) {
+            if de.end().is_ok() {
+                return Ok(value);
+            }
+        }
+    }
+    // The payload is malformed, or not what `T` wants: a malformed one is
+    // reported as such, whatever the decoder met first.
     let scanned = match scan::scan(payload, DECODE_MAX_DEPTH) {
         Ok(s) => s,
         Err(ScanError::NotJson) => return Err(DecodeError::NOT_JSON),
@@ -376,15 +390,7 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
     if payload.get(scanned.start) != Some(&b'{') {
         return Err(DecodeError::NOT_AN_OBJECT);
     }
-    let cx = Cx::with_limits(alloc, limits);
-    let mut de = crate::de::De::new(text);
-    match T::decode(&cx, &mut de) {
-        Ok(value) => match de.end() {
-            Ok(_) => Ok(value),
-            Err(_) => Err(DecodeError::NOT_JSON),
-        },
-        Err(_) => Err(cx.into_error()),
-    }
+    Err(cx.into_error())
 }
 
 macro_rules! int_decode {

@@ -1,18 +1,24 @@
-//! The deserializer of [`crate::decode`]: a serde `Deserializer` over a
-//! payload the scanner ([`crate::scan`]) already accepted.
+//! The deserializer of [`crate::decode`]: a serde `Deserializer` that checks
+//! the JSON syntax of what it reads as it reads it, so that a payload is
+//! looked at once.
 //!
-//! What the scanner proved (UTF-8, the JSON syntax: string escapes, control
-//! characters, number forms, literals, brackets) is not checked again: a
-//! string is found by looking for its closing quote and borrowed from the
-//! payload's `&str` without a second UTF-8 check, and whitespace is only
-//! skipped. What the scanner cannot know, the expected JSON *type* at each
-//! place, is checked here, and the tokens are consumed exactly as
-//! serde-json-core consumes them (it was the deserializer before this one),
-//! so every failure surfaces at the same place and maps to the same
-//! CALLERROR: an integer property reads the digits of `1.5` and the `.5`
-//! fails at the next comma, a float property reads `null` as NaN, an integer
-//! beyond the type fails while it is read. The differential tests against
-//! serde_json and the corpus hold it to that.
+//! Each string's escapes and control characters are checked by the
+//! scanner's own [`scan::string_end`] while its end is found, each number's
+//! form by [`scan::number_end`], literals and the brackets, commas and colons
+//! as they come; the payload's UTF-8 was checked by the caller, so a string
+//! is borrowed from the payload's `&str` without a second check. What the
+//! types add, the expected JSON *type* at each place, is checked too, and the
+//! tokens are consumed exactly as serde-json-core consumed them (it was the
+//! deserializer before this one): an integer property reads the digits of
+//! `1.5` and the `.5` fails at the next comma, a float property reads `null`
+//! as NaN, an integer beyond the type fails while it is read.
+//!
+//! On a success the whole payload was read and found well-formed: every
+//! value is read by the decoder of a type (an unknown property is an error,
+//! nothing is skipped). On a failure [`crate::decode_with`] scans the whole
+//! payload before it answers, so that a malformed payload is reported as
+//! such whatever the decoder met first, as when the scan came first. The
+//! corpus and differential tests against serde_json hold it to that.
 //!
 //! Strings reach the visitors raw (escapes still in), as they did with
 //! serde-json-core without an unescape buffer; each string type unescapes
@@ -27,6 +33,8 @@
 use core::fmt;
 
 use serde::de::{self, DeserializeSeed, Visitor};
+
+use crate::scan;
 
 /// A failure; what went wrong is recorded in the decoding context
 /// ([`crate::Cx`]), as it was with serde-json-core.
@@ -56,9 +64,14 @@ pub(crate) struct De<'de> {
 }
 
 impl<'de> De<'de> {
-    /// A deserializer over `text`, which [`crate::scan::scan`] accepted.
+    /// A deserializer over `text`.
     pub(crate) fn new(text: &'de str) -> Self {
         De { text, i: 0 }
+    }
+
+    /// Whether the first token is `{` (nothing is consumed but whitespace).
+    pub(crate) fn starts_object(&mut self) -> bool {
+        self.ws() == Some(b'{')
     }
 
     /// Whether only whitespace is left.
@@ -87,28 +100,18 @@ impl<'de> De<'de> {
         None
     }
 
-    /// The raw body of the string at the next token (escapes in).
+    /// The raw body of the string at the next token (escapes in), after
+    /// checking its escapes and that it has no control character.
     #[inline]
     fn raw_str(&mut self) -> Result<&'de str> {
         if self.ws() != Some(b'"') {
             return Err(Error);
         }
-        let bytes = self.text.as_bytes();
         let start = self.i + 1;
-        let mut i = start;
-        // The scanner proved the string closes and every escape is whole:
-        // a backslash always has one byte after it to skip.
-        loop {
-            match bytes.get(i) {
-                Some(b'"') => break,
-                Some(b'\\') => i += 2,
-                Some(_) => i += 1,
-                None => return Err(Error),
-            }
-        }
-        self.i = i + 1;
+        let end = scan::string_end(self.text.as_bytes(), self.i).map_err(|_| Error)?;
+        self.i = end;
         // Both ends are next to an ASCII quote: char boundaries.
-        self.text.get(start..i).ok_or(Error)
+        self.text.get(start..end - 1).ok_or(Error)
     }
 
     /// `literal` (after its first byte was seen) or an error.
@@ -185,6 +188,10 @@ impl<'de> De<'de> {
         let start = self.i;
         while let Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'e' | b'E') = self.peek() {
             self.i += 1;
+        }
+        // `core` also reads `1.`, `.5`, `+1` and `01`: JSON does not.
+        if scan::number_end(self.text.as_bytes(), start) != Ok(self.i) {
+            return Err(Error);
         }
         self.text.get(start..self.i).map(Some).ok_or(Error)
     }
@@ -416,7 +423,7 @@ impl<'de> de::SeqAccess<'de> for Seq<'_, 'de> {
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         let peek = match self.de.ws().ok_or(Error)? {
             b']' => return Ok(None),
-            b',' => {
+            b',' if !self.first => {
                 self.de.i += 1;
                 self.de.ws().ok_or(Error)?
             }

@@ -406,7 +406,16 @@ mod tests {
         }
         same(&u32::MAX);
         same(&i32::MIN);
-        for v in [0.0f64, -0.0, 1.5, 183.3, 1e300, -2.5e-7, f64::NAN, f64::INFINITY] {
+        for v in [
+            0.0f64,
+            -0.0,
+            1.5,
+            183.3,
+            1e300,
+            -2.5e-7,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
             same(&v);
         }
         same(&(true, false, (), Some(3u8), None::<u8>, [1u16, 2, 3]));

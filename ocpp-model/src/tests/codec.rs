@@ -301,3 +301,75 @@ fn non_finite_floats_never_encode_as_null() {
         );
     }
 }
+
+ocpp_object! {
+    /// An object with a float and an integer.
+    pub struct Num {
+        opt x: f64 = "x";
+        opt i: i32 = "i";
+    }
+}
+
+/// The decoder checks the syntax as it reads, with no scan before it: every
+/// payload here is malformed (serde_json says so) at a place where a lenient
+/// reader would read on, and must be reported as not JSON, not decoded and
+/// not reported as anything else.
+#[test]
+fn malformed_payloads_are_not_json_wherever_the_decoder_is() {
+    let keys = [
+        r#"{"key":[,"a"]}"#,
+        r#"{"key":["a",]}"#,
+        r#"{"key":["a"],}"#,
+        r#"{,"key":["a"]}"#,
+        r#"{"key":["a" "b"]}"#,
+        r#"{"key":["a"] "n":[]}"#,
+        r#"{"key" ["a"]}"#,
+        r#"{"key":["a\x"]}"#,
+        r#"{"key":["a\u00g0"]}"#,
+        "{\"key\":[\"a\tb\"]}",
+        "{\"key\":[\"a\u{1}\"]}",
+        r#"{"key":["a"]} x"#,
+        r#"{"key":["a"]}}"#,
+        r#"{"key":["a"],"n":[01]}"#,
+        r#"{"key":["a"],"n":[-]}"#,
+        r#"{"key":["a"],"flag":tru}"#,
+        r#"{"key":["a"],"flag":truex}"#,
+        r#"{"key":["a"],"unknown":}"#,
+        r#"{"key":["a"],"key":["b"],}"#,
+        r#"{"key":["abcdef"],]"#,
+        r#"{"key":["a"]"#,
+    ];
+    for p in keys {
+        assert!(serde_json::from_str::<serde_json::Value>(p).is_err(), "{p}");
+        assert_eq!(err(p), DecodeError::NOT_JSON, "{p}");
+    }
+    let nums = [
+        r#"{"x":1.}"#,
+        r#"{"x":.5}"#,
+        r#"{"x":+1}"#,
+        r#"{"x":01}"#,
+        r#"{"x":1e}"#,
+        r#"{"x":1.5.5}"#,
+        r#"{"x":1-2}"#,
+        r#"{"x":nul}"#,
+        r#"{"i":1.}"#,
+        r#"{"i":-01}"#,
+        r#"{"i":1e+}"#,
+    ];
+    for p in nums {
+        assert!(serde_json::from_str::<serde_json::Value>(p).is_err(), "{p}");
+        assert_eq!(
+            decode::<Num, _>(p.as_bytes(), heap()).unwrap_err(),
+            DecodeError::NOT_JSON,
+            "{p}"
+        );
+    }
+    // Well-formed, and read as before: a float from every JSON number form,
+    // an integer's fraction a wrong type.
+    let n: Num = decode(br#" {"x": -1.5e2 , "i" : -0 } "#, heap()).unwrap();
+    assert_eq!((n.x, n.i), (Some(-150.0), Some(0)));
+    assert_eq!(
+        decode::<Num, _>(br#"{"i":1.5}"#, heap()).unwrap_err(),
+        DecodeError::new(ErrorCode::TypeConstraintViolation, "i: wrong type")
+    );
+}
