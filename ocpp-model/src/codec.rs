@@ -284,11 +284,16 @@ impl<F> Visitor<'_> for KeySeed<F> {
     }
 }
 
-/// `f(raw)` when `raw` has no escape, else `f` of it unescaped into a
-/// 64-byte stack buffer; `None` when that does not fit or is malformed.
-fn with_unescaped<T>(raw: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+/// `f(raw)`, or when that is `None` and `raw` has an escape, `f` of it
+/// unescaped into a 64-byte stack buffer (`None` when that does not fit or
+/// is malformed). The names `f` knows have no backslash, so a raw string
+/// that `f` knows as it is has no escape: the common case costs one match.
+fn with_unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
+    if let Some(v) = f(raw) {
+        return Some(v);
+    }
     if !raw.as_bytes().contains(&b'\\') {
-        return f(raw);
+        return None;
     }
     let mut buf = [0u8; 64];
     scan::unescape_into(raw, &mut buf).and_then(f)

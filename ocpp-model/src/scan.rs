@@ -292,28 +292,25 @@ fn after_value(out: &mut Scanned, depth: usize, end: usize) -> State {
 
 /// The index of the first byte at or after `i` that ends a run of plain
 /// string bytes: a quote, a backslash or a control character (`None` if
-/// there is none). Eight bytes at a time (SWAR, no `unsafe`): most of a
-/// frame is the inside of strings.
+/// there is none). Eight bytes at a time (SWAR on a `u64`, no `unsafe`):
+/// most of a frame is the inside of strings.
 #[inline]
 fn plain_run_end(bytes: &[u8], mut i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    /// A high bit set in each byte of `x` that is zero (exact when no
-    /// byte borrows; it only decides whether to look byte by byte).
-    fn zero_bytes(x: u64) -> u64 {
-        x.wrapping_sub(ONES) & !x & HIGH
-    }
+    // The high bit of each byte of `x` below `n` (n <= 0x80). A byte can
+    // be flagged wrongly only through a borrow from a lower byte that is
+    // itself flagged rightly, so the lowest flag is always a true one.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
         let x = u64::from_le_bytes(word);
-        let stop = zero_bytes(x ^ (ONES * u64::from(b'"')))
-            | zero_bytes(x ^ (ONES * u64::from(b'\\')))
-            // bytes below 0x20 (a byte >= 0x80 may also trip this; the
-            // byte loop below decides)
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        let stop = below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            | below(x, 0x20);
         if stop != 0 {
-            break;
+            return Some(i + (stop.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }

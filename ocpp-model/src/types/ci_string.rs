@@ -61,14 +61,17 @@ impl CiStringError {
 /// it has no escape, so that its bytes are its characters, `Ok(false)`
 /// when it has one and must be unescaped. One look at each byte.
 pub(super) fn raw_printable(raw: &[u8]) -> Result<bool, CiStringError> {
-    let mut plain = true;
+    // No early exit: the loop vectorizes where the target can.
+    let (mut bad, mut escaped) = (false, false);
     for &b in raw {
-        if !(b' '..=b'~').contains(&b) {
-            return Err(CiStringError::NotPrintable);
-        }
-        plain &= b != b'\\';
+        bad |= !(b' '..=b'~').contains(&b);
+        escaped |= b == b'\\';
     }
-    Ok(plain)
+    if bad {
+        Err(CiStringError::NotPrintable)
+    } else {
+        Ok(!escaped)
+    }
 }
 
 /// Whether `c` may appear in a CiString.
