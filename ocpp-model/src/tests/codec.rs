@@ -373,3 +373,100 @@ fn malformed_payloads_are_not_json_wherever_the_decoder_is() {
         DecodeError::new(ErrorCode::TypeConstraintViolation, "i: wrong type")
     );
 }
+
+/// The generated matches of every enum: each value is recognised as written
+/// and fully escaped, through `parse` and through a decoded property; each
+/// near miss that is no other value (a character dropped, added or changed,
+/// a letter's case flipped) is refused by both, as an unknown enum value.
+#[test]
+fn every_enum_value_is_recognised_and_its_near_misses_are_not() {
+    use crate::v16::*;
+
+    fn near_misses(name: &str) -> std::vec::Vec<String> {
+        let chars: std::vec::Vec<char> = name.chars().collect();
+        let mut out = vec![format!("{name}x"), format!("x{name}"), String::new()];
+        for i in 0..chars.len() {
+            let mut c = chars.clone();
+            c.remove(i);
+            out.push(c.into_iter().collect());
+            let mut c = chars.clone();
+            c[i] = if c[i].is_ascii_uppercase() {
+                c[i].to_ascii_lowercase()
+            } else {
+                c[i].to_ascii_uppercase()
+            };
+            out.push(c.into_iter().collect());
+            let mut c = chars.clone();
+            c[i] = if c[i] == 'x' { 'y' } else { 'x' };
+            out.push(c.into_iter().collect());
+        }
+        out
+    }
+
+    macro_rules! check {
+        ($($t:ident),* $(,)?) => {$({
+            ocpp_object! {
+                /// One property of the enum.
+                pub struct Holder {
+                    req v: $t = "v";
+                }
+            }
+            let names: std::vec::Vec<&str> = $t::ALL.iter().map(|v| v.as_str()).collect();
+            for &v in $t::ALL {
+                let name = v.as_str();
+                assert_eq!($t::parse(name), Ok(v));
+                let escaped: String =
+                    name.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+                for raw in [name.to_string(), escaped] {
+                    let p = format!(r#"{{"v":"{raw}"}}"#);
+                    let h: Holder = decode(p.as_bytes(), heap()).unwrap();
+                    assert_eq!(h.v, v, "{p}");
+                }
+                for miss in near_misses(name) {
+                    if names.contains(&miss.as_str()) {
+                        continue;
+                    }
+                    assert!($t::parse(&miss).is_err(), "{}: {miss:?}", stringify!($t));
+                    let p = format!(r#"{{"v":"{miss}"}}"#);
+                    assert_eq!(
+                        decode::<Holder, _>(p.as_bytes(), heap()).unwrap_err(),
+                        DecodeError::new(
+                            ErrorCode::PropertyConstraintViolation,
+                            "v: unknown enum value"
+                        ),
+                        "{p}"
+                    );
+                }
+            }
+        })*};
+    }
+    check!(
+        Action,
+        ConfigurationStatus,
+        DataTransferStatus,
+        ReadingContext,
+        ValueFormat,
+        Measurand,
+        Phase,
+        Location,
+        UnitOfMeasure,
+        AvailabilityType,
+        AvailabilityStatus,
+        ChargePointStatus,
+        ChargePointErrorCode,
+        ChargingProfilePurposeType,
+        ChargingProfileKindType,
+        RecurrencyKindType,
+        ChargingRateUnitType,
+        UnlockStatus,
+        ClearCacheStatus,
+        RegistrationStatus,
+        RemoteStartStopStatus,
+        ResetType,
+        ResetStatus,
+        Reason,
+        MessageTrigger,
+        TriggerMessageStatus,
+        AuthorizationStatus,
+    );
+}
