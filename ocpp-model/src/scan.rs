@@ -295,7 +295,7 @@ fn after_value(out: &mut Scanned, depth: usize, end: usize) -> State {
 /// there is none). Eight bytes at a time (SWAR on a `u64`, no `unsafe`):
 /// most of a frame is the inside of strings.
 #[inline]
-fn plain_run_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+pub(crate) fn plain_run_end(bytes: &[u8], mut i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte of `x` below `n` (n <= 0x80). A byte can
