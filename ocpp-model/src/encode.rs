@@ -102,12 +102,12 @@ impl Out<'_> {
         self.0.json(value).map_err(|_| EncodeError::BufferFull)
     }
 
-    /// `[type,"id",`, the id escaped as JSON requires.
-    fn header(&mut self, message_type: &[u8], id: &MessageId) -> Result<(), EncodeError> {
-        self.put(b"[")?;
-        self.put(message_type)?;
-        self.put(b",")?;
-        self.json(id.as_str())?;
+    /// `[type,"id",` (`start` is `[type,`), the id escaped as JSON requires.
+    fn header(&mut self, start: &[u8], id: &MessageId) -> Result<(), EncodeError> {
+        self.put(start)?;
+        self.0
+            .string_bytes(id.as_bytes())
+            .map_err(|_| EncodeError::BufferFull)?;
         self.put(b",")
     }
 }
@@ -121,7 +121,7 @@ pub fn encode_call<T: Serialize + ?Sized>(
     payload: &T,
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
-    out.header(b"2", id)?;
+    out.header(b"[2,", id)?;
     out.put(b"\"")?;
     out.put(action.as_str().as_bytes())?;
     out.put(b"\",")?;
@@ -137,7 +137,7 @@ pub fn encode_call_result<T: Serialize + ?Sized>(
     payload: &T,
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
-    out.header(b"3", id)?;
+    out.header(b"[3,", id)?;
     out.json(payload)?;
     out.put(b"]")?;
     Ok(out.0.len)
@@ -154,7 +154,7 @@ pub fn encode_call_error(
     description: &str,
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
-    out.header(b"4", id)?;
+    out.header(b"[4,", id)?;
     out.put(b"\"")?;
     out.put(code.as_str().as_bytes())?;
     out.put(b"\",")?;
@@ -174,7 +174,7 @@ pub fn encode_raw_call(
     payload: &[u8],
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
-    out.header(b"2", id)?;
+    out.header(b"[2,", id)?;
     out.json(action)?;
     out.put(b",")?;
     out.put(payload)?;
@@ -190,7 +190,7 @@ pub fn encode_raw_call_result(
     payload: &[u8],
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
-    out.header(b"3", id)?;
+    out.header(b"[3,", id)?;
     out.put(payload)?;
     out.put(b"]")?;
     Ok(out.0.len)

@@ -163,6 +163,12 @@ impl MessageId {
         Some(id)
     }
 
+    /// The id's UTF-8 bytes (made from a `&str`, or unescaped into UTF-8),
+    /// for the encoders: no second UTF-8 check.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
     /// The id, unescaped.
     pub fn as_str(&self) -> &str {
         let bytes = self.bytes.get(..self.len as usize).unwrap_or_default();

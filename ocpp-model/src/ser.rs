@@ -64,8 +64,12 @@ impl Writer<'_> {
     /// Appends `s` as a JSON string, quotes included: runs that need no
     /// escape are found eight bytes at a time and copied at once.
     pub(crate) fn string(&mut self, s: &str) -> Result<(), Full> {
+        self.string_bytes(s.as_bytes())
+    }
+
+    /// [`Writer::string`] of UTF-8 `bytes`.
+    pub(crate) fn string_bytes(&mut self, bytes: &[u8]) -> Result<(), Full> {
         self.byte(b'"')?;
-        let bytes = s.as_bytes();
         let mut run = 0;
         while let Some(i) = crate::scan::plain_run_end(bytes, run) {
             self.put(&bytes[run..i])?;
