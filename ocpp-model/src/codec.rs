@@ -1,15 +1,23 @@
 //! Decoding payloads into pool-allocated values.
 //!
-//! Decoding runs serde-json-core **without** an unescape buffer: strings
-//! reach our visitors raw (escapes still in) and borrowed from the frame. Each
-//! string type unescapes while it validates and copies the result into the
-//! pool at its exact size, so no global heap and no scratch buffer is needed.
+//! serde drives decoding (the `Decode` trait and our visitors), but the
+//! deserializer is our own (`de`), not serde-json-core: it reads the payload
+//! once, checking the JSON syntax as it goes, where serde-json-core needed
+//! the scanner to have looked at every byte first and then looked again
+//! (a string's end by counting backslashes before each quote, its UTF-8 a
+//! second time). It consumes tokens as serde-json-core did, so every
+//! failure maps to the same CALLERROR. Strings reach our visitors raw
+//! (escapes still in) and borrowed from the frame. Each string type
+//! unescapes while it validates and copies the result into the pool at its
+//! exact size, so no global heap and no scratch buffer is needed; a string
+//! without escapes is checked in one look at each byte and copied at once.
 //!
-//! serde-json-core discards the message of a custom error, so a failing
+//! A visitor's error cannot carry our reason through serde, so a failing
 //! visitor first records the precise [`Violation`] in the decoding context
 //! [`Cx`], then returns a generic serde error. The object visitor that called
 //! it names the property (see the `ocpp_object!` macro), and [`decode`]
-//! returns the result as a [`DecodeError`].
+//! returns the result as a [`DecodeError`]. Property names and enum values
+//! are recognised by a `match` the macros generate.
 
 use core::cell::Cell;
 use core::fmt;
@@ -182,7 +190,7 @@ impl<A: Allocator + Clone> Cx<A> {
 
     /// Names a failure of the value of one property: a pending violation
     /// gets its property's description from `describe`; no record at all
-    /// means serde-json-core refused the JSON type (`WrongType`).
+    /// means the deserializer refused the JSON type (`WrongType`).
     pub fn attribute(&self, describe: impl FnOnce(Violation) -> &'static str) {
         let v = match self.state.get() {
             State::Final(_) => return,
@@ -194,7 +202,7 @@ impl<A: Allocator + Clone> Cx<A> {
     }
 
     /// Records a `TypeConstraintViolation` with `reason` if nothing is
-    /// recorded (serde-json-core failed after a value it read in part, as in
+    /// recorded (the deserializer failed after a value it read in part, as in
     /// `1.5` for an integer).
     pub fn wrong_type_if_clear(&self, reason: &'static str) {
         self.set_final_if_clear(DecodeError::new(ErrorCode::TypeConstraintViolation, reason));
@@ -215,7 +223,7 @@ impl<A: Allocator + Clone> Cx<A> {
 ///
 /// Implemented by every message, every enum and field type, `i32`, `bool`,
 /// `f64` and `Vec<T, A>`. Implementations expect the deserializer of
-/// [`decode`]: serde-json-core without an unescape buffer, strings raw.
+/// [`decode`]: ours (`de`), strings raw (escapes still in).
 pub trait Decode<A: Allocator + Clone>: Sized {
     /// The violations (as [`Violation::bit`]s) this type reports as pending,
     /// to be described with the property's name. Only these get a
@@ -446,7 +454,8 @@ impl<A: Allocator + Clone> Decode<A> for bool {
 impl<A: Allocator + Clone> Decode<A> for f64 {
     const VIOLATIONS: u16 = Violation::OutOfRange.bit();
 
-    /// Any finite JSON number. serde-json-core reads `null` as NaN: that is
+    /// Any finite JSON number. The deserializer reads `null` as NaN (as
+    /// serde-json-core did): that is
     /// a wrong type here; a number beyond `f64` is out of range.
     fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
         struct V<'c, A>(&'c Cx<A>);

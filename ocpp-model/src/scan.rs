@@ -7,10 +7,13 @@
 //! bytes of stack for 10 000 nested `[` as for none. It also reports where the
 //! elements of a top-level array start and end, which is how a frame is split.
 //!
-//! serde-json-core only ever sees bytes this scanner accepted. That matters:
-//! it recurses when it skips a value and is lenient in places (it does not
-//! check escapes or control characters in strings, nor the shape of skipped
-//! numbers).
+//! [`crate::Frame::parse`] runs it over every received frame. The payload
+//! decoder (`de`) checks the same syntax as it reads, with this module's
+//! [`string_end`] and number check, so a payload is read once more but
+//! looked at only once by the decoder; [`crate::decode_with`] runs [`scan`]
+//! over a payload only when its decoding failed, to report a malformed one
+//! as such. String bodies, most of a frame, are skipped eight bytes at a
+//! time (SWAR on a `u64`, no `unsafe`).
 
 /// The deepest nesting the scanner can track (the width of its bit stack).
 pub const MAX_SCAN_DEPTH: usize = 64;
