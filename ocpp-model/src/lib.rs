@@ -148,6 +148,7 @@
 //!   copy (found eight bytes at a time) and each property name with one,
 //!   byte for byte what serde-json-core wrote; floats are still
 //!   serde-json-core's (ryu).
+//!
 //! Keeping serde (rather than a decoder generated from the tables without
 //! it) kept the `Decode` trait, every visitor and its CALLERROR mapping as
 //! they were; the deserializer consumes tokens exactly as serde-json-core
