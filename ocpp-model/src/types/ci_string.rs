@@ -90,6 +90,8 @@ impl<const N: usize, A: Allocator> CiString<N, A> {
 
     /// Validates the characters (a non-printable one wins over the length),
     /// then allocates exactly their number of bytes and copies them.
+    #[cold]
+    #[inline(never)]
     fn from_chars<I>(chars: I, alloc: A) -> Result<Self, CiStringError>
     where
         I: Iterator<Item = Result<char, ()>> + Clone,

@@ -45,6 +45,8 @@ impl IdToken {
 
     /// The validation of `CiString<20, _>`: a character outside printable
     /// ASCII (or a broken escape) anywhere wins over the length.
+    #[cold]
+    #[inline(never)]
     fn from_chars<I>(chars: I) -> Result<Self, CiStringError>
     where
         I: Iterator<Item = Result<char, ()>>,

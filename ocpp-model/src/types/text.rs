@@ -27,6 +27,8 @@ impl<A: Allocator> Text<A> {
     }
 
     /// Counts the UTF-8 length first, then allocates exactly that and copies.
+    #[cold]
+    #[inline(never)]
     fn from_chars<I>(chars: I, alloc: A) -> Result<Self, Violation>
     where
         I: Iterator<Item = Result<char, ()>> + Clone,
