@@ -265,9 +265,10 @@ impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, 
 }
 
 /// Maps a raw (still escaped) object key to one of the known properties
-/// with `match_key`, the `match` on the names that `ocpp_object!` generates.
-/// A key with escapes is unescaped into a 64-byte stack buffer first; a
-/// longer one is no property of any OCPP object.
+/// with the function `ocpp_object!` generates (a `match` on the names). A
+/// raw key that is no name and has escapes is unescaped into a 64-byte
+/// stack buffer and matched again; a longer one is no property of any OCPP
+/// object.
 #[doc(hidden)]
 #[derive(Debug)]
 pub struct KeySeed<F>(pub fn(&str) -> Option<F>);
@@ -317,8 +318,9 @@ fn unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
 }
 
 /// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder,
-/// a generated `match`). A raw string with escapes is unescaped into a
-/// 64-byte stack buffer first; a longer one is no variant of any OCPP enum.
+/// a generated `match`). A raw string that is no variant and has escapes
+/// is unescaped into a 64-byte stack buffer and parsed again; a longer one
+/// is no variant of any OCPP enum.
 #[doc(hidden)]
 pub fn decode_enum<'de, T, A, D>(
     cx: &Cx<A>,
