@@ -1,15 +1,23 @@
 //! Decoding payloads into pool-allocated values.
 //!
-//! Decoding runs serde-json-core **without** an unescape buffer: strings
-//! reach our visitors raw (escapes still in) and borrowed from the frame. Each
-//! string type unescapes while it validates and copies the result into the
-//! pool at its exact size, so no global heap and no scratch buffer is needed.
+//! serde drives decoding (the `Decode` trait and our visitors), but the
+//! deserializer is our own (`de`), not serde-json-core: it reads the payload
+//! once, checking the JSON syntax as it goes, where serde-json-core needed
+//! the scanner to have looked at every byte first and then looked again
+//! (a string's end by counting backslashes before each quote, its UTF-8 a
+//! second time). It consumes tokens as serde-json-core did, so every
+//! failure maps to the same CALLERROR. Strings reach our visitors raw
+//! (escapes still in) and borrowed from the frame. Each string type
+//! unescapes while it validates and copies the result into the pool at its
+//! exact size, so no global heap and no scratch buffer is needed; a string
+//! without escapes is checked in one look at each byte and copied at once.
 //!
-//! serde-json-core discards the message of a custom error, so a failing
+//! A visitor's error cannot carry our reason through serde, so a failing
 //! visitor first records the precise [`Violation`] in the decoding context
 //! [`Cx`], then returns a generic serde error. The object visitor that called
 //! it names the property (see the `ocpp_object!` macro), and [`decode`]
-//! returns the result as a [`DecodeError`].
+//! returns the result as a [`DecodeError`]. Property names and enum values
+//! are recognised by a `match` the macros generate.
 
 use core::cell::Cell;
 use core::fmt;
@@ -182,7 +190,7 @@ impl<A: Allocator + Clone> Cx<A> {
 
     /// Names a failure of the value of one property: a pending violation
     /// gets its property's description from `describe`; no record at all
-    /// means serde-json-core refused the JSON type (`WrongType`).
+    /// means the deserializer refused the JSON type (`WrongType`).
     pub fn attribute(&self, describe: impl FnOnce(Violation) -> &'static str) {
         let v = match self.state.get() {
             State::Final(_) => return,
@@ -194,7 +202,7 @@ impl<A: Allocator + Clone> Cx<A> {
     }
 
     /// Records a `TypeConstraintViolation` with `reason` if nothing is
-    /// recorded (serde-json-core failed after a value it read in part, as in
+    /// recorded (the deserializer failed after a value it read in part, as in
     /// `1.5` for an integer).
     pub fn wrong_type_if_clear(&self, reason: &'static str) {
         self.set_final_if_clear(DecodeError::new(ErrorCode::TypeConstraintViolation, reason));
@@ -204,7 +212,8 @@ impl<A: Allocator + Clone> Cx<A> {
         match self.state.get() {
             State::Final(e) => e,
             State::Pending(v) => DecodeError::new(v.code(), v.text()),
-            // Cannot happen after the scanner accepted the payload.
+            // A failure with nothing recorded is named by the object that
+            // met it; cannot happen once the scanner accepted the payload.
             State::Clear => DecodeError::new(ErrorCode::FormationViolation, "malformed payload"),
         }
     }
@@ -214,7 +223,7 @@ impl<A: Allocator + Clone> Cx<A> {
 ///
 /// Implemented by every message, every enum and field type, `i32`, `bool`,
 /// `f64` and `Vec<T, A>`. Implementations expect the deserializer of
-/// [`decode`]: serde-json-core without an unescape buffer, strings raw.
+/// [`decode`]: ours (`de`), strings raw (escapes still in).
 pub trait Decode<A: Allocator + Clone>: Sized {
     /// The violations (as [`Violation::bit`]s) this type reports as pending,
     /// to be described with the property's name. Only these get a
@@ -255,12 +264,16 @@ impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, 
     }
 }
 
-/// Maps a raw (still escaped) object key to one of the known properties.
+/// Maps a raw (still escaped) object key to one of the known properties
+/// with the function `ocpp_object!` generates (a `match` on the names). A
+/// raw key that is no name and has escapes is unescaped into a 64-byte
+/// stack buffer and matched again; a longer one is no property of any OCPP
+/// object.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct KeySeed<F: 'static>(pub &'static [(&'static str, F)]);
+pub struct KeySeed<F>(pub fn(&str) -> Option<F>);
 
-impl<'de, F: Copy> DeserializeSeed<'de> for KeySeed<F> {
+impl<'de, F> DeserializeSeed<'de> for KeySeed<F> {
     type Value = Option<F>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<F>, D::Error> {
@@ -268,7 +281,7 @@ impl<'de, F: Copy> DeserializeSeed<'de> for KeySeed<F> {
     }
 }
 
-impl<F: Copy> Visitor<'_> for KeySeed<F> {
+impl<F> Visitor<'_> for KeySeed<F> {
     type Value = Option<F>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -276,17 +289,38 @@ impl<F: Copy> Visitor<'_> for KeySeed<F> {
     }
 
     fn visit_str<E: de::Error>(self, raw: &str) -> Result<Option<F>, E> {
-        Ok(self
-            .0
-            .iter()
-            .find(|(name, _)| scan::eq_unescaped(raw, name))
-            .map(|&(_, f)| f))
+        Ok(with_unescaped(raw, self.0))
     }
 }
 
-/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder).
-/// The raw string is unescaped into a 64-byte stack buffer; a longer one is
-/// no variant of any OCPP enum.
+/// `f(raw)`, or when that is `None` and `raw` has an escape, `f` of it
+/// unescaped into a 64-byte stack buffer (`None` when that does not fit or
+/// is malformed). The names `f` knows have no backslash, so a raw string
+/// that `f` knows as it is has no escape: the common case costs one match.
+fn with_unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
+    if let Some(v) = f(raw) {
+        return Some(v);
+    }
+    if !raw.as_bytes().contains(&b'\\') {
+        return None;
+    }
+    unescaped(raw, f)
+}
+
+/// The rare path of [`with_unescaped`], apart so that its buffer is on the
+/// stack only while it runs (decoding recurses; the stack is counted on the
+/// target).
+#[cold]
+#[inline(never)]
+fn unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut buf = [0u8; 64];
+    scan::unescape_into(raw, &mut buf).and_then(f)
+}
+
+/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder,
+/// a generated `match`). A raw string that is no variant and has escapes
+/// is unescaped into a 64-byte stack buffer and parsed again; a longer one
+/// is no variant of any OCPP enum.
 #[doc(hidden)]
 pub fn decode_enum<'de, T, A, D>(
     cx: &Cx<A>,
@@ -304,9 +338,7 @@ where
             f.write_str("an enum string")
         }
         fn visit_str<E: de::Error>(self, raw: &str) -> Result<T, E> {
-            let mut buf = [0u8; 64];
-            scan::unescape_into(raw, &mut buf)
-                .and_then(|s| (self.1)(s).ok())
+            with_unescaped(raw, |s| (self.1)(s).ok())
                 .ok_or_else(|| self.0.fail(Violation::UnknownValue))
         }
     }
@@ -338,9 +370,11 @@ impl<T, A: Allocator> ItemCount for Vec<T, A> {
 /// into a `T` whose variable-size parts are allocated in `alloc`, with the
 /// default limits ([`Limits::DEFAULT`]: at most 32 items per array).
 ///
-/// Checks UTF-8 and the JSON syntax first (no serde code sees malformed
-/// input), then decodes, validating every constraint of the schema. On error
-/// nothing stays allocated.
+/// Checks UTF-8, then decodes in one pass that checks the JSON syntax as it
+/// reads (see the `de` module) and every constraint of the schema. A
+/// malformed payload is reported as such (`FormationViolation`) whatever
+/// else is wrong with it: on any failure the payload is scanned before the
+/// answer. On error nothing stays allocated.
 pub fn decode<T: Decode<A>, A: Allocator + Clone>(
     payload: &[u8],
     alloc: A,
@@ -353,30 +387,41 @@ pub fn decode<T: Decode<A>, A: Allocator + Clone>(
 /// ([`Violation::TooManyItems`]). The frame size and depth limits are
 /// [`crate::Frame::parse`]'s, which checked the frame the payload came from;
 /// here the depth is only bounded by [`DECODE_MAX_DEPTH`].
+// Not inlined: merged into a caller that routes many messages, the
+// decoders' frames add up in the caller's (on the QEMU firmware,
+// `handle_frame` takes 1,648 B of stack with this, 2,632 B without).
+#[inline(never)]
 pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
     payload: &[u8],
     alloc: A,
     limits: &Limits,
 ) -> Result<T, DecodeError> {
-    if core::str::from_utf8(payload).is_err() {
+    let Ok(text) = core::str::from_utf8(payload) else {
         return Err(DecodeError::NOT_JSON);
-    }
-    let scanned = match scan::scan(payload, DECODE_MAX_DEPTH) {
-        Ok(s) => s,
-        Err(ScanError::NotJson) => return Err(DecodeError::NOT_JSON),
-        Err(ScanError::TooDeep) => return Err(DecodeError::TOO_DEEP),
     };
-    if payload.get(scanned.start) != Some(&b'{') {
-        return Err(DecodeError::NOT_AN_OBJECT);
-    }
     let cx = Cx::with_limits(alloc, limits);
-    let mut de = serde_json_core::de::Deserializer::new(payload, None);
-    match T::decode(&cx, &mut de) {
-        Ok(value) => match de.end() {
-            Ok(_) => Ok(value),
-            Err(_) => Err(DecodeError::NOT_JSON),
-        },
-        Err(_) => Err(cx.into_error()),
+    let mut de = crate::de::De::new(text);
+    if de.starts_object() {
+        if let Ok(value) = T::decode(&cx, &mut de) {
+            if de.end().is_ok() {
+                return Ok(value);
+            }
+        }
+    }
+    Err(failure(payload, cx.into_error()))
+}
+
+/// Why decoding `payload` failed: a malformed payload is reported as such,
+/// whatever the decoder met first (`found`). Apart and cold: the scanner's
+/// state is on the stack only on this path.
+#[cold]
+#[inline(never)]
+fn failure(payload: &[u8], found: DecodeError) -> DecodeError {
+    match scan::scan(payload, DECODE_MAX_DEPTH) {
+        Err(ScanError::NotJson) => DecodeError::NOT_JSON,
+        Err(ScanError::TooDeep) => DecodeError::TOO_DEEP,
+        Ok(s) if payload.get(s.start) != Some(&b'{') => DecodeError::NOT_AN_OBJECT,
+        Ok(_) => found,
     }
 }
 
@@ -428,7 +473,8 @@ impl<A: Allocator + Clone> Decode<A> for bool {
 impl<A: Allocator + Clone> Decode<A> for f64 {
     const VIOLATIONS: u16 = Violation::OutOfRange.bit();
 
-    /// Any finite JSON number. serde-json-core reads `null` as NaN: that is
+    /// Any finite JSON number. The deserializer reads `null` as NaN (as
+    /// serde-json-core did): that is
     /// a wrong type here; a number beyond `f64` is out of range.
     fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
         struct V<'c, A>(&'c Cx<A>);

@@ -10,6 +10,7 @@ use serde::{Serialize, Serializer};
 use crate::action::Action;
 use crate::errors::{EncodeError, ErrorCode};
 use crate::frame::MessageId;
+use crate::ser::Writer;
 use crate::types::{CiString, DateTime, Decimal};
 use crate::Allocator;
 
@@ -90,39 +91,23 @@ impl<const N: usize, A: Allocator> Field for CiString<N, A> {
 }
 
 /// Writes into a caller's buffer, refusing (not truncating) what does not fit.
-struct Out<'b> {
-    buf: &'b mut [u8],
-    len: usize,
-}
+struct Out<'b>(Writer<'b>);
 
 impl Out<'_> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        let dst = self
-            .buf
-            .get_mut(self.len..)
-            .and_then(|rest| rest.get_mut(..bytes.len()))
-            .ok_or(EncodeError::BufferFull)?;
-        dst.copy_from_slice(bytes);
-        self.len += bytes.len();
-        Ok(())
+        self.0.put(bytes).map_err(|_| EncodeError::BufferFull)
     }
 
     fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        let rest = self
-            .buf
-            .get_mut(self.len..)
-            .ok_or(EncodeError::BufferFull)?;
-        let n = serde_json_core::to_slice(value, rest).map_err(|_| EncodeError::BufferFull)?;
-        self.len += n;
-        Ok(())
+        self.0.json(value).map_err(|_| EncodeError::BufferFull)
     }
 
-    /// `[type,"id",`, the id escaped as JSON requires.
-    fn header(&mut self, message_type: &[u8], id: &MessageId) -> Result<(), EncodeError> {
-        self.put(b"[")?;
-        self.put(message_type)?;
-        self.put(b",")?;
-        self.json(id.as_str())?;
+    /// `[type,"id",` (`start` is `[type,`), the id escaped as JSON requires.
+    fn header(&mut self, start: &[u8], id: &MessageId) -> Result<(), EncodeError> {
+        self.put(start)?;
+        self.0
+            .string_bytes(id.as_bytes())
+            .map_err(|_| EncodeError::BufferFull)?;
         self.put(b",")
     }
 }
@@ -135,14 +120,14 @@ pub fn encode_call<T: Serialize + ?Sized>(
     action: Action,
     payload: &T,
 ) -> Result<usize, EncodeError> {
-    let mut out = Out { buf, len: 0 };
-    out.header(b"2", id)?;
+    let mut out = Out(Writer { buf, len: 0 });
+    out.header(b"[2,", id)?;
     out.put(b"\"")?;
     out.put(action.as_str().as_bytes())?;
     out.put(b"\",")?;
     out.json(payload)?;
     out.put(b"]")?;
-    Ok(out.len)
+    Ok(out.0.len)
 }
 
 /// Encodes `[3,"id",{payload}]` at the start of `buf`; returns its length.
@@ -151,11 +136,11 @@ pub fn encode_call_result<T: Serialize + ?Sized>(
     id: &MessageId,
     payload: &T,
 ) -> Result<usize, EncodeError> {
-    let mut out = Out { buf, len: 0 };
-    out.header(b"3", id)?;
+    let mut out = Out(Writer { buf, len: 0 });
+    out.header(b"[3,", id)?;
     out.json(payload)?;
     out.put(b"]")?;
-    Ok(out.len)
+    Ok(out.0.len)
 }
 
 /// Encodes `[4,"id","Code","description",{}]` at the start of `buf`; the
@@ -168,14 +153,14 @@ pub fn encode_call_error(
     code: ErrorCode,
     description: &str,
 ) -> Result<usize, EncodeError> {
-    let mut out = Out { buf, len: 0 };
-    out.header(b"4", id)?;
+    let mut out = Out(Writer { buf, len: 0 });
+    out.header(b"[4,", id)?;
     out.put(b"\"")?;
     out.put(code.as_str().as_bytes())?;
     out.put(b"\",")?;
     out.json(description)?;
     out.put(b",{}]")?;
-    Ok(out.len)
+    Ok(out.0.len)
 }
 
 /// Encodes `[2,"id","action",payload]` with `payload` written as it is: the
@@ -188,13 +173,13 @@ pub fn encode_raw_call(
     action: &str,
     payload: &[u8],
 ) -> Result<usize, EncodeError> {
-    let mut out = Out { buf, len: 0 };
-    out.header(b"2", id)?;
+    let mut out = Out(Writer { buf, len: 0 });
+    out.header(b"[2,", id)?;
     out.json(action)?;
     out.put(b",")?;
     out.put(payload)?;
     out.put(b"]")?;
-    Ok(out.len)
+    Ok(out.0.len)
 }
 
 /// Encodes `[3,"id",payload]` with `payload` written as it is (checked by
@@ -204,11 +189,11 @@ pub fn encode_raw_call_result(
     id: &MessageId,
     payload: &[u8],
 ) -> Result<usize, EncodeError> {
-    let mut out = Out { buf, len: 0 };
-    out.header(b"3", id)?;
+    let mut out = Out(Writer { buf, len: 0 });
+    out.header(b"[3,", id)?;
     out.put(payload)?;
     out.put(b"]")?;
-    Ok(out.len)
+    Ok(out.0.len)
 }
 
 /// Whether `bytes` are one JSON object (UTF-8, valid syntax, nested at most

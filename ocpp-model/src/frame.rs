@@ -12,9 +12,9 @@ use crate::scan::{self, ScanError, Scanned};
 /// No limit allocates anything. `max_frame_len` bounds the work of one
 /// [`Frame::parse`] (one linear pass) and, through it, the pool memory a
 /// decoded payload can take (strings are stored at their length, arrays at
-/// most twice theirs). `max_depth` bounds the stack of decoding: the scanner
-/// uses none per level, but serde-json-core recurses once per nested
-/// container (a few hundred bytes of stack per level in our decoders).
+/// most twice theirs). `max_depth` bounds the nesting a frame may have: the
+/// scanner uses no stack per level, and the decoders recurse only as deep as
+/// the message types go (a few hundred bytes of stack per level).
 /// `max_items` bounds each decoded array (see there); it is applied by
 /// [`crate::decode_with`], the other two by [`Frame::parse`].
 #[non_exhaustive]
@@ -161,6 +161,12 @@ impl MessageId {
         }
         id.len = len as u8;
         Some(id)
+    }
+
+    /// The id's UTF-8 bytes (made from a `&str`, or unescaped into UTF-8),
+    /// for the encoders: no second UTF-8 check.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 
     /// The id, unescaped.

@@ -111,8 +111,9 @@
 //!
 //! # Guarantees
 //! - **No panic on any input.** Malformed bytes are rejected by the scanner
-//!   before serde-json-core sees them; deep nesting costs no stack in the
-//!   scanner and is refused before decoding. (Tested with a corpus of
+//!   (frames) and by the decoder as it reads (payloads); deep nesting costs
+//!   no stack in the scanner and is refused before decoding, and the decoder
+//!   only descends as deep as the message types go. (Tested with a corpus of
 //!   malformed frames, nesting up to 1 000 000 deep, and 90 000 mutated
 //!   frames of 30 message types judged against serde_json and the official
 //!   schemas.)
@@ -132,6 +133,29 @@
 //!   the decode had allocated (`tests/out_of_memory.rs` refuses each
 //!   allocation in turn).
 //! - No `unsafe` (`#![forbid(unsafe_code)]`).
+//!
+//! # The codec, and what it costs
+//! serde drives both directions (the `Decode` trait and `Serialize`), over a
+//! deserializer and a serializer of our own rather than serde-json-core's:
+//! - decoding reads a payload once, checking the JSON syntax as it reads;
+//!   a received payload is looked at by [`Frame::parse`] (UTF-8, syntax),
+//!   by [`decode_with`]'s UTF-8 check (word at a time) and by the decoder,
+//!   where it was scanned twice and then read by serde-json-core, which
+//!   checked each string's UTF-8 again; property names and enum
+//!   values are recognised by generated `match`es; strings without escapes
+//!   are checked in one look at each byte and copied into the pool at once;
+//! - encoding writes each stretch of a string that needs no escape with one
+//!   copy (found eight bytes at a time) and each property name with one,
+//!   byte for byte what serde-json-core wrote; floats are still
+//!   serde-json-core's (ryu).
+//!
+//! Keeping serde (rather than a decoder generated from the tables without
+//! it) kept the `Decode` trait, every visitor and its CALLERROR mapping as
+//! they were; the deserializer consumes tokens exactly as serde-json-core
+//! did, so the corpus and the differential tests against serde_json hold it
+//! to the same answers. `benches/codec-vs.sh` measures it against
+//! serde_json + rust-ocpp on every Core message (instructions under
+//! callgrind); `benches/README.md` has the table.
 //!
 //! # Limits
 //! - A [`MessageId`] holds at most 36 bytes, counted after JSON escapes are
@@ -172,11 +196,13 @@ pub use allocator_api2::alloc::Allocator;
 
 mod action;
 pub mod codec;
+mod de;
 pub mod encode;
 mod errors;
 mod frame;
 mod macros;
 pub mod scan;
+mod ser;
 mod types;
 pub mod v16;
 

@@ -57,7 +57,12 @@ macro_rules! ocpp_enum {
 
             /// The variant with this wire name (exact and case-sensitive).
             pub fn parse(s: &str) -> ::core::result::Result<Self, $crate::UnknownVariant> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or($crate::UnknownVariant)
+                // A generated match: the compiler compares the length first,
+                // then the bytes of the names of that length only.
+                match s {
+                    $( $crate::macros::wire_name!($variant $($wire)?) => Ok($name::$variant), )+
+                    _ => Err($crate::UnknownVariant),
+                }
             }
         }
 
@@ -233,14 +238,20 @@ macro_rules! ocpp_object {
                         #[allow(non_camel_case_types)]
                         #[derive(Clone, Copy)]
                         enum __Field { $( $field, )* }
-                        const __KEYS: &[(&str, __Field)] = &[ $( ($json, __Field::$field), )* ];
+                        /// The property of this name: a generated match.
+                        fn __key(name: &str) -> ::core::option::Option<__Field> {
+                            match name {
+                                $( $json => ::core::option::Option::Some(__Field::$field), )*
+                                _ => ::core::option::Option::None,
+                            }
+                        }
                         let cx = self.0;
                         $( let mut $field: ::core::option::Option<$ty> = None; )*
                         // The "wrong type" description of the last property read, for
                         // a failure serde-json-core reports only at the next key.
                         let mut last: ::core::option::Option<&'static str> = None;
                         loop {
-                            let which = match map.next_key_seed($crate::codec::KeySeed(__KEYS)) {
+                            let which = match map.next_key_seed($crate::codec::KeySeed(__key)) {
                                 Ok(Some(which)) => which,
                                 Ok(None) => break,
                                 Err(e) => {

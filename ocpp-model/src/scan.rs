@@ -7,10 +7,13 @@
 //! bytes of stack for 10 000 nested `[` as for none. It also reports where the
 //! elements of a top-level array start and end, which is how a frame is split.
 //!
-//! serde-json-core only ever sees bytes this scanner accepted. That matters:
-//! it recurses when it skips a value and is lenient in places (it does not
-//! check escapes or control characters in strings, nor the shape of skipped
-//! numbers).
+//! [`crate::Frame::parse`] runs it over every received frame. The payload
+//! decoder (`de`) checks the same syntax as it reads, with this module's
+//! [`string_end`] and number check, so a payload is read once more but
+//! looked at only once by the decoder; [`crate::decode_with`] runs [`scan`]
+//! over a payload only when its decoding failed, to report a malformed one
+//! as such. String bodies, most of a frame, are skipped eight bytes at a
+//! time (SWAR on a `u64`, no `unsafe`).
 
 /// The deepest nesting the scanner can track (the width of its bit stack).
 pub const MAX_SCAN_DEPTH: usize = 64;
@@ -290,12 +293,44 @@ fn after_value(out: &mut Scanned, depth: usize, end: usize) -> State {
     State::CommaOrClose
 }
 
-/// `bytes[start]` is `"`: returns the index after the closing quote.
+/// The index of the first byte at or after `i` that ends a run of plain
+/// string bytes: a quote, a backslash or a control character (`None` if
+/// there is none). Eight bytes at a time (SWAR on a `u64`, no `unsafe`):
+/// most of a frame is the inside of strings.
+#[inline]
+pub(crate) fn plain_run_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `x` below `n` (n <= 0x80). A byte can
+    // be flagged wrongly only through a borrow from a lower byte that is
+    // itself flagged rightly, so the lowest flag is always a true one.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let stop = below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            | below(x, 0x20);
+        if stop != 0 {
+            return Some(i + (stop.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|n| i + n)
+}
+
+/// `bytes[start]` is `"`: returns the index after the closing quote, after
+/// checking every escape and that no control character is in the string.
 pub fn string_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
     let mut i = start + 1;
     loop {
+        i = plain_run_end(bytes, i).ok_or(ScanError::NotJson)?;
         match bytes.get(i) {
-            None => return Err(ScanError::NotJson),
             Some(b'"') => return Ok(i + 1),
             Some(b'\\') => match bytes.get(i + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
@@ -308,14 +343,13 @@ pub fn string_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
                 }
                 _ => return Err(ScanError::NotJson),
             },
-            Some(&c) if c < 0x20 => return Err(ScanError::NotJson),
-            Some(_) => i += 1,
+            _ => return Err(ScanError::NotJson),
         }
     }
 }
 
 /// `bytes[start]` starts a number: returns the index after it.
-fn number_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
+pub(crate) fn number_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
     let digit = |i: usize| matches!(bytes.get(i), Some(b'0'..=b'9'));
     let digits = |mut i: usize| {
         while digit(i) {
@@ -558,6 +592,28 @@ mod tests {
         assert_eq!(many.elements[4], (9, 10));
         assert!(!ok("{}").is_array);
         assert_eq!(ok("[]").count, 0);
+    }
+
+    #[test]
+    fn string_runs_stop_at_quotes_backslashes_and_controls_only() {
+        // Every byte value at every offset of a 20-byte run, against the
+        // byte-by-byte definition.
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = [b'a'; 20];
+                bytes[at] = b;
+                let expected = bytes
+                    .iter()
+                    .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+                assert_eq!(plain_run_end(&bytes, 0), expected, "byte {b:#x} at {at}");
+                assert_eq!(plain_run_end(&bytes, at), expected.filter(|&p| p >= at));
+            }
+        }
+        // Bytes >= 0x80 next to each other (they may trip the word test).
+        let utf8 = "éé😀⚡ ~\x7f\"".as_bytes();
+        assert_eq!(plain_run_end(utf8, 0), Some(utf8.len() - 1));
+        assert_eq!(plain_run_end(b"", 0), None);
+        assert_eq!(plain_run_end(b"abc", 5), None);
     }
 
     #[test]

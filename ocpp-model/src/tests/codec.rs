@@ -301,3 +301,172 @@ fn non_finite_floats_never_encode_as_null() {
         );
     }
 }
+
+ocpp_object! {
+    /// An object with a float and an integer.
+    pub struct Num {
+        opt x: f64 = "x";
+        opt i: i32 = "i";
+    }
+}
+
+/// The decoder checks the syntax as it reads, with no scan before it: every
+/// payload here is malformed (serde_json says so) at a place where a lenient
+/// reader would read on, and must be reported as not JSON, not decoded and
+/// not reported as anything else.
+#[test]
+fn malformed_payloads_are_not_json_wherever_the_decoder_is() {
+    let keys = [
+        r#"{"key":[,"a"]}"#,
+        r#"{"key":["a",]}"#,
+        r#"{"key":["a"],}"#,
+        r#"{,"key":["a"]}"#,
+        r#"{"key":["a" "b"]}"#,
+        r#"{"key":["a"] "n":[]}"#,
+        r#"{"key" ["a"]}"#,
+        r#"{"key":["a\x"]}"#,
+        r#"{"key":["a\u00g0"]}"#,
+        "{\"key\":[\"a\tb\"]}",
+        "{\"key\":[\"a\u{1}\"]}",
+        r#"{"key":["a"]} x"#,
+        r#"{"key":["a"]}}"#,
+        r#"{"key":["a"],"n":[01]}"#,
+        r#"{"key":["a"],"n":[-]}"#,
+        r#"{"key":["a"],"flag":tru}"#,
+        r#"{"key":["a"],"flag":truex}"#,
+        r#"{"key":["a"],"unknown":}"#,
+        r#"{"key":["a"],"key":["b"],}"#,
+        r#"{"key":["abcdef"],]"#,
+        r#"{"key":["a"]"#,
+    ];
+    for p in keys {
+        assert!(serde_json::from_str::<serde_json::Value>(p).is_err(), "{p}");
+        assert_eq!(err(p), DecodeError::NOT_JSON, "{p}");
+    }
+    let nums = [
+        r#"{"x":1.}"#,
+        r#"{"x":.5}"#,
+        r#"{"x":+1}"#,
+        r#"{"x":01}"#,
+        r#"{"x":1e}"#,
+        r#"{"x":1.5.5}"#,
+        r#"{"x":1-2}"#,
+        r#"{"x":nul}"#,
+        r#"{"i":1.}"#,
+        r#"{"i":-01}"#,
+        r#"{"i":1e+}"#,
+    ];
+    for p in nums {
+        assert!(serde_json::from_str::<serde_json::Value>(p).is_err(), "{p}");
+        assert_eq!(
+            decode::<Num, _>(p.as_bytes(), heap()).unwrap_err(),
+            DecodeError::NOT_JSON,
+            "{p}"
+        );
+    }
+    // Well-formed, and read as before: a float from every JSON number form,
+    // an integer's fraction a wrong type.
+    let n: Num = decode(br#" {"x": -1.5e2 , "i" : -0 } "#, heap()).unwrap();
+    assert_eq!((n.x, n.i), (Some(-150.0), Some(0)));
+    assert_eq!(
+        decode::<Num, _>(br#"{"i":1.5}"#, heap()).unwrap_err(),
+        DecodeError::new(ErrorCode::TypeConstraintViolation, "i: wrong type")
+    );
+}
+
+/// The generated matches of every enum: each value is recognised as written
+/// and fully escaped, through `parse` and through a decoded property; each
+/// near miss that is no other value (a character dropped, added or changed,
+/// a letter's case flipped) is refused by both, as an unknown enum value.
+#[test]
+fn every_enum_value_is_recognised_and_its_near_misses_are_not() {
+    use crate::v16::*;
+
+    fn near_misses(name: &str) -> std::vec::Vec<String> {
+        let chars: std::vec::Vec<char> = name.chars().collect();
+        let mut out = vec![format!("{name}x"), format!("x{name}"), String::new()];
+        for i in 0..chars.len() {
+            let mut c = chars.clone();
+            c.remove(i);
+            out.push(c.into_iter().collect());
+            let mut c = chars.clone();
+            c[i] = if c[i].is_ascii_uppercase() {
+                c[i].to_ascii_lowercase()
+            } else {
+                c[i].to_ascii_uppercase()
+            };
+            out.push(c.into_iter().collect());
+            let mut c = chars.clone();
+            c[i] = if c[i] == 'x' { 'y' } else { 'x' };
+            out.push(c.into_iter().collect());
+        }
+        out
+    }
+
+    macro_rules! check {
+        ($($t:ident),* $(,)?) => {$({
+            ocpp_object! {
+                /// One property of the enum.
+                pub struct Holder {
+                    req v: $t = "v";
+                }
+            }
+            let names: std::vec::Vec<&str> = $t::ALL.iter().map(|v| v.as_str()).collect();
+            for &v in $t::ALL {
+                let name = v.as_str();
+                assert_eq!($t::parse(name), Ok(v));
+                let escaped: String =
+                    name.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+                for raw in [name.to_string(), escaped] {
+                    let p = format!(r#"{{"v":"{raw}"}}"#);
+                    let h: Holder = decode(p.as_bytes(), heap()).unwrap();
+                    assert_eq!(h.v, v, "{p}");
+                }
+                for miss in near_misses(name) {
+                    if names.contains(&miss.as_str()) {
+                        continue;
+                    }
+                    assert!($t::parse(&miss).is_err(), "{}: {miss:?}", stringify!($t));
+                    let p = format!(r#"{{"v":"{miss}"}}"#);
+                    assert_eq!(
+                        decode::<Holder, _>(p.as_bytes(), heap()).unwrap_err(),
+                        DecodeError::new(
+                            ErrorCode::PropertyConstraintViolation,
+                            "v: unknown enum value"
+                        ),
+                        "{p}"
+                    );
+                }
+            }
+        })*};
+    }
+    check!(
+        Action,
+        ConfigurationStatus,
+        DataTransferStatus,
+        ReadingContext,
+        ValueFormat,
+        Measurand,
+        Phase,
+        Location,
+        UnitOfMeasure,
+        AvailabilityType,
+        AvailabilityStatus,
+        ChargePointStatus,
+        ChargePointErrorCode,
+        ChargingProfilePurposeType,
+        ChargingProfileKindType,
+        RecurrencyKindType,
+        ChargingRateUnitType,
+        UnlockStatus,
+        ClearCacheStatus,
+        RegistrationStatus,
+        RemoteStartStopStatus,
+        ResetType,
+        ResetStatus,
+        Reason,
+        MessageTrigger,
+        TriggerMessageStatus,
+        AuthorizationStatus,
+    );
+}

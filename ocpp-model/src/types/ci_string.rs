@@ -55,6 +55,25 @@ impl CiStringError {
     }
 }
 
+/// The decoders' fast path, for the raw body of a JSON string (escapes
+/// still in): `Err(NotPrintable)` when a byte is outside printable ASCII
+/// (whatever the escapes say, such a string is refused), `Ok(true)` when
+/// it has no escape, so that its bytes are its characters, `Ok(false)`
+/// when it has one and must be unescaped. One look at each byte.
+pub(super) fn raw_printable(raw: &[u8]) -> Result<bool, CiStringError> {
+    // No early exit: the loop vectorizes where the target can.
+    let (mut bad, mut escaped) = (false, false);
+    for &b in raw {
+        bad |= !(b' '..=b'~').contains(&b);
+        escaped |= b == b'\\';
+    }
+    if bad {
+        Err(CiStringError::NotPrintable)
+    } else {
+        Ok(!escaped)
+    }
+}
+
 /// Whether `c` may appear in a CiString.
 pub(super) fn printable(c: char) -> bool {
     (' '..='~').contains(&c)
@@ -71,6 +90,8 @@ impl<const N: usize, A: Allocator> CiString<N, A> {
 
     /// Validates the characters (a non-printable one wins over the length),
     /// then allocates exactly their number of bytes and copies them.
+    #[cold]
+    #[inline(never)]
     fn from_chars<I>(chars: I, alloc: A) -> Result<Self, CiStringError>
     where
         I: Iterator<Item = Result<char, ()>> + Clone,
@@ -96,6 +117,23 @@ impl<const N: usize, A: Allocator> CiString<N, A> {
                 .map_err(|_| CiStringError::OutOfMemory)?;
         }
         Ok(CiString { bytes })
+    }
+
+    /// Copies `bytes`, printable ASCII without escapes, after checking the
+    /// length.
+    fn from_plain(bytes: &[u8], alloc: A) -> Result<Self, CiStringError> {
+        if bytes.len() > N {
+            return Err(CiStringError::TooLong);
+        }
+        let mut out = Vec::new_in(alloc);
+        out.try_reserve_exact(bytes.len())
+            .map_err(|_| CiStringError::OutOfMemory)?;
+        for &b in bytes {
+            // The capacity is exactly `bytes.len()`.
+            out.push_within_capacity(b)
+                .map_err(|_| CiStringError::OutOfMemory)?;
+        }
+        Ok(CiString { bytes: out })
     }
 
     /// The string.
@@ -176,8 +214,13 @@ impl<const N: usize, A: Allocator + Clone> Decode<A> for CiString<N, A> {
                 f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
-                CiString::from_chars(Unescape::new(raw), self.0.alloc().clone())
-                    .map_err(|e| self.0.fail(e.violation()))
+                let alloc = self.0.alloc().clone();
+                match raw_printable(raw.as_bytes()) {
+                    Ok(true) => CiString::from_plain(raw.as_bytes(), alloc),
+                    Ok(false) => CiString::from_chars(Unescape::new(raw), alloc),
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| self.0.fail(e.violation()))
             }
         }
         d.deserialize_str(V::<N, A>(cx))

@@ -257,6 +257,26 @@ impl Serialize for DateTime {
     }
 }
 
+impl DateTime {
+    /// Parses the raw body of a JSON string (escapes still in). Not inlined
+    /// into the decoders: it is large, and decoding recurses.
+    #[inline(never)]
+    fn parse_raw(raw: &str) -> Result<DateTime, DateTimeError> {
+        if !raw.as_bytes().contains(&b'\\') {
+            // The common case, no escape: the bytes as they are (a byte of a
+            // non-ASCII character matches no part of a date-time, as 0xFF
+            // below does not).
+            return DateTime::parse_bytes(raw.bytes());
+        }
+        // A character that is not ASCII, or a broken escape, becomes 0xFF:
+        // no part of a date-time matches it.
+        DateTime::parse_bytes(Unescape::new(raw).map(|c| match c {
+            Ok(c) if c.is_ascii() => c as u8,
+            _ => 0xFF,
+        }))
+    }
+}
+
 /// A date-time string is read while it is unescaped, without a buffer, so a
 /// fraction may have any number of digits (the frame size limit bounds it).
 impl<A: Allocator + Clone> Decode<A> for DateTime {
@@ -270,13 +290,7 @@ impl<A: Allocator + Clone> Decode<A> for DateTime {
                 f.write_str("a date-time string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<DateTime, E> {
-                // A character that is not ASCII, or a broken escape, becomes
-                // 0xFF: no part of a date-time matches it.
-                let bytes = Unescape::new(raw).map(|c| match c {
-                    Ok(c) if c.is_ascii() => c as u8,
-                    _ => 0xFF,
-                });
-                DateTime::parse_bytes(bytes).map_err(|_| self.0.fail(Violation::BadDateTime))
+                DateTime::parse_raw(raw).map_err(|_| self.0.fail(Violation::BadDateTime))
             }
         }
         d.deserialize_str(V(cx))

@@ -45,6 +45,8 @@ impl IdToken {
 
     /// The validation of `CiString<20, _>`: a character outside printable
     /// ASCII (or a broken escape) anywhere wins over the length.
+    #[cold]
+    #[inline(never)]
     fn from_chars<I>(chars: I) -> Result<Self, CiStringError>
     where
         I: Iterator<Item = Result<char, ()>>,
@@ -69,6 +71,22 @@ impl IdToken {
             return Err(CiStringError::TooLong);
         }
         token.len = len as u8;
+        Ok(token)
+    }
+
+    /// Copies `bytes`, printable ASCII without escapes, after checking the
+    /// length.
+    fn from_plain(bytes: &[u8]) -> Result<Self, CiStringError> {
+        let mut token = IdToken {
+            len: 0,
+            bytes: [0; ID_TOKEN_LEN],
+        };
+        token
+            .bytes
+            .get_mut(..bytes.len())
+            .ok_or(CiStringError::TooLong)?
+            .copy_from_slice(bytes);
+        token.len = bytes.len() as u8; // at most ID_TOKEN_LEN
         Ok(token)
     }
 
@@ -157,7 +175,12 @@ impl<A: Allocator + Clone> Decode<A> for IdToken {
                 f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<IdToken, E> {
-                IdToken::from_chars(Unescape::new(raw)).map_err(|e| self.0.fail(e.violation()))
+                match super::ci_string::raw_printable(raw.as_bytes()) {
+                    Ok(true) => IdToken::from_plain(raw.as_bytes()),
+                    Ok(false) => IdToken::from_chars(Unescape::new(raw)),
+                    Err(e) => Err(e),
+                }
+                .map_err(|e| self.0.fail(e.violation()))
             }
         }
         d.deserialize_str(V(cx))

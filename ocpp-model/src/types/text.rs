@@ -27,6 +27,8 @@ impl<A: Allocator> Text<A> {
     }
 
     /// Counts the UTF-8 length first, then allocates exactly that and copies.
+    #[cold]
+    #[inline(never)]
     fn from_chars<I>(chars: I, alloc: A) -> Result<Self, Violation>
     where
         I: Iterator<Item = Result<char, ()>> + Clone,
@@ -50,6 +52,19 @@ impl<A: Allocator> Text<A> {
             }
         }
         Ok(Text { bytes })
+    }
+
+    /// Copies `bytes`, UTF-8 without escapes.
+    fn from_plain(bytes: &[u8], alloc: A) -> Result<Self, Violation> {
+        let mut out = Vec::new_in(alloc);
+        out.try_reserve_exact(bytes.len())
+            .map_err(|_| Violation::OutOfMemory)?;
+        for &b in bytes {
+            // The capacity is exactly `bytes.len()`.
+            out.push_within_capacity(b)
+                .map_err(|_| Violation::OutOfMemory)?;
+        }
+        Ok(Text { bytes: out })
     }
 
     /// The string.
@@ -105,8 +120,13 @@ impl<A: Allocator + Clone> Decode<A> for Text<A> {
                 f.write_str("a string")
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
-                Text::from_chars(Unescape::new(raw), self.0.alloc().clone())
-                    .map_err(|v| self.0.fail(v))
+                let alloc = self.0.alloc().clone();
+                if raw.as_bytes().contains(&b'\\') {
+                    Text::from_chars(Unescape::new(raw), alloc)
+                } else {
+                    Text::from_plain(raw.as_bytes(), alloc)
+                }
+                .map_err(|v| self.0.fail(v))
             }
         }
         d.deserialize_str(V::<A>(cx))

@@ -1,0 +1,443 @@
+//! The JSON serializer of the encoders: a serde `Serializer` writing into a
+//! caller's slice.
+//!
+//! It writes what serde-json-core writes, byte for byte (the golden round
+//! trips and the schema tests hold it to that), but in runs: a string is
+//! copied with one `copy_from_slice` per stretch that needs no escaping
+//! (serde-json-core pushes it one character at a time, with a bounds check
+//! and an escape match each), a property name with one copy of `"name":`,
+//! an integer from a small stack buffer. Floats, rare in OCPP, are written
+//! by serde-json-core (ryu) into the rest of the buffer.
+//!
+//! Escaping is serde-json-core's: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`,
+//! other controls as `\u00XX`, everything else (DEL, non-ASCII) as it is.
+
+use core::fmt;
+
+use serde::ser::{self, Serialize};
+
+/// The only failure: the buffer is full (or the value is not one our
+/// messages have, which never happens: reported the same way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Full;
+
+impl fmt::Display for Full {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("buffer full")
+    }
+}
+
+impl core::error::Error for Full {}
+
+impl ser::Error for Full {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        Full
+    }
+}
+
+/// Writes into `buf[len..]`, refusing (not truncating) what does not fit.
+pub(crate) struct Writer<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) len: usize,
+}
+
+impl Writer<'_> {
+    /// Appends `bytes` whole, or nothing.
+    #[inline]
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<(), Full> {
+        let end = self.len.checked_add(bytes.len()).ok_or(Full)?;
+        let dst = self.buf.get_mut(self.len..end).ok_or(Full)?;
+        dst.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+
+    /// Appends one byte.
+    #[inline]
+    fn byte(&mut self, b: u8) -> Result<(), Full> {
+        let dst = self.buf.get_mut(self.len).ok_or(Full)?;
+        *dst = b;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Appends `s` as a JSON string, quotes included: runs that need no
+    /// escape are found eight bytes at a time and copied at once.
+    pub(crate) fn string(&mut self, s: &str) -> Result<(), Full> {
+        self.string_bytes(s.as_bytes())
+    }
+
+    /// [`Writer::string`] of UTF-8 `bytes`.
+    pub(crate) fn string_bytes(&mut self, bytes: &[u8]) -> Result<(), Full> {
+        self.byte(b'"')?;
+        let mut run = 0;
+        while let Some(i) = crate::scan::plain_run_end(bytes, run) {
+            self.put(&bytes[run..i])?;
+            run = i + 1;
+            match bytes[i] {
+                b'"' => self.put(b"\\\"")?,
+                b'\\' => self.put(b"\\\\")?,
+                0x08 => self.put(b"\\b")?,
+                b'\t' => self.put(b"\\t")?,
+                b'\n' => self.put(b"\\n")?,
+                0x0C => self.put(b"\\f")?,
+                b'\r' => self.put(b"\\r")?,
+                c => {
+                    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                    let hi = HEX[usize::from(c >> 4)];
+                    let lo = HEX[usize::from(c & 0xF)];
+                    self.put(&[b'\\', b'u', b'0', b'0', hi, lo])?;
+                }
+            }
+        }
+        self.put(&bytes[run..])?;
+        self.byte(b'"')
+    }
+
+    /// Appends an unsigned integer in decimal.
+    fn unsigned(&mut self, mut v: u64, negative: bool) -> Result<(), Full> {
+        let mut digits = [0u8; 21];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        if negative {
+            i -= 1;
+            digits[i] = b'-';
+        }
+        self.put(&digits[i..])
+    }
+
+    fn signed(&mut self, v: i64) -> Result<(), Full> {
+        self.unsigned(v.unsigned_abs(), v < 0)
+    }
+
+    /// A finite float as serde-json-core writes it (ryu); `null` otherwise.
+    fn float<T: Serialize>(&mut self, v: &T) -> Result<(), Full> {
+        let rest = self.buf.get_mut(self.len..).ok_or(Full)?;
+        self.len += serde_json_core::to_slice(v, rest).map_err(|_| Full)?;
+        Ok(())
+    }
+
+    /// Serializes `value`.
+    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
+        value.serialize(self)
+    }
+}
+
+/// A container being written: whether an element was written yet.
+pub(crate) struct Compound<'a, 'b> {
+    w: &'a mut Writer<'b>,
+    first: bool,
+}
+
+impl Compound<'_, '_> {
+    fn comma(&mut self) -> Result<(), Full> {
+        if self.first {
+            self.first = false;
+            Ok(())
+        } else {
+            self.w.byte(b',')
+        }
+    }
+
+    /// `"key":`, the key as it is (serde-json-core does not escape
+    /// property names; ours are identifiers).
+    fn key(&mut self, key: &str) -> Result<(), Full> {
+        self.comma()?;
+        self.w.byte(b'"')?;
+        self.w.put(key.as_bytes())?;
+        self.w.put(b"\":")
+    }
+}
+
+impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
+    type Ok = ();
+    type Error = Full;
+    type SerializeSeq = Compound<'a, 'b>;
+    type SerializeTuple = Compound<'a, 'b>;
+    type SerializeTupleStruct = Compound<'a, 'b>;
+    type SerializeTupleVariant = ser::Impossible<(), Full>;
+    type SerializeMap = Compound<'a, 'b>;
+    type SerializeStruct = Compound<'a, 'b>;
+    type SerializeStructVariant = ser::Impossible<(), Full>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Full> {
+        self.put(if v { b"true" } else { b"false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Full> {
+        self.signed(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Full> {
+        self.signed(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Full> {
+        self.signed(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Full> {
+        self.signed(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Full> {
+        self.unsigned(v.into(), false)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Full> {
+        self.unsigned(v.into(), false)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Full> {
+        self.unsigned(v.into(), false)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Full> {
+        self.unsigned(v, false)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Full> {
+        self.float(&v)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Full> {
+        self.float(&v)
+    }
+    fn serialize_char(self, v: char) -> Result<(), Full> {
+        self.string(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Full> {
+        self.string(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Full> {
+        // serde-json-core writes bytes as they are.
+        self.put(v)
+    }
+    fn serialize_none(self) -> Result<(), Full> {
+        self.put(b"null")
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Full> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Full> {
+        self.put(b"null")
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Full> {
+        self.put(b"null")
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Full> {
+        self.string(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Full> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), Full> {
+        Err(Full)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'b>, Full> {
+        self.byte(b'[')?;
+        Ok(Compound {
+            w: self,
+            first: true,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, 'b>, Full> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, 'b>, Full> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Full> {
+        Err(Full)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 'b>, Full> {
+        self.byte(b'{')?;
+        Ok(Compound {
+            w: self,
+            first: true,
+        })
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a, 'b>, Full> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Full> {
+        Err(Full)
+    }
+    fn collect_str<T: fmt::Display + ?Sized>(self, _value: &T) -> Result<(), Full> {
+        Err(Full)
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Full;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
+        self.comma()?;
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), Full> {
+        self.w.byte(b']')
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Full;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Full> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Full;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
+        ser::SerializeSeq::serialize_element(self, value)
+    }
+    fn end(self) -> Result<(), Full> {
+        ser::SerializeSeq::end(self)
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Full;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Full> {
+        self.comma()?;
+        key.serialize(&mut *self.w)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
+        self.w.byte(b':')?;
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), Full> {
+        self.w.byte(b'}')
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Full;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Full> {
+        self.key(key)?;
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<(), Full> {
+        self.w.byte(b'}')
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::disallowed_types)]
+mod tests {
+    use super::*;
+
+    /// Ours and serde-json-core's bytes for `v`, or both refusing.
+    fn same<T: Serialize + ?Sized>(v: &T) {
+        for size in [0usize, 1, 3, 8, 64, 512] {
+            let mut a = vec![0u8; size];
+            let mut w = Writer {
+                buf: &mut a,
+                len: 0,
+            };
+            let ours = w.json(v).map(|()| w.len);
+            let mut b = vec![0u8; size];
+            let theirs = serde_json_core::to_slice(v, &mut b);
+            match (ours, theirs) {
+                (Ok(n), Ok(m)) => assert_eq!(&a[..n], &b[..m], "size {size}"),
+                (Err(_), Err(_)) => {}
+                (o, t) => panic!("size {size}: ours {o:?}, serde-json-core {t:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn writes_what_serde_json_core_writes() {
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c/d",
+            "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f} \u{7f}",
+            "größe ⚡ 😀",
+            "\"",
+            "end\\",
+        ] {
+            same(s);
+        }
+        for v in [0i64, 1, -1, 42, i64::MIN, i64::MAX, -2_147_483_648] {
+            same(&v);
+        }
+        for v in [0u64, 9, 10, u64::MAX] {
+            same(&v);
+        }
+        same(&u32::MAX);
+        same(&i32::MIN);
+        for v in [
+            0.0f64,
+            -0.0,
+            1.5,
+            183.3,
+            1e300,
+            -2.5e-7,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            same(&v);
+        }
+        same(&(true, false, (), Some(3u8), None::<u8>, [1u16, 2, 3]));
+        same(&[[1i8], [2i8]]);
+        same(&("k", &[] as &[u8]));
+    }
+
+    #[test]
+    fn writes_structs_as_serde_json_core() {
+        struct S;
+        impl Serialize for S {
+            fn serialize<Z: ser::Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+                use ser::SerializeStruct as _;
+                let mut st = s.serialize_struct("S", 3)?;
+                st.serialize_field("a", &1)?;
+                st.skip_field("b")?;
+                st.serialize_field("c", "x\ny")?;
+                st.serialize_field("d", &[1.5f64])?;
+                st.end()
+            }
+        }
+        same(&S);
+    }
+}
