@@ -6,14 +6,22 @@
 //! the read times out), hands text frames to `handle_frame`, sends what
 //! `poll_transmit` gives and prints the events. Plain `ws://` only; a network
 //! error ends the program with a message and status 1, never a panic.
+//!
+//! The charge point's records (configuration, availability, authorization
+//! cache, transactions and their message queue) are files in `--data-dir`
+//! (`ocpp_storage::FileStorage`), and the simulated hardware (cables,
+//! meters) is kept beside them (`hardware.rs`): killed at any point and
+//! started again with the same directory, it carries on.
 
 use std::io::{self, Write};
 use std::net::TcpStream;
+use std::path::PathBuf;
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use ocpp_alloc::{HostPool, Pool, Talc};
 use ocpp_engine::ocpp_model::UnlockStatus;
-use ocpp_engine::{ChargePoint, Config, Event, Instant};
+use ocpp_engine::{ChargePoint, Config, Event, Instant, RecordKey};
+use ocpp_storage::FileStorage;
 use tungstenite::client::IntoClientRequest;
 use tungstenite::error::UrlError;
 use tungstenite::protocol::frame::coding::CloseCode;
@@ -22,29 +30,41 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Error as WsError, Message, WebSocket};
 
 mod demo;
+mod hardware;
 
 type Ws = WebSocket<MaybeTlsStream<TcpStream>>;
+/// The charge point: in a host pool, its records in files.
+pub type Cp<'p> = ChargePoint<&'p Pool<Talc>, FileStorage>;
 
 /// Longest wait for one read, so `--seconds` and the demo are looked at.
 const MAX_WAIT: StdDuration = StdDuration::from_secs(1);
 /// Room for one outgoing frame (the engine's frames are far smaller).
 const FRAME_BUF: usize = 4096;
+/// How often a failing storage is tried again.
+const RETRY_STORAGE: ocpp_engine::Duration = ocpp_engine::Duration::from_millis(1000);
 
-const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POINT_ID [--connectors N] [--pool BYTES] [--script demo] [--seconds N]
+const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POINT_ID [--connectors N] [--pool BYTES] [--data-dir DIR] [--ev-left] [--script demo|charge|finish] [--seconds N]
 
   --csms URL        the central system's endpoint; the charge point id is appended as a path segment
   --id ID           the charge point identity
   --connectors N    connectors, not counting connector 0 (default 1)
   --pool BYTES      size of the pool that holds the whole charge point (default 16384)
+  --data-dir DIR    where the charge point's records and the simulated hardware are kept (default ./ocpp-data/ID)
+  --ev-left         the EV left while the charger was down: a transaction that was running is stopped (PowerLoss), not resumed
   --script demo     play two charging sessions on connector 1 (local, then remote), then exit 0
+  --script charge   plug in, present an idTag and charge until stopped
+  --script finish   stop the running transaction, if any, unplug, deliver the queue, exit 0
   --seconds N       stop after N seconds: exit 0 without a script, 1 if the script is not finished";
 
 #[derive(Debug, Default)]
 struct Args {
     url: String,
+    id: String,
     connectors: u8,
     pool: usize,
-    demo: bool,
+    data_dir: Option<PathBuf>,
+    ev_left: bool,
+    script: Option<String>,
     seconds: Option<u64>,
 }
 
@@ -63,10 +83,16 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--connectors" => a.connectors = number(&flag, &value()?)?,
             "--pool" => a.pool = number(&flag, &value()?)?,
             "--seconds" => a.seconds = Some(number(&flag, &value()?)?),
-            "--script" => match value()?.as_str() {
-                "demo" => a.demo = true,
-                other => return Err(format!("unknown script {other:?} (there is: demo)")),
-            },
+            "--data-dir" => a.data_dir = Some(value()?.into()),
+            "--ev-left" => a.ev_left = true,
+            "--script" => {
+                let name = value()?;
+                if !demo::SCRIPTS.contains(&name.as_str()) {
+                    let there = demo::SCRIPTS.join(", ");
+                    return Err(format!("unknown script {name:?} (there are: {there})"));
+                }
+                a.script = Some(name);
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -77,6 +103,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         return Err(format!("charge point id {id:?} cannot be a path segment"));
     }
     a.url = format!("{}/{}", csms.trim_end_matches('/'), id);
+    a.id = id;
     Ok(a)
 }
 
@@ -108,18 +135,53 @@ fn run(args: &Args) -> Result<(), String> {
     let config = Config::new("OcppCore", "ocpp-host")
         .with_connectors(args.connectors)
         .with_firmware_version(env!("CARGO_PKG_VERSION"));
-    let cp = ChargePoint::new(&config, &*pool)
-        .map_err(|e| format!("the charge point in a pool of {} B: {e:?}", args.pool))?;
+    let dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("ocpp-data").join(&args.id));
+    let storage = FileStorage::open(&dir)
+        .map_err(|e| format!("cannot use {} as the data directory: {e}", dir.display()))?;
+    let mut hw = hardware::Hardware::open(&dir, args.connectors)?;
+    if args.ev_left {
+        for c in 1..=args.connectors {
+            hw.forget_cable(c)?;
+        }
+    }
+    let start = StdInstant::now();
+    let now = Instant::from_millis(0);
+    // A transaction that ran when the program stopped is resumed when the
+    // simulated EV is still plugged (a crash or a kill leaves the cable in
+    // and the meter's register where it was), else stopped with PowerLoss.
+    let (mut cp, restored) = ChargePoint::restore(&config, &*pool, storage, now, |c| hw.plugged(c))
+        .map_err(|e| {
+            format!(
+                "cannot restore the charge point from {} (pool of {} B): {e:?}",
+                dir.display(),
+                args.pool
+            )
+        })?;
+    report_restored(&dir, &restored, &hw);
+    // A cable in without a transaction: the engine hears of it again.
+    for c in 1..=args.connectors {
+        if hw.plugged(c) && cp.transaction(c).is_none() {
+            hw.plug(now, &mut cp, c, true)?;
+        }
+    }
     let stats = pool.stats();
-    println!("pool of {} B after ChargePoint::new: {stats}", args.pool);
+    println!(
+        "pool of {} B after ChargePoint::restore: {stats}",
+        args.pool
+    );
 
     let ws = connect(&args.url).map_err(|e| format!("cannot reach {}: {e}", args.url))?;
     println!("connected to {} (subprotocol ocpp1.6)", args.url);
     let mut host = Host {
         ws,
         cp,
+        hw,
         buf: vec![0; FRAME_BUF],
-        start: StdInstant::now(),
+        start,
+        storage_failing: None,
     };
     let outcome = host.session(args);
     host.close();
@@ -127,6 +189,34 @@ fn run(args: &Args) -> Result<(), String> {
     drop(host);
     println!("pool after dropping the charge point: {}", pool.stats());
     outcome
+}
+
+/// Says what `restore` found in `dir`.
+fn report_restored(dir: &std::path::Path, r: &ocpp_engine::Restored, hw: &hardware::Hardware) {
+    println!(
+        "storage: {}: {} records restored, {} transactions resumed, {} stopped (PowerLoss), {} transaction messages queued",
+        dir.display(),
+        r.restored,
+        r.resumed,
+        r.stopped,
+        r.queued
+    );
+    for key in RecordKey::ALL {
+        if let Some(why) = r.dropped(key) {
+            let lost = if key == RecordKey::Transactions {
+                ": transactions and their queued messages were lost"
+            } else {
+                ""
+            };
+            println!("storage: record {key} dropped ({why:?}){lost}");
+        }
+    }
+    if r.resumed > 0 {
+        println!(
+            "storage: the meter of connector 1 carries on at {} Wh",
+            hw.energy_wh(1)
+        );
+    }
 }
 
 fn connect(url: &str) -> Result<Ws, WsError> {
@@ -156,9 +246,12 @@ fn is_timeout(e: &WsError) -> bool {
 /// The charge point and its connection.
 struct Host<'p> {
     ws: Ws,
-    cp: ChargePoint<&'p Pool<Talc>>,
+    cp: Cp<'p>,
+    hw: hardware::Hardware,
     buf: Vec<u8>,      // one outgoing frame
     start: StdInstant, // origin of the engine's clock
+    /// Since when the storage fails, while it does: retried every second.
+    storage_failing: Option<Instant>,
 }
 
 impl Host<'_> {
@@ -173,7 +266,7 @@ impl Host<'_> {
         let end = args
             .seconds
             .map(|s| Instant::from_millis(s.saturating_mul(1000)));
-        let mut demo = args.demo.then(demo::Demo::default);
+        let mut demo = args.script.as_deref().and_then(demo::Demo::new);
         if demo.is_some() {
             let now = self.now();
             demo::Demo::configure(&mut self.cp, now)?;
@@ -190,9 +283,12 @@ impl Host<'_> {
                 registration = self.cp.boot_state();
                 println!("registration: {registration:?} at {} ms", t.as_millis());
             }
+            self.retry_storage(t);
             while let Some(event) = self.cp.poll_event() {
                 println!("event: {event:?}");
                 match event {
+                    Event::Energy { connector, on } => self.hw.energy(t, connector, on),
+                    Event::StorageFailed { key } => self.storage_failed(t, key),
                     // No lock motor on a host: the cable is free at once.
                     // (`false`: the EV side left, nobody waits for an answer.)
                     Event::Unlock { connector } => {
@@ -208,8 +304,9 @@ impl Host<'_> {
                     demo.on_event(t, &event);
                 }
             }
+            self.hw.feed(t, &mut self.cp)?;
             let finished = match demo.as_mut() {
-                Some(demo) => demo.play(t, &mut self.cp)?,
+                Some(demo) => demo.play(t, &mut self.cp, &mut self.hw)?,
                 None => false,
             };
             self.transmit(t)?;
@@ -223,7 +320,8 @@ impl Host<'_> {
 
             // Sleep in the read until the next deadline of the engine, the demo or the run.
             let demo_due = demo.as_ref().and_then(demo::Demo::deadline);
-            let next = [self.cp.poll_timeout(), demo_due, end];
+            let storage_due = self.storage_failing.map(|since| since + RETRY_STORAGE);
+            let next = [self.cp.poll_timeout(), demo_due, end, storage_due];
             let wait = next.into_iter().flatten().min().map_or(MAX_WAIT, |n| {
                 StdDuration::from_millis(n.saturating_since(t).as_millis())
             });
@@ -263,6 +361,38 @@ impl Host<'_> {
                     return Err(format!("WebSocket lost: {e}"));
                 }
             }
+        }
+    }
+
+    /// A record could not be written: nothing goes out until it can.
+    fn storage_failed(&mut self, t: Instant, key: RecordKey) {
+        let why = match self.cp.persist() {
+            Err((_, e)) => e.to_string(),
+            Ok(()) => "it worked when tried again".into(),
+        };
+        eprintln!(
+            "ocpp-host: cannot write the record {key} in {}: {why}; nothing is sent until it \
+             can be written (retried every {} s): free space or fix the permissions",
+            self.cp.storage().dir().display(),
+            RETRY_STORAGE.as_millis() / 1000
+        );
+        self.storage_failing = Some(t);
+    }
+
+    /// While the storage fails, tries it again every [`RETRY_STORAGE`].
+    fn retry_storage(&mut self, t: Instant) {
+        let Some(since) = self.storage_failing else {
+            return;
+        };
+        if t.saturating_since(since) < RETRY_STORAGE {
+            return;
+        }
+        match self.cp.persist() {
+            Ok(()) => {
+                println!("storage: the records can be written again");
+                self.storage_failing = None;
+            }
+            Err(_) => self.storage_failing = Some(t),
         }
     }
 
@@ -317,11 +447,11 @@ mod tests {
     fn parses_arguments() {
         let a = args("--csms ws://h:9000/ocpp/ --id CP-0001").unwrap();
         assert_eq!(a.url, "ws://h:9000/ocpp/CP-0001");
-        assert_eq!((a.connectors, a.pool, a.demo), (1, 16384, false));
+        assert_eq!((a.connectors, a.pool, a.script), (1, 16384, None));
         let a = args("--csms ws://h --id C --connectors 2 --pool 8192 --script demo --seconds 9");
         let a = a.unwrap();
         assert_eq!((a.connectors, a.pool, a.seconds), (2, 8192, Some(9)));
-        assert!(a.demo);
+        assert_eq!(a.script.as_deref(), Some("demo"));
         let bad = "--id C|--csms ws://h|--csms ws://h --id a/b|--csms ws://h --id C --bogus|\
                    --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other";
         for bad in bad.split('|') {
