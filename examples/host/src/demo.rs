@@ -24,6 +24,7 @@ use ocpp_engine::ocpp_model::RegistrationStatus;
 use ocpp_engine::{Duration, Event, Instant};
 
 use crate::hardware::Hardware;
+use crate::log::say;
 use crate::Cp;
 
 const ID_TAG: &str = "ABCD1234";
@@ -192,11 +193,11 @@ impl Demo {
                 Input::End => {}
             }
             match running {
-                None if input == Input::StopIfRunning => println!("demo: no transaction to stop"),
+                None if input == Input::StopIfRunning => say!("demo: no transaction to stop"),
                 Some(Some(id)) if input == Input::AwaitTransaction => {
-                    println!("demo: {what} (transactionId {id})");
+                    say!("demo: {what} (transactionId {id})");
                 }
-                _ => println!("demo: {what}"),
+                _ => say!("demo: {what}"),
             }
             self.step += 1;
             self.since = Some(now);

@@ -1,11 +1,12 @@
 //! `ocpp-host`: an OCPP 1.6J charge point on a host, on a real WebSocket.
 //!
 //! The whole charge point lives in an `ocpp_alloc::HostPool<Talc>` of
-//! `--pool` bytes. This program owns the sans-IO loop: it reads frames with a
-//! read timeout taken from `poll_timeout()` (and calls `handle_timeout` when
-//! the read times out), hands text frames to `handle_frame`, sends what
-//! `poll_transmit` gives and prints the events. Plain `ws://` only; a network
-//! error ends the program with a message and status 1, never a panic.
+//! `--pool` bytes. This program owns the sans-IO loop (`host.rs`): it reads
+//! frames with a read timeout taken from `poll_timeout()` (and calls
+//! `handle_timeout` when the read times out), hands text frames to
+//! `handle_frame`, sends what `poll_transmit` gives and prints the events.
+//! Plain `ws://` only; a lost or refused connection is tried again with a
+//! backoff (`net.rs`), never a panic.
 //!
 //! The charge point's records (configuration, availability, authorization
 //! cache, transactions and their message queue) are files in `--data-dir`
@@ -13,35 +14,22 @@
 //! meters) is kept beside them (`hardware.rs`): killed at any point and
 //! started again with the same directory, it carries on.
 
-use std::io::{self, Write};
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use ocpp_alloc::{HostPool, Pool, Talc};
-use ocpp_engine::ocpp_model::UnlockStatus;
-use ocpp_engine::{ChargePoint, Config, Event, Instant, RecordKey};
+use ocpp_engine::{ChargePoint, Config, Instant, RecordKey};
 use ocpp_storage::FileStorage;
-use tungstenite::client::IntoClientRequest;
-use tungstenite::error::UrlError;
-use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::CloseFrame;
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Error as WsError, Message, WebSocket};
 
 mod demo;
 mod hardware;
+mod host;
+mod log;
+mod net;
 
-type Ws = WebSocket<MaybeTlsStream<TcpStream>>;
+use log::{complain, say};
 /// The charge point: in a host pool, its records in files.
 pub type Cp<'p> = ChargePoint<&'p Pool<Talc>, FileStorage>;
-
-/// Longest wait for one read, so `--seconds` and the demo are looked at.
-const MAX_WAIT: StdDuration = StdDuration::from_secs(1);
-/// Room for one outgoing frame (the engine's frames are far smaller).
-const FRAME_BUF: usize = 4096;
-/// How often a failing storage is tried again.
-const RETRY_STORAGE: ocpp_engine::Duration = ocpp_engine::Duration::from_millis(1000);
 
 const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POINT_ID [--connectors N] [--pool BYTES] [--data-dir DIR] [--ev-left] [--script demo|charge|finish] [--seconds N]
 
@@ -54,12 +42,15 @@ const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POI
   --script demo     play two charging sessions on connector 1 (local, then remote), then exit 0
   --script charge   plug in, present an idTag and charge until stopped
   --script finish   stop the running transaction, if any, unplug, deliver the queue, exit 0
+  --reconnect-min S the first wait before connecting again after a loss or a refusal, in seconds (default 1)
+  --reconnect-max S the longest such wait: it doubles up to this (default 60); each wait is drawn in [w/2, w]
   --seconds N       stop after N seconds: exit 0 without a script, 1 if the script is not finished";
 
 #[derive(Debug, Default)]
 struct Args {
-    url: String,
+    endpoint: Option<net::Endpoint>,
     id: String,
+    reconnect: (StdDuration, StdDuration),
     connectors: u8,
     pool: usize,
     data_dir: Option<PathBuf>,
@@ -71,6 +62,7 @@ struct Args {
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut csms, mut id) = (None, None);
     let mut a = Args {
+        reconnect: (StdDuration::from_secs(1), StdDuration::from_secs(60)),
         connectors: 1,
         pool: 16 * 1024,
         ..Args::default()
@@ -85,6 +77,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--seconds" => a.seconds = Some(number(&flag, &value()?)?),
             "--data-dir" => a.data_dir = Some(value()?.into()),
             "--ev-left" => a.ev_left = true,
+            "--reconnect-min" => a.reconnect.0 = seconds(&flag, &value()?)?,
+            "--reconnect-max" => a.reconnect.1 = seconds(&flag, &value()?)?,
             "--script" => {
                 let name = value()?;
                 if !demo::SCRIPTS.contains(&name.as_str()) {
@@ -99,12 +93,16 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let csms = csms.ok_or("--csms is required")?;
     let id = id.ok_or("--id is required")?;
-    if id.is_empty() || id.contains(['/', '?', '#', ' ']) {
-        return Err(format!("charge point id {id:?} cannot be a path segment"));
-    }
-    a.url = format!("{}/{}", csms.trim_end_matches('/'), id);
+    a.endpoint = Some(net::Endpoint::parse(&csms, &id)?);
     a.id = id;
     Ok(a)
+}
+
+fn seconds(flag: &str, text: &str) -> Result<StdDuration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| StdDuration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag}: {text:?} is not a number of seconds"))
 }
 
 fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
@@ -124,7 +122,7 @@ fn main() {
         }
     };
     if let Err(e) = run(&args) {
-        eprintln!("ocpp-host: {e}");
+        complain!("{e}");
         std::process::exit(1);
     }
 }
@@ -168,32 +166,41 @@ fn run(args: &Args) -> Result<(), String> {
         }
     }
     let stats = pool.stats();
-    println!(
+    say!(
         "pool of {} B after ChargePoint::restore: {stats}",
         args.pool
     );
 
-    let ws = connect(&args.url).map_err(|e| format!("cannot reach {}: {e}", args.url))?;
-    println!("connected to {} (subprotocol ocpp1.6)", args.url);
-    let mut host = Host {
-        ws,
-        cp,
-        hw,
-        buf: vec![0; FRAME_BUF],
-        start,
-        storage_failing: None,
+    let endpoint = args.endpoint.clone().ok_or("no endpoint")?;
+    if let Some(user) = endpoint.user() {
+        say!("HTTP Basic authentication as {user:?} (OCPP security profile 1; the password is never printed)");
+        if user != args.id {
+            complain!("the URL's user {user:?} is not the identity {:?}: OCPP expects them to be the same", args.id);
+        }
+    }
+    let script = args.script.as_deref().and_then(demo::Demo::new);
+    if script.is_some() {
+        demo::Demo::configure(&mut cp, now)?;
+    }
+    let backoff = net::Backoff::new(args.reconnect.0, args.reconnect.1);
+    let mut host = host::Host::new(cp, hw, endpoint, backoff, start);
+    let until = host::Until {
+        script,
+        end: args
+            .seconds
+            .map(|s| Instant::from_millis(s.saturating_mul(1000))),
     };
-    let outcome = host.session(args);
+    let outcome = host.run(until);
     host.close();
-    println!("pool at the end: {}", pool.stats());
+    say!("pool at the end: {}", pool.stats());
     drop(host);
-    println!("pool after dropping the charge point: {}", pool.stats());
+    say!("pool after dropping the charge point: {}", pool.stats());
     outcome
 }
 
 /// Says what `restore` found in `dir`.
 fn report_restored(dir: &std::path::Path, r: &ocpp_engine::Restored, hw: &hardware::Hardware) {
-    println!(
+    say!(
         "storage: {}: {} records restored, {} transactions resumed, {} stopped (PowerLoss), {} transaction messages queued",
         dir.display(),
         r.restored,
@@ -208,230 +215,14 @@ fn report_restored(dir: &std::path::Path, r: &ocpp_engine::Restored, hw: &hardwa
             } else {
                 ""
             };
-            println!("storage: record {key} dropped ({why:?}){lost}");
+            say!("storage: record {key} dropped ({why:?}){lost}");
         }
     }
     if r.resumed > 0 {
-        println!(
+        say!(
             "storage: the meter of connector 1 carries on at {} Wh",
             hw.energy_wh(1)
         );
-    }
-}
-
-fn connect(url: &str) -> Result<Ws, WsError> {
-    let mut request = url.into_client_request()?;
-    let protocol = "ocpp1.6".parse().expect("a valid header value");
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", protocol);
-    // tungstenite checks that the server picked the offered subprotocol.
-    let (ws, _response) = tungstenite::connect(request)?;
-    match ws.get_ref() {
-        MaybeTlsStream::Plain(stream) => stream.set_nodelay(true)?,
-        _ => return Err(WsError::Url(UrlError::TlsFeatureNotEnabled)),
-    }
-    Ok(ws)
-}
-
-/// A read or write that ran into the socket's timeout: nothing is wrong.
-fn is_timeout(e: &WsError) -> bool {
-    let WsError::Io(e) = e else { return false };
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-/// The charge point and its connection.
-struct Host<'p> {
-    ws: Ws,
-    cp: Cp<'p>,
-    hw: hardware::Hardware,
-    buf: Vec<u8>,      // one outgoing frame
-    start: StdInstant, // origin of the engine's clock
-    /// Since when the storage fails, while it does: retried every second.
-    storage_failing: Option<Instant>,
-}
-
-impl Host<'_> {
-    /// The engine's clock: milliseconds since the session started.
-    fn now(&self) -> Instant {
-        Instant::from_millis(u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX))
-    }
-
-    /// Runs the sans-IO loop until the demo is over, `--seconds` have
-    /// passed, or the connection fails.
-    fn session(&mut self, args: &Args) -> Result<(), String> {
-        let end = args
-            .seconds
-            .map(|s| Instant::from_millis(s.saturating_mul(1000)));
-        let mut demo = args.script.as_deref().and_then(demo::Demo::new);
-        if demo.is_some() {
-            let now = self.now();
-            demo::Demo::configure(&mut self.cp, now)?;
-        }
-        self.cp.connected(self.now());
-        let mut registration = self.cp.boot_state();
-        loop {
-            let t = self.now();
-            if self.cp.poll_timeout().is_some_and(|deadline| deadline <= t) {
-                self.cp.handle_timeout(t);
-            }
-            // A refused or unreadable BootNotification answer gives no event: say so here.
-            if self.cp.boot_state() != registration {
-                registration = self.cp.boot_state();
-                println!("registration: {registration:?} at {} ms", t.as_millis());
-            }
-            self.retry_storage(t);
-            while let Some(event) = self.cp.poll_event() {
-                println!("event: {event:?}");
-                match event {
-                    Event::Energy { connector, on } => self.hw.energy(t, connector, on),
-                    Event::StorageFailed { key } => self.storage_failed(t, key),
-                    // No lock motor on a host: the cable is free at once.
-                    // (`false`: the EV side left, nobody waits for an answer.)
-                    Event::Unlock { connector } => {
-                        let _ = self.cp.unlock_result(connector, UnlockStatus::Unlocked);
-                    }
-                    Event::Reset { hard } => println!(
-                        "reset ({}) asked for: this host charge point does not restart; it carries on",
-                        if hard { "hard" } else { "soft" }
-                    ),
-                    _ => {}
-                }
-                if let Some(demo) = demo.as_mut() {
-                    demo.on_event(t, &event);
-                }
-            }
-            self.hw.feed(t, &mut self.cp)?;
-            let finished = match demo.as_mut() {
-                Some(demo) => demo.play(t, &mut self.cp, &mut self.hw)?,
-                None => false,
-            };
-            self.transmit(t)?;
-            if finished {
-                return Ok(());
-            }
-            if end.is_some_and(|end| t >= end) {
-                let unfinished = demo.map(|_| "the demo did not finish in time".to_string());
-                return unfinished.map_or(Ok(()), Err);
-            }
-
-            // Sleep in the read until the next deadline of the engine, the demo or the run.
-            let demo_due = demo.as_ref().and_then(demo::Demo::deadline);
-            let storage_due = self.storage_failing.map(|since| since + RETRY_STORAGE);
-            let next = [self.cp.poll_timeout(), demo_due, end, storage_due];
-            let wait = next.into_iter().flatten().min().map_or(MAX_WAIT, |n| {
-                StdDuration::from_millis(n.saturating_since(t).as_millis())
-            });
-            if let MaybeTlsStream::Plain(stream) = self.ws.get_mut() {
-                let wait = wait.clamp(StdDuration::from_millis(1), MAX_WAIT);
-                stream
-                    .set_read_timeout(Some(wait))
-                    .map_err(|e| format!("set_read_timeout: {e}"))?;
-            }
-            match self.ws.read() {
-                Ok(Message::Text(text)) => {
-                    println!("< {}", text.as_str());
-                    // Answers go out before the next read, so the engine is never Busy
-                    // here; any other refusal changed nothing and is not fatal.
-                    if let Err(e) = self.cp.handle_frame(self.now(), text.as_bytes()) {
-                        eprintln!("ocpp-host: frame not taken in: {e}");
-                    }
-                }
-                Ok(Message::Binary(_)) => eprintln!("ocpp-host: ignored a binary message"),
-                Ok(Message::Close(frame)) => {
-                    self.cp.disconnected(self.now());
-                    return Err(format!(
-                        "the central system closed the connection: {frame:?}"
-                    ));
-                }
-                Ok(_) => {} // ping, pong: tungstenite answers them itself
-                Err(e) if is_timeout(&e) => {
-                    self.cp.handle_timeout(self.now());
-                    // Let tungstenite write any pending pong.
-                    match self.ws.flush() {
-                        Err(e) if is_timeout(&e) => {}
-                        other => other.map_err(|e| format!("WebSocket lost: {e}"))?,
-                    }
-                }
-                Err(e) => {
-                    self.cp.disconnected(self.now());
-                    return Err(format!("WebSocket lost: {e}"));
-                }
-            }
-        }
-    }
-
-    /// A record could not be written: nothing goes out until it can.
-    fn storage_failed(&mut self, t: Instant, key: RecordKey) {
-        let why = match self.cp.persist() {
-            Err((_, e)) => e.to_string(),
-            Ok(()) => "it worked when tried again".into(),
-        };
-        eprintln!(
-            "ocpp-host: cannot write the record {key} in {}: {why}; nothing is sent until it \
-             can be written (retried every {} s): free space or fix the permissions",
-            self.cp.storage().dir().display(),
-            RETRY_STORAGE.as_millis() / 1000
-        );
-        self.storage_failing = Some(t);
-    }
-
-    /// While the storage fails, tries it again every [`RETRY_STORAGE`].
-    fn retry_storage(&mut self, t: Instant) {
-        let Some(since) = self.storage_failing else {
-            return;
-        };
-        if t.saturating_since(since) < RETRY_STORAGE {
-            return;
-        }
-        match self.cp.persist() {
-            Ok(()) => {
-                println!("storage: the records can be written again");
-                self.storage_failing = None;
-            }
-            Err(_) => self.storage_failing = Some(t),
-        }
-    }
-
-    /// Sends every frame the engine has for now.
-    fn transmit(&mut self, t: Instant) -> Result<(), String> {
-        while let Some(n) = self
-            .cp
-            .poll_transmit(t, &mut self.buf)
-            .map_err(|e| format!("poll_transmit: {e}"))?
-        {
-            let text =
-                std::str::from_utf8(&self.buf[..n]).map_err(|_| "a frame that is not UTF-8")?;
-            println!("> {text}");
-            self.ws
-                .send(Message::text(text))
-                .map_err(|e| format!("WebSocket lost while sending: {e}"))?;
-        }
-        Ok(())
-    }
-
-    /// Closes the WebSocket (1000, normal closure) and waits briefly for the
-    /// central system's close frame.
-    fn close(&mut self) {
-        let reason = "charge point stopping".into();
-        let _ = self.ws.close(Some(CloseFrame {
-            code: CloseCode::Normal,
-            reason,
-        }));
-        if let MaybeTlsStream::Plain(stream) = self.ws.get_mut() {
-            let _ = stream.set_read_timeout(Some(StdDuration::from_millis(100)));
-        }
-        let give_up = StdInstant::now() + StdDuration::from_secs(2);
-        while StdInstant::now() < give_up {
-            match self.ws.read() {
-                Err(e) if !is_timeout(&e) => break, // ConnectionClosed: the handshake is over
-                _ => {}
-            }
-        }
-        let _ = io::stdout().flush();
     }
 }
 
@@ -446,14 +237,18 @@ mod tests {
     #[test]
     fn parses_arguments() {
         let a = args("--csms ws://h:9000/ocpp/ --id CP-0001").unwrap();
-        assert_eq!(a.url, "ws://h:9000/ocpp/CP-0001");
+        assert_eq!(a.endpoint.unwrap().url, "ws://h:9000/ocpp/CP-0001");
+        let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
+        let (first, most) = (StdDuration::from_millis(250), StdDuration::from_secs(5));
+        assert_eq!(a.reconnect, (first, most));
         assert_eq!((a.connectors, a.pool, a.script), (1, 16384, None));
         let a = args("--csms ws://h --id C --connectors 2 --pool 8192 --script demo --seconds 9");
         let a = a.unwrap();
         assert_eq!((a.connectors, a.pool, a.seconds), (2, 8192, Some(9)));
         assert_eq!(a.script.as_deref(), Some("demo"));
         let bad = "--id C|--csms ws://h|--csms ws://h --id a/b|--csms ws://h --id C --bogus|\
-                   --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other";
+                   --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
+                   --csms ws://h --id C --reconnect-min -1";
         for bad in bad.split('|') {
             assert!(args(bad).is_err(), "{bad}");
         }

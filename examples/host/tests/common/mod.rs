@@ -53,7 +53,12 @@ pub struct Csms {
 
 impl Csms {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Self::start_on(0)
+    }
+
+    /// On `port` of 127.0.0.1 (0: any free one).
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local_addr").port();
         let shared = Arc::new(Mutex::new(Shared::default()));
         let down = Arc::new(AtomicBool::new(false));
