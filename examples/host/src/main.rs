@@ -15,112 +15,29 @@
 //! started again with the same directory, it carries on.
 
 use std::path::PathBuf;
-use std::time::{Duration as StdDuration, Instant as StdInstant};
+use std::time::Instant as StdInstant;
+
+use clap::Parser;
 
 use ocpp_alloc::{HostPool, Pool, Talc};
 use ocpp_engine::{ChargePoint, Config, Instant, RecordKey};
 use ocpp_storage::FileStorage;
 
+mod args;
 mod demo;
 mod hardware;
 mod host;
 mod log;
 mod net;
 
+use args::Args;
 use log::{complain, say};
+
 /// The charge point: in a host pool, its records in files.
 pub type Cp<'p> = ChargePoint<&'p Pool<Talc>, FileStorage>;
 
-const USAGE: &str = "usage: ocpp-host --csms ws://HOST:PORT/PATH --id CHARGE_POINT_ID [--connectors N] [--pool BYTES] [--data-dir DIR] [--ev-left] [--script demo|charge|finish] [--seconds N]
-
-  --csms URL        the central system's endpoint; the charge point id is appended as a path segment
-  --id ID           the charge point identity
-  --connectors N    connectors, not counting connector 0 (default 1)
-  --pool BYTES      size of the pool that holds the whole charge point (default 16384)
-  --data-dir DIR    where the charge point's records and the simulated hardware are kept (default ./ocpp-data/ID)
-  --ev-left         the EV left while the charger was down: a transaction that was running is stopped (PowerLoss), not resumed
-  --script demo     play two charging sessions on connector 1 (local, then remote), then exit 0
-  --script charge   plug in, present an idTag and charge until stopped
-  --script finish   stop the running transaction, if any, unplug, deliver the queue, exit 0
-  --reconnect-min S the first wait before connecting again after a loss or a refusal, in seconds (default 1)
-  --reconnect-max S the longest such wait: it doubles up to this (default 60); each wait is drawn in [w/2, w]
-  --seconds N       stop after N seconds: exit 0 without a script, 1 if the script is not finished";
-
-#[derive(Debug, Default)]
-struct Args {
-    endpoint: Option<net::Endpoint>,
-    id: String,
-    reconnect: (StdDuration, StdDuration),
-    connectors: u8,
-    pool: usize,
-    data_dir: Option<PathBuf>,
-    ev_left: bool,
-    script: Option<String>,
-    seconds: Option<u64>,
-}
-
-fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut csms, mut id) = (None, None);
-    let mut a = Args {
-        reconnect: (StdDuration::from_secs(1), StdDuration::from_secs(60)),
-        connectors: 1,
-        pool: 16 * 1024,
-        ..Args::default()
-    };
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--csms" => csms = Some(value()?),
-            "--id" => id = Some(value()?),
-            "--connectors" => a.connectors = number(&flag, &value()?)?,
-            "--pool" => a.pool = number(&flag, &value()?)?,
-            "--seconds" => a.seconds = Some(number(&flag, &value()?)?),
-            "--data-dir" => a.data_dir = Some(value()?.into()),
-            "--ev-left" => a.ev_left = true,
-            "--reconnect-min" => a.reconnect.0 = seconds(&flag, &value()?)?,
-            "--reconnect-max" => a.reconnect.1 = seconds(&flag, &value()?)?,
-            "--script" => {
-                let name = value()?;
-                if !demo::SCRIPTS.contains(&name.as_str()) {
-                    let there = demo::SCRIPTS.join(", ");
-                    return Err(format!("unknown script {name:?} (there are: {there})"));
-                }
-                a.script = Some(name);
-            }
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other}")),
-        }
-    }
-    let csms = csms.ok_or("--csms is required")?;
-    let id = id.ok_or("--id is required")?;
-    a.endpoint = Some(net::Endpoint::parse(&csms, &id)?);
-    a.id = id;
-    Ok(a)
-}
-
-fn seconds(flag: &str, text: &str) -> Result<StdDuration, String> {
-    text.parse::<f64>()
-        .ok()
-        .and_then(|s| StdDuration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| format!("{flag}: {text:?} is not a number of seconds"))
-}
-
-fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
-    text.parse()
-        .map_err(|_| format!("{flag}: {text:?} is not a valid number"))
-}
-
 fn main() {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("ocpp-host: {msg}");
-            }
-            eprintln!("{USAGE}");
-            std::process::exit(2);
-        }
-    };
+    let args = Args::parse();
     if let Err(e) = run(&args) {
         complain!("{e}");
         std::process::exit(1);
@@ -128,9 +45,11 @@ fn main() {
 }
 
 fn run(args: &Args) -> Result<(), String> {
+    // First, so that the password is hidden before anything is printed.
+    let endpoint = net::Endpoint::parse(&args.csms, &args.id)?;
     let pool = HostPool::<Talc>::try_new(args.pool)
         .map_err(|e| format!("a pool of {} B: {e}", args.pool))?;
-    let config = Config::new("OcppCore", "ocpp-host")
+    let config = Config::new(&args.vendor, &args.model)
         .with_connectors(args.connectors)
         .with_firmware_version(env!("CARGO_PKG_VERSION"));
     let dir = args
@@ -171,7 +90,6 @@ fn run(args: &Args) -> Result<(), String> {
         args.pool
     );
 
-    let endpoint = args.endpoint.clone().ok_or("no endpoint")?;
     if let Some(user) = endpoint.user() {
         say!("HTTP Basic authentication as {user:?} (OCPP security profile 1; the password is never printed)");
         if user != args.id {
@@ -182,7 +100,7 @@ fn run(args: &Args) -> Result<(), String> {
     if script.is_some() {
         demo::Demo::configure(&mut cp, now)?;
     }
-    let backoff = net::Backoff::new(args.reconnect.0, args.reconnect.1);
+    let backoff = net::Backoff::new(args.reconnect_min, args.reconnect_max);
     let mut host = host::Host::new(cp, hw, endpoint, backoff, start);
     let until = host::Until {
         script,
@@ -223,34 +141,5 @@ fn report_restored(dir: &std::path::Path, r: &ocpp_engine::Restored, hw: &hardwa
             "storage: the meter of connector 1 carries on at {} Wh",
             hw.energy_wh(1)
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(s: &str) -> Result<Args, String> {
-        parse_args(s.split_whitespace().map(String::from))
-    }
-
-    #[test]
-    fn parses_arguments() {
-        let a = args("--csms ws://h:9000/ocpp/ --id CP-0001").unwrap();
-        assert_eq!(a.endpoint.unwrap().url, "ws://h:9000/ocpp/CP-0001");
-        let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
-        let (first, most) = (StdDuration::from_millis(250), StdDuration::from_secs(5));
-        assert_eq!(a.reconnect, (first, most));
-        assert_eq!((a.connectors, a.pool, a.script), (1, 16384, None));
-        let a = args("--csms ws://h --id C --connectors 2 --pool 8192 --script demo --seconds 9");
-        let a = a.unwrap();
-        assert_eq!((a.connectors, a.pool, a.seconds), (2, 8192, Some(9)));
-        assert_eq!(a.script.as_deref(), Some("demo"));
-        let bad = "--id C|--csms ws://h|--csms ws://h --id a/b|--csms ws://h --id C --bogus|\
-                   --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
-                   --csms ws://h --id C --reconnect-min -1";
-        for bad in bad.split('|') {
-            assert!(args(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -35,6 +35,10 @@ pub struct Call {
 #[derive(Default)]
 struct Shared {
     calls: Vec<Call>,
+    /// The Authorization header of each handshake (None: there was none).
+    authorizations: Vec<Option<String>>,
+    /// The only Authorization header accepted, when set (else HTTP 401).
+    required: Option<String>,
     connections: usize,
     /// StartTransaction payloads and the ids given to them.
     started: Vec<(Value, i64)>,
@@ -91,6 +95,15 @@ impl Csms {
         self.shared.lock().unwrap().calls.clone()
     }
 
+    /// Accept only handshakes with this Authorization header.
+    pub fn require_authorization(&self, header: &str) {
+        self.shared.lock().unwrap().required = Some(header.to_string());
+    }
+
+    pub fn authorizations(&self) -> Vec<Option<String>> {
+        self.shared.lock().unwrap().authorizations.clone()
+    }
+
     pub fn connections(&self) -> usize {
         self.shared.lock().unwrap().connections
     }
@@ -119,7 +132,18 @@ impl Csms {
 fn serve(stream: TcpStream, shared: &Mutex<Shared>, kick: &AtomicBool) {
     // tungstenite's callback type, not ours: its error is an HTTP response.
     #[allow(clippy::result_large_err)]
-    let pick = |_: &Request, mut response: Response| {
+    let pick = |request: &Request, mut response: Response| {
+        let auth = request
+            .headers()
+            .get("Authorization")
+            .map(|v| v.to_str().unwrap_or("?").to_string());
+        let mut s = shared.lock().unwrap();
+        s.authorizations.push(auth.clone());
+        if s.required.is_some() && s.required != auth {
+            let mut no = tungstenite::handshake::server::ErrorResponse::new(None);
+            *no.status_mut() = tungstenite::http::StatusCode::UNAUTHORIZED;
+            return Err(no);
+        }
         let proto = "ocpp1.6".parse().expect("header value");
         response
             .headers_mut()
