@@ -11,11 +11,16 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "ocpp-host", version)]
 pub struct Args {
-    /// The central system's endpoint, ws://[USER:PASSWORD@]HOST[:PORT][/PATH]; the
+    /// The central system's endpoint, ws[s]://[USER:PASSWORD@]HOST[:PORT][/PATH]; the
     /// identity is appended as a path segment. A user and password are sent as HTTP
     /// Basic authentication (security profile 1) and the password is never printed
     #[arg(long, value_name = "URL")]
     pub csms: String,
+
+    /// For wss://: check the server's certificate against the CA certificates of this
+    /// PEM file instead of the system's trusted roots
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
 
     /// The charge point's identity
     #[arg(long, value_name = "ID")]

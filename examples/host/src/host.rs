@@ -16,7 +16,6 @@ use ocpp_engine::ocpp_model::UnlockStatus;
 use ocpp_engine::{BootState, Event, Instant, RecordKey};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
-use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Error as WsError, Message};
 
 use crate::demo::Demo;
@@ -173,6 +172,12 @@ impl<'p> Host<'p> {
         match self.endpoint.connect() {
             Ok(ws) => {
                 say!("connected to {} (subprotocol ocpp1.6)", self.endpoint.url);
+                if !self.endpoint.trust.is_empty() {
+                    say!(
+                        "TLS: the server's certificate checked against {}",
+                        self.endpoint.trust
+                    );
+                }
                 self.ws = Some(ws);
                 self.reconnect_at = None;
                 let now = self.now();
@@ -213,7 +218,7 @@ impl<'p> Host<'p> {
             std::thread::sleep(wait);
             return Ok(());
         };
-        if let MaybeTlsStream::Plain(stream) = ws.get_mut() {
+        if let Some(stream) = crate::net::tcp(ws) {
             stream
                 .set_read_timeout(Some(wait))
                 .map_err(|e| format!("cannot set the read timeout: {e}"))?;
@@ -317,7 +322,7 @@ impl<'p> Host<'p> {
                 code: CloseCode::Normal,
                 reason,
             }));
-            if let MaybeTlsStream::Plain(stream) = ws.get_mut() {
+            if let Some(stream) = crate::net::tcp(&ws) {
                 let _ = stream.set_read_timeout(Some(StdDuration::from_millis(100)));
             }
             let give_up = StdInstant::now() + StdDuration::from_secs(2);

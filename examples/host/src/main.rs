@@ -46,7 +46,7 @@ fn main() {
 
 fn run(args: &Args) -> Result<(), String> {
     // First, so that the password is hidden before anything is printed.
-    let endpoint = net::Endpoint::parse(&args.csms, &args.id)?;
+    let endpoint = net::Endpoint::parse(&args.csms, &args.id, args.ca.as_deref())?;
     let pool = HostPool::<Talc>::try_new(args.pool)
         .map_err(|e| format!("a pool of {} B: {e}", args.pool))?;
     let config = Config::new(&args.vendor, &args.model)

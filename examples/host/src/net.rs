@@ -2,14 +2,19 @@
 //! and the backoff between attempts.
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use rustls::{CertificateError, ClientConfig, RootCertStore};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::error::{ProtocolError, SubProtocolError};
 use tungstenite::handshake::HandshakeError;
 use tungstenite::http::StatusCode;
 use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Error as WsError, WebSocket};
+use tungstenite::{Connector, Error as WsError, WebSocket};
 
 use crate::log;
 
@@ -18,12 +23,25 @@ pub type Ws = WebSocket<MaybeTlsStream<TcpStream>>;
 /// Longest wait for the TCP connection, then for the WebSocket handshake.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The TCP stream under a WebSocket, plain or TLS.
+pub fn tcp(ws: &Ws) -> Option<&TcpStream> {
+    match ws.get_ref() {
+        MaybeTlsStream::Plain(s) => Some(s),
+        MaybeTlsStream::Rustls(s) => Some(s.get_ref()),
+        _ => None,
+    }
+}
+
 /// Where the charge point connects: `<url>/<id>`, with the password of a
 /// `ws://user:password@host/...` URL taken out of it.
 #[derive(Clone, Debug)]
 pub struct Endpoint {
-    /// `ws://host:port/path/<id>`, without user or password.
+    /// `ws[s]://host:port/path/<id>`, without user or password.
     pub url: String,
+    /// For `wss://`: the TLS configuration (trusted roots).
+    tls: Option<Arc<ClientConfig>>,
+    /// What the server's certificate is checked against, in words.
+    pub trust: String,
     host: String,
     port: u16,
     /// User and password for HTTP Basic authentication (security profile 1).
@@ -34,7 +52,7 @@ impl Endpoint {
     /// Parses `csms` (`ws://[user:password@]host[:port][/path]`) and appends
     /// `id` as a path segment. The password is registered with
     /// [`log::hide`] before anything can print it.
-    pub fn parse(csms: &str, id: &str) -> Result<Self, String> {
+    pub fn parse(csms: &str, id: &str, ca: Option<&Path>) -> Result<Self, String> {
         if id.is_empty() || id.contains(['/', '?', '#', ' ', '%']) {
             return Err(format!("charge point id {id:?} cannot be a path segment"));
         }
@@ -53,36 +71,36 @@ impl Endpoint {
             log::hide(&pass);
             (percent_decode(user), pass)
         });
-        match scheme {
-            "ws" => {}
+        let (tls, trust, default_port) = match scheme {
+            "ws" if ca.is_some() => return Err("--ca is for wss:// URLs".into()),
+            "ws" => (None, String::new(), 80),
             "wss" => {
-                return Err(
-                    "wss:// is not supported yet (TLS comes in a later step): use ws://, \
-                     or put a TLS-terminating proxy in front of the central system"
-                        .into(),
-                )
+                let (config, trust) = tls_config(ca)?;
+                (Some(config), trust, 443)
             }
             other => {
                 return Err(format!(
-                    "unknown scheme {other}://: write ws://HOST:PORT/PATH"
+                    "unknown scheme {other}://: write ws://HOST:PORT/PATH or wss://HOST:PORT/PATH"
                 ))
             }
-        }
+        };
         let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || p.chars().all(|c| c.is_ascii_digit()) => {
+            Some((h, p)) if !hostport.ends_with(']') => {
                 let port = p
                     .parse()
                     .map_err(|_| format!("the port {p:?} in the URL is not a number"))?;
                 (h.to_string(), port)
             }
-            _ => (hostport.to_string(), 80),
+            _ => (hostport.to_string(), default_port),
         };
         if host.is_empty() {
             return Err("the URL has no host: write ws://HOST:PORT/PATH".into());
         }
-        let url = format!("ws://{hostport}{}/{id}", path.trim_end_matches('/'));
+        let url = format!("{scheme}://{hostport}{}/{id}", path.trim_end_matches('/'));
         Ok(Self {
             url,
+            tls,
+            trust,
             host: host.trim_start_matches('[').trim_end_matches(']').into(),
             port,
             credentials,
@@ -139,7 +157,11 @@ impl Endpoint {
                 .map_err(|_| "the user or password cannot go in an HTTP header".to_string())?;
             headers.insert("Authorization", value);
         }
-        match tungstenite::client(request, MaybeTlsStream::Plain(stream)) {
+        let connector = match &self.tls {
+            Some(config) => Connector::Rustls(config.clone()),
+            None => Connector::Plain,
+        };
+        match tungstenite::client_tls_with_config(request, stream, None, Some(connector)) {
             Ok((ws, _response)) => Ok(ws),
             Err(HandshakeError::Interrupted(_)) => Err(format!(
                 "no WebSocket handshake answer from {addr} within {} s",
@@ -148,6 +170,67 @@ impl Endpoint {
             Err(HandshakeError::Failure(e)) => Err(handshake_words(addr, &e)),
         }
     }
+}
+
+/// The TLS configuration for `wss://`: the server's certificate checked
+/// against the CA certificates of `ca` (a PEM file), or else the system's
+/// trusted roots. No client certificate (security profile 3 is not there yet).
+fn tls_config(ca: Option<&Path>) -> Result<(Arc<ClientConfig>, String), String> {
+    let mut roots = RootCertStore::empty();
+    let trust = match ca {
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(format!("{} holds no usable CA certificate", path.display()));
+            }
+            format!("the CA certificates of {} ({added})", path.display())
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            let (added, _) = roots.add_parsable_certificates(found.certs);
+            if added == 0 {
+                return Err("no trusted root certificates found on this system \
+                            (install ca-certificates, or give the central system's CA with --ca FILE)"
+                    .into());
+            }
+            format!("the system's {added} trusted roots")
+        }
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS set-up: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok((Arc::new(config), trust))
+}
+
+/// A TLS failure in words.
+fn tls_words(addr: SocketAddr, e: &rustls::Error) -> String {
+    let what = match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            // BadSignature: a CA of the same name as one we trust, but not it.
+            CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                "its certificate is not signed by a CA we trust (give its CA with --ca FILE)".into()
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "its certificate is not for the host name of the URL".into()
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "its certificate has expired".into()
+            }
+            other => format!("its certificate is not acceptable: {other:?}"),
+        },
+        rustls::Error::AlertReceived(alert) => format!(
+            "it refused the TLS connection ({alert:?}; it may want a client certificate, \
+             security profile 3, which this program does not have yet)"
+        ),
+        other => format!("TLS failed: {other}"),
+    };
+    format!("TLS with {addr}: {what}")
 }
 
 fn tcp_words(addr: SocketAddr, e: &std::io::Error) -> String {
@@ -183,6 +266,10 @@ fn handshake_words(addr: SocketAddr, e: &WsError) -> String {
             };
             format!("{addr} {what}: is it an OCPP 1.6J central system?")
         }
+        WsError::Tls(tungstenite::error::TlsError::Rustls(e)) => tls_words(addr, e),
+        WsError::Io(io) if rustls_error(io).is_some() => {
+            tls_words(addr, rustls_error(io).expect("checked"))
+        }
         WsError::Io(_)
         | WsError::ConnectionClosed
         | WsError::AlreadyClosed
@@ -191,6 +278,11 @@ fn handshake_words(addr: SocketAddr, e: &WsError) -> String {
         ) => format!("{addr} closed the connection during the WebSocket handshake"),
         other => format!("the WebSocket handshake with {addr} failed: {other}"),
     }
+}
+
+/// The TLS error inside an I/O error (rustls's stream reports them so).
+fn rustls_error(e: &std::io::Error) -> Option<&rustls::Error> {
+    e.get_ref()?.downcast_ref::<rustls::Error>()
 }
 
 fn percent_decode(s: &str) -> String {
@@ -271,13 +363,13 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        let e = Endpoint::parse("ws://h:9000/ocpp/", "CP-1").unwrap();
+        let e = Endpoint::parse("ws://h:9000/ocpp/", "CP-1", None).unwrap();
         assert_eq!(
             (e.url.as_str(), e.host.as_str(), e.port),
             ("ws://h:9000/ocpp/CP-1", "h", 9000)
         );
         assert_eq!(e.user(), None);
-        let e = Endpoint::parse("ws://CP-1:p%40ss-w0rd@[::1]:9/x", "CP-1").unwrap();
+        let e = Endpoint::parse("ws://CP-1:p%40ss-w0rd@[::1]:9/x", "CP-1", None).unwrap();
         assert_eq!(
             (e.url.as_str(), e.host.as_str(), e.port),
             ("ws://[::1]:9/x/CP-1", "::1", 9)
@@ -287,18 +379,20 @@ mod tests {
             crate::log::redact("p%40ss-w0rd and p@ss-w0rd"),
             "*** and ***"
         );
-        let e = Endpoint::parse("ws://h", "C").unwrap();
+        let e = Endpoint::parse("ws://h", "C", None).unwrap();
         assert_eq!((e.url.as_str(), e.port), ("ws://h/C", 80));
-        for bad in [
-            "h:9000",
-            "wss://h/ocpp",
-            "http://h",
-            "ws://:9/x",
-            "ws://h:x/y",
-        ] {
-            assert!(Endpoint::parse(bad, "C").is_err(), "{bad}");
+        for bad in ["h:9000", "http://h", "ws://:9/x", "ws://h:x/y"] {
+            assert!(Endpoint::parse(bad, "C", None).is_err(), "{bad}");
         }
-        assert!(Endpoint::parse("ws://h", "a/b").is_err());
+        assert!(Endpoint::parse("ws://h", "a/b", None).is_err());
+        let e = Endpoint::parse("wss://[::1]/x", "C", None).unwrap();
+        assert_eq!(
+            (e.url.as_str(), e.host.as_str(), e.port),
+            ("wss://[::1]/x/C", "::1", 443)
+        );
+        let missing = Path::new("/nonexistent/ca.pem");
+        assert!(Endpoint::parse("wss://h", "C", Some(missing)).is_err());
+        assert!(Endpoint::parse("ws://h", "C", Some(missing)).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 #![allow(dead_code)] // each test file uses a part of it
 
 use std::fs::File;
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -39,6 +40,8 @@ struct Shared {
     authorizations: Vec<Option<String>>,
     /// The only Authorization header accepted, when set (else HTTP 401).
     required: Option<String>,
+    /// Answer the handshake without picking the subprotocol ocpp1.6.
+    no_subprotocol: bool,
     connections: usize,
     /// StartTransaction payloads and the ids given to them.
     started: Vec<(Value, i64)>,
@@ -62,6 +65,15 @@ impl Csms {
 
     /// On `port` of 127.0.0.1 (0: any free one).
     pub fn start_on(port: u16) -> Self {
+        Self::start_with(port, None)
+    }
+
+    /// Behind TLS with this server configuration (wss://).
+    pub fn start_tls(config: rustls::ServerConfig) -> Self {
+        Self::start_with(0, Some(Arc::new(config)))
+    }
+
+    fn start_with(port: u16, tls: Option<Arc<rustls::ServerConfig>>) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("local_addr").port();
         let shared = Arc::new(Mutex::new(Shared::default()));
@@ -76,7 +88,14 @@ impl Csms {
                     continue;
                 }
                 k.store(false, Ordering::SeqCst);
-                serve(stream, &s, &k);
+                let Some(tls) = &tls else {
+                    serve(stream, &s, &k);
+                    continue;
+                };
+                let Ok(conn) = rustls::ServerConnection::new(tls.clone()) else {
+                    continue;
+                };
+                serve(rustls::StreamOwned::new(conn, stream), &s, &k);
             }
         });
         Self {
@@ -104,6 +123,11 @@ impl Csms {
         self.shared.lock().unwrap().authorizations.clone()
     }
 
+    /// Answer handshakes without the subprotocol.
+    pub fn refuse_subprotocol(&self) {
+        self.shared.lock().unwrap().no_subprotocol = true;
+    }
+
     pub fn connections(&self) -> usize {
         self.shared.lock().unwrap().connections
     }
@@ -129,7 +153,24 @@ impl Csms {
     }
 }
 
-fn serve(stream: TcpStream, shared: &Mutex<Shared>, kick: &AtomicBool) {
+/// A stream over TCP, plain or TLS.
+pub trait Tcp: Read + Write {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Tcp for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Tcp for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        self.get_ref()
+    }
+}
+
+fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
     // tungstenite's callback type, not ours: its error is an HTTP response.
     #[allow(clippy::result_large_err)]
     let pick = |request: &Request, mut response: Response| {
@@ -143,6 +184,9 @@ fn serve(stream: TcpStream, shared: &Mutex<Shared>, kick: &AtomicBool) {
             let mut no = tungstenite::handshake::server::ErrorResponse::new(None);
             *no.status_mut() = tungstenite::http::StatusCode::UNAUTHORIZED;
             return Err(no);
+        }
+        if s.no_subprotocol {
+            return Ok(response);
         }
         let proto = "ocpp1.6".parse().expect("header value");
         response
@@ -159,7 +203,8 @@ fn serve(stream: TcpStream, shared: &Mutex<Shared>, kick: &AtomicBool) {
         s.connections - 1
     };
     let _ = ws
-        .get_mut()
+        .get_ref()
+        .tcp()
         .set_read_timeout(Some(Duration::from_millis(100)));
     loop {
         if kick.load(Ordering::SeqCst) {
