@@ -68,9 +68,25 @@ pub struct Args {
     #[arg(long, value_name = "NAME", value_parser = crate::demo::SCRIPTS.to_vec())]
     pub script: Option<String>,
 
+    /// Set a configuration key at the start, as ChangeConfiguration would (kept in
+    /// the data directory); may be given several times. E.g. WebSocketPingInterval=30,
+    /// HeartbeatInterval=300, AuthorizationKey=... (then the Basic password; never printed)
+    #[arg(long = "config", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub config: Vec<(String, String)>,
+
     /// Stop after N seconds: exit 0 without a script, 1 if the script is not over
     #[arg(long, value_name = "N")]
     pub seconds: Option<u64>,
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| "write KEY=VALUE".to_string())?;
+    if key == "AuthorizationKey" {
+        crate::log::hide(value);
+    }
+    Ok((key.to_string(), value.to_string()))
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {
@@ -102,11 +118,14 @@ mod tests {
         let a = a.unwrap();
         assert_eq!((a.connectors, a.pool, a.seconds), (2, 8192, Some(9)));
         assert_eq!(a.script.as_deref(), Some("demo"));
+        let a = args("--csms ws://h --id C --config A=1 --config B=x=y").unwrap();
+        let kv = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(a.config, vec![kv("A", "1"), kv("B", "x=y")]);
         let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
         assert_eq!(a.reconnect_min, Duration::from_millis(250));
         let bad = "--id C|--csms ws://h|--csms ws://h --id C --bogus|\
                    --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
-                   --csms ws://h --id C --reconnect-min -1";
+                   --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A";
         for bad in bad.split('|') {
             assert!(args(bad).is_err(), "{bad}");
         }

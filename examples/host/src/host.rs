@@ -44,6 +44,10 @@ pub struct Host<'p> {
     start: StdInstant, // origin of the engine's clock
     /// Since when the storage fails, while it does: retried every second.
     storage_failing: Option<Instant>,
+    /// When the connection last gave a sign of life (any frame, a pong),
+    /// and when we last sent a ping.
+    last_heard: StdInstant,
+    last_ping: StdInstant,
 }
 
 /// How a run ends without an error.
@@ -70,6 +74,8 @@ impl<'p> Host<'p> {
             buf: vec![0; FRAME_BUF],
             start,
             storage_failing: None,
+            last_heard: start,
+            last_ping: start,
         }
     }
 
@@ -113,7 +119,7 @@ impl<'p> Host<'p> {
                 None => false,
             };
             if self.ws.is_some() {
-                if let Err(why) = self.transmit(t) {
+                if let Err(why) = self.transmit(t).and_then(|()| self.ping()) {
                     self.lost(t, &why);
                 }
             }
@@ -131,12 +137,21 @@ impl<'p> Host<'p> {
             let script_due = until.script.as_ref().and_then(Demo::deadline);
             let storage_due = self.storage_failing.map(|since| since + RETRY_STORAGE);
             let reconnect_due = self.ws.is_none().then_some(self.reconnect_at).flatten();
+            let ping_due = self
+                .ping_interval()
+                .filter(|_| self.ws.is_some())
+                .map(|every| {
+                    let due = self.last_ping.max(self.last_heard) + every;
+                    let left = due.saturating_duration_since(StdInstant::now());
+                    t + ocpp_engine::Duration::from_millis(left.as_millis() as u64)
+                });
             let next = [
                 self.cp.poll_timeout(),
                 script_due,
                 until.end,
                 storage_due,
                 reconnect_due,
+                ping_due,
             ];
             let wait = next.into_iter().flatten().min().map_or(MAX_WAIT, |n| {
                 StdDuration::from_millis(n.saturating_since(t).as_millis())
@@ -169,8 +184,16 @@ impl<'p> Host<'p> {
 
     /// One attempt to connect; on failure the next one is scheduled.
     fn connect(&mut self, t: Instant) {
-        match self.endpoint.connect() {
+        // The AuthorizationKey the central system set, once it did, is the
+        // password from then on (security profiles 1 and 2).
+        let key = self.cp.authorization_key().map(str::to_owned);
+        if let Some(key) = &key {
+            crate::log::hide(key);
+        }
+        match self.endpoint.connect(key.as_deref()) {
             Ok(ws) => {
+                self.last_heard = StdInstant::now();
+                self.last_ping = self.last_heard;
                 say!("connected to {} (subprotocol ocpp1.6)", self.endpoint.url);
                 if !self.endpoint.trust.is_empty() {
                     say!(
@@ -223,13 +246,22 @@ impl<'p> Host<'p> {
                 .set_read_timeout(Some(wait))
                 .map_err(|e| format!("cannot set the read timeout: {e}"))?;
         }
-        match ws.read() {
+        let read = ws.read();
+        if read.is_ok() {
+            self.last_heard = StdInstant::now();
+        }
+        match read {
             Ok(Message::Text(text)) => {
-                say!("< {}", text.as_str());
                 // Answers go out before the next read, so the engine is never Busy
                 // here; any other refusal changed nothing and is not fatal.
                 let now = self.now();
-                if let Err(e) = self.cp.handle_frame(now, text.as_bytes()) {
+                let taken = self.cp.handle_frame(now, text.as_bytes());
+                // A ChangeConfiguration of AuthorizationKey: hidden before printed.
+                if let Some(key) = self.cp.authorization_key() {
+                    crate::log::hide(key);
+                }
+                say!("< {}", text.as_str());
+                if let Err(e) = taken {
                     complain!("frame not taken in: {e}");
                 }
                 Ok(())
@@ -248,6 +280,9 @@ impl<'p> Host<'p> {
             }),
             Ok(_) => Ok(()), // ping, pong: tungstenite answers them itself
             Err(e) if is_timeout(&e) => {
+                let Some(ws) = self.ws.as_mut() else {
+                    return Ok(());
+                };
                 let now = Instant::from_millis(
                     u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX),
                 );
@@ -260,6 +295,40 @@ impl<'p> Host<'p> {
             }
             Err(e) => Err(lost_words(&e)),
         }
+    }
+
+    /// WebSocketPingInterval, when it is not 0.
+    fn ping_interval(&self) -> Option<StdDuration> {
+        let mut text = String::new();
+        self.cp
+            .read_configuration("WebSocketPingInterval", &mut text)
+            .then(|| text.parse::<u64>().ok())
+            .flatten()
+            .filter(|&s| s > 0)
+            .map(StdDuration::from_secs)
+    }
+
+    /// Every WebSocketPingInterval of silence, a ping; after two intervals
+    /// without any frame or pong, the connection is dead (`Err`).
+    fn ping(&mut self) -> Result<(), String> {
+        let (Some(every), Some(ws)) = (self.ping_interval(), self.ws.as_mut()) else {
+            return Ok(());
+        };
+        let silent = self.last_heard.elapsed();
+        if silent >= every * 2 {
+            return Err(format!(
+                "no frame and no answer to pings for {} s (WebSocketPingInterval {} s): \
+                 the connection is dead",
+                silent.as_secs(),
+                every.as_secs()
+            ));
+        }
+        if self.last_ping.max(self.last_heard).elapsed() >= every {
+            self.last_ping = StdInstant::now();
+            ws.send(Message::Ping(Vec::new().into()))
+                .map_err(|e| format!("while sending a ping: {}", lost_words(&e)))?;
+        }
+        Ok(())
     }
 
     /// A record could not be written: nothing goes out until it can.

@@ -100,6 +100,10 @@ fn run(args: &Args) -> Result<(), String> {
     if script.is_some() {
         demo::Demo::configure(&mut cp, now)?;
     }
+    for (key, value) in &args.config {
+        cp.configure(now, key, value)
+            .map_err(|e| format!("--config {key}: {e}"))?;
+    }
     let backoff = net::Backoff::new(args.reconnect_min, args.reconnect_max);
     let mut host = host::Host::new(cp, hw, endpoint, backoff, start);
     let until = host::Until {

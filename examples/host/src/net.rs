@@ -46,6 +46,8 @@ pub struct Endpoint {
     port: u16,
     /// User and password for HTTP Basic authentication (security profile 1).
     credentials: Option<(String, String)>,
+    /// The identity: the user when the password is the AuthorizationKey.
+    id: String,
 }
 
 impl Endpoint {
@@ -104,6 +106,7 @@ impl Endpoint {
             host: host.trim_start_matches('[').trim_end_matches(']').into(),
             port,
             credentials,
+            id: id.to_string(),
         })
     }
 
@@ -114,9 +117,11 @@ impl Endpoint {
 
     /// Opens the WebSocket: TCP, then the handshake offering `ocpp1.6`
     /// (tungstenite fails it when the server does not pick it), with the
-    /// Basic authentication header when the URL has a user. The error
-    /// says what failed, in words.
-    pub fn connect(&self) -> Result<Ws, String> {
+    /// Basic authentication header when the URL has a user or
+    /// `authorization_key` (the AuthorizationKey the central system set,
+    /// which then replaces the URL's password; the user is the URL's, or
+    /// the identity). The error says what failed, in words.
+    pub fn connect(&self, authorization_key: Option<&str>) -> Result<Ws, String> {
         let addrs: Vec<SocketAddr> = (self.host.as_str(), self.port)
             .to_socket_addrs()
             .map_err(|e| format!("cannot resolve {}: {e}", self.host))?
@@ -150,7 +155,13 @@ impl Endpoint {
             "Sec-WebSocket-Protocol",
             "ocpp1.6".parse().expect("a header"),
         );
-        if let Some((user, pass)) = &self.credentials {
+        let credentials = match (&self.credentials, authorization_key) {
+            (Some((user, _)), Some(key)) => Some((user.as_str(), key)),
+            (None, Some(key)) => Some((self.id.as_str(), key)),
+            (Some((user, pass)), None) => Some((user.as_str(), pass.as_str())),
+            (None, None) => None,
+        };
+        if let Some((user, pass)) = credentials {
             let token = data_encoding::BASE64.encode(format!("{user}:{pass}").as_bytes());
             let value = format!("Basic {token}")
                 .parse()

@@ -55,6 +55,43 @@ fn basic_authentication_sent_and_never_printed() {
     assert!(!out.contains(PASSWORD), "the password was printed:\n{out}");
 }
 
+/// The AuthorizationKey (set here with --config, as a central system
+/// would with ChangeConfiguration) is the password, the identity the user.
+#[test]
+fn authorization_key_is_the_password() {
+    let csms = Csms::start();
+    let key = "0123456789abcdef-KEY";
+    let header = format!(
+        "Basic {}",
+        data_encoding::BASE64.encode(format!("CP-KEY:{key}").as_bytes())
+    );
+    csms.require_authorization(&header);
+    let dir = scratch("auth-key");
+    let url = csms.url();
+    let data = dir.join("data");
+    let config = format!("AuthorizationKey={key}");
+    let args = [
+        "--csms",
+        url.as_str(),
+        "--id",
+        "CP-KEY",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--config",
+        config.as_str(),
+        "--seconds",
+        "2",
+    ];
+    let mut charger = Charger::spawn(&dir.join("charger.log"), &args);
+    assert!(charger.wait(10).success());
+    let out = charger.output();
+    println!("{out}");
+    assert_eq!(csms.authorizations().first(), Some(&Some(header)));
+    assert!(csms.calls().iter().any(|c| c.action == "BootNotification"));
+    assert!(!out.contains(key), "the key was printed:\n{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn wrong_password_said_in_words_and_not_printed() {
     let csms = Csms::start();

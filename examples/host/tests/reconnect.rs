@@ -28,6 +28,58 @@ fn timestamp(c: &Call) -> String {
         .to_string()
 }
 
+/// A central system that hangs (the TCP connection open, nothing read,
+/// no pong): with WebSocketPingInterval = 1 the charger declares the
+/// connection dead within about two intervals and connects again.
+#[test]
+fn dead_connection_detected_by_pings() {
+    let csms = Csms::start();
+    let dir = scratch("pings");
+    let url = csms.url();
+    let data = dir.join("data");
+    let args = [
+        "--csms",
+        url.as_str(),
+        "--id",
+        "CP-PING",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--config",
+        "WebSocketPingInterval=1",
+        "--reconnect-min",
+        "0.2",
+        "--seconds",
+        "30",
+    ];
+    let charger = Charger::spawn(&dir.join("charger.log"), &args);
+    csms.wait_for(10, "a BootNotification", |calls| {
+        calls.iter().any(|c| c.action == "BootNotification")
+    });
+    sleep(Duration::from_millis(2500)); // pings answered: still connected
+    assert!(!charger.output().contains("lost:"), "{}", charger.output());
+    csms.freeze(true);
+    let frozen_at = std::time::Instant::now();
+    while !charger.output().contains("the connection is dead") {
+        assert!(
+            frozen_at.elapsed() < Duration::from_secs(6),
+            "not detected:\n{}",
+            charger.output()
+        );
+        sleep(Duration::from_millis(100));
+    }
+    println!("dead connection detected after {:?}", frozen_at.elapsed());
+    csms.freeze(false);
+    csms.wait_for(15, "a second BootNotification", |calls| {
+        calls
+            .iter()
+            .filter(|c| c.action == "BootNotification")
+            .count()
+            >= 2
+    });
+    println!("{}", charger.output());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn refused_at_start_then_lost_mid_transaction_then_back() {
     // A port nobody listens on, yet.

@@ -42,6 +42,9 @@ struct Shared {
     required: Option<String>,
     /// Answer the handshake without picking the subprotocol ocpp1.6.
     no_subprotocol: bool,
+    /// While set, the current connection is read from no more: no answer,
+    /// no pong, the TCP connection open (a central system that hangs).
+    frozen: bool,
     connections: usize,
     /// StartTransaction payloads and the ids given to them.
     started: Vec<(Value, i64)>,
@@ -121,6 +124,11 @@ impl Csms {
 
     pub fn authorizations(&self) -> Vec<Option<String>> {
         self.shared.lock().unwrap().authorizations.clone()
+    }
+
+    /// Stops reading the current connection (`true`) or reads again.
+    pub fn freeze(&self, frozen: bool) {
+        self.shared.lock().unwrap().frozen = frozen;
     }
 
     /// Answer handshakes without the subprotocol.
@@ -209,6 +217,10 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
     loop {
         if kick.load(Ordering::SeqCst) {
             return; // dropped without a close: as a crash or a cable pulled
+        }
+        if shared.lock().unwrap().frozen {
+            thread::sleep(Duration::from_millis(50));
+            continue;
         }
         let text = match ws.read() {
             Ok(Message::Text(t)) => t.as_str().to_string(),
