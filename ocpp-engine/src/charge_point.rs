@@ -237,7 +237,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                 (false, _) => {}
                 (true, Some(Ok((crc, (resumed, stopped))))) => {
                     *written = Written::Digest(crc);
-                    report.restored += 1;
+                    report.records += 1;
                     report.resumed += resumed;
                     report.stopped += stopped;
                 }

@@ -207,7 +207,7 @@ fn configuration_and_the_authorization_cache_survive_a_reboot() {
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
     h.reboot();
-    assert_eq!(h.restored.restored, 2, "configuration and cache");
+    assert_eq!(h.restored.records, 2, "configuration and cache");
     let mut value = String::new();
     assert!(h
         .cp
