@@ -194,9 +194,11 @@ fn run<B: Backend>(
 }
 
 /// Every ChangeConfiguration of a Core key the central system saw Accepted
-/// is in force (the last one of each key). The firmware's own keys are the
-/// firmware's to store; every accepted BootNotification sets
-/// HeartbeatInterval anew; AuthorizationKey cannot be read back.
+/// is in force (the last one of each key). The firmware's own keys come
+/// back only when the firmware adds them again after a reboot, which these
+/// scenarios do not (the engine tests check them); every accepted
+/// BootNotification sets HeartbeatInterval anew; AuthorizationKey cannot be
+/// read back.
 fn check_configuration<B: Backend>(rig: &Rig<'_, B, MemoryStorage>) {
     use ocpp_engine::{Access, Key};
     for (name, value) in &rig.csms().accepted {

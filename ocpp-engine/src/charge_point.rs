@@ -237,7 +237,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                 (false, _) => {}
                 (true, Some(Ok((crc, (resumed, stopped))))) => {
                     *written = Written::Digest(crc);
-                    report.restored += 1;
+                    report.records += 1;
                     report.resumed += resumed;
                     report.stopped += stopped;
                 }
@@ -256,6 +256,16 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         }
         report.queued = state.blocks.tx.queue_stats().queued;
         state.sync_statuses(now);
+        // The configuration is as its record says, but for the firmware's
+        // own keys, which come back when the firmware adds them: the record
+        // is not written again (without them) until the configuration
+        // changes.
+        if matches!(
+            store_written[RecordKey::Configuration.index()],
+            Written::Digest(_)
+        ) {
+            state.config.reset(false);
+        }
         let mut store = Store::new(storage);
         store.written = store_written;
         Ok((Self { state, store }, report))
@@ -320,6 +330,31 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         store.failing = false;
         store.unreported = None;
         Ok(())
+    }
+
+    /// Runs `f` on the state with the value the configuration record holds
+    /// for `name` (a firmware key set before a reboot), or `None`: no
+    /// storage, no record, no such key, or a record that cannot be read.
+    pub(crate) fn with_stored_configuration<R>(
+        &mut self,
+        name: &str,
+        mut f: impl FnMut(&mut State<A>, Option<&str>) -> R,
+    ) -> R {
+        let state = &mut self.state;
+        let mut out = None;
+        if S::PERSISTS {
+            let mut read = |bytes: &[u8]| {
+                let value = crate::storage::open(bytes)
+                    .ok()
+                    .and_then(|(body, _)| Configuration::<A>::stored(body, name));
+                out = Some(f(state, value));
+            };
+            let _ = self.store.storage.read(RecordKey::Configuration, &mut read);
+        }
+        match out {
+            Some(r) => r,
+            None => f(state, None),
+        }
     }
 
     /// [`persist`](Self::persist) for the output calls: whether everything

@@ -186,6 +186,10 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// accepts the value ([`Event::ConfigurationChanged`] follows). Pool
     /// cost: the value's length, plus a slot of about 40 bytes.
     ///
+    /// With storage, a writable key's value is kept, and the value stored
+    /// before a reboot wins over `value` here: add the firmware's keys right
+    /// after [`restore`](Self::restore), before the configuration changes.
+    ///
     /// [`Event::ConfigurationChanged`]: crate::Event::ConfigurationChanged
     pub fn add_configuration_key(
         &mut self,
@@ -194,7 +198,9 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         access: crate::Access,
         validate: fn(&str) -> bool,
     ) -> Result<(), InputError> {
-        self.state.config.add(name, value, access, validate)
+        self.with_stored_configuration(name, |state, stored| {
+            state.config.add(name, value, access, validate, stored)
+        })
     }
 
     /// Writes the value of configuration key `key` as GetConfiguration

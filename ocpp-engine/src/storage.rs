@@ -241,7 +241,7 @@ pub enum Dropped {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Restored {
     /// The records read and applied.
-    pub restored: u8,
+    pub records: u8,
     /// Records that were there but could not be used, by [`RecordKey::index`]:
     /// the firmware should log them; a dropped transactions record means
     /// transactions were lost.

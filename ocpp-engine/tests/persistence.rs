@@ -207,7 +207,7 @@ fn configuration_and_the_authorization_cache_survive_a_reboot() {
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
     h.reboot();
-    assert_eq!(h.restored.restored, 2, "configuration and cache");
+    assert_eq!(h.restored.records, 2, "configuration and cache");
     let mut value = String::new();
     assert!(h
         .cp
@@ -445,4 +445,42 @@ fn an_offline_start_resumes_after_a_reboot_and_gets_its_id() {
         "{}",
         stop.raw
     );
+}
+
+/// The firmware's own keys: a value the central system set survives a
+/// reboot, and wins over the default the firmware adds the key with again.
+#[test]
+fn a_firmware_key_set_by_the_central_system_survives_a_reboot() {
+    fn percent(v: &str) -> bool {
+        v.parse::<u8>().is_ok_and(|p| p <= 100)
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    let rw = ocpp_engine::Access::ReadWrite;
+    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
+        .unwrap();
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "LedBrightness", "value": "35"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.reboot();
+    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
+        .unwrap();
+    let mut value = String::new();
+    assert!(h.cp.read_configuration("LedBrightness", &mut value));
+    assert_eq!(value, "35");
+    // A key the firmware adds read-only keeps the firmware's value.
+    h.reboot();
+    h.cp.add_configuration_key(
+        "LedBrightness",
+        "80",
+        ocpp_engine::Access::ReadOnly,
+        percent,
+    )
+    .unwrap();
+    value.clear();
+    assert!(h.cp.read_configuration("LedBrightness", &mut value));
+    assert_eq!(value, "80");
 }

@@ -28,7 +28,7 @@ fn an_offline_transaction_survives_the_process_and_a_torn_file_is_reported() {
         let storage = FileStorage::open(&dir).unwrap();
         let (mut cp, restored) =
             ChargePoint::restore(&config(), &*pool, storage, NOW, |_| true).unwrap();
-        assert_eq!(restored.restored, 0, "the first boot");
+        assert_eq!(restored.records, 0, "the first boot");
         cp.configure(NOW, "AllowOfflineTxForUnknownId", "true")
             .unwrap();
         cp.plug_in(NOW, 1).unwrap();
@@ -47,7 +47,7 @@ fn an_offline_transaction_survives_the_process_and_a_torn_file_is_reported() {
         let storage = FileStorage::open(&dir).unwrap();
         let (cp, restored) =
             ChargePoint::restore(&config(), &*pool, storage, NOW, |_| true).unwrap();
-        assert_eq!((restored.restored, restored.resumed), (2, 1));
+        assert_eq!((restored.records, restored.resumed), (2, 1));
         assert_eq!(restored.queued, 1, "the StartTransaction");
         assert_eq!(cp.transaction(1), Some(None));
     }

@@ -148,7 +148,7 @@ fn a_charge_points_records_survive_a_reboot_on_flash() {
     let s: RpStorage =
         FlashStorage::new(flash, Rp::FULL_FLASH_RANGE, Cache::new_uncached()).unwrap();
     let (mut cp, restored) = ChargePoint::restore(&config(), &*pool, s, NOW, |_| true).unwrap();
-    assert_eq!(restored.restored, 0);
+    assert_eq!(restored.records, 0);
     cp.configure(NOW, "AllowOfflineTxForUnknownId", "true")
         .unwrap();
     cp.plug_in(NOW, 1).unwrap();
@@ -159,7 +159,7 @@ fn a_charge_points_records_survive_a_reboot_on_flash() {
         FlashStorage::new(flash, Rp::FULL_FLASH_RANGE, Cache::new_uncached()).unwrap();
     let (cp, restored) = ChargePoint::restore(&config(), &*pool, s, NOW, |_| true).unwrap();
     assert_eq!(
-        (restored.restored, restored.resumed, restored.queued),
+        (restored.records, restored.resumed, restored.queued),
         (2, 1, 1)
     );
     assert_eq!(restored.dropped(RecordKey::Transactions), None::<Dropped>);

@@ -125,7 +125,7 @@ fn report_restored(dir: &std::path::Path, r: &ocpp_engine::Restored, hw: &hardwa
     say!(
         "storage: {}: {} records restored, {} transactions resumed, {} stopped (PowerLoss), {} transaction messages queued",
         dir.display(),
-        r.restored,
+        r.records,
         r.resumed,
         r.stopped,
         r.queued

@@ -192,7 +192,7 @@ pub fn run(alloc: Alloc<'_>) -> bool {
             hprintln!("restore on an empty flash failed -> FAIL");
             return false;
         };
-        ok &= first.restored == 0;
+        ok &= first.records == 0;
         ok &= cp
             .configure(
                 now,
@@ -241,11 +241,11 @@ pub fn run(alloc: Alloc<'_>) -> bool {
     };
     hprintln!(
         "after the cut: {} records restored, {} transaction stopped (PowerLoss), {} messages queued",
-        restored.restored,
+        restored.records,
         restored.stopped,
         restored.queued
     );
-    ok &= restored.restored >= 2 && restored.stopped == 1;
+    ok &= restored.records >= 2 && restored.stopped == 1;
     cp.connected(now);
     let mut stop = None;
     ok &= exchange(&mut cp, &mut cs, now, |h| {

@@ -45,6 +45,22 @@ impl<A: Allocator> Serialize for Custom<A> {
     }
 }
 
+/// A value in the configuration record: formatted on the stack (a Core
+/// key) or the firmware key's own text in the pool.
+enum Text<'a> {
+    Stack(StackStr<160>),
+    Pool(&'a str),
+}
+
+impl Serialize for Text<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Text::Stack(t) => t.serialize(s),
+            Text::Pool(t) => s.serialize_str(t),
+        }
+    }
+}
+
 /// A GetConfiguration answer waiting for `poll_transmit`: which known keys
 /// it lists (bits over [`Key::ALL`], then over the custom keys), and the
 /// unknown keys it echoes, in the pool.
@@ -255,19 +271,26 @@ impl<A: Allocator + Clone> Configuration<A> {
         Ok(None)
     }
 
-    /// The firmware adds a key of its own, at most 64 of them.
+    /// The firmware adds a key of its own, at most 64 of them. `stored` is
+    /// the value the configuration record kept for it, if any: it wins over
+    /// `value` when `validate` accepts it (the central system set it before
+    /// the reboot).
     pub(crate) fn add(
         &mut self,
         name: &'static str,
         value: &str,
         access: Access,
         validate: fn(&str) -> bool,
+        stored: Option<&str>,
     ) -> Result<(), InputError> {
         let known = Key::parse(name).is_some() || self.custom.iter().any(|c| c.name == name);
         let named = !name.is_empty() && name.len() <= 50 && name.is_ascii();
         if known || !named || self.custom.len() >= 64 || !validate(value) {
             return Err(InputError::InvalidValue);
         }
+        let value = stored
+            .filter(|s| access != Access::ReadOnly && validate(s))
+            .unwrap_or(value);
         let value =
             CiString::try_from_str(value, self.custom.allocator().clone()).map_err(ci_error)?;
         self.custom
@@ -296,18 +319,27 @@ impl<A: Allocator + Clone> Configuration<A> {
     }
 
     /// The configuration record: `(name, value)` of every Core key whose
-    /// value differs from its default, in the wire's own text, so that a
-    /// later build with other keys reads it (names it does not know are
-    /// skipped). `None` when every key has its default. The firmware's own
-    /// keys are its own to store ([`Event::ConfigurationChanged`](crate::Event)).
+    /// value differs from its default, then of every writable key of the
+    /// firmware's own, in the wire's own text, so that a later build with
+    /// other keys reads it (names it does not know are skipped). `None`
+    /// when there is nothing to keep. A firmware key's stored value wins
+    /// over the default the firmware gives when it adds the key again
+    /// after a reboot (see [`add`](Self::add)).
     pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
-        let changed = || {
+        let core = || {
             Key::ALL
                 .iter()
                 .filter(|&&k| !self.values.same(&Values::DEFAULT, k))
-                .filter_map(|&k| Some((k.name(), self.text(&self.values, k)?)))
+                .filter_map(|&k| Some((k.name(), Text::Stack(self.text(&self.values, k)?))))
         };
-        changed().next().is_some().then_some(Seq(changed))
+        let custom = || {
+            self.custom
+                .iter()
+                .filter(|c| c.access != Access::ReadOnly)
+                .map(|c| (c.name, Text::Pool(c.value.as_str())))
+        };
+        let all = move || core().chain(custom());
+        all().next().is_some().then_some(Seq(all))
     }
 
     /// A writable key's value as text (None for read-only keys).
@@ -321,6 +353,18 @@ impl<A: Allocator + Clone> Configuration<A> {
             Access::ReadWrite => values.write(k, &self.fixed, &mut w).ok()?,
         }
         Some(w)
+    }
+
+    /// The value the configuration record `body` keeps for `name`.
+    pub(crate) fn stored<'b>(body: &'b [u8], name: &str) -> Option<&'b str> {
+        let mut r = Reader::new(body);
+        for _ in 0..r.len().ok()? {
+            let (n, value): (&str, &str) = r.take().ok()?;
+            if n == name {
+                return Some(value);
+            }
+        }
+        None
     }
 
     /// Restores the configuration record. All or nothing.
