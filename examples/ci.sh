@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # CI for examples/: builds both firmwares for thumbv6m-none-eabi, runs the
 # RP2040 firmware on rp2040js (npm), builds and tests the host bridge, runs
-# the QEMU Cortex-M0 session (pass/fail), and runs the host charge point
-# against the Python `ocpp` central system.
+# the QEMU Cortex-M0 session (pass/fail), tests the host charge point (a
+# SIGKILL mid-transaction and a restart, reconnects, Basic authentication,
+# TLS, each against an in-test central system) and runs it against the
+# Python `ocpp` central system.
 # Works from a clean clone: installs the Rust target, QEMU, Node and npm if
 # missing; the interop step makes its own venv (python3 -m venv + pip) under
 # host/target, the emulator step its node_modules (npm ci) under rp2040/emu.

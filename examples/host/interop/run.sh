@@ -53,7 +53,7 @@ fi
 
 set +e
 timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-0001 \
-    --script demo --seconds 25 >"$log_dir/host.log" 2>&1
+    --data-dir "$log_dir/data" --script demo --seconds 25 >"$log_dir/host.log" 2>&1
 host_rc=$?
 wait "$csms_pid"
 csms_rc=$?

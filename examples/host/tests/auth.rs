@@ -1,0 +1,107 @@
+//! A password in the URL is sent as HTTP Basic authentication (security
+//! profile 1: user = identity) and never printed; a wrong one is an error
+//! that says so.
+
+mod common;
+
+use common::{scratch, Charger, Csms};
+
+const PASSWORD: &str = "s3cr3t-Pa55";
+
+fn run(csms: &Csms, password: &str, name: &str) -> String {
+    let dir = scratch(name);
+    let url = format!("ws://CP-AUTH:{password}@127.0.0.1:{}/ocpp", csms.port);
+    let data = dir.join("data");
+    let args = [
+        "--csms",
+        url.as_str(),
+        "--id",
+        "CP-AUTH",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--reconnect-min",
+        "0.2",
+        "--reconnect-max",
+        "0.5",
+        "--seconds",
+        "2",
+    ];
+    let mut charger = Charger::spawn(&dir.join("charger.log"), &args);
+    assert!(charger.wait(10).success());
+    let out = charger.output();
+    println!("{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+#[test]
+fn basic_authentication_sent_and_never_printed() {
+    let csms = Csms::start();
+    let header = format!(
+        "Basic {}",
+        data_encoding::BASE64.encode(format!("CP-AUTH:{PASSWORD}").as_bytes())
+    );
+    csms.require_authorization(&header);
+    let out = run(&csms, PASSWORD, "auth-ok");
+    assert_eq!(csms.authorizations().first(), Some(&Some(header)));
+    assert!(
+        csms.calls().iter().any(|c| c.action == "BootNotification"),
+        "not accepted"
+    );
+    assert!(
+        out.contains("HTTP Basic authentication as \"CP-AUTH\""),
+        "{out}"
+    );
+    assert!(!out.contains(PASSWORD), "the password was printed:\n{out}");
+}
+
+/// The AuthorizationKey (set here with --config, as a central system
+/// would with ChangeConfiguration) is the password, the identity the user.
+#[test]
+fn authorization_key_is_the_password() {
+    let csms = Csms::start();
+    let key = "0123456789abcdef-KEY";
+    let header = format!(
+        "Basic {}",
+        data_encoding::BASE64.encode(format!("CP-KEY:{key}").as_bytes())
+    );
+    csms.require_authorization(&header);
+    let dir = scratch("auth-key");
+    let url = csms.url();
+    let data = dir.join("data");
+    let config = format!("AuthorizationKey={key}");
+    let args = [
+        "--csms",
+        url.as_str(),
+        "--id",
+        "CP-KEY",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--config",
+        config.as_str(),
+        "--seconds",
+        "2",
+    ];
+    let mut charger = Charger::spawn(&dir.join("charger.log"), &args);
+    assert!(charger.wait(10).success());
+    let out = charger.output();
+    println!("{out}");
+    assert_eq!(csms.authorizations().first(), Some(&Some(header)));
+    assert!(csms.calls().iter().any(|c| c.action == "BootNotification"));
+    assert!(!out.contains(key), "the key was printed:\n{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn wrong_password_said_in_words_and_not_printed() {
+    let csms = Csms::start();
+    csms.require_authorization("Basic bm90IHRoaXM=");
+    let out = run(&csms, PASSWORD, "auth-wrong");
+    assert!(
+        out.contains("refused the WebSocket: HTTP 401 Unauthorized (check the identity and the password in the URL)"),
+        "{out}"
+    );
+    assert!(csms.authorizations().len() >= 2, "not retried");
+    assert!(csms.calls().is_empty());
+    assert!(!out.contains(PASSWORD), "the password was printed:\n{out}");
+}

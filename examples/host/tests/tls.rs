@@ -1,0 +1,112 @@
+//! wss:// with rustls: the server's certificate checked against `--ca`
+//! (a certificate made here with rcgen), HTTP Basic authentication over
+//! TLS (security profile 2); an untrusted certificate and a server that
+//! does not accept `ocpp1.6` are errors that say so.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{scratch, Charger, Csms};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+const PASSWORD: &str = "tls-Pa55word";
+
+/// A self-signed certificate for `localhost`: the server's configuration
+/// and the certificate's PEM text (to give as `--ca`).
+fn certificate() -> (rustls::ServerConfig, String) {
+    let rcgen::CertifiedKey { cert, key_pair } =
+        rcgen::generate_simple_self_signed(vec!["localhost".into()]).expect("a certificate");
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pair.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key)
+        .expect("a server configuration");
+    (config, cert.pem())
+}
+
+/// Runs the charger for 2 s against `url`, with `--ca` the PEM text `ca`.
+fn run(name: &str, url: &str, ca: Option<&str>) -> String {
+    let dir = scratch(name);
+    let data = dir.join("data");
+    let mut args = vec![
+        "--csms".to_string(),
+        url.to_string(),
+        "--id".into(),
+        "CP-TLS".into(),
+        "--data-dir".into(),
+        data.to_str().unwrap().into(),
+        "--reconnect-min".into(),
+        "0.2".into(),
+        "--reconnect-max".into(),
+        "0.5".into(),
+        "--seconds".into(),
+        "2".into(),
+    ];
+    if let Some(pem) = ca {
+        let path = dir.join("ca.pem");
+        std::fs::write(&path, pem).unwrap();
+        args.extend(["--ca".into(), path.to_str().unwrap().into()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut charger = Charger::spawn(&dir.join("charger.log"), &args);
+    let status = charger.wait(10);
+    let out = charger.output();
+    println!("{out}");
+    assert!(status.success(), "{status}");
+    let _ = std::fs::remove_dir_all(&dir);
+    out
+}
+
+#[test]
+fn wss_with_ca_and_basic_authentication() {
+    let (config, pem) = certificate();
+    let csms = Csms::start_tls(config);
+    let header = format!(
+        "Basic {}",
+        data_encoding::BASE64.encode(format!("CP-TLS:{PASSWORD}").as_bytes())
+    );
+    csms.require_authorization(&header);
+    let url = format!("wss://CP-TLS:{PASSWORD}@localhost:{}/ocpp", csms.port);
+    let out = run("tls-ok", &url, Some(&pem));
+    assert!(
+        csms.calls().iter().any(|c| c.action == "BootNotification"),
+        "no BootNotification over TLS"
+    );
+    assert_eq!(csms.authorizations().first(), Some(&Some(header)));
+    assert!(
+        out.contains("TLS: the server's certificate checked against the CA certificates of"),
+        "{out}"
+    );
+    assert!(out.contains("registration: accepted"), "{out}");
+    assert!(!out.contains(PASSWORD), "the password was printed:\n{out}");
+}
+
+#[test]
+fn wss_untrusted_certificate_said_in_words() {
+    let (config, _) = certificate();
+    let (_, other_pem) = certificate();
+    let csms = Csms::start_tls(config);
+    let url = format!("wss://localhost:{}/ocpp", csms.port);
+    let out = run("tls-untrusted", &url, Some(&other_pem));
+    assert!(
+        out.contains("its certificate is not signed by a CA we trust (give its CA with --ca FILE)"),
+        "{out}"
+    );
+    assert!(csms.calls().is_empty());
+}
+
+#[test]
+fn subprotocol_refused_said_in_words() {
+    let csms = Csms::start();
+    csms.refuse_subprotocol();
+    let out = run("no-subprotocol", &csms.url(), None);
+    assert!(
+        out.contains("did not accept the subprotocol ocpp1.6: is it an OCPP 1.6J central system?"),
+        "{out}"
+    );
+    assert!(csms.calls().is_empty());
+}
