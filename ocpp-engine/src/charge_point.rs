@@ -260,10 +260,9 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         // own keys, which come back when the firmware adds them: the record
         // is not written again (without them) until the configuration
         // changes.
-        if matches!(
-            store_written[RecordKey::Configuration.index()],
-            Written::Digest(_)
-        ) {
+        let config = &mut store_written[RecordKey::Configuration.index()];
+        if let Written::Digest(d) = *config {
+            *config = Written::Restored(d);
             state.config.reset(false);
         }
         let mut store = Store::new(storage);

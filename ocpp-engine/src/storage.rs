@@ -296,6 +296,10 @@ pub(crate) enum Written {
     Absent,
     /// A record whose bytes have this digest.
     Digest(u64),
+    /// The restored configuration record, with this digest: it may hold the
+    /// firmware's keys, which come back only when the firmware adds them,
+    /// so it is not compared with the state until the configuration changes.
+    Restored(u64),
 }
 
 /// A record's body: `None` when the content is the default (no record).
@@ -319,6 +323,8 @@ pub(crate) fn unchanged(body: &impl Body, key: RecordKey, written: Written) -> b
     match (measure(body, key), written) {
         (None, Written::Absent) => true,
         (Some((d, _)), Written::Digest(w)) => d == w,
+        // Not comparable until the firmware added its keys back.
+        (_, Written::Restored(_)) => true,
         _ => false,
     }
 }
@@ -358,7 +364,11 @@ pub(crate) fn sync<S: Storage>(
             *written = Written::Absent;
             Ok(Some(0))
         }
-        Some((digest, _)) if *written == Written::Digest(digest) => Ok(None),
+        Some((digest, _))
+            if *written == Written::Digest(digest) || *written == Written::Restored(digest) =>
+        {
+            Ok(None)
+        }
         Some((digest, len)) => {
             let fill = |buf: &mut [u8]| write_record(body, key, buf);
             storage.write(

@@ -466,6 +466,9 @@ fn a_firmware_key_set_by_the_central_system_survives_a_reboot() {
     );
     assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
     h.reboot();
+    // The charge point runs a little before the firmware adds its keys:
+    // the stored value is still there for them.
+    h.drain();
     h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
         .unwrap();
     let mut value = String::new();
@@ -483,4 +486,28 @@ fn a_firmware_key_set_by_the_central_system_survives_a_reboot() {
     value.clear();
     assert!(h.cp.read_configuration("LedBrightness", &mut value));
     assert_eq!(value, "80");
+}
+
+/// StopTxnSampledData across a power cut: the readings taken at the start
+/// are stored with the transaction and go into its PowerLoss stop.
+#[test]
+fn the_start_sample_of_stop_txn_sampled_data_survives_a_reboot() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "StopTxnSampledData", "Energy.Active.Import.Register")
+        .unwrap();
+    charging(&mut h, 1_234);
+    h.resume = false;
+    h.reboot();
+    h.register();
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(stop.action(), "StopTransaction", "{}", stop.raw);
+    let data = &stop.payload()["transactionData"];
+    let begin = &data[0]["sampledValue"][0];
+    assert_eq!(
+        (&begin["context"], &begin["value"]),
+        (&json!("Transaction.Begin"), &json!("1234")),
+        "{}",
+        stop.raw
+    );
 }

@@ -352,6 +352,7 @@ impl From<Dropped> for RestoreFail {
 mod tests {
     use super::*;
     use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD};
+    use crate::tx::RestoreFail;
 
     fn full() -> Readings {
         let mut r = Readings::EMPTY;
@@ -363,6 +364,54 @@ mod tests {
 
     fn len(v: &impl Serialize) -> usize {
         postcard::to_slice(v, &mut [0u8; 1024]).unwrap().len()
+    }
+
+    fn running(connector: u8) -> RunningRec<'static> {
+        RunningRec {
+            connector,
+            local: 1,
+            id_tag: "ABCD1234",
+            parent: None,
+            transaction_id: Some(7),
+            suspended: false,
+            begin: None,
+            orphan: false,
+            last: (0, 0),
+        }
+    }
+
+    fn restore(connectors: u8, runs: &[RunningRec<'_>]) -> Result<(u8, u8), Dropped> {
+        let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(128 * 1024);
+        let empty: [(MessageRec<'_>, u8); 0] = [];
+        let body = (1u32, Seq(|| runs.iter()), Seq(|| empty.iter()));
+        let mut buf = [0u8; 512];
+        let n = postcard::to_slice(&body, &mut buf).unwrap().len();
+        let mut tx = Transactions::new(connectors, 8, &*pool).unwrap();
+        tx.restore(
+            &buf[..n],
+            Instant::from_millis(0),
+            crate::Duration::ZERO,
+            &mut |_| true,
+        )
+        .map_err(|e| match e {
+            RestoreFail::Dropped(d) => d,
+            RestoreFail::OutOfMemory => unreachable!("Global"),
+        })
+    }
+
+    /// A record that names a connector twice, or one this build does not
+    /// have, is dropped whole (reported), never half applied.
+    #[test]
+    fn a_record_with_a_connector_twice_or_out_of_range_is_dropped() {
+        assert_eq!(restore(9, &[running(1), running(9)]), Ok((2, 0)));
+        assert_eq!(restore(9, &[running(8), running(8)]), Err(Dropped::Invalid));
+        assert_eq!(restore(9, &[running(1), running(1)]), Err(Dropped::Invalid));
+        assert_eq!(restore(2, &[running(3)]), Err(Dropped::Invalid));
+        assert_eq!(restore(2, &[running(0)]), Err(Dropped::Invalid));
+        assert_eq!(
+            restore(254, &[running(254), running(1), running(129)]),
+            Ok((3, 0))
+        );
     }
 
     /// The bounds a storage adapter sizes its buffers and pages with hold
