@@ -267,3 +267,38 @@ fn the_snapshot_changes_with_every_piece_of_state_it_covers() {
         seen.iter().map(|s| s.0).collect::<Vec<_>>()
     );
 }
+
+/// Found by the `charge_point` fuzz target: an idTag refused with
+/// `QueueFull` took the delivered MeterValues (kept at the queue's front for
+/// the record) out of the queue, so a refused input changed the state.
+#[test]
+fn a_present_refused_for_a_full_queue_changes_nothing() {
+    let pool = pool();
+    let config = support::config()
+        .with_connectors(2)
+        .with_max_queued_messages(2);
+    let mut h = Harness::with_config(&pool, &config);
+    h.boot();
+    h.cp.configure(h.now, "MeterValueSampleInterval", "30")
+        .expect("a Core key");
+    h.meter_wh(1, 100);
+    h.plug(1);
+    h.present_at(1, "CARD-1");
+    let answer_all = |h: &mut Harness| {
+        while let Some(s) = h.sent.pop_front() {
+            h.reply_ok(&s);
+        }
+    };
+    answer_all(&mut h);
+    assert_eq!(h.cp.transaction(1), Some(Some(42)), "{:?}", h.events);
+    h.advance(31);
+    let mv = h.expect_call("MeterValues");
+    h.reply_ok(&mv);
+    answer_all(&mut h);
+    let before = h.snapshot();
+    assert_eq!(
+        h.cp.present_id_tag(h.now, 2, "CARD-2"),
+        Err(ocpp_engine::InputError::QueueFull)
+    );
+    assert_eq!(before, h.snapshot(), "a refused present changed the state");
+}
