@@ -24,7 +24,9 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-cargo +nightly fuzz build -O $targets
+for target in $targets; do
+  cargo +nightly fuzz build -O "$target"
+done
 
 for target in $targets; do
   scratch="target/corpus-run/$target"

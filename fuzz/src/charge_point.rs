@@ -386,6 +386,9 @@ impl<'p> World<'p> {
         while let Some(t) = self.cp().poll_timeout().filter(|&t| t <= end) {
             self.now = self.now.max(t);
             let now = self.now;
+            if trace() {
+                eprintln!("{:>8} timeout", now.as_millis());
+            }
             self.cp().handle_timeout(now);
             self.drain();
             if let Some(next) = self.cp().poll_timeout() {
@@ -441,7 +444,11 @@ impl<'p> World<'p> {
 
     fn step(&mut self, c: &mut Cursor<'_>) {
         let connector = |c: &mut Cursor<'_>| c.below(4) as u8;
-        match c.byte() % op::COUNT {
+        let code = c.byte() % op::COUNT;
+        if trace() {
+            eprintln!("{:>8} step {code} ({} bytes left)", self.now.as_millis(), c.0.len());
+        }
+        match code {
             op::CONNECT => {
                 let now = self.now;
                 self.cp().connected(now);

@@ -10,7 +10,7 @@
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 /// The codec tests' oracle and generators, compiled here as they are.
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports, clippy::should_implement_trait)]
 #[path = "../../ocpp-model/tests/common/mod.rs"]
 pub mod common;
 
