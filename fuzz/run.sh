@@ -44,7 +44,7 @@ for target in $targets; do
   grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 || true
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
   rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{s+=$2} END {print s+0}')
-  printf '%s: %s executions, %s per second, corpus %s new inputs, exit %s\n' \
+  printf '%s: %s executions, %s per second, scratch corpus %s files, exit %s\n' \
     "$target" "$execs" "$rate" "$(ls "$scratch" | wc -l)" "$status"
   if [ "$status" -ne 0 ]; then
     grep -E 'panicked|ERROR: libFuzzer|SUMMARY|Test unit written' "$log" | head -n 20 || true
