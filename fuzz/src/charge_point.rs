@@ -446,7 +446,11 @@ impl<'p> World<'p> {
         let connector = |c: &mut Cursor<'_>| c.below(4) as u8;
         let code = c.byte() % op::COUNT;
         if trace() {
-            eprintln!("{:>8} step {code} ({} bytes left)", self.now.as_millis(), c.0.len());
+            eprintln!(
+                "{:>8} step {code} ({} bytes left)",
+                self.now.as_millis(),
+                c.0.len()
+            );
         }
         match code {
             op::CONNECT => {
