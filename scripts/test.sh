@@ -17,6 +17,11 @@ cargo fmt --all -- --check
 step "clippy (library crates carry clippy.toml: no global heap, no aborting allocation)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "fuzz crate (its own workspace): format, clippy, the committed corpus through both targets on stable"
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+cargo clippy --manifest-path fuzz/Cargo.toml --all-targets --locked -- -D warnings
+cargo test --manifest-path fuzz/Cargo.toml --locked
+
 step "library crates, the test kit and the flash adapter build for thumbv6m-none-eabi (Cortex-M0+, no CAS)"
 cargo build --locked --target thumbv6m-none-eabi -p ocpp-alloc -p ocpp-model -p ocpp-engine
 cargo build --locked --target thumbv6m-none-eabi -p ocpp-testkit --no-default-features
@@ -35,6 +40,9 @@ MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test --locked -p ocpp-alloc --fea
 
 step "per-operation memory (the main job)"
 cargo run --locked --release -q -p ocpp-benches --bin memory -- --sessions 100
+
+step "fuzzing: each target for \${FUZZ_SECONDS:-60}s from the committed corpus (libFuzzer, nightly)"
+fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
 if [ -x examples/ci.sh ]; then
   step "firmware: RP2040 build, bridge, QEMU Cortex-M0 session"

@@ -511,3 +511,32 @@ fn the_start_sample_of_stop_txn_sampled_data_survives_a_reboot() {
         stop.raw
     );
 }
+
+/// Found by the `charge_point` fuzz target: a transaction whose
+/// StartTransaction was given up (an orphan: it sends nothing) got a
+/// periodic sample scheduled when it resumed after a power cut; the sample
+/// was never taken, so `poll_timeout` stayed at `now` and the integrator's
+/// loop would spin.
+#[test]
+fn an_orphan_transaction_resumed_after_a_power_cut_does_not_spin() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.meter_wh(1, 100);
+    h.plug(1);
+    h.present_at(1, "CARD-1");
+    loop {
+        let s = h.sent.pop_front().expect("a CALL");
+        if s.action() == "StartTransaction" {
+            break;
+        }
+        h.reply_ok(&s);
+    }
+    // Unanswered, retried, given up: the transaction is an orphan.
+    h.advance(300);
+    assert_eq!(h.cp.transaction(1), Some(None), "running, without an id");
+    h.reboot();
+    // `advance` asserts after every timeout that the next deadline lies after now.
+    h.advance(61);
+    h.advance(61);
+}

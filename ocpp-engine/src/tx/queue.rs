@@ -99,16 +99,28 @@ impl<A: Allocator + Clone> Queue<A> {
 
     /// Promises `n` places for later `push_claimed`: all or nothing.
     pub(crate) fn claim(&mut self, n: u8) -> Result<(), Full> {
-        self.purge();
+        // A refusal changes nothing, not even the delivered entries kept
+        // for the record (found by fuzzing: a QueueFull took them out).
+        // `used` does not count them.
         if self.used() + usize::from(n) > usize::from(self.max) {
             return Err(Full::Bound);
         }
         // Exact: a place is about 190 bytes, and the two of a transaction
-        // are what it needs (amortized growth would take four).
-        self.entries
-            .try_reserve_exact(usize::from(self.claims) + usize::from(n))
-            .map_err(|_| Full::OutOfMemory)?;
+        // are what it needs (amortized growth would take four). Reserved
+        // before the purge, so that a refused allocation leaves the
+        // delivered entries in place. The cost: when the vector must grow
+        // while delivered MeterValues are kept (another connector's
+        // transaction runs), it grows by their places too, until the
+        // queue is idle again.
+        let wanted = self.len() + usize::from(self.claims) + usize::from(n);
+        if self.entries.capacity() < wanted {
+            self.entries
+                .try_reserve_exact(usize::from(self.claims) + usize::from(n))
+                .map_err(|_| Full::OutOfMemory)?;
+        }
+        // Claimed first: the purge must not give the places back.
         self.claims += n;
+        self.purge();
         Ok(())
     }
 

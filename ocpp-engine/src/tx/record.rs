@@ -302,7 +302,11 @@ impl<A: Allocator + Clone> Transactions<A> {
             };
             let s = &mut self.sessions[usize::from(rec.connector) - 1];
             if resume(rec.connector) {
-                running.next_sample = (!interval.is_zero()).then(|| now + interval);
+                // An orphan samples nothing (see `Transactions::orphan`):
+                // a sample due for it would never be taken, and the
+                // integrator's loop would spin on it (found by fuzzing).
+                let samples = !interval.is_zero() && !running.orphan;
+                running.next_sample = samples.then(|| now + interval);
                 // Until the firmware reads the meter again, the last value
                 // known stands: a stop never reports less than was sampled.
                 let last = Value::from_units(i64::from(running.last.1));

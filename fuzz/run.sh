@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a bounded time from the committed corpus.
+#
+#   fuzz/run.sh            # about 60 s per target (what CI runs)
+#   fuzz/run.sh 600        # 10 minutes per target
+#   FUZZ_SECONDS=3600 fuzz/run.sh          # an hour per target
+#   FUZZ_TARGETS=charge_point FUZZ_JOBS=2 FUZZ_SECONDS=36000 fuzz/run.sh
+#
+# Installs what it needs: the nightly toolchain (rustup) and cargo-fuzz
+# (cargo install --locked). New inputs that add coverage go to a scratch
+# corpus under fuzz/target/ (the committed corpus stays as reviewed); a
+# crash stops the run, is saved under fuzz/artifacts/<target>/, and fails
+# the script. Each target prints libFuzzer's last status line (executions,
+# executions per second) and a summary line.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+seconds="${1:-${FUZZ_SECONDS:-60}}"
+targets="${FUZZ_TARGETS:-codec charge_point}"
+jobs="${FUZZ_JOBS:-1}"
+
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked
+fi
+
+for target in $targets; do
+  cargo +nightly fuzz build -O "$target"
+done
+
+for target in $targets; do
+  scratch="target/corpus-run/$target"
+  mkdir -p "$scratch" "artifacts/$target"
+  log="target/fuzz-$target.log"
+  printf '\n==> fuzz %s for %ss (%s job(s))\n' "$target" "$seconds" "$jobs"
+  status=0
+  parallel=()
+  if [ "$jobs" -gt 1 ]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
+  # -max_total_time bounds the run; the committed corpus is read, not written.
+  cargo +nightly fuzz run -O "$target" "$scratch" "corpus/$target" -- \
+    -dict=ocpp.dict -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" \
+    >"$log" 2>&1 || status=$?
+  grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 || true
+  execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
+  rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{s+=$2} END {print s+0}')
+  printf '%s: %s executions, %s per second, scratch corpus %s files, exit %s\n' \
+    "$target" "$execs" "$rate" "$(ls "$scratch" | wc -l)" "$status"
+  if [ "$status" -ne 0 ]; then
+    grep -E 'panicked|ERROR: libFuzzer|SUMMARY|Test unit written' "$log" | head -n 20 || true
+    echo "fuzz $target failed: see fuzz/$log; reproduce with: cd fuzz && cargo +nightly fuzz run $target <artifact>"
+    exit "$status"
+  fi
+done

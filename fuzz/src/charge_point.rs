@@ -1,0 +1,633 @@
+//! The whole charge point, stateful: the fuzzer's byte string is read as a
+//! program of steps ([`Cursor`] choices), each one of the engine's inputs:
+//! frames of the central system (answers to our CALL, its own CALLs from
+//! templates of valid messages, templates with a byte changed, raw bytes),
+//! hardware and firmware inputs, clock advances, connects and disconnects,
+//! an allocation refused by `ocpp_alloc::FailureInjector` during the next
+//! step, power cuts at a write of `ocpp_storage::MemoryStorage` (then a
+//! reboot through `ChargePoint::restore`), a failing storage.
+//!
+//! After every step, the invariants (a panic is a finding):
+//! - no panic, and every frame sent fits 4 KiB;
+//! - every frame sent is JSON of the OCPP-J shape; a CALL's payload and a
+//!   CALLRESULT's (for a CALL of the central system we saw) validate
+//!   against their official schema; a CALLERROR has a known code and `{}`;
+//! - nothing but BootNotification is sent before registration is Accepted;
+//! - one outstanding CALL: no CALL goes out while ours waits for its
+//!   answer, unless the call timeout passed or the connection or the power
+//!   went since;
+//! - after a timeout is handled, the next deadline lies after now (the
+//!   integrator's loop would spin otherwise);
+//! - an input that returns `Err` leaves the snapshot unchanged;
+//! - when the charge point is dropped (a reboot, the end), the pool holds
+//!   0 bytes.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
+use ocpp_engine::{BootState, ChargePoint, Config, Duration, Instant, Value as Reading};
+use ocpp_model::{Action, ChargePointErrorCode, ErrorCode, Measurand, Reason, UnlockStatus};
+use ocpp_storage::{Cut, Lands, MemoryStorage};
+use serde_json::Value;
+
+use crate::cursor::Cursor;
+
+type Alloc<'p> = &'p FailureInjector<&'p Pool<Talc>>;
+type Cp<'p> = ChargePoint<Alloc<'p>, MemoryStorage>;
+
+const CALL_TIMEOUT_SECS: u64 = 30;
+
+/// The central system's CALLs (valid, and some that are not), as sent.
+pub const CALLS: &[&str] = &[
+    r#"[2,"cs1","Reset",{"type":"Soft"}]"#,
+    r#"[2,"cs2","Reset",{"type":"Hard"}]"#,
+    r#"[2,"cs3","UnknownThing",{}]"#,
+    r#"[2,"cs4","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#,
+    r#"[2,"cs5","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#,
+    r#"[2,"cs6","TriggerMessage",{"requestedMessage":"BootNotification"}]"#,
+    r#"[2,"cs7","Reset"]"#,
+    r#"[2,"cs8","ChangeAvailability",{"connectorId":1,"type":"Inoperative"}]"#,
+    r#"[2,"cs9","ChangeAvailability",{"connectorId":0,"type":"Operative"}]"#,
+    r#"[2,"cs10","RemoteStopTransaction",{"transactionId":42}]"#,
+    r#"[2,"cs11","RemoteStopTransaction",{"transactionId":999}]"#,
+    r#"[2,"cs12","UnlockConnector",{"connectorId":1}]"#,
+    r#"[2,"cs13","UnlockConnector",{"connectorId":2}]"#,
+    r#"[2,"cs14","ClearCache",{}]"#,
+    r#"[2,"ca1","DataTransfer",{"vendorId":"com.acme","messageId":"hello","data":"x\"y"}]"#,
+    r#"[2,"ca2","GetConfiguration",{"key":["HeartbeatInterval","NoSuchKey"]}]"#,
+    r#"[2,"ca4","ChangeConfiguration",{"key":"HeartbeatInterval","value":"120"}]"#,
+    r#"[2,"ca5","ChangeConfiguration",{"key":"MeterValueSampleInterval","value":"30"}]"#,
+    r#"[2,"ca6","ChangeConfiguration",{"key":"MeterValuesSampledData","value":"Energy.Active.Import.Register,Power.Active.Import,SoC"}]"#,
+    r#"[2,"ca7","ChangeConfiguration",{"key":"NoSuchKey","value":"1"}]"#,
+    r#"[2,"ca8","RemoteStartTransaction",{"connectorId":1,"idTag":"REMOTE-1"}]"#,
+    r#"[2,"ca9","RemoteStartTransaction",{"idTag":"REMOTE-2"}]"#,
+    r#"[2,"ca10","RemoteStartTransaction",{"connectorId":2,"idTag":"REMOTE-3","chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Relative","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":7400.0}]}}}]"#,
+    r#"[2,"ca11","ChangeConfiguration",{"key":"AllowOfflineTxForUnknownId","value":"true"}]"#,
+    r#"[2,"ca12","GetConfiguration",{}]"#,
+    r#"[2,"ca13","TriggerMessage",{"requestedMessage":"MeterValues"}]"#,
+    r#"[2,"ca14","ChangeConfiguration",{"key":"ClockAlignedDataInterval","value":"60"}]"#,
+    r#"[2,"ca15","ChangeConfiguration",{"key":"LocalPreAuthorize","value":"true"}]"#,
+    r#"[2,"ca16","ChangeConfiguration",{"key":"TransactionMessageAttempts","value":"1"}]"#,
+    r#"[2,"ca17","TriggerMessage",{"requestedMessage":"DiagnosticsStatusNotification"}]"#,
+];
+
+/// Payloads the central system may answer our CALL with (any CALL).
+pub const ANSWERS: &[&str] = &[
+    r#"{"idTagInfo":{"status":"Maybe"}}"#,
+    r#"{"status":"Accepted"}"#,
+    r#"{"currentTime":"yesterday"}"#,
+    r#"{"idTagInfo":{"status":"Accepted","parentIdTag":"ABCDEFGHIJKLMNOPQRSTUVWXYZ"}}"#,
+    r#"{"idTagInfo":{"status":"Blocked"}}"#,
+    r#"{"idTagInfo":{"status":"Accepted","expiryDate":"2030-01-01T00:00:00Z","parentIdTag":"FLEET"}}"#,
+    r#"{"transactionId":77,"idTagInfo":{"status":"Blocked"}}"#,
+    r#"{"transactionId":78,"idTagInfo":{"status":"Accepted"}}"#,
+    r#"{"status":"Rejected","currentTime":"2026-11-25T10:00:00Z","interval":30}"#,
+    r#"{"status":"Pending","currentTime":"2026-11-25T10:00:00Z","interval":0}"#,
+    r#"{"status":"Accepted","currentTime":"2026-11-25T10:00:00Z","interval":0}"#,
+    r#"{}"#,
+];
+
+const ERROR_CODES: &[&str] = &[
+    "InternalError",
+    "FormationViolation",
+    "NotImplemented",
+    "Bogus",
+];
+
+const TAGS: &[&str] = &[
+    "ABCD1234",
+    "04A1B2C3D4E5F6",
+    "FLEET-CARD",
+    "T",
+    "12345678901234567890",
+    "",
+    "ÄÖÜ",
+    "123456789012345678901",
+];
+
+const REASONS: &[Reason] = &[
+    Reason::Local,
+    Reason::EmergencyStop,
+    Reason::PowerLoss,
+    Reason::Other,
+    Reason::Reboot,
+    Reason::EVDisconnected,
+];
+
+const FAULTS: &[Option<ChargePointErrorCode>] = &[
+    None,
+    Some(ChargePointErrorCode::GroundFailure),
+    Some(ChargePointErrorCode::OverCurrentFailure),
+    Some(ChargePointErrorCode::NoError),
+];
+
+const MEASURANDS: &[Measurand] = &[
+    Measurand::EnergyActiveImportRegister,
+    Measurand::PowerActiveImport,
+    Measurand::CurrentImport,
+    Measurand::Voltage,
+    Measurand::SoC,
+];
+
+const CONFIGURE: &[(&str, &str)] = &[
+    ("MeterValueSampleInterval", "30"),
+    (
+        "MeterValuesSampledData",
+        "Energy.Active.Import.Register,Power.Active.Import",
+    ),
+    ("StopTxnSampledData", "Energy.Active.Import.Register"),
+    ("AllowOfflineTxForUnknownId", "true"),
+    ("LocalPreAuthorize", "true"),
+    ("LocalAuthorizeOffline", "false"),
+    ("StopTransactionOnInvalidId", "false"),
+    ("ConnectionTimeOut", "20"),
+    ("TransactionMessageAttempts", "1"),
+    ("ClockAlignedDataInterval", "900"),
+    ("HeartbeatInterval", "0"),
+    ("NoSuchKey", "1"),
+    ("HeartbeatInterval", "soon"),
+];
+
+const UNLOCK: &[UnlockStatus] = &[
+    UnlockStatus::Unlocked,
+    UnlockStatus::UnlockFailed,
+    UnlockStatus::NotSupported,
+];
+
+/// The step opcodes (the first byte of each step, modulo their number).
+pub mod op {
+    pub const CONNECT: u8 = 0;
+    pub const DISCONNECT: u8 = 1;
+    pub const ADVANCE: u8 = 2;
+    pub const ANSWER: u8 = 3;
+    pub const ANSWER_WITH: u8 = 4;
+    pub const ANSWER_ERROR: u8 = 5;
+    pub const CALL: u8 = 6;
+    pub const RAW: u8 = 7;
+    pub const MUTATED_CALL: u8 = 8;
+    pub const PLUG_IN: u8 = 9;
+    pub const UNPLUG: u8 = 10;
+    pub const UNPLUG_EV: u8 = 11;
+    pub const PRESENT: u8 = 12;
+    pub const STOP: u8 = 13;
+    pub const METER: u8 = 14;
+    pub const EV_SUSPENDED: u8 = 15;
+    pub const FAULT: u8 = 16;
+    pub const AUTHORIZE: u8 = 17;
+    pub const CONFIGURE: u8 = 18;
+    pub const UNLOCK_RESULT: u8 = 19;
+    pub const REFUSE: u8 = 20;
+    pub const POWER_CUT: u8 = 21;
+    pub const REBOOT: u8 = 22;
+    pub const STORAGE_FAILING: u8 = 23;
+    pub const COUNT: u8 = 24;
+}
+
+type Oracles = HashMap<String, jsonschema::Validator>;
+
+/// The validators of every message we decode, by schema name.
+fn validators() -> &'static Oracles {
+    static V: OnceLock<Oracles> = OnceLock::new();
+    V.get_or_init(|| {
+        crate::codec::names()
+            .chain(["Heartbeat", "HeartbeatResponse"])
+            .map(|n| (n.to_owned(), crate::common::validator(n)))
+            .collect()
+    })
+}
+
+/// `OCPP_FUZZ_TRACE=1`: every frame in and out on stderr (to read a crash).
+fn trace() -> bool {
+    static T: OnceLock<bool> = OnceLock::new();
+    *T.get_or_init(|| std::env::var_os("OCPP_FUZZ_TRACE").is_some())
+}
+
+struct World<'p> {
+    config: Config<'static>,
+    alloc: Alloc<'p>,
+    pool: &'p Pool<Talc>,
+    storage: MemoryStorage,
+    cp: Option<Cp<'p>>,
+    now: Instant,
+    /// Our CALL waiting for its answer: its id, action and when it went out.
+    outstanding: Option<(String, String, Instant)>,
+    /// The actions of the central system's CALLs, by id.
+    incoming: HashMap<String, String>,
+    /// What the firmware says at a reboot: resume a running transaction.
+    resume: bool,
+    buf: Vec<u8>,
+}
+
+impl<'p> World<'p> {
+    fn cp(&mut self) -> &mut Cp<'p> {
+        self.cp.as_mut().expect("a charge point")
+    }
+
+    fn snapshot(&self) -> Vec<u8> {
+        let mut buf = vec![0u8; 16 * 1024];
+        let n = self
+            .cp
+            .as_ref()
+            .expect("a charge point")
+            .snapshot(&mut buf)
+            .expect("the snapshot fits 16 KiB");
+        buf.truncate(n);
+        buf
+    }
+
+    /// Runs an input; if it is refused, the state must be as before.
+    fn input<E: std::fmt::Debug>(
+        &mut self,
+        what: &str,
+        f: impl FnOnce(&mut Cp<'p>, Instant) -> Result<(), E>,
+    ) {
+        let before = self.snapshot();
+        let now = self.now;
+        if let Err(e) = f(self.cp(), now) {
+            assert_eq!(
+                before,
+                self.snapshot(),
+                "{what} refused ({e:?}) and changed the state"
+            );
+        }
+    }
+
+    /// A frame of the central system (none arrives without a connection).
+    fn receive(&mut self, frame: &[u8]) {
+        if !self.cp().is_online() {
+            return;
+        }
+        let seen: Option<Value> = serde_json::from_slice(frame).ok();
+        let arr = seen.as_ref().and_then(Value::as_array);
+        let kind = arr.and_then(|a| a.first()?.as_u64());
+        let id = arr.and_then(|a| a.get(1)?.as_str()).map(str::to_owned);
+        if let (Some(2), Some(id), Some(action)) = (kind, &id, arr.and_then(|a| a.get(2)?.as_str()))
+        {
+            self.incoming.insert(id.clone(), action.to_owned());
+        }
+        let before = self.snapshot();
+        let now = self.now;
+        if trace() {
+            eprintln!(
+                "{:>8} recv {}",
+                now.as_millis(),
+                String::from_utf8_lossy(frame)
+            );
+        }
+        match self.cp().handle_frame(now, frame) {
+            Ok(()) => {
+                let ours = self.outstanding.as_ref().map(|o| &o.0);
+                if matches!(kind, Some(3 | 4)) && id.as_ref() == ours {
+                    self.outstanding = None;
+                }
+            }
+            Err(e) => assert_eq!(
+                before,
+                self.snapshot(),
+                "a frame refused ({e:?}) changed the state: {}",
+                String::from_utf8_lossy(frame)
+            ),
+        }
+    }
+
+    /// Answers our outstanding CALL with this payload (or does nothing).
+    fn answer(&mut self, payload: impl FnOnce(&str, Instant) -> String) {
+        if let Some((id, action, _)) = self.outstanding.clone() {
+            let frame = format!(r#"[3,"{id}",{}]"#, payload(&action, self.now));
+            self.receive(frame.as_bytes());
+        }
+    }
+
+    /// Takes every frame and event out, checking each frame.
+    fn drain(&mut self) {
+        let mut buf = std::mem::take(&mut self.buf);
+        loop {
+            let now = self.now;
+            let accepted = self.cp().boot_state() == BootState::Accepted;
+            let n = match self.cp().poll_transmit(now, &mut buf) {
+                Ok(Some(n)) => n,
+                Ok(None) => break,
+                Err(e) => panic!("a frame does not fit 4 KiB: {e:?}"),
+            };
+            self.check_sent(&buf[..n], accepted);
+        }
+        self.buf = buf;
+        while self.cp().poll_event().is_some() {}
+    }
+
+    fn check_sent(&mut self, frame: &[u8], accepted: bool) {
+        let text = std::str::from_utf8(frame).expect("frames are UTF-8");
+        if trace() {
+            eprintln!("{:>8} sent {text}", self.now.as_millis());
+        }
+        let v: Value =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        let arr = v
+            .as_array()
+            .unwrap_or_else(|| panic!("not an array: {text}"));
+        let id = arr
+            .get(1)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no id: {text}"));
+        assert!(!id.is_empty() && id.len() <= 36, "bad id: {text}");
+        let (schema, payload) = match arr[0].as_u64() {
+            Some(2) => {
+                assert_eq!(arr.len(), 4, "{text}");
+                let action = arr[2].as_str().unwrap_or_else(|| panic!("action: {text}"));
+                assert!(
+                    accepted || action == "BootNotification",
+                    "{action} sent before registration was accepted: {text}"
+                );
+                if let Some((waiting, what, at)) = &self.outstanding {
+                    assert!(
+                        self.now >= *at + Duration::from_secs(CALL_TIMEOUT_SECS),
+                        "a second CALL ({text}) while {what} {waiting} waits for its answer"
+                    );
+                }
+                self.outstanding = Some((id.to_owned(), action.to_owned(), self.now));
+                (action.to_owned(), &arr[3])
+            }
+            Some(3) => {
+                assert_eq!(arr.len(), 3, "{text}");
+                let Some(action) = self.incoming.get(id) else {
+                    panic!("a CALLRESULT to no CALL: {text}")
+                };
+                (format!("{action}Response"), &arr[2])
+            }
+            Some(4) => {
+                assert_eq!(arr.len(), 5, "{text}");
+                let code = arr[2].as_str().unwrap_or_else(|| panic!("code: {text}"));
+                assert!(ErrorCode::ALL.iter().any(|c| c.as_str() == code), "{text}");
+                assert!(
+                    arr[3].is_string() && arr[4] == serde_json::json!({}),
+                    "{text}"
+                );
+                return;
+            }
+            _ => panic!("message type: {text}"),
+        };
+        assert!(payload.is_object(), "{text}");
+        if Action::parse(schema.trim_end_matches("Response")).is_err() {
+            return; // a custom action: no official schema
+        }
+        let v = validators()
+            .get(&schema)
+            .unwrap_or_else(|| panic!("no schema {schema}"));
+        let errors: Vec<String> = v.iter_errors(payload).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{schema}: {errors:?} in {text}");
+    }
+
+    /// Time passes, as an integrator's loop: sleep until the deadline,
+    /// handle it, drain; the next deadline lies after now.
+    fn advance(&mut self, secs: u64) {
+        let end = self.now + Duration::from_secs(secs);
+        let mut rounds = 0;
+        while let Some(t) = self.cp().poll_timeout().filter(|&t| t <= end) {
+            self.now = self.now.max(t);
+            let now = self.now;
+            if trace() {
+                eprintln!("{:>8} timeout", now.as_millis());
+            }
+            self.cp().handle_timeout(now);
+            self.drain();
+            if let Some(next) = self.cp().poll_timeout() {
+                assert!(
+                    next > self.now,
+                    "poll_timeout {next:?} not after now {:?}",
+                    self.now
+                );
+            }
+            rounds += 1;
+            assert!(rounds < 100_000, "no end to the deadlines");
+        }
+        self.now = end;
+        let now = self.now;
+        self.cp().handle_timeout(now);
+    }
+
+    /// Power off and on: the charge point is dropped (the pool must be
+    /// empty) and restored from what the storage holds.
+    fn reboot(&mut self) {
+        self.cp = None;
+        assert_eq!(
+            self.pool.stats().in_use,
+            0,
+            "the dropped charge point left bytes in the pool"
+        );
+        self.storage.power_on();
+        let resume = self.resume;
+        let restore = |w: &Self| {
+            ChargePoint::restore(&w.config, w.alloc, w.storage.clone(), w.now, |_| resume)
+        };
+        let cp = match restore(self) {
+            Ok((cp, _restored)) => cp,
+            // A refusal planned for this step hit the restore: it fails
+            // cleanly, and the firmware boots again with memory back.
+            Err(e) if self.alloc.refusals() > 0 => {
+                assert_eq!(
+                    self.pool.stats().in_use,
+                    0,
+                    "a failed restore ({e:?}) left bytes in the pool"
+                );
+                self.alloc.set_plan(FailurePlan::Never);
+                restore(self)
+                    .expect("a charge point fits the pool after a reboot")
+                    .0
+            }
+            Err(e) => panic!("a charge point fits the pool after a reboot: {e:?}"),
+        };
+        self.cp = Some(cp);
+        self.outstanding = None;
+        self.incoming.clear();
+    }
+
+    fn step(&mut self, c: &mut Cursor<'_>) {
+        let connector = |c: &mut Cursor<'_>| c.below(4) as u8;
+        let code = c.byte() % op::COUNT;
+        if trace() {
+            eprintln!(
+                "{:>8} step {code} ({} bytes left)",
+                self.now.as_millis(),
+                c.0.len()
+            );
+        }
+        match code {
+            op::CONNECT => {
+                let now = self.now;
+                self.cp().connected(now);
+                self.outstanding = None;
+                self.incoming.clear();
+            }
+            op::DISCONNECT => {
+                let now = self.now;
+                self.cp().disconnected(now);
+                self.outstanding = None;
+                self.incoming.clear();
+            }
+            op::ADVANCE => {
+                let secs = match c.below(4) {
+                    0 => u64::from(c.byte()),
+                    1 => u64::from(c.u16()),
+                    2 => 300,
+                    _ => 31,
+                };
+                self.advance(secs);
+            }
+            op::ANSWER => self.answer(|action, now| ocpp_testkit::usual(action).text(now)),
+            op::ANSWER_WITH => {
+                let p = *c.pick(ANSWERS);
+                self.answer(|_, _| p.to_owned());
+            }
+            op::ANSWER_ERROR => {
+                let code = *c.pick(ERROR_CODES);
+                if let Some((id, _, _)) = self.outstanding.clone() {
+                    let frame = format!(r#"[4,"{id}","{code}","",{{}}]"#);
+                    self.receive(frame.as_bytes());
+                }
+            }
+            op::CALL => {
+                let call = *c.pick(CALLS);
+                self.receive(call.as_bytes());
+            }
+            op::RAW => {
+                let raw = c.bytes(255);
+                self.receive(raw);
+            }
+            op::MUTATED_CALL => {
+                let mut call = c.pick(CALLS).as_bytes().to_vec();
+                let at = usize::from(c.u16()) % call.len();
+                call[at] = c.byte();
+                self.receive(&call);
+            }
+            op::PLUG_IN => {
+                let k = connector(c);
+                self.input("plug_in", |cp, now| cp.plug_in(now, k));
+            }
+            op::UNPLUG => {
+                let k = connector(c);
+                self.input("unplug", |cp, now| cp.unplug(now, k));
+            }
+            op::UNPLUG_EV => {
+                let k = connector(c);
+                self.input("unplug_ev", |cp, now| cp.unplug_ev(now, k));
+            }
+            op::PRESENT => {
+                let k = connector(c);
+                let tag = *c.pick(TAGS);
+                self.input("present_id_tag", |cp, now| cp.present_id_tag(now, k, tag));
+            }
+            op::STOP => {
+                let k = connector(c);
+                let reason = *c.pick(REASONS);
+                self.input("stop_transaction", |cp, now| {
+                    cp.stop_transaction(now, k, reason)
+                });
+            }
+            op::METER => {
+                let k = connector(c);
+                let m = *c.pick(MEASURANDS);
+                let v = Reading::from_units(i64::from(c.u16()) * 10);
+                self.input("set_meter", |cp, now| cp.set_meter(now, k, m, v));
+            }
+            op::EV_SUSPENDED => {
+                let k = connector(c);
+                let on = c.byte() & 1 == 1;
+                self.input("set_ev_suspended", |cp, now| {
+                    cp.set_ev_suspended(now, k, on)
+                });
+            }
+            op::FAULT => {
+                let k = connector(c);
+                let f = *c.pick(FAULTS);
+                self.input("set_fault", |cp, now| cp.set_fault(now, k, f));
+            }
+            op::AUTHORIZE => {
+                let tag = *c.pick(TAGS);
+                self.input("authorize", |cp, now| cp.authorize(now, tag));
+            }
+            op::CONFIGURE => {
+                let (key, value) = *c.pick(CONFIGURE);
+                self.input("configure", |cp, now| cp.configure(now, key, value));
+            }
+            op::UNLOCK_RESULT => {
+                let k = connector(c);
+                let s = *c.pick(UNLOCK);
+                let before = self.snapshot();
+                if !self.cp().unlock_result(k, s) {
+                    assert_eq!(
+                        before,
+                        self.snapshot(),
+                        "a refused unlock_result changed the state"
+                    );
+                }
+            }
+            op::REFUSE => {
+                // The n-th allocation of the next step is refused.
+                let n = usize::from(c.byte() % 16) + 1;
+                self.alloc.set_plan(FailurePlan::Nth(n));
+                self.step(c);
+                self.alloc.set_plan(FailurePlan::Never);
+            }
+            op::POWER_CUT => {
+                let at = u32::from(c.byte() % 8) + 1;
+                let lands = *c.pick(&[Lands::Before, Lands::After, Lands::Torn]);
+                self.resume = c.byte() & 1 == 1;
+                self.storage.cut_at(Cut { at, lands });
+            }
+            op::REBOOT => self.reboot(),
+            op::STORAGE_FAILING => {
+                let failing = c.byte() & 1 == 1;
+                self.storage.set_failing(failing);
+            }
+            _ => unreachable!("below op::COUNT"),
+        }
+    }
+}
+
+/// One program; panics on a broken invariant.
+pub fn run(data: &[u8]) {
+    let pool = HostPool::<Talc>::new(64 * 1024);
+    let injector = FailureInjector::new(&*pool);
+    let config = Config::new("VendorX", "ModelY")
+        .with_connectors(2)
+        .with_call_timeout(Duration::from_secs(CALL_TIMEOUT_SECS));
+    let storage = MemoryStorage::new();
+    let (cp, _) = ChargePoint::restore(
+        &config,
+        &injector,
+        storage.clone(),
+        ocpp_testkit::START,
+        |_| true,
+    )
+    .expect("a charge point fits the pool");
+    let mut w = World {
+        config,
+        alloc: &injector,
+        pool: &pool,
+        storage,
+        cp: Some(cp),
+        now: ocpp_testkit::START,
+        outstanding: None,
+        incoming: HashMap::new(),
+        resume: true,
+        buf: vec![0u8; 4096],
+    };
+    let mut c = Cursor(data);
+    let mut steps = 0;
+    while !c.is_empty() && steps < 2000 {
+        w.step(&mut c);
+        w.drain();
+        if w.storage.is_down() {
+            w.reboot();
+            w.drain();
+        }
+        steps += 1;
+    }
+    w.cp = None;
+    assert_eq!(
+        pool.stats().in_use,
+        0,
+        "the pool holds bytes after the drop"
+    );
+}

@@ -1,0 +1,138 @@
+//! The committed corpus through both targets' logic on stable, without
+//! libFuzzer (regressions found by fuzzing also live in the normal suites);
+//! and, with `OCPP_FUZZ_WRITE_SEEDS=1`, the seed corpus written anew from
+//! ocpp-model's malformed-frame cases, generated valid frames of every
+//! message, and scripted charge-point sessions.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+use ocpp_fuzz::charge_point::{op, CALLS};
+use ocpp_fuzz::common::corpus::*;
+use ocpp_fuzz::common::{gen_core::gen_core_frame, gen_frame, Rng, SLICE};
+use ocpp_model::*;
+
+#[allow(unused_imports)]
+use ErrorCode::*;
+#[allow(unused_imports)]
+use FrameErrorKind::*;
+
+#[path = "../../ocpp-model/tests/corpus/frames.rs"]
+mod frames;
+#[path = "../../ocpp-model/tests/corpus/payloads.rs"]
+mod payloads;
+
+fn dir(target: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target)
+}
+
+fn files(target: &str) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir(target))
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.display().to_string(), std::fs::read(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A standard session: boot, statuses, a transaction with a sample, stop, unplug.
+pub fn session() -> Vec<u8> {
+    use op::*;
+    let answer4 = [ANSWER, ANSWER, ANSWER, ANSWER];
+    let mut p = vec![CONNECT];
+    p.extend(answer4);
+    p.extend([METER, 1, 0, 0x10, 0x00]);
+    p.extend([PLUG_IN, 1]);
+    p.extend(answer4);
+    p.extend([PRESENT, 1, 0]);
+    p.extend(answer4);
+    p.extend([ADVANCE, 3]);
+    p.extend(answer4);
+    p.extend([STOP, 1, 0]);
+    p.extend(answer4);
+    p.extend([UNPLUG, 1]);
+    p.extend(answer4);
+    p
+}
+
+fn write_seeds() {
+    let pool = ocpp_fuzz::common::pool();
+    let mut codec: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut cases = frames::cases();
+    cases.extend(payloads::cases());
+    for (i, c) in cases.iter().enumerate() {
+        if c.input.len() <= 4096 {
+            codec.push((format!("case-{i:03}"), c.input.clone()));
+        }
+    }
+    let mut r = Rng::new(9);
+    for name in SLICE {
+        codec.push((format!("valid-{name}"), gen_frame(name, &mut r, &*pool)));
+    }
+    for name in ocpp_fuzz::common::core_profile::CORE {
+        codec.push((
+            format!("valid-{name}"),
+            gen_core_frame(name, &mut r, &*pool),
+        ));
+    }
+    let mut cp: Vec<(String, Vec<u8>)> = vec![("session".into(), session())];
+    let boot = [op::CONNECT, op::ANSWER, op::ANSWER, op::ANSWER, op::ANSWER];
+    for (i, _) in CALLS.iter().enumerate() {
+        let mut p = boot.to_vec();
+        p.extend([op::CALL, i as u8, op::ANSWER]);
+        cp.push((format!("call-{i:02}"), p));
+    }
+    let mut cut = session();
+    cut.splice(20..20, [op::POWER_CUT, 0, 0, 1]);
+    cp.push(("session-power-cut".into(), cut));
+    let mut refuse = session();
+    refuse.splice(12..12, [op::REFUSE, 2]);
+    cp.push(("session-refusal".into(), refuse));
+    let mut offline = vec![op::DISCONNECT];
+    offline.extend(session().into_iter().skip(5));
+    cp.push(("session-offline".into(), offline));
+    for (target, seeds) in [("codec", codec), ("charge_point", cp)] {
+        std::fs::create_dir_all(dir(target)).unwrap();
+        for (name, bytes) in seeds {
+            std::fs::write(dir(target).join(name), bytes).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_corpus_passes_both_targets() {
+    if std::env::var_os("OCPP_FUZZ_WRITE_SEEDS").is_some() {
+        write_seeds();
+    }
+    let codec = files("codec");
+    let cp = files("charge_point");
+    assert!(
+        codec.len() >= 50 && cp.len() >= 20,
+        "{} {}",
+        codec.len(),
+        cp.len()
+    );
+    for (path, bytes) in codec {
+        eprintln!("{path}");
+        ocpp_fuzz::codec::run(&bytes);
+    }
+    for (path, bytes) in cp {
+        eprintln!("{path}");
+        ocpp_fuzz::charge_point::run(&bytes);
+    }
+}
+
+#[test]
+#[ignore = "a tool: OCPP_FUZZ_TRACE=1 OCPP_FUZZ_INPUT=path cargo test --test corpus replay -- --ignored"]
+fn replay() {
+    let path = std::env::var("OCPP_FUZZ_INPUT").expect("OCPP_FUZZ_INPUT");
+    let bytes = std::fs::read(&path).unwrap();
+    if path.contains("codec") {
+        ocpp_fuzz::codec::run(&bytes);
+    } else {
+        ocpp_fuzz::charge_point::run(&bytes);
+    }
+}
