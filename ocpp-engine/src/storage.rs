@@ -580,6 +580,18 @@ mod tests {
     }
 
     #[test]
+    fn every_byte_value_gives_its_own_digest() {
+        let mut seen = [0u64; 256];
+        for (b, d) in seen.iter_mut().enumerate() {
+            let mut x = Digest::new();
+            x.byte(b as u8);
+            *d = x.finish();
+        }
+        seen.sort_unstable();
+        assert!(seen.windows(2).all(|w| w[0] != w[1]));
+    }
+
+    #[test]
     fn crc32_is_the_ieee_one() {
         // The check value of CRC-32/ISO-HDLC.
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);

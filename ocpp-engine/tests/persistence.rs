@@ -540,3 +540,64 @@ fn an_orphan_transaction_resumed_after_a_power_cut_does_not_spin() {
     h.advance(61);
     h.advance(61);
 }
+
+/// Writes only where a record changed: the delivery of a MeterValues (kept
+/// in the record until the queue changes otherwise) and a configuration
+/// key set to the value it has write nothing, also on a restored record;
+/// the bytes the engine counts are the bytes the storage got.
+#[test]
+fn unchanged_records_are_not_written_again() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "MeterValueSampleInterval", "60")
+        .unwrap();
+    charging(&mut h, 0);
+    h.meter_wh(1, 500);
+    h.advance(60);
+    let mv = h.expect_call("MeterValues");
+    let writes = h.cp.storage().writes();
+    h.reply_ok(&mv);
+    assert_eq!(
+        h.cp.storage().writes(),
+        writes,
+        "a delivery alone writes nothing"
+    );
+    assert_eq!(
+        h.cp.bytes_written(),
+        h.cp.storage().bytes_written(),
+        "the engine counts what the storage got"
+    );
+    h.reboot();
+    h.drain();
+    let writes = h.cp.storage().writes();
+    h.cp.configure(h.now, "MeterValueSampleInterval", "60")
+        .unwrap();
+    h.drain();
+    assert_eq!(
+        h.cp.storage().writes(),
+        writes,
+        "the restored configuration record, unchanged, is not written again"
+    );
+}
+
+/// A record whose body has bytes after its last field is dropped as
+/// invalid, even with a good checksum.
+#[test]
+fn a_record_with_trailing_bytes_is_dropped() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    charging(&mut h, 0);
+    let storage = h.cp.storage().clone();
+    let mut rec = storage.record(RecordKey::Transactions).unwrap();
+    let end = rec.len() - 4;
+    rec.truncate(end);
+    rec.push(0);
+    let crc = crc32(&rec).to_le_bytes();
+    rec.extend_from_slice(&crc);
+    storage.set_record(RecordKey::Transactions, Some(rec));
+    h.reboot();
+    assert_eq!(
+        h.restored.dropped(RecordKey::Transactions),
+        Some(Dropped::Invalid)
+    );
+}
