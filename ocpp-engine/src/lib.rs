@@ -78,6 +78,7 @@ mod error;
 mod event;
 mod heartbeat;
 mod inputs;
+mod persist;
 mod registration;
 mod remote;
 mod router;

@@ -8,11 +8,9 @@
 //! turns the tool's validations into assertions; `octt/states.rs` holds
 //! the values the tool is configured with and its reusable states.
 //!
-//! States: "pass" runs; "pending #7" is `#[ignore]`d with the reason and
-//! fails today when run (`cargo test -p ocpp-engine --test octt --
-//! --include-ignored`): it needs storage across a reboot (the harness's
-//! `reboot` is where it will plug in).
-//! (pass: 36, pending #7: 3.)
+//! States: every case runs and passes (39). The three that needed storage
+//! across a reboot (TC_013, TC_032_2, TC_034) run on the harness's
+//! `MemoryStorage` since issue #7.
 //!
 //! | case | name | state | why |
 //! |---|---|---|---|
@@ -29,7 +27,7 @@
 //! | TC_011_1_CS | Remote Start – Remote Start First | pass |  |
 //! | TC_011_2_CS | Remote Start – Time Out | pass |  |
 //! | TC_012_CS | Remote Stop Charging Session | pass |  |
-//! | TC_013_CS | Hard Reset Without transaction | pending #7 | availability across the reboot |
+//! | TC_013_CS | Hard Reset Without transaction | pass | availability across the reboot |
 //! | TC_015_CS | Hard Reset With Transaction | pass | StopTransaction before the reboot |
 //! | TC_017_2_CS | Unlock connector – no session (Fixed cable) | pass |  |
 //! | TC_018_1_CS | Unlock Connector – With Charging Session | pass | our CALLs wait behind the unlock answer |
@@ -41,8 +39,8 @@
 //! | TC_027_CS | Remote start – connector id shall not be 0 | pass |  |
 //! | TC_028_CS | Remote Stop Transaction – Rejected | pass |  |
 //! | TC_032_1_CS | Power failure – stop transactions before going down | pass |  |
-//! | TC_032_2_CS | Power failure – stop transactions after going down | pending #7 | transaction across the power loss |
-//! | TC_034_CS | Power Failure with Unavailable Status | pending #7 | availability across the power cycle |
+//! | TC_032_2_CS | Power failure – stop transactions after going down | pass | transaction across the power loss |
+//! | TC_034_CS | Power Failure with Unavailable Status | pass | availability across the power cycle |
 //! | TC_036_CS | Connection Loss During Transaction | pass |  |
 //! | TC_037_1_CS | Offline Start Transaction – Valid IdTag | pass |  |
 //! | TC_038_CS | Offline Stop Transaction | pass |  |
