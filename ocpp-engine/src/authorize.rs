@@ -44,21 +44,21 @@ pub(crate) struct Authorizations<A: Allocator + Clone> {
     #[serde(serialize_with = "crate::snapshot::slice")]
     queue: Vec<Pending, A>,
     #[serde(skip)]
-    max: usize,
+    max: u8,
     /// The authorization cache, oldest entry first.
     #[serde(serialize_with = "crate::snapshot::slice")]
     cache: Vec<(IdToken, IdTagInfo), A>,
     #[serde(skip)]
-    max_cache: usize,
+    max_cache: u8,
 }
 
 impl<A: Allocator + Clone> Authorizations<A> {
     pub(crate) fn new(max: u8, max_cache: u8, alloc: A) -> Self {
         Self {
             queue: Vec::new_in(alloc.clone()),
-            max: usize::from(max),
+            max,
             cache: Vec::new_in(alloc),
-            max_cache: usize::from(max_cache),
+            max_cache,
         }
     }
 
@@ -93,7 +93,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
             .position(|(t, _)| t.eq_ignore_case(id_tag.as_str()))
         {
             self.cache.remove(i);
-        } else if self.cache.len() >= self.max_cache
+        } else if self.cache.len() >= usize::from(self.max_cache)
             || (self.cache.len() == self.cache.capacity()
                 && self.cache.try_reserve_exact(1).is_err())
         {
@@ -144,7 +144,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
             entry(r.take()?)?;
         }
         r.finish()?;
-        let skip = n.saturating_sub(self.max_cache);
+        let skip = n.saturating_sub(usize::from(self.max_cache));
         if self.cache.try_reserve_exact(n - skip).is_err() {
             return Ok(false);
         }
@@ -171,7 +171,7 @@ impl<A: Allocator + Clone> Authorizations<A> {
     /// Prepares and commits a new request: a queue slot is reserved
     /// before anything becomes visible.
     pub(crate) fn push(&mut self, id_tag: IdToken, deadline: Instant) -> Result<(), InputError> {
-        if self.queue.len() >= self.max {
+        if self.queue.len() >= usize::from(self.max) {
             return Err(InputError::QueueFull);
         }
         // Exact: one pending request is the common case, and a slot is ~90 bytes.

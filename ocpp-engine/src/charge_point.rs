@@ -2,8 +2,7 @@
 
 use allocator_api2::boxed::Box;
 use ocpp_model::{
-    Allocator, ChargePointErrorCode, ChargePointStatus, CiString, CiStringError, DateTime,
-    EncodeError, Frame, MessageId,
+    Allocator, ChargePointErrorCode, ChargePointStatus, DateTime, EncodeError, Frame, MessageId,
 };
 use serde::Serialize;
 
@@ -89,8 +88,9 @@ pub(crate) struct Blocks<A: Allocator + Clone> {
 /// Our CALL that waits for its answer (one at a time, OCPP-J §4.1.1).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub(crate) struct Outstanding {
-    #[serde(serialize_with = "crate::snapshot::message_id")]
-    pub(crate) id: MessageId,
+    /// Its message id: ours are numbers ([`MessageId::from_u32`]), so the
+    /// number is kept, not the 37 bytes of its text.
+    pub(crate) id: u32,
     pub(crate) token: Token,
     pub(crate) deadline: Instant,
 }
@@ -138,7 +138,7 @@ impl<A: Allocator + Clone> State<A> {
         if config.status_attempts == 0 {
             return Err(NewError::InvalidConfig("status_attempts: at least 1"));
         }
-        let identity = identity(config, &alloc)?;
+        let identity = Identity::new(config, alloc.clone())?;
         let blocks = Blocks {
             registration: Registration::new(identity),
             tx: Watched::new(Transactions::new(
@@ -424,60 +424,12 @@ impl<A: Allocator + Clone> State<A> {
             return Ok(None);
         };
         let n = out.len().unwrap_or(0);
-        s.next_id = s.next_id.wrapping_add(1).max(1);
         s.outstanding = Some(Outstanding {
-            id,
+            id: s.next_id,
             token,
             deadline: now + s.settings.call_timeout,
         });
+        s.next_id = s.next_id.wrapping_add(1).max(1);
         Ok(Some(n))
     }
-}
-
-/// BootNotification's identity, validated and copied into the pool.
-fn identity<A: Allocator + Clone>(config: &Config<'_>, alloc: &A) -> Result<Identity<A>, NewError> {
-    Ok(Identity {
-        vendor: ci(
-            config.vendor,
-            alloc,
-            "vendor: 1 to 20 printable ASCII characters",
-        )?,
-        model: ci(
-            config.model,
-            alloc,
-            "model: 1 to 20 printable ASCII characters",
-        )?,
-        serial_number: opt_ci(
-            config.serial_number,
-            alloc,
-            "serial_number: up to 25 printable ASCII characters",
-        )?,
-        firmware_version: opt_ci(
-            config.firmware_version,
-            alloc,
-            "firmware_version: up to 50 printable ASCII characters",
-        )?,
-    })
-}
-
-fn ci<const N: usize, A: Allocator + Clone>(
-    s: &str,
-    alloc: &A,
-    what: &'static str,
-) -> Result<CiString<N, A>, NewError> {
-    if s.is_empty() {
-        return Err(NewError::InvalidConfig(what));
-    }
-    CiString::try_from_str(s, alloc.clone()).map_err(|e| match e {
-        CiStringError::OutOfMemory => NewError::OutOfMemory,
-        _ => NewError::InvalidConfig(what),
-    })
-}
-
-fn opt_ci<const N: usize, A: Allocator + Clone>(
-    s: Option<&str>,
-    alloc: &A,
-    what: &'static str,
-) -> Result<Option<CiString<N, A>>, NewError> {
-    s.map(|s| ci(s, alloc, what)).transpose()
 }

@@ -24,8 +24,8 @@ use crate::block::{AnswerError, Cx, Outgoing};
 use crate::error::InputError;
 use crate::event::CallFailure;
 
-/// How many actions and vendors the firmware may register (each a
-/// `&'static str`, 16 bytes of pool on 64-bit, 8 on 32-bit).
+/// How many actions, and how many vendors, the firmware may register (each
+/// a `&'static str` and a flag: 24 bytes of pool on 64-bit, 12 on 32-bit).
 pub(crate) const MAX_NAMES: usize = 8;
 
 /// The firmware's own CALL: sent once the block's turn comes.
@@ -55,10 +55,10 @@ struct Incoming<A: Allocator> {
 #[derive(Debug, Serialize)]
 #[serde(bound(serialize = ""))]
 pub(crate) struct DataTransfer<A: Allocator + Clone> {
+    /// The registered actions (`false`) and vendors (`true`), in one `Vec`
+    /// so that an idle charge point pays for one empty `Vec`, not two.
     #[serde(serialize_with = "crate::snapshot::slice")]
-    actions: Vec<&'static str, A>,
-    #[serde(serialize_with = "crate::snapshot::slice")]
-    vendors: Vec<&'static str, A>,
+    names: Vec<(&'static str, bool), A>,
     /// In the pool only while a CALL waits: an idle charge point holds none.
     #[serde(serialize_with = "crate::snapshot::opt_box")]
     incoming: Option<Box<Incoming<A>, A>>,
@@ -71,8 +71,7 @@ pub(crate) struct DataTransfer<A: Allocator + Clone> {
 impl<A: Allocator + Clone> DataTransfer<A> {
     pub(crate) fn new(alloc: A) -> Self {
         Self {
-            actions: Vec::new_in(alloc.clone()),
-            vendors: Vec::new_in(alloc),
+            names: Vec::new_in(alloc),
             incoming: None,
             own: None,
             own_told: false,
@@ -84,24 +83,24 @@ impl<A: Allocator + Clone> DataTransfer<A> {
     pub(crate) fn register(&mut self, name: &'static str, vendor: bool) -> Result<(), InputError> {
         let plain = is_plain_name(name);
         let core = !vendor && Action::parse(name).is_ok();
-        let list = if vendor {
-            &mut self.vendors
-        } else {
-            &mut self.actions
-        };
-        if !plain || core || list.contains(&name) || list.len() >= MAX_NAMES {
+        let kind = || self.names.iter().filter(move |(_, v)| *v == vendor);
+        if !plain || core || kind().any(|(n, _)| *n == name) || kind().count() >= MAX_NAMES {
             return Err(InputError::InvalidValue);
         }
-        list.try_reserve_exact(1)
+        self.names
+            .try_reserve_exact(1)
             .map_err(|_| InputError::OutOfMemory)?;
-        let pushed = list.push_within_capacity(name);
+        let pushed = self.names.push_within_capacity((name, vendor));
         debug_assert!(pushed.is_ok());
         Ok(())
     }
 
     /// The registered action named `action`, if the firmware handles it.
     pub(crate) fn custom(&self, action: &str) -> Option<&'static str> {
-        self.actions.iter().copied().find(|a| *a == action)
+        self.names
+            .iter()
+            .find(|&&(n, vendor)| !vendor && n == action)
+            .map(|&(n, _)| n)
     }
 
     /// Whether a CALL for the firmware waits already (a second one is Busy).
@@ -116,7 +115,8 @@ impl<A: Allocator + Clone> DataTransfer<A> {
             Ok(r) => r,
             Err(reply) => return reply,
         };
-        if !self.vendors.iter().any(|v| *v == r.vendor_id.as_str()) {
+        let vendor = r.vendor_id.as_str();
+        if !self.names.iter().any(|&(n, v)| v && n == vendor) {
             return Reply::status(DataTransferStatus::UnknownVendorId.as_str());
         }
         self.hold(cx, id, "DataTransfer", payload)

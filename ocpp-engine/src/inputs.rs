@@ -176,7 +176,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         }
         if changed == Some(crate::Key::HeartbeatInterval) && s.blocks.registration.is_accepted() {
             let interval = s.config.values().heartbeat_interval;
-            s.blocks.heartbeat.start(now, interval);
+            s.blocks.heartbeat.start(now, interval.get());
         }
         Ok(())
     }

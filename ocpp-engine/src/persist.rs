@@ -282,7 +282,7 @@ impl<A: Allocator + Clone> State<A> {
             }
             RecordKey::Transactions => {
                 let interval = self.config.values().meter_value_sample_interval;
-                return b.tx.restore(body, now, interval, resume);
+                return b.tx.restore(body, now, interval.get(), resume);
             }
         }
         Ok((0, 0))

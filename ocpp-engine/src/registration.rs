@@ -2,14 +2,16 @@
 //! first after every connection, nothing else until it is Accepted, retried
 //! after the `interval` of Pending and Rejected.
 
+use allocator_api2::vec::Vec;
 use ocpp_model::{
-    Action, Allocator, BootNotificationResponse, CiString, DateTime, EncodeError,
-    RegistrationStatus, Request,
+    Action, Allocator, BootNotificationResponse, DateTime, EncodeError, RegistrationStatus, Request,
 };
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::block::{answer, AnswerError, Cx, Outgoing};
+use crate::config::Config;
+use crate::error::NewError;
 use crate::event::CallFailure;
 use crate::time::{Duration, Instant};
 
@@ -40,13 +42,74 @@ pub(crate) struct Accepted {
 }
 
 /// What BootNotification says of this charge point: only the properties a
-/// [`Config`](crate::Config) can set, so no room is kept for the others.
+/// [`Config`] can set, validated and copied into one pool allocation, one
+/// after the other (one `Vec` of 32 bytes on a 64-bit target instead of one
+/// per property).
 #[derive(Debug)]
 pub(crate) struct Identity<A: Allocator> {
-    pub(crate) vendor: CiString<20, A>,
-    pub(crate) model: CiString<20, A>,
-    pub(crate) serial_number: Option<CiString<25, A>>,
-    pub(crate) firmware_version: Option<CiString<50, A>>,
+    /// Vendor, model, serial number and firmware version, in this order.
+    text: Vec<u8, A>,
+    /// Where each of the four ends in `text`. An optional one that is
+    /// absent is empty (a present one never is: [`Identity::new`]).
+    ends: [u8; 4],
+}
+
+/// The four properties: where they come from in a [`Config`], their maximum
+/// length, and what [`NewError::InvalidConfig`] says when one is wrong.
+const PROPERTIES: [(usize, &str); 4] = [
+    (20, "vendor: 1 to 20 printable ASCII characters"),
+    (20, "model: 1 to 20 printable ASCII characters"),
+    (25, "serial_number: up to 25 printable ASCII characters"),
+    (50, "firmware_version: up to 50 printable ASCII characters"),
+];
+
+impl<A: Allocator> Identity<A> {
+    /// Checks the config's identity and copies it into `alloc`: one
+    /// allocation of exactly its length; on `Err` nothing is taken.
+    pub(crate) fn new(config: &Config<'_>, alloc: A) -> Result<Self, NewError> {
+        let values = [
+            Some(config.vendor),
+            Some(config.model),
+            config.serial_number,
+            config.firmware_version,
+        ];
+        let mut total = 0;
+        for (value, (max, what)) in values.iter().zip(PROPERTIES) {
+            if let Some(v) = value {
+                let printable = v.bytes().all(|b| (b' '..=b'~').contains(&b));
+                if v.is_empty() || v.len() > max || !printable {
+                    return Err(NewError::InvalidConfig(what));
+                }
+                total += v.len();
+            }
+        }
+        let mut text = Vec::new_in(alloc);
+        text.try_reserve_exact(total)
+            .map_err(|_| NewError::OutOfMemory)?;
+        let mut ends = [0; 4];
+        for (end, value) in ends.iter_mut().zip(values) {
+            for &b in value.unwrap_or("").as_bytes() {
+                text.push_within_capacity(b)
+                    .map_err(|_| NewError::OutOfMemory)?;
+            }
+            // At most 20 + 20 + 25 + 50 bytes in all: checked above.
+            *end = u8::try_from(text.len()).map_err(|_| NewError::OutOfMemory)?;
+        }
+        Ok(Self { text, ends })
+    }
+
+    /// Property `i` of [`PROPERTIES`]; empty when absent.
+    fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.text
+            .get(usize::from(start)..usize::from(end))
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
 }
 
 impl<A: Allocator> Request for Identity<A> {
@@ -57,19 +120,20 @@ impl<A: Allocator> Request for Identity<A> {
 /// BootNotification.req, in the schema's order, absent options left out.
 impl<A: Allocator> Serialize for Identity<A> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let n = 2
-            + usize::from(self.serial_number.is_some())
-            + usize::from(self.firmware_version.is_some());
+        let (serial, firmware) = (self.get(2), self.get(3));
+        let n = 2 + usize::from(!serial.is_empty()) + usize::from(!firmware.is_empty());
         let mut st = s.serialize_struct("BootNotification", n)?;
-        st.serialize_field("chargePointVendor", self.vendor.as_str())?;
-        st.serialize_field("chargePointModel", self.model.as_str())?;
-        match &self.serial_number {
-            Some(v) => st.serialize_field("chargePointSerialNumber", v.as_str())?,
-            None => st.skip_field("chargePointSerialNumber")?,
+        st.serialize_field("chargePointVendor", self.get(0))?;
+        st.serialize_field("chargePointModel", self.get(1))?;
+        if serial.is_empty() {
+            st.skip_field("chargePointSerialNumber")?;
+        } else {
+            st.serialize_field("chargePointSerialNumber", serial)?;
         }
-        match &self.firmware_version {
-            Some(v) => st.serialize_field("firmwareVersion", v.as_str())?,
-            None => st.skip_field("firmwareVersion")?,
+        if firmware.is_empty() {
+            st.skip_field("firmwareVersion")?;
+        } else {
+            st.serialize_field("firmwareVersion", firmware)?;
         }
         st.end()
     }

@@ -56,7 +56,7 @@ impl<A: Allocator + Clone> State<A> {
     /// The outstanding CALL that `id` answers.
     pub(crate) fn expect_answer(&self, id: MessageId) -> Result<Outstanding, HandleError> {
         match self.outstanding {
-            Some(o) if o.id == id => Ok(o),
+            Some(o) if MessageId::from_u32(o.id) == id => Ok(o),
             _ => Err(HandleError::Unsolicited),
         }
     }
@@ -135,7 +135,7 @@ impl<A: Allocator + Clone> State<A> {
         }
         if changed == Some(Key::HeartbeatInterval) && self.blocks.registration.is_accepted() {
             let interval = self.config.values().heartbeat_interval;
-            self.blocks.heartbeat.start(now, interval);
+            self.blocks.heartbeat.start(now, interval.get());
         }
         Ok(reply)
     }

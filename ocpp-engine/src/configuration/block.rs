@@ -14,7 +14,7 @@ use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::keys::{Access, Fixed, Key, Refusal};
-use super::Values;
+use super::{Secs, Values};
 use crate::answers::{request, Reply};
 use crate::block::Cx;
 use crate::error::InputError;
@@ -118,7 +118,7 @@ impl<A: Allocator + Clone> Configuration<A> {
 
     /// The registration's heartbeat interval becomes HeartbeatInterval.
     pub(crate) fn set_heartbeat_interval(&mut self, d: crate::Duration) {
-        self.values.heartbeat_interval = d;
+        self.values.heartbeat_interval = Secs::from_duration(d);
     }
 
     /// The connection went down: a waiting answer is void (its id was of

@@ -5,8 +5,8 @@ use core::fmt::{self, Write};
 
 use ocpp_model::Measurand;
 
+use super::Secs;
 use super::{Measurands, Values};
-use crate::time::Duration;
 use crate::tx::meter::MAX_MEASURANDS;
 
 /// Who may read and write a key.
@@ -211,7 +211,7 @@ impl Values {
     /// Writes the value of `key` (not AuthorizationKey, which is never shown).
     pub(crate) fn write(&self, key: Key, fixed: &Fixed, w: &mut impl Write) -> fmt::Result {
         use Key::*;
-        let secs = |d: Duration| d.as_secs();
+        let secs = |d: Secs| d.as_secs();
         match key {
             AllowOfflineTxForUnknownId => write!(w, "{}", self.allow_offline_tx_for_unknown_id),
             AuthorizationCacheEnabled => write!(w, "{}", self.authorization_cache_enabled),
@@ -389,10 +389,10 @@ fn boolean(v: &str) -> Result<bool, Refusal> {
 }
 
 /// A non-negative number of seconds, at most a day short of 68 years (i32).
-fn seconds(v: &str) -> Result<Duration, Refusal> {
+fn seconds(v: &str) -> Result<Secs, Refusal> {
     let n: i32 = v.parse().map_err(|_| Refusal::Invalid)?;
-    let n = u64::try_from(n).map_err(|_| Refusal::Invalid)?;
-    Ok(Duration::from_secs(n))
+    let n = u32::try_from(n).map_err(|_| Refusal::Invalid)?;
+    Ok(Secs::from_secs(n))
 }
 
 /// A count of 0..=255.

@@ -10,7 +10,7 @@ mod keys;
 use ocpp_model::Measurand;
 use serde::Serialize;
 
-use crate::time::Duration;
+use crate::time::{Duration, Instant};
 pub(crate) use block::Configuration;
 pub use keys::{Access, Key};
 
@@ -60,31 +60,73 @@ impl Measurands {
     }
 }
 
-/// The values of the Core keys the engine acts on. Times are in seconds on
-/// the wire and kept as [`Duration`]s here; zero disables what it times.
+/// A configured time in whole seconds, as OCPP's integer keys give it
+/// (0 to `i32::MAX`), in 4 bytes where a [`Duration`] takes 8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Secs(u32);
+
+impl Secs {
+    pub(crate) const ZERO: Secs = Secs(0);
+
+    pub(crate) const fn from_secs(s: u32) -> Self {
+        Secs(s)
+    }
+
+    /// The nearest `Secs` to `d`, rounded down (at most `u32::MAX`).
+    pub(crate) fn from_duration(d: Duration) -> Self {
+        Secs(u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+    }
+
+    pub(crate) const fn get(self) -> Duration {
+        Duration::from_secs(self.0 as u64)
+    }
+
+    pub(crate) const fn as_secs(self) -> u32 {
+        self.0
+    }
+
+    pub(crate) const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    pub(crate) const fn as_millis(self) -> u64 {
+        self.get().as_millis()
+    }
+}
+
+impl core::ops::Add<Secs> for Instant {
+    type Output = Instant;
+
+    fn add(self, s: Secs) -> Instant {
+        self + s.get()
+    }
+}
+
+/// The values of the Core keys the engine acts on. Times are in seconds,
+/// on the wire and here ([`Secs`]); zero disables what it times.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Values {
     pub(crate) allow_offline_tx_for_unknown_id: bool,
     pub(crate) authorization_cache_enabled: bool,
     pub(crate) authorize_remote_tx_requests: bool,
-    pub(crate) clock_aligned_data_interval: Duration,
-    pub(crate) connection_time_out: Duration,
+    pub(crate) clock_aligned_data_interval: Secs,
+    pub(crate) connection_time_out: Secs,
     pub(crate) local_authorize_offline: bool,
     pub(crate) local_pre_authorize: bool,
     pub(crate) meter_values_aligned_data: Measurands,
     pub(crate) meter_values_sampled_data: Measurands,
-    pub(crate) meter_value_sample_interval: Duration,
-    pub(crate) minimum_status_duration: Duration,
+    pub(crate) meter_value_sample_interval: Secs,
+    pub(crate) minimum_status_duration: Secs,
     pub(crate) stop_transaction_on_ev_side_disconnect: bool,
     pub(crate) stop_transaction_on_invalid_id: bool,
     pub(crate) stop_txn_aligned_data: Measurands,
     pub(crate) stop_txn_sampled_data: Measurands,
     pub(crate) transaction_message_attempts: u8,
-    pub(crate) transaction_message_retry_interval: Duration,
+    pub(crate) transaction_message_retry_interval: Secs,
     pub(crate) unlock_connector_on_ev_side_disconnect: bool,
-    pub(crate) heartbeat_interval: Duration,
+    pub(crate) heartbeat_interval: Secs,
     pub(crate) reset_retries: u8,
-    pub(crate) web_socket_ping_interval: Duration,
+    pub(crate) web_socket_ping_interval: Secs,
     pub(crate) authorization_key: AuthorizationKey,
 }
 
@@ -131,24 +173,24 @@ impl Values {
         allow_offline_tx_for_unknown_id: false,
         authorization_cache_enabled: true,
         authorize_remote_tx_requests: true,
-        clock_aligned_data_interval: Duration::ZERO,
-        connection_time_out: Duration::from_secs(60),
+        clock_aligned_data_interval: Secs::ZERO,
+        connection_time_out: Secs::from_secs(60),
         local_authorize_offline: true,
         local_pre_authorize: false,
         meter_values_aligned_data: Measurands::NONE.with(Measurand::EnergyActiveImportRegister),
         meter_values_sampled_data: Measurands::NONE.with(Measurand::EnergyActiveImportRegister),
-        meter_value_sample_interval: Duration::from_secs(60),
-        minimum_status_duration: Duration::ZERO,
+        meter_value_sample_interval: Secs::from_secs(60),
+        minimum_status_duration: Secs::ZERO,
         stop_transaction_on_ev_side_disconnect: true,
         stop_transaction_on_invalid_id: true,
         stop_txn_aligned_data: Measurands::NONE,
         stop_txn_sampled_data: Measurands::NONE,
         transaction_message_attempts: 3,
-        transaction_message_retry_interval: Duration::from_secs(60),
+        transaction_message_retry_interval: Secs::from_secs(60),
         unlock_connector_on_ev_side_disconnect: true,
-        heartbeat_interval: Duration::ZERO,
+        heartbeat_interval: Secs::ZERO,
         reset_retries: 1,
-        web_socket_ping_interval: Duration::ZERO,
+        web_socket_ping_interval: Secs::ZERO,
         authorization_key: AuthorizationKey::NONE,
     };
 }

@@ -150,7 +150,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 let given_up = self.queue.failed(
                     cx.now,
                     config.transaction_message_attempts,
-                    config.transaction_message_retry_interval,
+                    config.transaction_message_retry_interval.get(),
                 );
                 if let Some(TxMessage::Start(_)) = given_up {
                     // Without a transactionId its other messages cannot be
