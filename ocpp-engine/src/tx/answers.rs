@@ -56,12 +56,12 @@ impl<A: Allocator + Clone> Transactions<A> {
         let Ok(s) = self.session_mut(connector) else {
             return None;
         };
-        match s.phase {
-            Phase::Authorizing { id_tag, sent: true } => {
+        match &s.phase {
+            &Phase::Authorizing { id_tag, sent: true } => {
                 if accepted {
                     self.authorized(cx, connector, id_tag, info.parent_id_tag);
                 } else {
-                    s.phase = Phase::Idle;
+                    s.give_up();
                     s.verdict = Some(Verdict::Refused(id_tag, info.status));
                     self.queue.release(2);
                 }
@@ -69,7 +69,8 @@ impl<A: Allocator + Clone> Transactions<A> {
             }
             Phase::Running(r) => {
                 let (id_tag, _) = r.stop_tag?;
-                if accepted && same_parent(info.parent_id_tag, r.parent) {
+                let parent = r.parent;
+                if accepted && same_parent(info.parent_id_tag, parent) {
                     self.stop(cx, connector, Reason::Local, Some(id_tag));
                 } else if let Some(r) = s.running_mut() {
                     r.stop_tag = None;
@@ -176,7 +177,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 } else if offline && allow_unknown {
                     self.authorized(cx, connector, id_tag, None);
                 } else {
-                    s.phase = Phase::Idle;
+                    s.give_up();
                     s.verdict = Some(Verdict::Unverified(id_tag, why));
                     self.queue.release(2);
                 }

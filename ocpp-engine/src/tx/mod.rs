@@ -16,6 +16,7 @@ mod record;
 mod sampling;
 mod session;
 
+use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     Allocator, AuthorizationStatus, AuthorizeRequest, ChargePointStatus, DateTime, EncodeError,
@@ -63,7 +64,7 @@ pub(crate) type Learned = Option<(IdToken, IdTagInfo)>;
 pub(crate) struct Transactions<A: Allocator + Clone> {
     /// Connector `c` at index `c - 1`.
     #[serde(serialize_with = "crate::snapshot::slice")]
-    sessions: Vec<Session, A>,
+    sessions: Vec<Session<A>, A>,
     queue: Queue<A>,
     /// The number the next transaction gets.
     next_local: u32,
@@ -90,13 +91,13 @@ impl<A: Allocator + Clone> Transactions<A> {
         })
     }
 
-    fn session(&self, connector: u8) -> Result<&Session, InputError> {
+    fn session(&self, connector: u8) -> Result<&Session<A>, InputError> {
         let i = usize::from(connector).checked_sub(1);
         i.and_then(|i| self.sessions.get(i))
             .ok_or(InputError::NoSuchConnector)
     }
 
-    fn session_mut(&mut self, connector: u8) -> Result<&mut Session, InputError> {
+    fn session_mut(&mut self, connector: u8) -> Result<&mut Session<A>, InputError> {
         let i = usize::from(connector).checked_sub(1);
         i.and_then(|i| self.sessions.get_mut(i))
             .ok_or(InputError::NoSuchConnector)
@@ -119,8 +120,7 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// Whether `connector` could begin a transaction (no idTag, no
     /// transaction, not finishing).
     pub(crate) fn is_free(&self, connector: u8) -> bool {
-        self.session(connector)
-            .is_ok_and(|s| s.phase == Phase::Idle)
+        self.session(connector).is_ok_and(Session::is_idle)
     }
 
     /// Whether a cable is in `connector`.
@@ -185,7 +185,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         self.unplug_ev(cx, connector)?;
         let s = self.session_mut(connector)?;
         s.in_socket = false;
-        if s.phase == Phase::Finishing {
+        if matches!(s.phase, Phase::Finishing) {
             s.phase = Phase::Idle;
         }
         Ok(())
@@ -246,11 +246,12 @@ impl<A: Allocator + Clone> Transactions<A> {
         known: Option<IdTagInfo>,
     ) -> Result<(), InputError> {
         let s = self.session(connector)?;
-        match s.phase {
+        match &s.phase {
             Phase::Running(r) => {
+                let asking = r.stop_tag.is_some();
                 if s.may_stop(&id_tag, known.as_ref()) {
                     self.stop(cx, connector, Reason::Local, Some(id_tag));
-                } else if r.stop_tag.is_some() {
+                } else if asking {
                     return Err(InputError::Busy);
                 } else if let Some(r) = self.session_mut(connector)?.running_mut() {
                     r.stop_tag = Some((id_tag, false));
@@ -273,10 +274,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             self.session_mut(connector)?.verdict = Some(Verdict::Unverified(id_tag, why));
             return Ok(());
         }
-        self.queue.claim(2).map_err(|e| match e {
-            Full::Bound => InputError::QueueFull,
-            Full::OutOfMemory => InputError::OutOfMemory,
-        })?;
+        self.claim(cx, connector, id_tag)?;
         match known {
             Some(info) => self.authorized(cx, connector, id_tag, info.parent_id_tag),
             None if offline_unknown => self.authorized(cx, connector, id_tag, None),
@@ -315,13 +313,10 @@ impl<A: Allocator + Clone> Transactions<A> {
         id_tag: IdToken,
         authorize: bool,
     ) -> Result<(), InputError> {
-        if self.session(connector)?.phase != Phase::Idle {
+        if !self.session(connector)?.is_idle() {
             return Err(InputError::Busy);
         }
-        self.queue.claim(2).map_err(|e| match e {
-            Full::Bound => InputError::QueueFull,
-            Full::OutOfMemory => InputError::OutOfMemory,
-        })?;
+        self.claim(cx, connector, id_tag)?;
         if authorize {
             self.session_mut(connector)?.phase = Phase::Authorizing {
                 id_tag,
@@ -329,6 +324,23 @@ impl<A: Allocator + Clone> Transactions<A> {
             };
         } else {
             self.authorized(cx, connector, id_tag, None);
+        }
+        Ok(())
+    }
+
+    /// What a transaction of `connector` will need, taken before anything
+    /// changes: its room in the pool and the queue's two places for its
+    /// StartTransaction and StopTransaction. All or nothing.
+    fn claim(&mut self, cx: &Cx<'_, A>, connector: u8, id_tag: IdToken) -> Result<(), InputError> {
+        let room = Box::try_new_in(Running::claimed(id_tag), cx.alloc.clone())
+            .map_err(|_| InputError::OutOfMemory)?;
+        self.session(connector)?;
+        self.queue.claim(2).map_err(|e| match e {
+            Full::Bound => InputError::QueueFull,
+            Full::OutOfMemory => InputError::OutOfMemory,
+        })?;
+        if let Ok(s) = self.session_mut(connector) {
+            s.claimed = Some(room);
         }
         Ok(())
     }
@@ -370,7 +382,12 @@ impl<A: Allocator + Clone> Transactions<A> {
         };
         let meter_start = energy_wh(&s.readings);
         let begin = (!stop_data.is_empty()).then(|| (timestamp, s.readings.sample(stop_data)));
-        s.phase = Phase::Running(Running {
+        // `present` or `remote_start` claimed the room with the queue's places.
+        let Some(mut room) = s.claimed.take() else {
+            debug_assert!(false, "a transaction starts without its claimed room");
+            return;
+        };
+        *room = Running {
             local,
             id_tag,
             parent,
@@ -381,7 +398,8 @@ impl<A: Allocator + Clone> Transactions<A> {
             stop_tag: None,
             orphan: false,
             last: (timestamp, meter_start),
-        });
+        };
+        s.phase = Phase::Running(room);
         self.queue.push_claimed(TxMessage::Start(Start {
             local,
             connector,
@@ -400,9 +418,10 @@ impl<A: Allocator + Clone> Transactions<A> {
         let Ok(s) = self.session_mut(connector) else {
             return;
         };
-        let Phase::Running(r) = s.phase else {
+        let Phase::Running(r) = &s.phase else {
             return;
         };
+        let orphan = r.orphan;
         let message = Stop {
             local: r.local,
             transaction_id: r.transaction_id,
@@ -422,7 +441,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         } else {
             Phase::Idle
         };
-        if r.orphan {
+        if orphan {
             // No id to stop: the place it held goes back.
             self.queue.release(1);
         } else {

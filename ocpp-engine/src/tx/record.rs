@@ -7,6 +7,7 @@
 //! whatever its own layout. Instants (deadlines) are not stored: they mean
 //! nothing after a reboot.
 
+use allocator_api2::boxed::Box;
 use ocpp_model::{Allocator, DateTime, IdToken, Measurand, ReadingContext, Reason};
 use serde::{Deserialize, Serialize};
 
@@ -211,6 +212,13 @@ impl RunningRec<'_> {
 }
 
 impl<A: Allocator + Clone> Transactions<A> {
+    /// Gives back the rooms a failed restore took.
+    fn drop_rooms(&mut self) {
+        for s in self.sessions.iter_mut() {
+            s.claimed = None;
+        }
+    }
+
     /// The record's body: `(next_local, running, queue)`; `None` when nothing
     /// runs and nothing is queued.
     pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
@@ -275,12 +283,33 @@ impl<A: Allocator + Clone> Transactions<A> {
             msg.message()?;
         }
         r.finish()?;
+        // A transaction that resumes gets its room in the pool (until the
+        // commit, in its session's `claimed`: none is claimed at a restore).
+        let claims = u8::try_from(n).map_err(|_| Dropped::Invalid)?;
+        let mut resumes = [0u8; 32];
+        let mut r = running_at.clone();
+        for _ in 0..n {
+            let Ok(rec) = r.take::<RunningRec<'_>>() else {
+                continue;
+            };
+            let (Ok(running), true) = (rec.running(), resume(rec.connector)) else {
+                continue;
+            };
+            let room = Box::try_new_in(running, self.sessions.allocator().clone());
+            let (Ok(room), Some(s)) = (room, self.sessions.get_mut(usize::from(rec.connector) - 1))
+            else {
+                self.drop_rooms();
+                return Err(RestoreFail::OutOfMemory);
+            };
+            s.claimed = Some(room);
+            resumes[usize::from(rec.connector / 8)] |= 1 << (rec.connector % 8);
+        }
         // The queue's memory: its messages, and a place for each running
         // transaction's StopTransaction (as `present` claimed it).
-        let claims = u8::try_from(n).map_err(|_| Dropped::Invalid)?;
-        self.queue
-            .reserve_restored(m, claims)
-            .map_err(|()| RestoreFail::OutOfMemory)?;
+        if self.queue.reserve_restored(m, claims).is_err() {
+            self.drop_rooms();
+            return Err(RestoreFail::OutOfMemory);
+        }
         // Commit: everything was checked, nothing below fails.
         let mut r = queue_at;
         for _ in 0..m {
@@ -301,7 +330,9 @@ impl<A: Allocator + Clone> Transactions<A> {
                 continue;
             };
             let s = &mut self.sessions[usize::from(rec.connector) - 1];
-            if resume(rec.connector) {
+            let room = s.claimed.take();
+            let resumes = resumes[usize::from(rec.connector / 8)] & 1 << (rec.connector % 8) != 0;
+            if let (true, Some(mut room)) = (resumes, room) {
                 // An orphan samples nothing (see `Transactions::orphan`):
                 // a sample due for it would never be taken, and the
                 // integrator's loop would spin on it (found by fuzzing).
@@ -313,7 +344,8 @@ impl<A: Allocator + Clone> Transactions<A> {
                 s.readings.set(Measurand::EnergyActiveImportRegister, last);
                 s.plugged = true;
                 s.in_socket = true;
-                s.phase = Phase::Running(running);
+                *room = running;
+                s.phase = Phase::Running(room);
                 resumed += 1;
             } else {
                 stopped += 1;

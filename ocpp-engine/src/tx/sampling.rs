@@ -23,7 +23,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             } = s.phase
             {
                 if until <= cx.now {
-                    s.phase = Phase::Idle;
+                    s.give_up();
                     released += 2;
                 }
             }

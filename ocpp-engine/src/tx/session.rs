@@ -1,23 +1,22 @@
 //! One connector's way to and through a transaction: an idTag and a cable,
 //! in either order, then the transaction until a stop.
 
-use ocpp_model::{ChargePointStatus, DateTime, IdTagInfo, IdToken};
+use allocator_api2::boxed::Box;
+use ocpp_model::{Allocator, ChargePointStatus, DateTime, IdTagInfo, IdToken};
 use serde::Serialize;
 
 use super::answers::Verdict;
 use super::meter::Readings;
 use crate::time::Instant;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub(crate) enum Phase {
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+pub(crate) enum Phase<A: Allocator> {
     /// No idTag, no transaction.
     Idle,
     /// An idTag waits for the central system's verdict (Authorize.req to send
     /// or sent).
-    Authorizing {
-        id_tag: IdToken,
-        sent: bool,
-    },
+    Authorizing { id_tag: IdToken, sent: bool },
     /// An idTag may start a transaction once a cable is plugged, until
     /// `until` (ConnectionTimeOut).
     Authorized {
@@ -25,7 +24,9 @@ pub(crate) enum Phase {
         parent: Option<IdToken>,
         until: Option<Instant>,
     },
-    Running(Running),
+    /// In the pool, in the room claimed with the queue's places: a
+    /// connector without a transaction keeps no room for one.
+    Running(#[serde(serialize_with = "crate::snapshot::boxed")] Box<Running, A>),
     /// The transaction stopped, the cable is still plugged.
     Finishing,
 }
@@ -56,16 +57,39 @@ pub(crate) struct Running {
     pub(crate) last: (DateTime, i32),
 }
 
+impl Running {
+    /// What fills the room claimed for a transaction until it starts.
+    pub(crate) const fn claimed(id_tag: IdToken) -> Self {
+        Self {
+            local: 0,
+            id_tag,
+            parent: None,
+            transaction_id: None,
+            suspended: false,
+            next_sample: None,
+            begin: None,
+            stop_tag: None,
+            orphan: false,
+            last: (DateTime::from_unix_millis(0), 0),
+        }
+    }
+}
+
 /// A connector's session state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub(crate) struct Session {
+#[derive(Debug, Serialize)]
+#[serde(bound(serialize = ""))]
+pub(crate) struct Session<A: Allocator> {
     /// The EV is connected.
     pub(crate) plugged: bool,
     /// A cable is in the socket (with or without an EV at its other end).
     pub(crate) in_socket: bool,
     /// The EV takes no energy although it is offered.
     pub(crate) ev_suspended: bool,
-    pub(crate) phase: Phase,
+    pub(crate) phase: Phase<A>,
+    /// The room for the transaction, claimed with the queue's places while
+    /// an idTag is being authorized or waits for a cable.
+    #[serde(serialize_with = "crate::snapshot::opt_box")]
+    pub(crate) claimed: Option<Box<Running, A>>,
     /// Whether the firmware was last told to offer energy.
     pub(crate) offering: bool,
     /// The firmware is to unlock the cable.
@@ -77,18 +101,31 @@ pub(crate) struct Session {
     pub(crate) readings: Readings,
 }
 
-impl Session {
+impl<A: Allocator> Session<A> {
     pub(crate) const fn new() -> Self {
         Self {
             plugged: false,
             in_socket: false,
             ev_suspended: false,
             phase: Phase::Idle,
+            claimed: None,
             offering: false,
             unlock: false,
             verdict: None,
             readings: Readings::EMPTY,
         }
+    }
+
+    /// An idTag that was to start a transaction did not: back to idle, and
+    /// the room claimed for the transaction goes back to the pool (the
+    /// caller releases the queue's places).
+    pub(crate) fn give_up(&mut self) {
+        self.phase = Phase::Idle;
+        self.claimed = None;
+    }
+
+    pub(crate) fn is_idle(&self) -> bool {
+        matches!(self.phase, Phase::Idle)
     }
 
     pub(crate) fn running(&self) -> Option<&Running> {
