@@ -4,7 +4,7 @@
 use core::fmt::{self, Write as _};
 
 use ocpp_model::{Measurand, ReadingContext, UnitOfMeasure};
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::configuration::Measurands;
@@ -68,44 +68,51 @@ pub(crate) struct Reading {
 }
 
 /// The latest reading of each measurand a connector's meter reported, or
-/// the values of one sample.
+/// the values of one sample. The measurands and the values are kept apart
+/// (40 bytes, where `[Option<Reading>; 4]` takes 64).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Readings {
-    items: [Option<Reading>; MAX_MEASURANDS],
+    /// Which measurand each slot holds; `None`: free (its value is zero).
+    measurands: [Option<Measurand>; MAX_MEASURANDS],
+    values: [Value; MAX_MEASURANDS],
 }
 
 impl Serialize for Readings {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::snapshot::slice(&self.items.as_slice(), s)
+        let mut seq = s.serialize_seq(Some(MAX_MEASURANDS))?;
+        for (m, value) in self.measurands.iter().zip(self.values) {
+            seq.serialize_element(&m.map(|measurand| Reading { measurand, value }))?;
+        }
+        seq.end()
     }
 }
 
 impl Readings {
     pub(crate) const EMPTY: Readings = Readings {
-        items: [None; MAX_MEASURANDS],
+        measurands: [None; MAX_MEASURANDS],
+        values: [Value(0); MAX_MEASURANDS],
     };
 
     /// Records `value` for `measurand`; `false` when the meter already
     /// reports [`MAX_MEASURANDS`] others.
     pub(crate) fn set(&mut self, measurand: Measurand, value: Value) -> bool {
         let slot = self
-            .items
+            .measurands
             .iter()
-            .position(|r| r.is_some_and(|r| r.measurand == measurand))
-            .or_else(|| self.items.iter().position(Option::is_none));
-        match slot {
-            Some(i) => {
-                self.items[i] = Some(Reading { measurand, value });
+            .position(|&m| m == Some(measurand))
+            .or_else(|| self.measurands.iter().position(Option::is_none));
+        match (slot, slot.and_then(|i| self.values.get_mut(i))) {
+            (Some(i), Some(v)) => {
+                *v = value;
+                self.measurands[i] = Some(measurand);
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 
     pub(crate) fn get(&self, measurand: Measurand) -> Option<Value> {
-        self.items
-            .iter()
-            .flatten()
+        self.iter()
             .find(|r| r.measurand == measurand)
             .map(|r| r.value)
     }
@@ -113,13 +120,12 @@ impl Readings {
     /// The readings of the measurands in `which` (those the meter has), in
     /// the specification's order.
     pub(crate) fn sample(&self, which: Measurands) -> Readings {
-        let mut out = Readings::default();
-        for (slot, r) in out
-            .items
-            .iter_mut()
-            .zip(which.iter().filter_map(|m| self.reading(m)))
-        {
-            *slot = Some(r);
+        let mut out = Readings::EMPTY;
+        for (i, r) in which.iter().filter_map(|m| self.reading(m)).enumerate() {
+            if let (Some(m), Some(v)) = (out.measurands.get_mut(i), out.values.get_mut(i)) {
+                *m = Some(r.measurand);
+                *v = r.value;
+            }
         }
         out
     }
@@ -132,11 +138,14 @@ impl Readings {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.items.iter().all(Option::is_none)
+        self.measurands.iter().all(Option::is_none)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Reading> {
-        self.items.iter().flatten()
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Reading> + '_ {
+        self.measurands
+            .iter()
+            .zip(self.values)
+            .filter_map(|(m, value)| m.map(|measurand| Reading { measurand, value }))
     }
 }
 
@@ -164,12 +173,12 @@ pub(crate) fn unit(m: Measurand) -> Option<UnitOfMeasure> {
 }
 
 /// One `sampledValue` on the wire, encoded straight from a reading.
-pub(crate) struct SampledValueOut<'a> {
-    pub(crate) reading: &'a Reading,
+pub(crate) struct SampledValueOut {
+    pub(crate) reading: Reading,
     pub(crate) context: ReadingContext,
 }
 
-impl Serialize for SampledValueOut<'_> {
+impl Serialize for SampledValueOut {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.reading;
         let unit = unit(r.measurand);
