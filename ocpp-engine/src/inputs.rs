@@ -212,7 +212,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// `AuthorizationKey`, the HTTP Basic password of security profiles 1
     /// and 2, once set.
     pub fn authorization_key(&self) -> Option<&str> {
-        self.state.config.values().authorization_key.as_str()
+        self.state.config.authorization_key()
     }
 
     /// The firmware handles CALLs of `action`, an action the core does not

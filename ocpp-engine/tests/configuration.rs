@@ -19,6 +19,16 @@ fn get_configuration_lists_every_key_with_its_access_and_never_the_authorization
     .unwrap();
     h.expect_result("g", json!({"status": "Accepted"}));
     assert_eq!(h.cp.authorization_key(), Some("0123456789abcdef"));
+    // Over 40 characters: refused, and the key set before stands.
+    let before = pool.stats().in_use;
+    h.receive(&format!(
+        r#"[2,"h","ChangeConfiguration",{{"key":"AuthorizationKey","value":"{}"}}]"#,
+        "k".repeat(41)
+    ))
+    .unwrap();
+    h.expect_result("h", json!({"status": "Rejected"}));
+    assert_eq!(h.cp.authorization_key(), Some("0123456789abcdef"));
+    assert_eq!(pool.stats().in_use, before);
     // The longest values: four long measurands in every list.
     // (Shown in the specification's order of measurands.)
     let long = "Energy.Reactive.Export.Register,Energy.Reactive.Import.Register,\

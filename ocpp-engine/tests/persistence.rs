@@ -203,11 +203,17 @@ fn configuration_and_the_authorization_cache_survive_a_reboot() {
     assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
     h.cp.configure(h.now, "LocalAuthorizeOffline", "true")
         .unwrap();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "AuthorizationKey", "value": "0123456789abcdef"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
     h.present(TAG);
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
     h.reboot();
     assert_eq!(h.restored.records, 2, "configuration and cache");
+    assert_eq!(h.cp.authorization_key(), Some("0123456789abcdef"));
     let mut value = String::new();
     assert!(h
         .cp

@@ -14,12 +14,13 @@ use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::keys::{Access, Fixed, Key, Refusal};
-use super::{Secs, Values};
+use super::{AuthorizationKey, Secs, Values};
 use crate::answers::{request, Reply};
 use crate::block::Cx;
 use crate::error::InputError;
 use crate::stack_str::StackStr;
 use crate::storage::{Dropped, Reader, Seq};
+use crate::tx::RestoreFail;
 use core::fmt::Write as _;
 
 /// A key the firmware added, with the check its values must pass.
@@ -81,6 +82,9 @@ pub(crate) struct Configuration<A: Allocator + Clone> {
     fixed: Fixed,
     #[serde(serialize_with = "crate::snapshot::slice")]
     custom: Vec<Custom<A>, A>,
+    /// `AuthorizationKey`, in the pool once set.
+    #[serde(serialize_with = "crate::snapshot::opt_box")]
+    key: Option<Box<AuthorizationKey, A>>,
     /// In the pool only while an answer waits.
     #[serde(serialize_with = "crate::snapshot::opt_box")]
     pending: Option<Box<Pending<A>, A>>,
@@ -93,6 +97,7 @@ pub(crate) struct Configuration<A: Allocator + Clone> {
 #[must_use]
 enum Change<A: Allocator> {
     Core(Values, Key),
+    AuthorizationKey(Box<AuthorizationKey, A>),
     Custom(usize, CiString<500, A>),
     Refused(ConfigurationStatus),
 }
@@ -106,6 +111,7 @@ impl<A: Allocator + Clone> Configuration<A> {
             values: Values::DEFAULT,
             fixed,
             custom: Vec::new_in(alloc),
+            key: None,
             pending: None,
             changed: (0, 0),
         }
@@ -114,6 +120,19 @@ impl<A: Allocator + Clone> Configuration<A> {
     /// The values the other blocks act on.
     pub(crate) fn values(&self) -> &Values {
         &self.values
+    }
+
+    /// `AuthorizationKey`, once set.
+    pub(crate) fn authorization_key(&self) -> Option<&str> {
+        self.key.as_deref().and_then(AuthorizationKey::as_str)
+    }
+
+    /// Whether key `k` has its default value (no `AuthorizationKey` is one).
+    fn is_default(&self, k: Key) -> bool {
+        match k {
+            Key::AuthorizationKey => self.key.is_none(),
+            _ => self.values.same(&Values::DEFAULT, k),
+        }
     }
 
     /// The registration's heartbeat interval becomes HeartbeatInterval.
@@ -200,6 +219,16 @@ impl<A: Allocator + Clone> Configuration<A> {
     fn prepare_change(&self, cx: &Cx<'_, A>, payload: &[u8]) -> Result<Change<A>, Reply> {
         let r: ChangeConfigurationRequest<A> = request(cx, payload)?;
         let (key, value) = (r.key.as_str(), r.value.as_str());
+        if Key::parse(key) == Some(Key::AuthorizationKey) {
+            let Ok(new) = AuthorizationKey::new(value) else {
+                return Ok(Change::Refused(ConfigurationStatus::Rejected));
+            };
+            let new = Box::try_new_in(new, cx.alloc.clone()).map_err(|_| Reply::Error {
+                code: ocpp_model::ErrorCode::InternalError,
+                description: "out of memory",
+            })?;
+            return Ok(Change::AuthorizationKey(new));
+        }
         if let Some(k) = Key::parse(key) {
             let mut values = self.values;
             return Ok(match values.set(k, value) {
@@ -232,6 +261,14 @@ impl<A: Allocator + Clone> Configuration<A> {
                 }
                 (accepted, Some(key))
             }
+            Change::AuthorizationKey(new) => {
+                self.key = Some(new);
+                let key = Key::AuthorizationKey;
+                if let Some(i) = Key::ALL.iter().position(|&k| k == key) {
+                    self.changed.0 |= 1 << i;
+                }
+                (accepted, Some(key))
+            }
             Change::Custom(i, value) => {
                 if let Some(c) = self.custom.get_mut(i) {
                     c.value = value;
@@ -246,6 +283,13 @@ impl<A: Allocator + Clone> Configuration<A> {
     /// The firmware sets a key (its initial configuration, a local menu).
     /// No event follows: the firmware knows.
     pub(crate) fn configure(&mut self, key: &str, value: &str) -> Result<Option<Key>, InputError> {
+        if Key::parse(key) == Some(Key::AuthorizationKey) {
+            let new = AuthorizationKey::new(value).map_err(|_| InputError::InvalidValue)?;
+            let new = Box::try_new_in(new, self.custom.allocator().clone())
+                .map_err(|_| InputError::OutOfMemory)?;
+            self.key = Some(new);
+            return Ok(Some(Key::AuthorizationKey));
+        }
         if let Some(k) = Key::parse(key) {
             let mut values = self.values;
             // Read-only keys are facts of the build (bounds, connectors):
@@ -329,7 +373,7 @@ impl<A: Allocator + Clone> Configuration<A> {
         let core = || {
             Key::ALL
                 .iter()
-                .filter(|&&k| !self.values.same(&Values::DEFAULT, k))
+                .filter(|&&k| !self.is_default(k))
                 .filter_map(|&k| Some((k.name(), Text::Stack(self.text(&self.values, k)?))))
         };
         let custom = || {
@@ -347,9 +391,7 @@ impl<A: Allocator + Clone> Configuration<A> {
         let mut w = StackStr::default();
         match k.access() {
             Access::ReadOnly => return None,
-            Access::WriteOnly => w
-                .write_str(values.authorization_key.as_str().unwrap_or(""))
-                .ok()?,
+            Access::WriteOnly => w.write_str(self.authorization_key().unwrap_or("")).ok()?,
             Access::ReadWrite => values.write(k, &self.fixed, &mut w).ok()?,
         }
         Some(w)
@@ -368,16 +410,25 @@ impl<A: Allocator + Clone> Configuration<A> {
     }
 
     /// Restores the configuration record. All or nothing.
-    pub(crate) fn restore(&mut self, body: &[u8]) -> Result<(), Dropped> {
-        let mut values = self.values;
+    pub(crate) fn restore(&mut self, body: &[u8]) -> Result<(), RestoreFail> {
+        let (mut values, mut key) = (self.values, None);
         let mut r = Reader::new(body);
         for _ in 0..r.len()? {
             let (name, value): (&str, &str) = r.take()?;
-            if let Some(k) = Key::parse(name) {
-                values.set(k, value).map_err(|_| Dropped::Invalid)?;
+            match Key::parse(name) {
+                Some(Key::AuthorizationKey) => {
+                    key = Some(AuthorizationKey::new(value).map_err(|_| Dropped::Invalid)?);
+                }
+                Some(k) => values.set(k, value).map_err(|_| Dropped::Invalid)?,
+                None => {}
             }
         }
         r.finish()?;
+        if let Some(key) = key {
+            let key = Box::try_new_in(key, self.custom.allocator().clone())
+                .map_err(|_| RestoreFail::OutOfMemory)?;
+            self.key = Some(key);
+        }
         self.values = values;
         Ok(())
     }

@@ -302,7 +302,8 @@ impl Values {
                 a.unlock_connector_on_ev_side_disconnect == b.unlock_connector_on_ev_side_disconnect
             }
             WebSocketPingInterval => a.web_socket_ping_interval == b.web_socket_ping_interval,
-            AuthorizationKey => a.authorization_key == b.authorization_key,
+            // Not in `Values`: the configuration block keeps it.
+            AuthorizationKey => true,
             // Facts of the build: the same in every charge point of it.
             ConnectorPhaseRotation
             | GetConfigurationMaxKeys
@@ -361,7 +362,8 @@ impl Values {
                 self.unlock_connector_on_ev_side_disconnect = boolean(value)?;
             }
             WebSocketPingInterval => self.web_socket_ping_interval = seconds(value)?,
-            AuthorizationKey => self.authorization_key.set(value)?,
+            // Not in `Values`: `Configuration` sets it (see `set_key`).
+            AuthorizationKey => return Err(Refusal::Invalid),
             GetConfigurationMaxKeys
             | MeterValuesAlignedDataMaxLength
             | MeterValuesSampledDataMaxLength

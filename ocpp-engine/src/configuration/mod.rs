@@ -127,11 +127,12 @@ pub(crate) struct Values {
     pub(crate) heartbeat_interval: Secs,
     pub(crate) reset_retries: u8,
     pub(crate) web_socket_ping_interval: Secs,
-    pub(crate) authorization_key: AuthorizationKey,
 }
 
 /// `AuthorizationKey`: up to 40 printable ASCII characters, write-only on
-/// the wire; the firmware reads it for HTTP Basic authentication.
+/// the wire; the firmware reads it for HTTP Basic authentication. Not one
+/// of the [`Values`]: the configuration block keeps it in the pool once it
+/// is set, so that a charge point without one keeps no room for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct AuthorizationKey {
     len: u8,
@@ -145,19 +146,18 @@ impl Serialize for AuthorizationKey {
 }
 
 impl AuthorizationKey {
-    const NONE: AuthorizationKey = AuthorizationKey {
-        len: 0,
-        bytes: [0; 40],
-    };
-
-    fn set(&mut self, v: &str) -> Result<(), Refusal> {
+    pub(crate) fn new(v: &str) -> Result<Self, Refusal> {
         let ok = !v.is_empty() && v.len() <= 40 && v.bytes().all(|b| (0x20..=0x7e).contains(&b));
-        if !ok {
-            return Err(Refusal::Invalid);
+        let mut key = AuthorizationKey {
+            len: 0,
+            bytes: [0; 40],
+        };
+        match key.bytes.get_mut(..v.len()) {
+            Some(bytes) if ok => bytes.copy_from_slice(v.as_bytes()),
+            _ => return Err(Refusal::Invalid),
         }
-        self.bytes[..v.len()].copy_from_slice(v.as_bytes());
-        self.len = u8::try_from(v.len()).unwrap_or(40);
-        Ok(())
+        key.len = u8::try_from(v.len()).map_err(|_| Refusal::Invalid)?;
+        Ok(key)
     }
 
     pub(crate) fn as_str(&self) -> Option<&str> {
@@ -191,6 +191,5 @@ impl Values {
         heartbeat_interval: Secs::ZERO,
         reset_retries: 1,
         web_socket_ping_interval: Secs::ZERO,
-        authorization_key: AuthorizationKey::NONE,
     };
 }
