@@ -57,7 +57,8 @@ impl<A: Allocator + Clone> Transactions<A> {
             return None;
         };
         match &s.phase {
-            &Phase::Authorizing { id_tag, sent: true } => {
+            Phase::Authorizing { sent: true } => {
+                let (id_tag, _) = s.claimed_tag()?;
                 if accepted {
                     self.authorized(cx, connector, id_tag, info.parent_id_tag);
                 } else {
@@ -169,9 +170,12 @@ impl<A: Allocator + Clone> Transactions<A> {
         let Ok(s) = self.session_mut(connector) else {
             return;
         };
+        let claimed = s.claimed_tag();
         match &mut s.phase {
-            Phase::Authorizing { id_tag, sent } => {
-                let id_tag = *id_tag;
+            Phase::Authorizing { sent } => {
+                let Some((id_tag, _)) = claimed else {
+                    return;
+                };
                 if why == CallFailure::Offline {
                     *sent = false; // asked again once online
                 } else if offline && allow_unknown {

@@ -172,7 +172,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         s.plugged = true;
         s.in_socket = true;
         s.ev_suspended = false;
-        if let Phase::Authorized { id_tag, parent, .. } = s.phase {
+        if let (Phase::Authorized { .. }, Some((id_tag, parent))) = (&s.phase, s.claimed_tag()) {
             self.start(cx, connector, id_tag, parent);
         }
         Ok(())
@@ -278,12 +278,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         match known {
             Some(info) => self.authorized(cx, connector, id_tag, info.parent_id_tag),
             None if offline_unknown => self.authorized(cx, connector, id_tag, None),
-            None => {
-                self.session_mut(connector)?.phase = Phase::Authorizing {
-                    id_tag,
-                    sent: false,
-                }
-            }
+            None => self.session_mut(connector)?.phase = Phase::Authorizing { sent: false },
         }
         Ok(())
     }
@@ -318,10 +313,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         }
         self.claim(cx, connector, id_tag)?;
         if authorize {
-            self.session_mut(connector)?.phase = Phase::Authorizing {
-                id_tag,
-                sent: false,
-            };
+            self.session_mut(connector)?.phase = Phase::Authorizing { sent: false };
         } else {
             self.authorized(cx, connector, id_tag, None);
         }
@@ -362,11 +354,11 @@ impl<A: Allocator + Clone> Transactions<A> {
             self.start(cx, connector, id_tag, parent);
         } else {
             let until = (!timeout.is_zero()).then(|| cx.now + timeout);
-            s.phase = Phase::Authorized {
-                id_tag,
-                parent,
-                until,
-            };
+            if let Some(room) = s.claimed.as_mut() {
+                room.id_tag = id_tag;
+                room.parent = parent;
+            }
+            s.phase = Phase::Authorized { until };
         }
     }
 
@@ -479,8 +471,9 @@ impl<A: Allocator + Clone> Transactions<A> {
     fn poll_authorize(&mut self, out: &mut Outgoing<'_>) -> Result<Option<Token>, EncodeError> {
         for (i, s) in self.sessions.iter_mut().enumerate() {
             let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
+            let claimed = s.claimed.as_ref().map(|r| r.id_tag);
             let pending = match &mut s.phase {
-                Phase::Authorizing { id_tag, sent } => Some((*id_tag, sent)),
+                Phase::Authorizing { sent } => claimed.map(|id_tag| (id_tag, sent)),
                 Phase::Running(r) => r.stop_tag.as_mut().map(|(t, sent)| (*t, sent)),
                 _ => None,
             };

@@ -14,16 +14,12 @@ use crate::time::Instant;
 pub(crate) enum Phase<A: Allocator> {
     /// No idTag, no transaction.
     Idle,
-    /// An idTag waits for the central system's verdict (Authorize.req to send
-    /// or sent).
-    Authorizing { id_tag: IdToken, sent: bool },
-    /// An idTag may start a transaction once a cable is plugged, until
-    /// `until` (ConnectionTimeOut).
-    Authorized {
-        id_tag: IdToken,
-        parent: Option<IdToken>,
-        until: Option<Instant>,
-    },
+    /// The idTag of the claimed room waits for the central system's
+    /// verdict (Authorize.req to send, or sent).
+    Authorizing { sent: bool },
+    /// The idTag of the claimed room may start a transaction once a cable
+    /// is plugged, until `until` (ConnectionTimeOut).
+    Authorized { until: Option<Instant> },
     /// In the pool, in the room claimed with the queue's places: a
     /// connector without a transaction keeps no room for one.
     Running(#[serde(serialize_with = "crate::snapshot::boxed")] Box<Running, A>),
@@ -87,7 +83,8 @@ pub(crate) struct Session<A: Allocator> {
     pub(crate) ev_suspended: bool,
     pub(crate) phase: Phase<A>,
     /// The room for the transaction, claimed with the queue's places while
-    /// an idTag is being authorized or waits for a cable.
+    /// an idTag is being authorized or waits for a cable: it holds that
+    /// idTag (and its parent once known).
     #[serde(serialize_with = "crate::snapshot::opt_box")]
     pub(crate) claimed: Option<Box<Running, A>>,
     /// Whether the firmware was last told to offer energy.
@@ -122,6 +119,11 @@ impl<A: Allocator> Session<A> {
     pub(crate) fn give_up(&mut self) {
         self.phase = Phase::Idle;
         self.claimed = None;
+    }
+
+    /// The idTag of the claimed room, and its parent once known.
+    pub(crate) fn claimed_tag(&self) -> Option<(IdToken, Option<IdToken>)> {
+        self.claimed.as_ref().map(|r| (r.id_tag, r.parent))
     }
 
     pub(crate) fn is_idle(&self) -> bool {
