@@ -77,6 +77,29 @@ pub struct Args {
     /// Stop after N seconds: exit 0 without a script, 1 if the script is not over
     #[arg(long, value_name = "N")]
     pub seconds: Option<u64>,
+
+    /// Read commands from stdin (plug, idtag, power, fault, status, quit; `help`
+    /// lists them), with line editing on a terminal. The default when stdin is a
+    /// terminal and neither --script nor --scenario is given
+    #[arg(long, conflicts_with_all = ["scenario", "no_interactive"])]
+    pub interactive: bool,
+
+    /// No commands from stdin, even on a terminal
+    #[arg(long)]
+    pub no_interactive: bool,
+
+    /// Play a scenario file: commands, waits and expectations, one a line (see
+    /// README.md); exit 0 when it is over, 1 when an expectation fails
+    #[arg(long, value_name = "FILE", conflicts_with = "script")]
+    pub scenario: Option<PathBuf>,
+
+    /// Print whole frames (long ones are shortened by default)
+    #[arg(long)]
+    pub full_frames: bool,
+
+    /// What the simulated EV draws while charging, in W
+    #[arg(long, value_name = "W", default_value_t = crate::hardware::POWER_W)]
+    pub power: i64,
 }
 
 fn key_value(text: &str) -> Result<(String, String), String> {
@@ -121,11 +144,19 @@ mod tests {
         let a = args("--csms ws://h --id C --config A=1 --config B=x=y").unwrap();
         let kv = |k: &str, v: &str| (k.to_string(), v.to_string());
         assert_eq!(a.config, vec![kv("A", "1"), kv("B", "x=y")]);
+        let a = args("--csms ws://h --id C --scenario s.txt --full-frames --power 7400").unwrap();
+        let scenario = a.scenario.as_deref().and_then(|p| p.to_str());
+        assert_eq!(
+            (scenario, a.full_frames, a.power),
+            (Some("s.txt"), true, 7400)
+        );
         let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
         assert_eq!(a.reconnect_min, Duration::from_millis(250));
         let bad = "--id C|--csms ws://h|--csms ws://h --id C --bogus|\
                    --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
-                   --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A";
+                   --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A|\
+                   --csms ws://h --id C --interactive --scenario f|\
+                   --csms ws://h --id C --script demo --scenario f";
         for bad in bad.split('|') {
             assert!(args(bad).is_err(), "{bad}");
         }

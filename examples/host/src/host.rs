@@ -18,14 +18,20 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::{Error as WsError, Message};
 
+use crate::commands::{self, Flow};
 use crate::demo::Demo;
+use crate::frames::{Dir, Frames};
 use crate::hardware::Hardware;
 use crate::log::{complain, say};
 use crate::net::{Backoff, Endpoint, Ws};
-use crate::Cp;
+use crate::repl::{Input, Line};
+use crate::scenario::{Scenario, Seen};
+use crate::{Cp, PoolRef};
 
 /// Longest wait for one read, so `--seconds` and the script are looked at.
 const MAX_WAIT: StdDuration = StdDuration::from_secs(1);
+/// Longest wait while commands may come: a typed command is played at once.
+const MAX_WAIT_INTERACTIVE: StdDuration = StdDuration::from_millis(50);
 /// Room for one outgoing frame (the engine's frames are far smaller).
 const FRAME_BUF: usize = 4096;
 /// How often a failing storage is tried again.
@@ -35,6 +41,14 @@ const RETRY_STORAGE: ocpp_engine::Duration = ocpp_engine::Duration::from_millis(
 pub struct Host<'p> {
     pub cp: Cp<'p>,
     pub hw: Hardware,
+    /// The pool the charge point lives in, and its size (`memory`).
+    pub pool: PoolRef<'p>,
+    pub pool_size: usize,
+    /// Frames in words (`frames.rs`).
+    pub frames: Frames,
+    /// What a scenario is to look at: frames and events since its last look.
+    seen: Vec<Seen>,
+    recording: bool,
     endpoint: Endpoint,
     ws: Option<Ws>,
     backoff: Backoff,
@@ -53,20 +67,29 @@ pub struct Host<'p> {
 /// How a run ends without an error.
 pub struct Until {
     pub script: Option<Demo>,
+    /// Commands typed or piped in (`--interactive`).
+    pub input: Option<Input>,
+    /// `--scenario FILE`.
+    pub scenario: Option<Scenario>,
     pub end: Option<Instant>,
 }
 
 impl<'p> Host<'p> {
     pub fn new(
-        cp: Cp<'p>,
-        hw: Hardware,
+        (cp, hw, pool, pool_size): (Cp<'p>, Hardware, PoolRef<'p>, usize),
         endpoint: Endpoint,
         backoff: Backoff,
         start: StdInstant,
+        full_frames: bool,
     ) -> Self {
         Self {
             cp,
             hw,
+            pool,
+            pool_size,
+            frames: Frames::new(full_frames),
+            seen: Vec::new(),
+            recording: false,
             endpoint,
             ws: None,
             backoff,
@@ -88,6 +111,7 @@ impl<'p> Host<'p> {
     /// (`Err` if the script is not over then, or failed).
     pub fn run(&mut self, mut until: Until) -> Result<(), String> {
         let mut registration = self.cp.boot_state();
+        self.recording = until.scenario.is_some();
         loop {
             let t = self.now();
             if self.ws.is_none() && self.reconnect_at.is_none_or(|at| at <= t) {
@@ -108,16 +132,26 @@ impl<'p> Host<'p> {
             self.retry_storage(t);
             while let Some(event) = self.cp.poll_event() {
                 say!("event: {event:?}");
+                if self.recording {
+                    self.seen.push(Seen::Event(format!("{event:?}")));
+                }
                 self.act_on(t, &event);
                 if let Some(script) = until.script.as_mut() {
                     script.on_event(t, &event);
                 }
             }
             self.hw.feed(t, &mut self.cp)?;
-            let finished = match until.script.as_mut() {
+            let mut finished = match until.script.as_mut() {
                 Some(script) => script.play(t, &mut self.cp, &mut self.hw)?,
                 None => false,
             };
+            if let Some(input) = until.input.as_mut() {
+                finished |= self.commands(t, input);
+            }
+            if let Some(scenario) = until.scenario.as_mut() {
+                scenario.saw(self.seen.drain(..));
+                finished |= scenario.play(t, self)?;
+            }
             if self.ws.is_some() {
                 if let Err(why) = self.transmit(t).and_then(|()| self.ping()) {
                     self.lost(t, &why);
@@ -135,6 +169,7 @@ impl<'p> Host<'p> {
 
             // Wait (in the read, when connected) until the next deadline.
             let script_due = until.script.as_ref().and_then(Demo::deadline);
+            let scenario_due = until.scenario.as_ref().and_then(Scenario::deadline);
             let storage_due = self.storage_failing.map(|since| since + RETRY_STORAGE);
             let reconnect_due = self.ws.is_none().then_some(self.reconnect_at).flatten();
             let ping_due = self
@@ -148,6 +183,7 @@ impl<'p> Host<'p> {
             let next = [
                 self.cp.poll_timeout(),
                 script_due,
+                scenario_due,
                 until.end,
                 storage_due,
                 reconnect_due,
@@ -156,12 +192,51 @@ impl<'p> Host<'p> {
             let wait = next.into_iter().flatten().min().map_or(MAX_WAIT, |n| {
                 StdDuration::from_millis(n.saturating_since(t).as_millis())
             });
-            let wait = wait.clamp(StdDuration::from_millis(1), MAX_WAIT);
+            let most = if until.input.is_some() {
+                MAX_WAIT_INTERACTIVE
+            } else {
+                MAX_WAIT
+            };
+            let wait = wait.clamp(StdDuration::from_millis(1), most);
             if let Err(why) = self.receive(wait) {
                 let t = self.now();
                 self.lost(t, &why);
             }
         }
+    }
+
+    /// Plays the commands typed or piped in since the last look; `true`
+    /// when the person wants out.
+    fn commands(&mut self, t: Instant, input: &mut Input) -> bool {
+        while let Some(line) = input.next() {
+            let text = match line {
+                Line::Quit => return true,
+                Line::End => {
+                    say!("stdin ended: no more commands (the charger runs on; --seconds or a signal ends it)");
+                    return false;
+                }
+                Line::Text(text) => text,
+            };
+            let text = text.trim();
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            let parsed = commands::parse(text);
+            if !input.terminal {
+                say!("ocpp> {text}");
+            }
+            match parsed.and_then(|c| self.execute(t, &c)) {
+                Ok(Flow::Quit) => return true,
+                Ok(Flow::Continue) => {}
+                Err(e) => complain!("{e}"),
+            }
+        }
+        false
+    }
+
+    /// Whether the WebSocket is up.
+    pub fn is_connected(&self) -> bool {
+        self.ws.is_some()
     }
 
     /// What a firmware does with an event.
@@ -260,7 +335,11 @@ impl<'p> Host<'p> {
                 if let Some(key) = self.cp.authorization_key() {
                     crate::log::hide(key);
                 }
-                say!("< {}", text.as_str());
+                let (frame, line) = self.frames.read(Dir::Received, text.as_str());
+                say!("{line}");
+                if self.recording {
+                    self.seen.push(Seen::Frame(frame));
+                }
                 if let Err(e) = taken {
                     complain!("frame not taken in: {e}");
                 }
@@ -375,7 +454,11 @@ impl<'p> Host<'p> {
         {
             let text =
                 std::str::from_utf8(&self.buf[..n]).map_err(|_| "a frame that is not UTF-8")?;
-            say!("> {text}");
+            let (frame, line) = self.frames.read(Dir::Sent, text);
+            say!("{line}");
+            if self.recording {
+                self.seen.push(Seen::Frame(frame));
+            }
             ws.send(Message::text(text))
                 .map_err(|e| format!("while sending: {}", lost_words(&e)))?;
         }
@@ -432,7 +515,7 @@ fn lost_words(e: &WsError) -> String {
 }
 
 /// A registration state in words.
-fn words(state: BootState, now: Instant) -> String {
+pub fn words(state: BootState, now: Instant) -> String {
     match state {
         BootState::Due => "not registered yet (BootNotification to send)".into(),
         BootState::Sent => "BootNotification sent, waiting for the answer".into(),

@@ -14,6 +14,7 @@
 //! meters) is kept beside them (`hardware.rs`): killed at any point and
 //! started again with the same directory, it carries on.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant as StdInstant;
 
@@ -24,17 +25,23 @@ use ocpp_engine::{ChargePoint, Config, Instant, RecordKey};
 use ocpp_storage::FileStorage;
 
 mod args;
+mod commands;
 mod demo;
+mod frames;
 mod hardware;
 mod host;
 mod log;
 mod net;
+mod repl;
+mod scenario;
 
 use args::Args;
 use log::{complain, say};
 
 /// The charge point: in a host pool, its records in files.
 pub type Cp<'p> = ChargePoint<&'p Pool<Talc>, FileStorage>;
+/// The pool it lives in.
+pub type PoolRef<'p> = &'p Pool<Talc>;
 
 fn main() {
     let args = Args::parse();
@@ -47,6 +54,12 @@ fn main() {
 fn run(args: &Args) -> Result<(), String> {
     // First, so that the password is hidden before anything is printed.
     let endpoint = net::Endpoint::parse(&args.csms, &args.id, args.ca.as_deref())?;
+    // Read before connecting: a mistake in it is said at once, with its line.
+    let scenario = args
+        .scenario
+        .as_deref()
+        .map(scenario::Scenario::load)
+        .transpose()?;
     let pool = HostPool::<Talc>::try_new(args.pool)
         .map_err(|e| format!("a pool of {} B: {e}", args.pool))?;
     let config = Config::new(&args.vendor, &args.model)
@@ -58,7 +71,7 @@ fn run(args: &Args) -> Result<(), String> {
         .unwrap_or_else(|| PathBuf::from("ocpp-data").join(&args.id));
     let storage = FileStorage::open(&dir)
         .map_err(|e| format!("cannot use {} as the data directory: {e}", dir.display()))?;
-    let mut hw = hardware::Hardware::open(&dir, args.connectors)?;
+    let mut hw = hardware::Hardware::open(&dir, args.connectors, args.power)?;
     if args.ev_left {
         for c in 1..=args.connectors {
             hw.forget_cable(c)?;
@@ -105,9 +118,22 @@ fn run(args: &Args) -> Result<(), String> {
             .map_err(|e| format!("--config {key}: {e}"))?;
     }
     let backoff = net::Backoff::new(args.reconnect_min, args.reconnect_max);
-    let mut host = host::Host::new(cp, hw, endpoint, backoff, start);
+    let parts = (cp, hw, &*pool, args.pool);
+    let mut host = host::Host::new(parts, endpoint, backoff, start, args.full_frames);
+    let terminal = std::io::stdin().is_terminal();
+    let interactive = args.interactive
+        || (terminal && !args.no_interactive && args.script.is_none() && scenario.is_none());
+    let input = match interactive {
+        true => Some(repl::Input::start(terminal)?),
+        false => None,
+    };
+    if input.as_ref().is_some_and(|i| i.terminal) {
+        say!("commands: type help for the list, quit to stop");
+    }
     let until = host::Until {
         script,
+        input,
+        scenario,
         end: args
             .seconds
             .map(|s| Instant::from_millis(s.saturating_mul(1000))),

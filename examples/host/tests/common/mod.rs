@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -312,22 +312,55 @@ fn answer(s: &mut Shared, action: &str, payload: &Value) -> Option<Value> {
 pub struct Charger {
     child: Child,
     pub log: PathBuf,
+    /// Its stdin, when commands are typed into it ([`Charger::type_in`]).
+    stdin: Option<ChildStdin>,
 }
 
 impl Charger {
+    /// Runs it with stdin from /dev/null (no commands).
     pub fn spawn(log: &Path, args: &[&str]) -> Self {
+        Self::start(log, args, false)
+    }
+
+    /// Runs it with `--interactive` and stdin a pipe, for [`Charger::type_in`].
+    pub fn spawn_interactive(log: &Path, args: &[&str]) -> Self {
+        Self::start(log, &[args, &["--interactive"]].concat(), true)
+    }
+
+    fn start(log: &Path, args: &[&str], piped: bool) -> Self {
         let out = File::create(log).expect("log file");
         let err = out.try_clone().expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_ocpp-host"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ocpp-host"))
             .args(args)
+            .stdin(if piped { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))
             .spawn()
             .expect("spawn ocpp-host");
         Self {
+            stdin: child.stdin.take(),
             child,
             log: log.to_path_buf(),
         }
+    }
+
+    /// Types a command line into it.
+    pub fn type_in(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("spawned interactive");
+        writeln!(stdin, "{line}").expect("write to its stdin");
+        stdin.flush().expect("flush its stdin");
+    }
+
+    /// Waits until its output holds `text`, at most `secs` seconds.
+    pub fn wait_output(&self, secs: u64, text: &str) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if self.output().contains(text) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        panic!("no {text:?} within {secs} s:\n{}", self.output());
     }
 
     /// SIGKILL: no chance to write or say anything.
