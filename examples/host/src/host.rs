@@ -161,9 +161,11 @@ impl<'p> Host<'p> {
                 return Ok(());
             }
             if until.end.is_some_and(|end| t >= end) {
-                let unfinished = until
-                    .script
-                    .map(|_| "the script did not finish in time".to_string());
+                let unfinished = match (&until.script, &until.scenario) {
+                    (Some(_), _) => Some("the script did not finish in time".to_string()),
+                    (_, Some(scenario)) => Some(scenario.unfinished()),
+                    _ => None,
+                };
                 return unfinished.map_or(Ok(()), Err);
             }
 

@@ -152,7 +152,26 @@ impl Scenario {
             self.next += 1;
             self.since = Some(t);
         }
+        if self.since.is_some() {
+            say!(
+                "scenario {}: over, every expectation met",
+                self.path.display()
+            );
+            self.since = None;
+        }
         Ok(true)
+    }
+
+    /// Why `--seconds` ended it: where it stood.
+    pub fn unfinished(&self) -> String {
+        let (line, text) = self
+            .steps
+            .get(self.next)
+            .map_or((0, ""), |(n, text, _)| (*n, text.as_str()));
+        format!(
+            "scenario {}:{line}: not over when --seconds ran out (at {text:?})",
+            self.path.display()
+        )
     }
 
     /// An expectation that was not met, in words, with what did happen.
