@@ -14,8 +14,8 @@ pub struct Args {
     /// The central system's endpoint, ws[s]://[USER:PASSWORD@]HOST[:PORT][/PATH]; the
     /// identity is appended as a path segment. A user and password are sent as HTTP
     /// Basic authentication (security profile 1) and the password is never printed
-    #[arg(long, value_name = "URL")]
-    pub csms: String,
+    #[arg(long, value_name = "URL", required_unless_present = "config_file")]
+    pub csms: Option<String>,
 
     /// For wss://: check the server's certificate against the CA certificates of this
     /// PEM file instead of the system's trusted roots
@@ -23,8 +23,13 @@ pub struct Args {
     pub ca: Option<PathBuf>,
 
     /// The charge point's identity
-    #[arg(long, value_name = "ID")]
-    pub id: String,
+    #[arg(long, value_name = "ID", required_unless_present = "config_file")]
+    pub id: Option<String>,
+
+    /// Read the charger's settings from this TOML file (see README.md); flags given
+    /// on the command line win over it
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
 
     /// chargePointVendor of the BootNotification
     #[arg(long, value_name = "TEXT", default_value = "OcppCore")]
@@ -41,6 +46,10 @@ pub struct Args {
     /// Size of the pool that holds the whole charge point
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024)]
     pub pool: usize,
+
+    /// The pool's allocator
+    #[arg(long, value_name = "NAME", default_value = "talc", value_parser = ["talc", "linked-list"])]
+    pub backend: String,
 
     /// Where the charge point's records and the simulated hardware are kept
     /// [default: ./ocpp-data/ID]
@@ -100,6 +109,11 @@ pub struct Args {
     /// What the simulated EV draws while charging, in W
     #[arg(long, value_name = "W", default_value_t = crate::hardware::POWER_W)]
     pub power: i64,
+
+    /// An idTag of the scripts (repeatable): the first is presented by --script
+    /// and by the command `idtag` without a tag [default: ABCD1234]
+    #[arg(long, value_name = "TAG")]
+    pub id_tag: Vec<String>,
 }
 
 fn key_value(text: &str) -> Result<(String, String), String> {
@@ -152,7 +166,9 @@ mod tests {
         );
         let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
         assert_eq!(a.reconnect_min, Duration::from_millis(250));
-        let bad = "--id C|--csms ws://h|--csms ws://h --id C --bogus|\
+        let a = args("--config-file c.toml").unwrap();
+        assert_eq!((a.csms, a.id), (None, None));
+        let bad = "--id C|--csms ws://h|--csms ws://h --id C --backend bump|--csms ws://h --id C --bogus|\
                    --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
                    --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A|\
                    --csms ws://h --id C --interactive --scenario f|\

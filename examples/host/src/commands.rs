@@ -3,6 +3,7 @@
 //! faults) and questions (status, memory). Parsed into [`Command`], played
 //! by [`Host::execute`] on the engine and the simulated hardware.
 
+use ocpp_alloc::Backend;
 use ocpp_engine::ocpp_model::ChargePointErrorCode;
 use ocpp_engine::Instant;
 
@@ -14,7 +15,8 @@ pub const HELP: &str = "\
 commands (C: a connector, 1 when left out):
   plug [C]           plug a cable in (Preparing; a transaction starts once an idTag was accepted)
   unplug [C]         pull the cable out (a running transaction stops: EVDisconnected)
-  idtag TAG [C]      present an idTag (a card): starts a transaction, or stops the one it started
+  idtag [TAG [C]]    present an idTag (a card): starts a transaction, or stops the one it started;
+                     without TAG, the first of --id-tag (ABCD1234)
   energy WH [C]      set the meter's energy register, in Wh
   power W [C]        set what the EV draws while charging, in W (the meter runs at it)
   fault CODE [C]     raise a fault (Faulted); CODE: a ChargePointErrorCode such as GroundFailure,
@@ -32,7 +34,8 @@ commands (C: a connector, 1 when left out):
 pub enum Command {
     Plug(u8),
     Unplug(u8),
-    IdTag(String, u8),
+    /// The idTag (`None`: the configured one) and the connector.
+    IdTag(Option<String>, u8),
     Energy(i64, u8),
     Power(i64, u8),
     Fault(ChargePointErrorCode, u8),
@@ -83,10 +86,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
     Ok(match name {
         "plug" => Command::Plug(connector(0)?),
         "unplug" => Command::Unplug(connector(0)?),
-        "idtag" => {
-            let tag = rest.first().ok_or("idtag needs the idTag")?;
-            Command::IdTag((*tag).to_string(), connector(1)?)
-        }
+        "idtag" => Command::IdTag(rest.first().map(|t| t.to_string()), connector(1)?),
         "energy" => Command::Energy(number("a number of Wh")?, connector(1)?),
         "power" => Command::Power(number("a number of W")?, connector(1)?),
         "fault" => {
@@ -128,7 +128,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
     })
 }
 
-impl Host<'_> {
+impl<B: Backend> Host<'_, B> {
     /// Plays `command` at `t`. `Err` says why it was not taken (nothing
     /// changed then).
     pub fn execute(&mut self, t: Instant, command: &Command) -> Result<Flow, String> {
@@ -154,6 +154,7 @@ impl Host<'_> {
             }
             Command::IdTag(tag, c) => {
                 exists(self, *c, false)?;
+                let tag = tag.as_deref().unwrap_or(&self.id_tag);
                 self.cp
                     .present_id_tag(t, *c, tag)
                     .map_err(|e| format!("idTag {tag} at connector {c} not taken: {e}"))?;
@@ -258,11 +259,10 @@ mod tests {
     fn parses_commands() {
         assert_eq!(parse("plug"), Ok(Command::Plug(1)));
         assert_eq!(parse("unplug 2"), Ok(Command::Unplug(2)));
-        assert_eq!(
-            parse("idtag ABCD1234"),
-            Ok(Command::IdTag("ABCD1234".into(), 1))
-        );
-        assert_eq!(parse("idtag X 2"), Ok(Command::IdTag("X".into(), 2)));
+        let tag = |t: &str, c| Ok(Command::IdTag(Some(t.into()), c));
+        assert_eq!(parse("idtag ABCD1234"), tag("ABCD1234", 1));
+        assert_eq!(parse("idtag X 2"), tag("X", 2));
+        assert_eq!(parse("idtag"), Ok(Command::IdTag(None, 1)));
         assert_eq!(parse("energy 1500"), Ok(Command::Energy(1500, 1)));
         assert_eq!(parse("power 7400 2"), Ok(Command::Power(7400, 2)));
         assert_eq!(
@@ -278,7 +278,6 @@ mod tests {
             ("jump", "unknown command \"jump\""),
             ("plug x", "\"x\" is not a connector number"),
             ("plug 1 2", "too many words"),
-            ("idtag", "idtag needs the idTag"),
             ("power -5", "\"-5\" is not a number of W"),
             (
                 "fault Smoke",

@@ -18,6 +18,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use ocpp_alloc::Backend;
 use ocpp_engine::ocpp_model::Measurand;
 use ocpp_engine::{Instant, Value};
 
@@ -142,10 +143,10 @@ impl Hardware {
     }
 
     /// A cable plugged in (`true`) or pulled out: saved, then told to the engine.
-    pub fn plug(
+    pub fn plug<B: Backend>(
         &mut self,
         now: Instant,
-        cp: &mut Cp<'_>,
+        cp: &mut Cp<'_, B>,
         connector: u8,
         plugged: bool,
     ) -> Result<(), String> {
@@ -181,7 +182,7 @@ impl Hardware {
 
     /// Runs the meters up to `now`, saves the registers, and gives them
     /// (energy and power) to the engine.
-    pub fn feed(&mut self, now: Instant, cp: &mut Cp<'_>) -> Result<(), String> {
+    pub fn feed<B: Backend>(&mut self, now: Instant, cp: &mut Cp<'_, B>) -> Result<(), String> {
         self.integrate(now);
         self.save()?;
         for (i, c) in self.connectors.iter().enumerate() {

@@ -12,6 +12,7 @@
 use std::io::{self, Write};
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
+use ocpp_alloc::Backend;
 use ocpp_engine::ocpp_model::UnlockStatus;
 use ocpp_engine::{BootState, Event, Instant, RecordKey};
 use tungstenite::protocol::frame::coding::CloseCode;
@@ -38,12 +39,14 @@ const FRAME_BUF: usize = 4096;
 const RETRY_STORAGE: ocpp_engine::Duration = ocpp_engine::Duration::from_millis(1000);
 
 /// The charge point and its connection.
-pub struct Host<'p> {
-    pub cp: Cp<'p>,
+pub struct Host<'p, B: Backend> {
+    pub cp: Cp<'p, B>,
     pub hw: Hardware,
     /// The pool the charge point lives in, and its size (`memory`).
-    pub pool: PoolRef<'p>,
+    pub pool: PoolRef<'p, B>,
     pub pool_size: usize,
+    /// The idTag of `idtag` without a tag.
+    pub id_tag: String,
     /// Frames in words (`frames.rs`).
     pub frames: Frames,
     /// What a scenario is to look at: frames and events since its last look.
@@ -74,9 +77,9 @@ pub struct Until {
     pub end: Option<Instant>,
 }
 
-impl<'p> Host<'p> {
+impl<'p, B: Backend> Host<'p, B> {
     pub fn new(
-        (cp, hw, pool, pool_size): (Cp<'p>, Hardware, PoolRef<'p>, usize),
+        (cp, hw, pool, pool_size): (Cp<'p, B>, Hardware, PoolRef<'p, B>, usize),
         endpoint: Endpoint,
         backoff: Backoff,
         start: StdInstant,
@@ -87,6 +90,7 @@ impl<'p> Host<'p> {
             hw,
             pool,
             pool_size,
+            id_tag: crate::demo::ID_TAG.to_string(),
             frames: Frames::new(full_frames),
             seen: Vec::new(),
             recording: false,

@@ -22,6 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ocpp_alloc::Backend;
 use ocpp_engine::{Duration, Instant};
 
 use crate::commands::{self, Command, Flow};
@@ -110,7 +111,7 @@ impl Scenario {
     /// Plays every step that can be played at `t`. `Ok(true)` once the
     /// scenario is over (or quit); `Err` when an expectation failed or a
     /// command was not taken.
-    pub fn play(&mut self, t: Instant, host: &mut Host<'_>) -> Result<bool, String> {
+    pub fn play<B: Backend>(&mut self, t: Instant, host: &mut Host<'_, B>) -> Result<bool, String> {
         while let Some((line, text, step)) = self.steps.get(self.next).cloned() {
             let at = format!("scenario {}:{line}", self.path.display());
             let since = *self.since.get_or_insert(t);
