@@ -22,6 +22,15 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
 
+    /// For wss:// (security profile 3): our certificate (PEM, the chain from ours
+    /// up), shown when the central system asks for one; with --key
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// The private key of --cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
     /// The charge point's identity
     #[arg(long, value_name = "ID", required_unless_present = "config_file")]
     pub id: Option<String>,

@@ -5,8 +5,11 @@
 //! frames with a read timeout taken from `poll_timeout()` (and calls
 //! `handle_timeout` when the read times out), hands text frames to
 //! `handle_frame`, sends what `poll_transmit` gives and prints the events.
-//! Plain `ws://` only; a lost or refused connection is tried again with a
-//! backoff (`net.rs`), never a panic.
+//! `ws://` or `wss://` (rustls, Basic authentication, a client
+//! certificate); a lost or refused connection is tried again with a
+//! backoff (`net.rs`), never a panic. Commands come from a terminal or a
+//! pipe (`repl.rs`, `commands.rs`) or a scenario file (`scenario.rs`); the
+//! settings from flags over a TOML file (`settings.rs`).
 //!
 //! The charge point's records (configuration, availability, authorization
 //! cache, transactions and their message queue) are files in `--data-dir`
@@ -67,7 +70,12 @@ fn run(args: &Args, matches: &clap::ArgMatches) -> Result<(), String> {
 /// The charger in a pool of backend `B`.
 fn run_in<B: ocpp_alloc::Backend>(args: &Args, s: &Settings) -> Result<(), String> {
     // First, so that the password is hidden before anything is printed.
-    let endpoint = net::Endpoint::parse(&s.csms, &s.id, s.ca.as_deref())?;
+    let files = net::TlsFiles {
+        ca: s.ca.as_deref(),
+        cert: s.cert.as_deref(),
+        key: s.key.as_deref(),
+    };
+    let endpoint = net::Endpoint::parse(&s.csms, &s.id, &files)?;
     // Read before connecting: a mistake in it is said at once, with its line.
     let scenario = args
         .scenario

@@ -65,6 +65,9 @@ pub struct Settings {
     pub csms: String,
     pub id: String,
     pub ca: Option<PathBuf>,
+    /// Security profile 3: the charge point's certificate and key (PEM).
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
     pub vendor: String,
     pub model: String,
     pub connectors: u8,
@@ -88,6 +91,8 @@ struct File {
     csms: Option<String>,
     id: Option<String>,
     ca: Option<PathBuf>,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
     vendor: Option<String>,
     model: Option<String>,
     connectors: Option<u8>,
@@ -173,6 +178,8 @@ impl Settings {
                 .ok_or_else(|| named("csms"))?,
             id: pick(flag("id"), args.id.clone(), file.id.map(Some)).ok_or_else(|| named("id"))?,
             ca: pick(flag("ca"), args.ca.clone(), file.ca.map(Some)),
+            cert: pick(flag("cert"), args.cert.clone(), file.cert.map(Some)),
+            key: pick(flag("key"), args.key.clone(), file.key.map(Some)),
             vendor: pick(flag("vendor"), args.vendor.clone(), file.vendor),
             model: pick(flag("model"), args.model.clone(), file.model),
             connectors: pick(flag("connectors"), args.connectors, file.connectors),
@@ -296,7 +303,7 @@ LocalPreAuthorize = true
             "",
         )
         .unwrap_err();
-        assert!(e.ends_with(".toml:3: unknown field `vendr`, expected one of `csms`, `id`, `ca`, `vendor`, `model`, `connectors`, `pool`, `backend`, `data-dir`, `reconnect-min`, `reconnect-max`, `id-tags`, `full-frames`, `meter`, `config`"), "{e}");
+        assert!(e.ends_with(".toml:3: unknown field `vendr`, expected one of `csms`, `id`, `ca`, `cert`, `key`, `vendor`, `model`, `connectors`, `pool`, `backend`, `data-dir`, `reconnect-min`, `reconnect-max`, `id-tags`, `full-frames`, `meter`, `config`"), "{e}");
         let e = resolve("csms = \"ws://CP:pw-in-file@h\nid = 3\n", "").unwrap_err();
         assert!(!e.contains("pw-in-file"), "{e}");
         assert!(e.contains(".toml:1: "), "{e}");
