@@ -135,7 +135,10 @@ impl<'p, B: Backend> Host<'p, B> {
             }
             self.retry_storage(t);
             while let Some(event) = self.cp.poll_event() {
-                say!("event: {event:?}");
+                match self.hint(&event) {
+                    Some(hint) => say!("event: {event:?}: {hint}"),
+                    None => say!("event: {event:?}"),
+                }
                 if self.recording {
                     self.seen.push(Seen::Event(format!("{event:?}")));
                 }
@@ -243,6 +246,31 @@ impl<'p, B: Backend> Host<'p, B> {
     /// Whether the WebSocket is up.
     pub fn is_connected(&self) -> bool {
         self.ws.is_some()
+    }
+
+    /// What a firmware would do with `event`, in words, where it must act.
+    fn hint(&self, event: &Event) -> Option<String> {
+        Some(match *event {
+            Event::Energy {
+                connector,
+                on: true,
+            } => format!(
+                "close the contactor of connector {connector} (the EV draws {} W)",
+                self.hw.power_w(connector)
+            ),
+            Event::Energy {
+                connector,
+                on: false,
+            } => format!("open the contactor of connector {connector}"),
+            Event::Unlock { connector } => {
+                format!("unlock the cable of connector {connector} (no lock motor here: unlocked)")
+            }
+            Event::IdTagRefused { .. } | Event::IdTagNotOwner { .. } => {
+                "show the driver the card is refused".into()
+            }
+            Event::IdTagUnverified { .. } => "show the driver the card could not be checked".into(),
+            _ => return None,
+        })
     }
 
     /// What a firmware does with an event.

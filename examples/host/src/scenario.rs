@@ -195,10 +195,12 @@ impl Scenario {
         } else {
             format!(" with {}", texts.join(" "))
         };
-        let meanwhile = if happened.is_empty() {
-            "nothing".to_string()
-        } else {
-            happened.join(", ")
+        // The first few: enough to see what came instead.
+        const SHOWN: usize = 12;
+        let meanwhile = match happened.len() {
+            0 => "nothing".to_string(),
+            n if n <= SHOWN => happened.join(", "),
+            n => format!("{}, and {} more", happened[..SHOWN].join(", "), n - SHOWN),
         };
         format!(
             "{at}: expectation failed: no {} {name}{with} within {:.1} s ({} meanwhile: {meanwhile})",

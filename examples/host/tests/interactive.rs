@@ -89,7 +89,7 @@ fn a_session_typed_in() {
         "> CALL StartTransaction #",
         "< RESULT StartTransaction #",
         r#""transactionId":1001"#,
-        "event: Energy { connector: 1, on: true }",
+        "event: Energy { connector: 1, on: true }: close the contactor of connector 1 (the EV draws 7400 W)",
         "status: connected to the central system; accepted by the central system",
         "status: connector 1: Charging, cable in, contactor closed, 7400 W,",
         "memory: pool of 16384 B: in_use ",
