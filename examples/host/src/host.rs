@@ -201,7 +201,7 @@ impl<'p, B: Backend> Host<'p, B> {
             let wait = next.into_iter().flatten().min().map_or(MAX_WAIT, |n| {
                 StdDuration::from_millis(n.saturating_since(t).as_millis())
             });
-            let most = if until.input.is_some() {
+            let most = if until.input.as_ref().is_some_and(Input::open) {
                 MAX_WAIT_INTERACTIVE
             } else {
                 MAX_WAIT

@@ -93,6 +93,11 @@ impl Input {
         })
     }
 
+    /// Whether more commands may come (stdin has not ended).
+    pub fn open(&self) -> bool {
+        !self.ended
+    }
+
     /// The next line typed or read, if one is waiting.
     pub fn next(&mut self) -> Option<Line> {
         if self.ended {
