@@ -1,7 +1,8 @@
 //! Commands typed into the charger (`--interactive`, stdin a pipe, as a
 //! program driving it would): a whole charging session with a meter of
 //! 7.4 kW, status and memory, a fault raised and cleared, a mistake said
-//! in words, and `quit` closing the connection and exiting 0.
+//! in words, a typed AuthorizationKey never printed, and `quit` closing
+//! the connection and exiting 0.
 
 mod common;
 
@@ -11,6 +12,9 @@ fn status_of(c: &Call) -> (String, String) {
     let s = |k: &str| c.payload[k].as_str().unwrap_or("").to_string();
     (s("status"), s("errorCode"))
 }
+
+/// An AuthorizationKey typed in: the password of later connections.
+const KEY: &str = "0123456789abcdef-TYPED";
 
 #[test]
 fn a_session_typed_in() {
@@ -60,6 +64,7 @@ fn a_session_typed_in() {
             .any(|c| status_of(c) == ("Faulted".into(), "GroundFailure".into()))
     });
     charger.type_in("clear");
+    charger.type_in(&format!("config AuthorizationKey={KEY}"));
     charger.type_in("jump");
     charger.type_in("plug 7");
     charger.type_in("quit");
@@ -95,10 +100,12 @@ fn a_session_typed_in() {
         "memory: pool of 16384 B: in_use ",
         "unknown command \"jump\" (try help)",
         "no connector 7: this charge point has 1 (--connectors)",
+        "ocpp> config AuthorizationKey=***",
         "ocpp> quit",
     ] {
         assert!(out.contains(line), "no {line:?} in the output");
     }
+    assert!(!out.contains(KEY), "the AuthorizationKey was printed");
     // quit closed the connection before the 60 s were over.
     assert!(out.contains("pool after dropping the charge point: in_use 0 B"));
     let _ = std::fs::remove_dir_all(&dir);
