@@ -16,9 +16,11 @@
 //!
 //! Each TEXT word must appear in the frame's JSON text (for an event: in
 //! its printed form, `Energy { connector: 1, on: true }`). An expectation
-//! looks at what happened after the previous command or met expectation
-//! (so `expect send A` then `expect send B` means B after A), and waits up
-//! to its timeout for it.
+//! looks at what happened after the previous command, and after the
+//! previous met expectation of its kind (so `expect send A` then `expect
+//! send B` means B after A; a frame and an event are not ordered between
+//! them, since the engine's order of the two is its own business), and
+//! waits up to its timeout for it.
 
 use std::path::{Path, PathBuf};
 
@@ -42,6 +44,16 @@ enum What {
     Send,
     Receive,
     Event,
+}
+
+impl What {
+    fn index(&self) -> usize {
+        match self {
+            What::Send => 0,
+            What::Receive => 1,
+            What::Event => 2,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,8 +82,9 @@ pub struct Scenario {
     since: Option<Instant>,
     timeout_ms: u64,
     seen: Vec<Seen>,
-    /// Where expectations start looking in `seen`.
-    cursor: usize,
+    /// Where expectations of each kind (send, receive, event) start
+    /// looking in `seen`.
+    cursor: [usize; 3],
 }
 
 impl Scenario {
@@ -87,7 +100,7 @@ impl Scenario {
             since: None,
             timeout_ms: 10_000,
             seen: Vec::new(),
-            cursor: 0,
+            cursor: [0; 3],
         })
     }
 
@@ -122,7 +135,7 @@ impl Scenario {
                     let flow = host
                         .execute(t, &command)
                         .map_err(|e| format!("{at}: {e}"))?;
-                    self.cursor = self.seen.len();
+                    self.cursor = [self.seen.len(); 3];
                     if flow == Flow::Quit {
                         return Ok(true);
                     }
@@ -136,13 +149,14 @@ impl Scenario {
                     texts,
                     within,
                 } => {
-                    let found = self.seen[self.cursor..]
+                    let from = self.cursor[what.index()];
+                    let found = self.seen[from..]
                         .iter()
                         .position(|s| matches(s, &what, &name, &texts));
                     let limit = within.unwrap_or(self.timeout_ms);
                     match found {
                         Some(i) => {
-                            self.cursor += i + 1;
+                            self.cursor[what.index()] = from + i + 1;
                             say!("{at}: as expected: {} {name}", verb(&what));
                         }
                         None if elapsed < limit => return Ok(false),
@@ -177,7 +191,7 @@ impl Scenario {
 
     /// An expectation that was not met, in words, with what did happen.
     fn failure(&self, at: &str, what: &What, name: &str, texts: &[String], ms: u64) -> String {
-        let happened: Vec<String> = self.seen[self.cursor..]
+        let happened: Vec<String> = self.seen[self.cursor[what.index()]..]
             .iter()
             .filter_map(|s| match (s, what) {
                 (Seen::Frame(f), What::Send) if f.dir == Dir::Sent => {

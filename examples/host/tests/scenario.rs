@@ -76,6 +76,57 @@ fn shipped_fault_scenario_passes() {
     assert_eq!(faults, ["1 \"GroundFailure\"", "0 \"PowerMeterFailure\""]);
 }
 
+/// The central system starts a transaction once the cable is in, and
+/// stops it once it runs: the scenario waits for its CALLs and checks our
+/// answers.
+#[test]
+fn shipped_remote_scenario_passes() {
+    let csms = Csms::start();
+    let file = shipped("remote.txt");
+    let remote = std::thread::scope(|scope| {
+        let run = scope.spawn(|| play(&csms, "scenario-remote", &file));
+        csms.wait_for(20, "Preparing", |calls| {
+            calls.iter().any(|c| c.payload["status"] == "Preparing")
+        });
+        let start = serde_json::json!({"connectorId": 1, "idTag": "REMOTE01"});
+        csms.call("RemoteStartTransaction", start);
+        csms.wait_for(20, "StartTransaction", |calls| {
+            calls.iter().any(|c| c.action == "StartTransaction")
+        });
+        csms.call(
+            "RemoteStopTransaction",
+            serde_json::json!({"transactionId": 1001}),
+        );
+        run.join().unwrap()
+    });
+    let (status, out) = remote;
+    assert!(status.success(), "{status}");
+    assert!(
+        out.contains("remote.txt:12: as expected: received RemoteStartTransaction"),
+        "{out}"
+    );
+    assert!(out.contains("remote.txt: over, every expectation met"));
+    let answers: Vec<(String, serde_json::Value)> = csms
+        .answers()
+        .into_iter()
+        .map(|(a, frame)| (a, frame[2]["status"].clone()))
+        .collect();
+    let accepted = serde_json::json!("Accepted");
+    assert_eq!(
+        answers,
+        [
+            ("RemoteStartTransaction".to_string(), accepted.clone()),
+            ("RemoteStopTransaction".to_string(), accepted)
+        ]
+    );
+    let calls = csms.calls();
+    let stop = calls
+        .iter()
+        .find(|c| c.action == "StopTransaction")
+        .unwrap();
+    assert_eq!(stop.payload["reason"], "Remote");
+}
+
 #[test]
 fn unmet_expectation_exits_non_zero_and_says_why() {
     let csms = Csms::start();

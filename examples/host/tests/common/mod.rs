@@ -48,6 +48,11 @@ struct Shared {
     connections: usize,
     /// StartTransaction payloads and the ids given to them.
     started: Vec<(Value, i64)>,
+    /// CALLs of ours to send on the current connection, and how many went.
+    outgoing: Vec<(String, Value)>,
+    sent: usize,
+    /// The charge point's answers to our CALLs: (action, the whole frame).
+    answers: Vec<(String, Value)>,
 }
 
 /// The central system; it stops listening when dropped.
@@ -136,6 +141,18 @@ impl Csms {
         self.shared.lock().unwrap().no_subprotocol = true;
     }
 
+    /// Sends a CALL of `action` to the charge point (on the current
+    /// connection, within 100 ms); its answer goes to [`Csms::answers`].
+    pub fn call(&self, action: &str, payload: Value) {
+        let mut s = self.shared.lock().unwrap();
+        s.outgoing.push((action.to_string(), payload));
+    }
+
+    /// The charge point's answers to our CALLs: (action, frame).
+    pub fn answers(&self) -> Vec<(String, Value)> {
+        self.shared.lock().unwrap().answers.clone()
+    }
+
     pub fn connections(&self) -> usize {
         self.shared.lock().unwrap().connections
     }
@@ -222,6 +239,20 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
             thread::sleep(Duration::from_millis(50));
             continue;
         }
+        let due: Vec<(usize, String, Value)> = {
+            let mut s = shared.lock().unwrap();
+            let from = s.sent;
+            s.sent = s.outgoing.len();
+            (from..s.sent)
+                .map(|n| (n, s.outgoing[n].0.clone(), s.outgoing[n].1.clone()))
+                .collect()
+        };
+        for (n, action, payload) in due {
+            let call = json!([2, format!("csms-{n}"), action, payload]);
+            if ws.send(Message::text(call.to_string())).is_err() {
+                return;
+            }
+        }
         let text = match ws.read() {
             Ok(Message::Text(t)) => t.as_str().to_string(),
             Ok(Message::Close(_)) => {
@@ -241,7 +272,16 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
         };
         let frame: Value = serde_json::from_str(&text).expect("a JSON frame");
         if frame[0] != 2 {
-            continue; // an answer to a CALL of ours: we make none
+            // An answer to a CALL of ours: csms-N.
+            let mut s = shared.lock().unwrap();
+            let n = frame[1].as_str().and_then(|id| id.strip_prefix("csms-"));
+            let action = n
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| s.outgoing.get(n))
+                .map(|(a, _)| a.clone())
+                .unwrap_or_default();
+            s.answers.push((action, frame));
+            continue;
         }
         let (id, action, payload) = (frame[1].clone(), frame[2].as_str().unwrap(), &frame[3]);
         let answer = {
