@@ -3,7 +3,8 @@
 # RP2040 firmware on rp2040js (npm), builds and tests the host bridge, runs
 # the QEMU Cortex-M0 session (pass/fail), tests the host charge point (a
 # SIGKILL mid-transaction and a restart, reconnects, Basic authentication,
-# TLS, each against an in-test central system) and runs it against the
+# TLS with a client certificate, commands through a pipe, scenario files,
+# a configuration file, each against an in-test central system) and runs it against the
 # Python `ocpp` central system.
 # Works from a clean clone: installs the Rust target, QEMU, Node and npm if
 # missing; the interop step makes its own venv (python3 -m venv + pip) under

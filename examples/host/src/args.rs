@@ -14,17 +14,31 @@ pub struct Args {
     /// The central system's endpoint, ws[s]://[USER:PASSWORD@]HOST[:PORT][/PATH]; the
     /// identity is appended as a path segment. A user and password are sent as HTTP
     /// Basic authentication (security profile 1) and the password is never printed
-    #[arg(long, value_name = "URL")]
-    pub csms: String,
+    #[arg(long, value_name = "URL", required_unless_present = "config_file")]
+    pub csms: Option<String>,
 
     /// For wss://: check the server's certificate against the CA certificates of this
     /// PEM file instead of the system's trusted roots
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
 
+    /// For wss:// (security profile 3): our certificate (PEM, the chain from ours
+    /// up), shown when the central system asks for one; with --key
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// The private key of --cert (PEM: PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
     /// The charge point's identity
-    #[arg(long, value_name = "ID")]
-    pub id: String,
+    #[arg(long, value_name = "ID", required_unless_present = "config_file")]
+    pub id: Option<String>,
+
+    /// Read the charger's settings from this TOML file (see README.md); flags given
+    /// on the command line win over it
+    #[arg(long, value_name = "FILE")]
+    pub config_file: Option<PathBuf>,
 
     /// chargePointVendor of the BootNotification
     #[arg(long, value_name = "TEXT", default_value = "OcppCore")]
@@ -41,6 +55,10 @@ pub struct Args {
     /// Size of the pool that holds the whole charge point
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024)]
     pub pool: usize,
+
+    /// The pool's allocator
+    #[arg(long, value_name = "NAME", default_value = "talc", value_parser = ["talc", "linked-list"])]
+    pub backend: String,
 
     /// Where the charge point's records and the simulated hardware are kept
     /// [default: ./ocpp-data/ID]
@@ -77,6 +95,34 @@ pub struct Args {
     /// Stop after N seconds: exit 0 without a script, 1 if the script is not over
     #[arg(long, value_name = "N")]
     pub seconds: Option<u64>,
+
+    /// Read commands from stdin (plug, idtag, power, fault, status, quit; `help`
+    /// lists them), with line editing on a terminal. The default when stdin is a
+    /// terminal and neither --script nor --scenario is given
+    #[arg(long, conflicts_with_all = ["scenario", "no_interactive"])]
+    pub interactive: bool,
+
+    /// No commands from stdin, even on a terminal
+    #[arg(long)]
+    pub no_interactive: bool,
+
+    /// Play a scenario file: commands, waits and expectations, one a line (see
+    /// README.md); exit 0 when it is over, 1 when an expectation fails
+    #[arg(long, value_name = "FILE", conflicts_with = "script")]
+    pub scenario: Option<PathBuf>,
+
+    /// Print whole frames (long ones are shortened by default)
+    #[arg(long)]
+    pub full_frames: bool,
+
+    /// What the simulated EV draws while charging, in W
+    #[arg(long, value_name = "W", default_value_t = crate::hardware::POWER_W)]
+    pub power: i64,
+
+    /// An idTag of the scripts (repeatable): the first is presented by --script
+    /// and by the command `idtag` without a tag [default: ABCD1234]
+    #[arg(long, value_name = "TAG")]
+    pub id_tag: Vec<String>,
 }
 
 fn key_value(text: &str) -> Result<(String, String), String> {
@@ -121,11 +167,21 @@ mod tests {
         let a = args("--csms ws://h --id C --config A=1 --config B=x=y").unwrap();
         let kv = |k: &str, v: &str| (k.to_string(), v.to_string());
         assert_eq!(a.config, vec![kv("A", "1"), kv("B", "x=y")]);
+        let a = args("--csms ws://h --id C --scenario s.txt --full-frames --power 7400").unwrap();
+        let scenario = a.scenario.as_deref().and_then(|p| p.to_str());
+        assert_eq!(
+            (scenario, a.full_frames, a.power),
+            (Some("s.txt"), true, 7400)
+        );
         let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
         assert_eq!(a.reconnect_min, Duration::from_millis(250));
-        let bad = "--id C|--csms ws://h|--csms ws://h --id C --bogus|\
+        let a = args("--config-file c.toml").unwrap();
+        assert_eq!((a.csms, a.id), (None, None));
+        let bad = "--id C|--csms ws://h|--csms ws://h --id C --backend bump|--csms ws://h --id C --bogus|\
                    --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
-                   --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A";
+                   --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A|\
+                   --csms ws://h --id C --interactive --scenario f|\
+                   --csms ws://h --id C --script demo --scenario f";
         for bad in bad.split('|') {
             assert!(args(bad).is_err(), "{bad}");
         }

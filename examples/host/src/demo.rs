@@ -20,6 +20,7 @@
 //! StatusNotification gets its answer. The meter is the hardware's
 //! (`hardware.rs`): 11 kW while the engine asks for energy.
 
+use ocpp_alloc::Backend;
 use ocpp_engine::ocpp_model::RegistrationStatus;
 use ocpp_engine::{Duration, Event, Instant};
 
@@ -27,7 +28,8 @@ use crate::hardware::Hardware;
 use crate::log::say;
 use crate::Cp;
 
-const ID_TAG: &str = "ABCD1234";
+/// The idTag the scripts present unless told another (`--id-tag`).
+pub const ID_TAG: &str = "ABCD1234";
 
 /// What the scripts sample, and how often (the central system may change it).
 pub const SAMPLED: &str = "Energy.Active.Import.Register,Power.Active.Import";
@@ -105,11 +107,13 @@ pub struct Demo {
     step: usize,
     since: Option<Instant>,
     refused: Option<String>,
+    /// The idTag presented (`--id-tag`, the configuration file's first).
+    id_tag: String,
 }
 
 impl Demo {
-    /// The script `name` (one of [`SCRIPTS`]).
-    pub fn new(name: &str) -> Option<Self> {
+    /// The script `name` (one of [`SCRIPTS`]), presenting `id_tag`.
+    pub fn new(name: &str, id_tag: &str) -> Option<Self> {
         let steps = match name {
             "demo" => DEMO,
             "charge" => CHARGE,
@@ -121,12 +125,13 @@ impl Demo {
             step: 0,
             since: None,
             refused: None,
+            id_tag: id_tag.to_string(),
         })
     }
 
     /// What the scripts configure before they connect: energy and power
     /// sampled every few seconds.
-    pub fn configure(cp: &mut Cp<'_>, now: Instant) -> Result<(), String> {
+    pub fn configure<B: Backend>(cp: &mut Cp<'_, B>, now: Instant) -> Result<(), String> {
         cp.configure(now, "MeterValuesSampledData", SAMPLED)
             .and_then(|()| cp.configure(now, "MeterValueSampleInterval", SAMPLE_INTERVAL_S))
             .map_err(|e| format!("configure: {e}"))
@@ -164,10 +169,10 @@ impl Demo {
     }
 
     /// Plays every step that is due. `Ok(true)` once the script is over.
-    pub fn play(
+    pub fn play<B: Backend>(
         &mut self,
         now: Instant,
-        cp: &mut Cp<'_>,
+        cp: &mut Cp<'_, B>,
         hw: &mut Hardware,
     ) -> Result<bool, String> {
         if let Some(why) = self.refused.take() {
@@ -188,10 +193,11 @@ impl Demo {
                 Input::UnplugIfPlugged => hw.plug(now, cp, 1, false)?,
                 Input::StopIfRunning if running.is_none() => {}
                 Input::PresentIdTag | Input::StopIfRunning => cp
-                    .present_id_tag(now, 1, ID_TAG)
-                    .map_err(|e| format!("present_id_tag({ID_TAG}): {e}"))?,
+                    .present_id_tag(now, 1, &self.id_tag)
+                    .map_err(|e| format!("present_id_tag({}): {e}", self.id_tag))?,
                 Input::End => {}
             }
+            let what = what.replace(ID_TAG, &self.id_tag);
             match running {
                 None if input == Input::StopIfRunning => say!("demo: no transaction to stop"),
                 Some(Some(id)) if input == Input::AwaitTransaction => {

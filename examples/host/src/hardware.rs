@@ -1,5 +1,6 @@
 //! The simulated hardware of each connector: whether a cable is plugged,
-//! and a meter whose energy register runs at 11 kW while the contactor is
+//! and a meter whose energy register runs at the EV's power (11 kW unless
+//! set otherwise: `--power`, the command `power`) while the contactor is
 //! closed (`Event::Energy { on: true }`).
 //!
 //! A real charger's hardware outlives its firmware: after a crash or a
@@ -17,21 +18,24 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use ocpp_alloc::Backend;
 use ocpp_engine::ocpp_model::Measurand;
 use ocpp_engine::{Instant, Value};
 
 use crate::Cp;
 
-/// The contactor's power while closed, in W.
+/// The power an EV draws while the contactor is closed, in W, by default.
 pub const POWER_W: i64 = 11_000;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Connector {
     plugged: bool,
     /// The register in mWh (on disk in whole Wh).
     energy_mwh: i64,
     /// Since when energy flows (contactor closed), if it does.
     charging_since: Option<Instant>,
+    /// What the EV draws while the contactor is closed, in W.
+    power_w: i64,
 }
 
 /// The connectors' cables and meters, kept in a file.
@@ -45,11 +49,18 @@ pub struct Hardware {
 
 impl Hardware {
     /// The hardware of `connectors` connectors, as `dir/hardware.txt` left
-    /// it (unplugged and at 0 Wh when there is no such file).
-    pub fn open(dir: &Path, connectors: u8) -> Result<Self, String> {
+    /// it (unplugged and at 0 Wh when there is no such file), with EVs that
+    /// draw `power_w` while charging.
+    pub fn open(dir: &Path, connectors: u8, power_w: i64) -> Result<Self, String> {
         let path = dir.join("hardware.txt");
+        let one = Connector {
+            plugged: false,
+            energy_mwh: 0,
+            charging_since: None,
+            power_w,
+        };
         let mut hw = Self {
-            connectors: vec![Connector::default(); usize::from(connectors)],
+            connectors: vec![one; usize::from(connectors)],
             saved: vec![(false, 0); usize::from(connectors)],
             path,
         };
@@ -89,6 +100,39 @@ impl Hardware {
         self.get(connector).map_or(0, |c| c.energy_mwh / 1000)
     }
 
+    /// Whether the contactor of `connector` is closed (energy flows).
+    pub fn charging(&self, connector: u8) -> bool {
+        self.get(connector)
+            .is_some_and(|c| c.charging_since.is_some())
+    }
+
+    /// What the EV at `connector` draws while charging, in W.
+    pub fn power_w(&self, connector: u8) -> i64 {
+        self.get(connector).map_or(0, |c| c.power_w)
+    }
+
+    /// Whether there is such a connector (1-based).
+    pub fn has(&self, connector: u8) -> bool {
+        self.get(connector).is_some()
+    }
+
+    /// From `now` on, the EV at `connector` draws `watts` while charging.
+    pub fn set_power(&mut self, now: Instant, connector: u8, watts: i64) {
+        self.integrate(now);
+        if let Some(c) = self.get_mut(connector) {
+            c.power_w = watts.max(0);
+        }
+    }
+
+    /// Sets the energy register of `connector` (a meter swapped, a test of
+    /// a register that jumps); saved at the next [`feed`](Self::feed).
+    pub fn set_energy(&mut self, now: Instant, connector: u8, wh: i64) {
+        self.integrate(now);
+        if let Some(c) = self.get_mut(connector) {
+            c.energy_mwh = wh.max(0).saturating_mul(1000);
+        }
+    }
+
     fn get(&self, connector: u8) -> Option<&Connector> {
         self.connectors.get(usize::from(connector).checked_sub(1)?)
     }
@@ -99,10 +143,10 @@ impl Hardware {
     }
 
     /// A cable plugged in (`true`) or pulled out: saved, then told to the engine.
-    pub fn plug(
+    pub fn plug<B: Backend>(
         &mut self,
         now: Instant,
-        cp: &mut Cp<'_>,
+        cp: &mut Cp<'_, B>,
         connector: u8,
         plugged: bool,
     ) -> Result<(), String> {
@@ -138,13 +182,13 @@ impl Hardware {
 
     /// Runs the meters up to `now`, saves the registers, and gives them
     /// (energy and power) to the engine.
-    pub fn feed(&mut self, now: Instant, cp: &mut Cp<'_>) -> Result<(), String> {
+    pub fn feed<B: Backend>(&mut self, now: Instant, cp: &mut Cp<'_, B>) -> Result<(), String> {
         self.integrate(now);
         self.save()?;
         for (i, c) in self.connectors.iter().enumerate() {
             let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
             let power = if c.charging_since.is_some() {
-                POWER_W
+                c.power_w
             } else {
                 0
             };
@@ -163,11 +207,15 @@ impl Hardware {
     fn integrate(&mut self, now: Instant) {
         for c in &mut self.connectors {
             if let Some(since) = c.charging_since {
+                if c.power_w == 0 {
+                    c.charging_since = Some(now);
+                    continue;
+                }
                 let ms = i64::try_from(now.saturating_since(since).as_millis()).unwrap_or(0);
                 // W × ms / 3600 = mWh; the remainder waits for the next call.
-                let mwh = POWER_W * ms / 3600;
-                c.energy_mwh += mwh;
-                let used = mwh * 3600 / POWER_W;
+                let mwh = c.power_w.saturating_mul(ms) / 3600;
+                c.energy_mwh = c.energy_mwh.saturating_add(mwh);
+                let used = mwh * 3600 / c.power_w;
                 c.charging_since = Some(since + ocpp_engine::Duration::from_millis(used as u64));
             }
         }

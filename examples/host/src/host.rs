@@ -12,29 +12,46 @@
 use std::io::{self, Write};
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
+use ocpp_alloc::Backend;
 use ocpp_engine::ocpp_model::UnlockStatus;
 use ocpp_engine::{BootState, Event, Instant, RecordKey};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::{Error as WsError, Message};
 
+use crate::commands::{self, Flow};
 use crate::demo::Demo;
+use crate::frames::{Dir, Frames};
 use crate::hardware::Hardware;
 use crate::log::{complain, say};
 use crate::net::{Backoff, Endpoint, Ws};
-use crate::Cp;
+use crate::repl::{Input, Line};
+use crate::scenario::{Scenario, Seen};
+use crate::{Cp, PoolRef};
 
 /// Longest wait for one read, so `--seconds` and the script are looked at.
 const MAX_WAIT: StdDuration = StdDuration::from_secs(1);
+/// Longest wait while commands may come: a typed command is played at once.
+const MAX_WAIT_INTERACTIVE: StdDuration = StdDuration::from_millis(50);
 /// Room for one outgoing frame (the engine's frames are far smaller).
 const FRAME_BUF: usize = 4096;
 /// How often a failing storage is tried again.
 const RETRY_STORAGE: ocpp_engine::Duration = ocpp_engine::Duration::from_millis(1000);
 
 /// The charge point and its connection.
-pub struct Host<'p> {
-    pub cp: Cp<'p>,
+pub struct Host<'p, B: Backend> {
+    pub cp: Cp<'p, B>,
     pub hw: Hardware,
+    /// The pool the charge point lives in, and its size (`memory`).
+    pub pool: PoolRef<'p, B>,
+    pub pool_size: usize,
+    /// The idTag of `idtag` without a tag.
+    pub id_tag: String,
+    /// Frames in words (`frames.rs`).
+    pub frames: Frames,
+    /// What a scenario is to look at: frames and events since its last look.
+    seen: Vec<Seen>,
+    recording: bool,
     endpoint: Endpoint,
     ws: Option<Ws>,
     backoff: Backoff,
@@ -53,20 +70,30 @@ pub struct Host<'p> {
 /// How a run ends without an error.
 pub struct Until {
     pub script: Option<Demo>,
+    /// Commands typed or piped in (`--interactive`).
+    pub input: Option<Input>,
+    /// `--scenario FILE`.
+    pub scenario: Option<Scenario>,
     pub end: Option<Instant>,
 }
 
-impl<'p> Host<'p> {
+impl<'p, B: Backend> Host<'p, B> {
     pub fn new(
-        cp: Cp<'p>,
-        hw: Hardware,
+        (cp, hw, pool, pool_size): (Cp<'p, B>, Hardware, PoolRef<'p, B>, usize),
         endpoint: Endpoint,
         backoff: Backoff,
         start: StdInstant,
+        full_frames: bool,
     ) -> Self {
         Self {
             cp,
             hw,
+            pool,
+            pool_size,
+            id_tag: crate::demo::ID_TAG.to_string(),
+            frames: Frames::new(full_frames),
+            seen: Vec::new(),
+            recording: false,
             endpoint,
             ws: None,
             backoff,
@@ -88,6 +115,7 @@ impl<'p> Host<'p> {
     /// (`Err` if the script is not over then, or failed).
     pub fn run(&mut self, mut until: Until) -> Result<(), String> {
         let mut registration = self.cp.boot_state();
+        self.recording = until.scenario.is_some();
         loop {
             let t = self.now();
             if self.ws.is_none() && self.reconnect_at.is_none_or(|at| at <= t) {
@@ -107,17 +135,30 @@ impl<'p> Host<'p> {
             }
             self.retry_storage(t);
             while let Some(event) = self.cp.poll_event() {
-                say!("event: {event:?}");
+                match self.hint(&event) {
+                    Some(hint) => say!("event: {event:?}: {hint}"),
+                    None => say!("event: {event:?}"),
+                }
+                if self.recording {
+                    self.seen.push(Seen::Event(format!("{event:?}")));
+                }
                 self.act_on(t, &event);
                 if let Some(script) = until.script.as_mut() {
                     script.on_event(t, &event);
                 }
             }
             self.hw.feed(t, &mut self.cp)?;
-            let finished = match until.script.as_mut() {
+            let mut finished = match until.script.as_mut() {
                 Some(script) => script.play(t, &mut self.cp, &mut self.hw)?,
                 None => false,
             };
+            if let Some(input) = until.input.as_mut() {
+                finished |= self.commands(t, input);
+            }
+            if let Some(scenario) = until.scenario.as_mut() {
+                scenario.saw(self.seen.drain(..));
+                finished |= scenario.play(t, self)?;
+            }
             if self.ws.is_some() {
                 if let Err(why) = self.transmit(t).and_then(|()| self.ping()) {
                     self.lost(t, &why);
@@ -127,14 +168,17 @@ impl<'p> Host<'p> {
                 return Ok(());
             }
             if until.end.is_some_and(|end| t >= end) {
-                let unfinished = until
-                    .script
-                    .map(|_| "the script did not finish in time".to_string());
+                let unfinished = match (&until.script, &until.scenario) {
+                    (Some(_), _) => Some("the script did not finish in time".to_string()),
+                    (_, Some(scenario)) => Some(scenario.unfinished()),
+                    _ => None,
+                };
                 return unfinished.map_or(Ok(()), Err);
             }
 
             // Wait (in the read, when connected) until the next deadline.
             let script_due = until.script.as_ref().and_then(Demo::deadline);
+            let scenario_due = until.scenario.as_ref().and_then(Scenario::deadline);
             let storage_due = self.storage_failing.map(|since| since + RETRY_STORAGE);
             let reconnect_due = self.ws.is_none().then_some(self.reconnect_at).flatten();
             let ping_due = self
@@ -148,6 +192,7 @@ impl<'p> Host<'p> {
             let next = [
                 self.cp.poll_timeout(),
                 script_due,
+                scenario_due,
                 until.end,
                 storage_due,
                 reconnect_due,
@@ -156,12 +201,76 @@ impl<'p> Host<'p> {
             let wait = next.into_iter().flatten().min().map_or(MAX_WAIT, |n| {
                 StdDuration::from_millis(n.saturating_since(t).as_millis())
             });
-            let wait = wait.clamp(StdDuration::from_millis(1), MAX_WAIT);
+            let most = if until.input.as_ref().is_some_and(Input::open) {
+                MAX_WAIT_INTERACTIVE
+            } else {
+                MAX_WAIT
+            };
+            let wait = wait.clamp(StdDuration::from_millis(1), most);
             if let Err(why) = self.receive(wait) {
                 let t = self.now();
                 self.lost(t, &why);
             }
         }
+    }
+
+    /// Plays the commands typed or piped in since the last look; `true`
+    /// when the person wants out.
+    fn commands(&mut self, t: Instant, input: &mut Input) -> bool {
+        while let Some(line) = input.next() {
+            let text = match line {
+                Line::Quit => return true,
+                Line::End => {
+                    say!("stdin ended: no more commands (the charger runs on; --seconds or a signal ends it)");
+                    return false;
+                }
+                Line::Text(text) => text,
+            };
+            let text = text.trim();
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            let parsed = commands::parse(text);
+            if !input.terminal {
+                say!("ocpp> {text}");
+            }
+            match parsed.and_then(|c| self.execute(t, &c)) {
+                Ok(Flow::Quit) => return true,
+                Ok(Flow::Continue) => {}
+                Err(e) => complain!("{e}"),
+            }
+        }
+        false
+    }
+
+    /// Whether the WebSocket is up.
+    pub fn is_connected(&self) -> bool {
+        self.ws.is_some()
+    }
+
+    /// What a firmware would do with `event`, in words, where it must act.
+    fn hint(&self, event: &Event) -> Option<String> {
+        Some(match *event {
+            Event::Energy {
+                connector,
+                on: true,
+            } => format!(
+                "close the contactor of connector {connector} (the EV draws {} W)",
+                self.hw.power_w(connector)
+            ),
+            Event::Energy {
+                connector,
+                on: false,
+            } => format!("open the contactor of connector {connector}"),
+            Event::Unlock { connector } => {
+                format!("unlock the cable of connector {connector} (no lock motor here: unlocked)")
+            }
+            Event::IdTagRefused { .. } | Event::IdTagNotOwner { .. } => {
+                "show the driver the card is refused".into()
+            }
+            Event::IdTagUnverified { .. } => "show the driver the card could not be checked".into(),
+            _ => return None,
+        })
     }
 
     /// What a firmware does with an event.
@@ -260,7 +369,11 @@ impl<'p> Host<'p> {
                 if let Some(key) = self.cp.authorization_key() {
                     crate::log::hide(key);
                 }
-                say!("< {}", text.as_str());
+                let (frame, line) = self.frames.read(Dir::Received, text.as_str());
+                say!("{line}");
+                if self.recording {
+                    self.seen.push(Seen::Frame(frame));
+                }
                 if let Err(e) = taken {
                     complain!("frame not taken in: {e}");
                 }
@@ -375,7 +488,11 @@ impl<'p> Host<'p> {
         {
             let text =
                 std::str::from_utf8(&self.buf[..n]).map_err(|_| "a frame that is not UTF-8")?;
-            say!("> {text}");
+            let (frame, line) = self.frames.read(Dir::Sent, text);
+            say!("{line}");
+            if self.recording {
+                self.seen.push(Seen::Frame(frame));
+            }
             ws.send(Message::text(text))
                 .map_err(|e| format!("while sending: {}", lost_words(&e)))?;
         }
@@ -432,7 +549,7 @@ fn lost_words(e: &WsError) -> String {
 }
 
 /// A registration state in words.
-fn words(state: BootState, now: Instant) -> String {
+pub fn words(state: BootState, now: Instant) -> String {
     match state {
         BootState::Due => "not registered yet (BootNotification to send)".into(),
         BootState::Sent => "BootNotification sent, waiting for the answer".into(),

@@ -7,6 +7,32 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+/// Where lines go instead of stdout and stderr, while the interactive
+/// command line shows its prompt (printed above it, not through it).
+type Sink = Box<dyn FnMut(String) + Send>;
+static SINK: Mutex<Option<Sink>> = Mutex::new(None);
+
+/// From now on, every line goes to `sink` (the command line's printer).
+pub fn set_sink(sink: Sink) {
+    *SINK.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink);
+}
+
+/// Back to stdout and stderr (the command line is gone).
+pub fn clear_sink() {
+    *SINK.lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+/// Prints one line (already stamped and redacted): to the sink if there
+/// is one, else to stderr (`err`) or stdout.
+pub fn emit(line: String, err: bool) {
+    let mut sink = SINK.lock().unwrap_or_else(|e| e.into_inner());
+    match sink.as_mut() {
+        Some(sink) => sink(line),
+        None if err => eprintln!("{line}"),
+        None => println!("{line}"),
+    }
+}
+
 /// Never print `secret` (a password), whatever line it would appear in.
 pub fn hide(secret: &str) {
     if !secret.is_empty() {
@@ -43,14 +69,20 @@ pub fn stamp() -> String {
 /// A line on stdout: time, then the text, secrets hidden.
 macro_rules! say {
     ($($arg:tt)*) => {
-        println!("{} {}", $crate::log::stamp(), $crate::log::redact(&format!($($arg)*)))
+        $crate::log::emit(
+            format!("{} {}", $crate::log::stamp(), $crate::log::redact(&format!($($arg)*))),
+            false,
+        )
     };
 }
 
 /// A line on stderr (something went wrong): time, then the text, secrets hidden.
 macro_rules! complain {
     ($($arg:tt)*) => {
-        eprintln!("{} ocpp-host: {}", $crate::log::stamp(), $crate::log::redact(&format!($($arg)*)))
+        $crate::log::emit(
+            format!("{} ocpp-host: {}", $crate::log::stamp(), $crate::log::redact(&format!($($arg)*))),
+            true,
+        )
     };
 }
 

@@ -5,8 +5,11 @@
 //! frames with a read timeout taken from `poll_timeout()` (and calls
 //! `handle_timeout` when the read times out), hands text frames to
 //! `handle_frame`, sends what `poll_transmit` gives and prints the events.
-//! Plain `ws://` only; a lost or refused connection is tried again with a
-//! backoff (`net.rs`), never a panic.
+//! `ws://` or `wss://` (rustls, Basic authentication, a client
+//! certificate); a lost or refused connection is tried again with a
+//! backoff (`net.rs`), never a panic. Commands come from a terminal or a
+//! pipe (`repl.rs`, `commands.rs`) or a scenario file (`scenario.rs`); the
+//! settings from flags over a TOML file (`settings.rs`).
 //!
 //! The charge point's records (configuration, availability, authorization
 //! cache, transactions and their message queue) are files in `--data-dir`
@@ -14,53 +17,85 @@
 //! meters) is kept beside them (`hardware.rs`): killed at any point and
 //! started again with the same directory, it carries on.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant as StdInstant;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use ocpp_alloc::{HostPool, Pool, Talc};
+use ocpp_alloc::{HostPool, LinkedList, Pool, Talc};
 use ocpp_engine::{ChargePoint, Config, Instant, RecordKey};
 use ocpp_storage::FileStorage;
 
 mod args;
+mod commands;
 mod demo;
+mod frames;
 mod hardware;
 mod host;
 mod log;
 mod net;
+mod repl;
+mod scenario;
+mod settings;
 
 use args::Args;
 use log::{complain, say};
+use settings::{Backend, Settings};
 
 /// The charge point: in a host pool, its records in files.
-pub type Cp<'p> = ChargePoint<&'p Pool<Talc>, FileStorage>;
+pub type Cp<'p, B> = ChargePoint<&'p Pool<B>, FileStorage>;
+/// The pool it lives in.
+pub type PoolRef<'p, B> = &'p Pool<B>;
 
 fn main() {
-    let args = Args::parse();
-    if let Err(e) = run(&args) {
+    let matches = Args::command().get_matches();
+    let outcome = Args::from_arg_matches(&matches)
+        .map_err(|e| e.to_string())
+        .and_then(|args| run(&args, &matches));
+    if let Err(e) = outcome {
         complain!("{e}");
         std::process::exit(1);
     }
 }
 
-fn run(args: &Args) -> Result<(), String> {
+fn run(args: &Args, matches: &clap::ArgMatches) -> Result<(), String> {
+    let s = Settings::resolve(args, matches)?;
+    match s.backend {
+        Backend::Talc => run_in::<Talc>(args, &s),
+        Backend::LinkedList => run_in::<LinkedList>(args, &s),
+    }
+}
+
+/// The charger in a pool of backend `B`.
+fn run_in<B: ocpp_alloc::Backend>(args: &Args, s: &Settings) -> Result<(), String> {
     // First, so that the password is hidden before anything is printed.
-    let endpoint = net::Endpoint::parse(&args.csms, &args.id, args.ca.as_deref())?;
-    let pool = HostPool::<Talc>::try_new(args.pool)
-        .map_err(|e| format!("a pool of {} B: {e}", args.pool))?;
-    let config = Config::new(&args.vendor, &args.model)
-        .with_connectors(args.connectors)
+    let files = net::TlsFiles {
+        ca: s.ca.as_deref(),
+        cert: s.cert.as_deref(),
+        key: s.key.as_deref(),
+    };
+    let endpoint = net::Endpoint::parse(&s.csms, &s.id, &files)?;
+    // Read before connecting: a mistake in it is said at once, with its line.
+    let scenario = args
+        .scenario
+        .as_deref()
+        .map(scenario::Scenario::load)
+        .transpose()?;
+    let pool =
+        HostPool::<B>::try_new(s.pool).map_err(|e| format!("a pool of {} B: {e}", s.pool))?;
+    let config = Config::new(&s.vendor, &s.model)
+        .with_connectors(s.connectors)
         .with_firmware_version(env!("CARGO_PKG_VERSION"));
-    let dir = args
+    let dir = s
         .data_dir
         .clone()
-        .unwrap_or_else(|| PathBuf::from("ocpp-data").join(&args.id));
+        .unwrap_or_else(|| PathBuf::from("ocpp-data").join(&s.id));
     let storage = FileStorage::open(&dir)
         .map_err(|e| format!("cannot use {} as the data directory: {e}", dir.display()))?;
-    let mut hw = hardware::Hardware::open(&dir, args.connectors)?;
+    let mut hw = hardware::Hardware::open(&dir, s.connectors, s.power)?;
     if args.ev_left {
-        for c in 1..=args.connectors {
+        for c in 1..=s.connectors {
             hw.forget_cable(c)?;
         }
     }
@@ -74,40 +109,59 @@ fn run(args: &Args) -> Result<(), String> {
             format!(
                 "cannot restore the charge point from {} (pool of {} B): {e:?}",
                 dir.display(),
-                args.pool
+                s.pool
             )
         })?;
     report_restored(&dir, &restored, &hw);
     // A cable in without a transaction: the engine hears of it again.
-    for c in 1..=args.connectors {
+    for c in 1..=s.connectors {
         if hw.plugged(c) && cp.transaction(c).is_none() {
             hw.plug(now, &mut cp, c, true)?;
         }
     }
     let stats = pool.stats();
+    let backend = s.backend.name();
     say!(
-        "pool of {} B after ChargePoint::restore: {stats}",
-        args.pool
+        "pool of {} B ({backend}) after ChargePoint::restore: {stats}",
+        s.pool
     );
 
     if let Some(user) = endpoint.user() {
         say!("HTTP Basic authentication as {user:?} (OCPP security profile 1; the password is never printed)");
-        if user != args.id {
-            complain!("the URL's user {user:?} is not the identity {:?}: OCPP expects them to be the same", args.id);
+        if user != s.id {
+            complain!("the URL's user {user:?} is not the identity {:?}: OCPP expects them to be the same", s.id);
         }
     }
-    let script = args.script.as_deref().and_then(demo::Demo::new);
+    let id_tag = &s.id_tags[0];
+    let script = args
+        .script
+        .as_deref()
+        .and_then(|name| demo::Demo::new(name, id_tag));
     if script.is_some() {
         demo::Demo::configure(&mut cp, now)?;
     }
-    for (key, value) in &args.config {
+    for (key, value) in &s.config {
         cp.configure(now, key, value)
-            .map_err(|e| format!("--config {key}: {e}"))?;
+            .map_err(|e| format!("configuration key {key}: {e}"))?;
     }
-    let backoff = net::Backoff::new(args.reconnect_min, args.reconnect_max);
-    let mut host = host::Host::new(cp, hw, endpoint, backoff, start);
+    let backoff = net::Backoff::new(s.reconnect_min, s.reconnect_max);
+    let parts = (cp, hw, &*pool, s.pool);
+    let mut host = host::Host::new(parts, endpoint, backoff, start, s.full_frames);
+    host.id_tag.clone_from(id_tag);
+    let terminal = std::io::stdin().is_terminal();
+    let interactive = args.interactive
+        || (terminal && !args.no_interactive && args.script.is_none() && scenario.is_none());
+    let input = match interactive {
+        true => Some(repl::Input::start(terminal)?),
+        false => None,
+    };
+    if input.as_ref().is_some_and(|i| i.terminal) {
+        say!("commands: type help for the list, quit to stop");
+    }
     let until = host::Until {
         script,
+        input,
+        scenario,
         end: args
             .seconds
             .map(|s| Instant::from_millis(s.saturating_mul(1000))),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{CertificateError, ClientConfig, RootCertStore};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::error::{ProtocolError, SubProtocolError};
@@ -32,6 +32,16 @@ pub fn tcp(ws: &Ws) -> Option<&TcpStream> {
     }
 }
 
+/// The files of TLS: the CA to check the server against (else the
+/// system's roots), and the charge point's own certificate and key
+/// (security profile 3), all PEM.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TlsFiles<'a> {
+    pub ca: Option<&'a Path>,
+    pub cert: Option<&'a Path>,
+    pub key: Option<&'a Path>,
+}
+
 /// Where the charge point connects: `<url>/<id>`, with the password of a
 /// `ws://user:password@host/...` URL taken out of it.
 #[derive(Clone, Debug)]
@@ -54,7 +64,7 @@ impl Endpoint {
     /// Parses `csms` (`ws://[user:password@]host[:port][/path]`) and appends
     /// `id` as a path segment. The password is registered with
     /// [`log::hide`] before anything can print it.
-    pub fn parse(csms: &str, id: &str, ca: Option<&Path>) -> Result<Self, String> {
+    pub fn parse(csms: &str, id: &str, files: &TlsFiles<'_>) -> Result<Self, String> {
         if id.is_empty() || id.contains(['/', '?', '#', ' ', '%']) {
             return Err(format!("charge point id {id:?} cannot be a path segment"));
         }
@@ -74,10 +84,13 @@ impl Endpoint {
             (percent_decode(user), pass)
         });
         let (tls, trust, default_port) = match scheme {
-            "ws" if ca.is_some() => return Err("--ca is for wss:// URLs".into()),
+            "ws" if files.ca.is_some() => return Err("--ca is for wss:// URLs".into()),
+            "ws" if files.cert.is_some() => {
+                return Err("--cert and --key are for wss:// URLs (security profile 3)".into())
+            }
             "ws" => (None, String::new(), 80),
             "wss" => {
-                let (config, trust) = tls_config(ca)?;
+                let (config, trust) = tls_config(files)?;
                 (Some(config), trust, 443)
             }
             other => {
@@ -185,10 +198,11 @@ impl Endpoint {
 
 /// The TLS configuration for `wss://`: the server's certificate checked
 /// against the CA certificates of `ca` (a PEM file), or else the system's
-/// trusted roots. No client certificate (security profile 3 is not there yet).
-fn tls_config(ca: Option<&Path>) -> Result<(Arc<ClientConfig>, String), String> {
+/// trusted roots; with `cert` and `key`, the charge point shows its own
+/// certificate when the server asks (security profile 3).
+fn tls_config(files: &TlsFiles<'_>) -> Result<(Arc<ClientConfig>, String), String> {
     let mut roots = RootCertStore::empty();
-    let trust = match ca {
+    let mut trust = match files.ca {
         Some(path) => {
             let certs = CertificateDer::pem_file_iter(path)
                 .and_then(|it| it.collect::<Result<Vec<_>, _>>())
@@ -211,11 +225,36 @@ fn tls_config(ca: Option<&Path>) -> Result<(Arc<ClientConfig>, String), String> 
         }
     };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS set-up: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    let config = match (files.cert, files.key) {
+        (Some(cert), Some(key)) => {
+            let chain = CertificateDer::pem_file_iter(cert)
+                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| format!("cannot read the certificate file {}: {e}", cert.display()))?;
+            if chain.is_empty() {
+                return Err(format!("{} holds no certificate", cert.display()));
+            }
+            let der = PrivateKeyDer::from_pem_file(key)
+                .map_err(|e| format!("cannot read the private key file {}: {e}", key.display()))?;
+            trust += &format!(
+                "; our certificate {} ({} in the chain) shown when asked (security profile 3)",
+                cert.display(),
+                chain.len()
+            );
+            builder.with_client_auth_cert(chain, der).map_err(|e| {
+                format!(
+                    "the key {} does not go with the certificate {}: {e}",
+                    key.display(),
+                    cert.display()
+                )
+            })?
+        }
+        (None, None) => builder.with_no_client_auth(),
+        _ => return Err("give both --cert and --key (security profile 3)".into()),
+    };
     Ok((Arc::new(config), trust))
 }
 
@@ -235,10 +274,18 @@ fn tls_words(addr: SocketAddr, e: &rustls::Error) -> String {
             }
             other => format!("its certificate is not acceptable: {other:?}"),
         },
-        rustls::Error::AlertReceived(alert) => format!(
-            "it refused the TLS connection ({alert:?}; it may want a client certificate, \
-             security profile 3, which this program does not have yet)"
+        rustls::Error::AlertReceived(
+            alert @ (rustls::AlertDescription::CertificateRequired
+            | rustls::AlertDescription::HandshakeFailure
+            | rustls::AlertDescription::BadCertificate
+            | rustls::AlertDescription::UnknownCA),
+        ) => format!(
+            "it refused the TLS connection ({alert:?}): it wants a client certificate it \
+             trusts (security profile 3: give ours with --cert FILE --key FILE)"
         ),
+        rustls::Error::AlertReceived(alert) => {
+            format!("it refused the TLS connection ({alert:?})")
+        }
         other => format!("TLS failed: {other}"),
     };
     format!("TLS with {addr}: {what}")
@@ -374,13 +421,14 @@ mod tests {
 
     #[test]
     fn endpoints() {
-        let e = Endpoint::parse("ws://h:9000/ocpp/", "CP-1", None).unwrap();
+        let none = TlsFiles::default();
+        let e = Endpoint::parse("ws://h:9000/ocpp/", "CP-1", &none).unwrap();
         assert_eq!(
             (e.url.as_str(), e.host.as_str(), e.port),
             ("ws://h:9000/ocpp/CP-1", "h", 9000)
         );
         assert_eq!(e.user(), None);
-        let e = Endpoint::parse("ws://CP-1:p%40ss-w0rd@[::1]:9/x", "CP-1", None).unwrap();
+        let e = Endpoint::parse("ws://CP-1:p%40ss-w0rd@[::1]:9/x", "CP-1", &none).unwrap();
         assert_eq!(
             (e.url.as_str(), e.host.as_str(), e.port),
             ("ws://[::1]:9/x/CP-1", "::1", 9)
@@ -390,20 +438,31 @@ mod tests {
             crate::log::redact("p%40ss-w0rd and p@ss-w0rd"),
             "*** and ***"
         );
-        let e = Endpoint::parse("ws://h", "C", None).unwrap();
+        let e = Endpoint::parse("ws://h", "C", &none).unwrap();
         assert_eq!((e.url.as_str(), e.port), ("ws://h/C", 80));
         for bad in ["h:9000", "http://h", "ws://:9/x", "ws://h:x/y"] {
-            assert!(Endpoint::parse(bad, "C", None).is_err(), "{bad}");
+            assert!(Endpoint::parse(bad, "C", &none).is_err(), "{bad}");
         }
-        assert!(Endpoint::parse("ws://h", "a/b", None).is_err());
-        let e = Endpoint::parse("wss://[::1]/x", "C", None).unwrap();
+        assert!(Endpoint::parse("ws://h", "a/b", &none).is_err());
+        let e = Endpoint::parse("wss://[::1]/x", "C", &none).unwrap();
         assert_eq!(
             (e.url.as_str(), e.host.as_str(), e.port),
             ("wss://[::1]/x/C", "::1", 443)
         );
         let missing = Path::new("/nonexistent/ca.pem");
-        assert!(Endpoint::parse("wss://h", "C", Some(missing)).is_err());
-        assert!(Endpoint::parse("ws://h", "C", Some(missing)).is_err());
+        let ca = TlsFiles {
+            ca: Some(missing),
+            ..none
+        };
+        assert!(Endpoint::parse("wss://h", "C", &ca).is_err());
+        assert!(Endpoint::parse("ws://h", "C", &ca).is_err());
+        let half = TlsFiles {
+            cert: Some(missing),
+            ..none
+        };
+        let e = Endpoint::parse("wss://h", "C", &half).unwrap_err();
+        assert_eq!(e, "give both --cert and --key (security profile 3)");
+        assert!(Endpoint::parse("ws://h", "C", &half).is_err());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! wss:// with rustls: the server's certificate checked against `--ca`
 //! (a certificate made here with rcgen), HTTP Basic authentication over
-//! TLS (security profile 2); an untrusted certificate and a server that
-//! does not accept `ocpp1.6` are errors that say so.
+//! TLS (security profile 2), a client certificate signed by the central
+//! system's CA (security profile 3: `--cert`, `--key`); an untrusted
+//! certificate, a missing client certificate and a server that does not
+//! accept `ocpp1.6` are errors that say so.
 
 mod common;
 
@@ -28,8 +30,50 @@ fn certificate() -> (rustls::ServerConfig, String) {
     (config, cert.pem())
 }
 
+/// A CA, a server certificate for `localhost` and a client certificate
+/// for `CP-TLS3`, both signed by it; a server configuration that wants a
+/// client certificate of that CA; and the PEM texts: (CA, client
+/// certificate, client key).
+fn profile3() -> (rustls::ServerConfig, [String; 3]) {
+    use rcgen::{BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let server_key = KeyPair::generate().unwrap();
+    let server = CertificateParams::new(vec!["localhost".into()]).unwrap();
+    let server = server.signed_by(&server_key, &ca, &ca_key).unwrap();
+    let client_key = KeyPair::generate().unwrap();
+    let mut client = CertificateParams::new(vec!["CP-TLS3".into()]).unwrap();
+    client.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let client = client.signed_by(&client_key, &ca, &ca_key).unwrap();
+
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca.der().clone()).unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(vec![server.der().clone()], key)
+        .expect("a server configuration");
+    (config, [ca.pem(), client.pem(), client_key.serialize_pem()])
+}
+
 /// Runs the charger for 2 s against `url`, with `--ca` the PEM text `ca`.
 fn run(name: &str, url: &str, ca: Option<&str>) -> String {
+    run_with(name, url, ca, None)
+}
+
+/// The same, with `--cert` and `--key` the PEM texts of `client`.
+fn run_with(name: &str, url: &str, ca: Option<&str>, client: Option<[&str; 2]>) -> String {
     let dir = scratch(name);
     let data = dir.join("data");
     let mut args = vec![
@@ -50,6 +94,13 @@ fn run(name: &str, url: &str, ca: Option<&str>) -> String {
         let path = dir.join("ca.pem");
         std::fs::write(&path, pem).unwrap();
         args.extend(["--ca".into(), path.to_str().unwrap().into()]);
+    }
+    if let Some([cert, key]) = client {
+        let (c, k) = (dir.join("cp.pem"), dir.join("cp.key"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        args.extend(["--cert".into(), c.to_str().unwrap().into()]);
+        args.extend(["--key".into(), k.to_str().unwrap().into()]);
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut charger = Charger::spawn(&dir.join("charger.log"), &args);
@@ -83,6 +134,36 @@ fn wss_with_ca_and_basic_authentication() {
     );
     assert!(out.contains("registration: accepted"), "{out}");
     assert!(!out.contains(PASSWORD), "the password was printed:\n{out}");
+}
+
+#[test]
+fn wss_with_a_client_certificate_profile_3() {
+    let (config, [ca, cert, key]) = profile3();
+    let csms = Csms::start_tls(config);
+    let url = format!("wss://localhost:{}/ocpp", csms.port);
+    let out = run_with("tls-profile3", &url, Some(&ca), Some([&cert, &key]));
+    assert!(
+        csms.calls().iter().any(|c| c.action == "BootNotification"),
+        "no BootNotification with a client certificate:\n{out}"
+    );
+    assert!(
+        out.contains("shown when asked (security profile 3)"),
+        "{out}"
+    );
+    assert!(out.contains("registration: accepted"), "{out}");
+}
+
+#[test]
+fn wss_client_certificate_missing_said_in_words() {
+    let (config, [ca, _, _]) = profile3();
+    let csms = Csms::start_tls(config);
+    let url = format!("wss://localhost:{}/ocpp", csms.port);
+    let out = run("tls-no-client-cert", &url, Some(&ca));
+    assert!(
+        out.contains("wants a client certificate it trusts (security profile 3: give ours with --cert FILE --key FILE)"),
+        "{out}"
+    );
+    assert!(csms.calls().is_empty());
 }
 
 #[test]

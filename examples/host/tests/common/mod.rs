@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -48,6 +48,11 @@ struct Shared {
     connections: usize,
     /// StartTransaction payloads and the ids given to them.
     started: Vec<(Value, i64)>,
+    /// CALLs of ours to send on the current connection, and how many went.
+    outgoing: Vec<(String, Value)>,
+    sent: usize,
+    /// The charge point's answers to our CALLs: (action, the whole frame).
+    answers: Vec<(String, Value)>,
 }
 
 /// The central system; it stops listening when dropped.
@@ -136,6 +141,18 @@ impl Csms {
         self.shared.lock().unwrap().no_subprotocol = true;
     }
 
+    /// Sends a CALL of `action` to the charge point (on the current
+    /// connection, within 100 ms); its answer goes to [`Csms::answers`].
+    pub fn call(&self, action: &str, payload: Value) {
+        let mut s = self.shared.lock().unwrap();
+        s.outgoing.push((action.to_string(), payload));
+    }
+
+    /// The charge point's answers to our CALLs: (action, frame).
+    pub fn answers(&self) -> Vec<(String, Value)> {
+        self.shared.lock().unwrap().answers.clone()
+    }
+
     pub fn connections(&self) -> usize {
         self.shared.lock().unwrap().connections
     }
@@ -222,6 +239,20 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
             thread::sleep(Duration::from_millis(50));
             continue;
         }
+        let due: Vec<(usize, String, Value)> = {
+            let mut s = shared.lock().unwrap();
+            let from = s.sent;
+            s.sent = s.outgoing.len();
+            (from..s.sent)
+                .map(|n| (n, s.outgoing[n].0.clone(), s.outgoing[n].1.clone()))
+                .collect()
+        };
+        for (n, action, payload) in due {
+            let call = json!([2, format!("csms-{n}"), action, payload]);
+            if ws.send(Message::text(call.to_string())).is_err() {
+                return;
+            }
+        }
         let text = match ws.read() {
             Ok(Message::Text(t)) => t.as_str().to_string(),
             Ok(Message::Close(_)) => {
@@ -241,7 +272,16 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
         };
         let frame: Value = serde_json::from_str(&text).expect("a JSON frame");
         if frame[0] != 2 {
-            continue; // an answer to a CALL of ours: we make none
+            // An answer to a CALL of ours: csms-N.
+            let mut s = shared.lock().unwrap();
+            let n = frame[1].as_str().and_then(|id| id.strip_prefix("csms-"));
+            let action = n
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| s.outgoing.get(n))
+                .map(|(a, _)| a.clone())
+                .unwrap_or_default();
+            s.answers.push((action, frame));
+            continue;
         }
         let (id, action, payload) = (frame[1].clone(), frame[2].as_str().unwrap(), &frame[3]);
         let answer = {
@@ -312,22 +352,55 @@ fn answer(s: &mut Shared, action: &str, payload: &Value) -> Option<Value> {
 pub struct Charger {
     child: Child,
     pub log: PathBuf,
+    /// Its stdin, when commands are typed into it ([`Charger::type_in`]).
+    stdin: Option<ChildStdin>,
 }
 
 impl Charger {
+    /// Runs it with stdin from /dev/null (no commands).
     pub fn spawn(log: &Path, args: &[&str]) -> Self {
+        Self::start(log, args, false)
+    }
+
+    /// Runs it with `--interactive` and stdin a pipe, for [`Charger::type_in`].
+    pub fn spawn_interactive(log: &Path, args: &[&str]) -> Self {
+        Self::start(log, &[args, &["--interactive"]].concat(), true)
+    }
+
+    fn start(log: &Path, args: &[&str], piped: bool) -> Self {
         let out = File::create(log).expect("log file");
         let err = out.try_clone().expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_ocpp-host"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ocpp-host"))
             .args(args)
+            .stdin(if piped { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::from(out))
             .stderr(Stdio::from(err))
             .spawn()
             .expect("spawn ocpp-host");
         Self {
+            stdin: child.stdin.take(),
             child,
             log: log.to_path_buf(),
         }
+    }
+
+    /// Types a command line into it.
+    pub fn type_in(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("spawned interactive");
+        writeln!(stdin, "{line}").expect("write to its stdin");
+        stdin.flush().expect("flush its stdin");
+    }
+
+    /// Waits until its output holds `text`, at most `secs` seconds.
+    pub fn wait_output(&self, secs: u64, text: &str) {
+        let end = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < end {
+            if self.output().contains(text) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        panic!("no {text:?} within {secs} s:\n{}", self.output());
     }
 
     /// SIGKILL: no chance to write or say anything.
