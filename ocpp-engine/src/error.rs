@@ -32,8 +32,8 @@ pub enum InputError {
     Busy,
     /// No transaction runs on this connector.
     NoTransaction,
-    /// The meter already reports [`MAX_MEASURANDS`](crate::MAX_MEASURANDS)
-    /// other measurands.
+    /// The meter already reports [`MAX_READINGS`](crate::MAX_READINGS)
+    /// other readings (measurands, per phase and location).
     TooManyMeasurands,
     /// The connector is Inoperative or faulted: no transaction may begin.
     Unavailable,

@@ -6,7 +6,7 @@ use ocpp_model::{Allocator, ChargePointErrorCode, IdToken, Measurand, Reason};
 
 use crate::error::InputError;
 use crate::time::Instant;
-use crate::tx::meter::Value;
+use crate::tx::meter::{MeterReading, Value};
 use crate::ChargePoint;
 
 impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
@@ -93,17 +93,33 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     }
 
     /// A meter reading of `connector` (Energy.Active.Import.Register in Wh,
-    /// Power.Active.Import in W, ...). The engine keeps the latest value of
-    /// each measurand, up to [`MAX_MEASURANDS`](crate::MAX_MEASURANDS) of
-    /// them, and samples what MeterValuesSampledData asks for.
+    /// Power.Active.Import in W, ...), of no particular phase, at the
+    /// outlet: [`set_reading`](Self::set_reading) with
+    /// [`MeterReading::new`].
     pub fn set_meter(
         &mut self,
-        _now: Instant,
+        now: Instant,
         connector: u8,
         measurand: Measurand,
         value: Value,
     ) -> Result<(), InputError> {
-        self.state.blocks.tx.meter(connector, measurand, value)
+        self.set_reading(now, connector, MeterReading::new(measurand, value))
+    }
+
+    /// A meter reading of `connector`, on a phase and at a location when
+    /// the meter says ([`MeterReading::on`], [`MeterReading::at`]). The
+    /// engine keeps the latest value of each measurand per phase and
+    /// location, up to [`MAX_READINGS`](crate::MAX_READINGS) of them
+    /// (`Err(TooManyMeasurands)` beyond), and samples every phase and
+    /// location of the measurands MeterValuesSampledData (and its
+    /// siblings) ask for. Never allocates.
+    pub fn set_reading(
+        &mut self,
+        _now: Instant,
+        connector: u8,
+        reading: MeterReading,
+    ) -> Result<(), InputError> {
+        self.state.blocks.tx.meter(connector, reading)
     }
 
     /// The EV stopped taking energy although it is offered (`true`:

@@ -54,8 +54,9 @@
 //! depends on it is sent (see [`storage`]).
 //!
 //! # Limits (this version)
-//! - One value per measurand and connector (no phases); at most
-//!   [`MAX_MEASURANDS`] measurands per meter. StopTxnAlignedData is not
+//! - At most [`MAX_READINGS`] readings per connector (each measurand per
+//!   phase and location), and [`MAX_MEASURANDS`] measurands in each of
+//!   MeterValuesSampledData and its siblings. StopTxnAlignedData is not
 //!   put into StopTransaction.
 //! - A RemoteStartTransaction's chargingProfile is decoded and validated
 //!   (only a TxProfile is accepted) but not applied: smart charging is
@@ -99,5 +100,5 @@ pub use ocpp_model;
 pub use registration::BootState;
 pub use storage::{NoStorage, Record, RecordKey, RestoreError, Restored, Storage};
 pub use time::{Duration, Instant};
-pub use tx::meter::{Value, MAX_MEASURANDS};
+pub use tx::meter::{MeterReading, Value, MAX_MEASURANDS, MAX_READINGS};
 pub use tx::QueueStats;

@@ -49,9 +49,10 @@ pub(crate) use codec::{Reader, Seq};
 
 /// The version of every record this build writes. A record of another
 /// version is dropped at [`restore`](crate::ChargePoint::restore) and the
-/// drop reported ([`Restored::dropped`]): version 1 has no predecessor to
-/// migrate.
-pub const RECORD_VERSION: u8 = 1;
+/// drop reported ([`Restored::dropped`]). Version 2 added the phase and
+/// location of each reading; no release wrote version 1, so none is
+/// migrated.
+pub const RECORD_VERSION: u8 = 2;
 
 /// The largest record this build writes, for a storage adapter that sizes
 /// a buffer: the transactions record with
@@ -63,9 +64,9 @@ pub const fn max_record_len(connectors: u8, max_queued: u8) -> usize {
 }
 
 /// The most one queued transaction message takes in a record.
-pub const MAX_MESSAGE_RECORD: usize = 200;
+pub const MAX_MESSAGE_RECORD: usize = 280;
 /// The most one running transaction takes in a record.
-pub const MAX_RUNNING_RECORD: usize = 160;
+pub const MAX_RUNNING_RECORD: usize = 190;
 
 /// Where the charge point keeps its records: a key-value store of whole
 /// records.

@@ -5,8 +5,8 @@
 
 mod support;
 
-use ocpp_engine::{Event, InputError, Value};
-use ocpp_model::{AuthorizationStatus, Measurand, Reason};
+use ocpp_engine::{Event, InputError, MeterReading, Value, MAX_READINGS};
+use ocpp_model::{AuthorizationStatus, Location, Measurand, Phase, Reason};
 use serde_json::json;
 use support::{config, pool, Harness};
 
@@ -92,6 +92,82 @@ fn a_transaction_carries_its_meter_values_and_times() {
         connector: 1,
         on: false,
     });
+}
+
+/// A three-phase meter: each phase of a measurand the central system asks
+/// for goes out as its own sampledValue with its phase, in MeterValues and in
+/// StopTransaction's transactionData (StopTxnSampledData), with the
+/// location the meter gave; a reading of a measurand nobody asked for stays
+/// home; and the meter keeps at most MAX_READINGS readings.
+#[test]
+fn every_phase_of_a_measurand_is_sampled_with_its_phase_and_location() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    let asked = "Energy.Active.Import.Register,Current.Import,Temperature";
+    h.cp.configure(h.now, "MeterValuesSampledData", asked)
+        .unwrap();
+    h.cp.configure(h.now, "StopTxnSampledData", "Current.Import")
+        .unwrap();
+    h.meter_wh(1, 1200);
+    let amps = |p, a| MeterReading::new(Measurand::CurrentImport, Value::from_units(a)).on(p);
+    for (p, a) in [(Phase::L1, 16), (Phase::L2, 15), (Phase::L3, 14)] {
+        h.cp.set_reading(h.now, 1, amps(p, a)).unwrap();
+    }
+    let body = MeterReading::new(Measurand::Temperature, Value::from_units(41)).at(Location::Body);
+    h.cp.set_reading(h.now, 1, body).unwrap();
+    let volts = MeterReading::new(Measurand::Voltage, Value::from_units(230));
+    h.cp.set_reading(h.now, 1, volts.on(Phase::L1N)).unwrap();
+    charging(&mut h, 42);
+    h.advance(60);
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(
+        mv.payload()["meterValue"][0]["sampledValue"],
+        json!([
+            {"value": "1200", "context": "Sample.Periodic",
+             "measurand": "Energy.Active.Import.Register", "unit": "Wh"},
+            {"value": "16", "context": "Sample.Periodic",
+             "measurand": "Current.Import", "phase": "L1", "unit": "A"},
+            {"value": "15", "context": "Sample.Periodic",
+             "measurand": "Current.Import", "phase": "L2", "unit": "A"},
+            {"value": "14", "context": "Sample.Periodic",
+             "measurand": "Current.Import", "phase": "L3", "unit": "A"},
+            {"value": "41", "context": "Sample.Periodic",
+             "measurand": "Temperature", "location": "Body", "unit": "Celsius"},
+        ])
+    );
+    h.reply_ok(&mv);
+    // A new value of one phase replaces that phase only.
+    h.cp.set_reading(h.now, 1, amps(Phase::L2, 9)).unwrap();
+    // Eight readings in all: a ninth is refused, and changes nothing.
+    for (p, v) in [(Phase::L2N, 231), (Phase::L3N, 229)] {
+        let volts = MeterReading::new(Measurand::Voltage, Value::from_units(v));
+        h.cp.set_reading(h.now, 1, volts.on(p)).unwrap();
+    }
+    let soc = MeterReading::new(Measurand::SoC, Value::from_units(80)).at(Location::EV);
+    assert_eq!(MAX_READINGS, 8);
+    assert_eq!(
+        h.cp.set_reading(h.now, 1, soc),
+        Err(InputError::TooManyMeasurands)
+    );
+    h.cp.stop_transaction(h.now, 1, Reason::Local).unwrap();
+    h.drain();
+    let stop = h.expect_call("StopTransaction");
+    let data = &stop.payload()["transactionData"];
+    let values = |i: usize| data[i]["sampledValue"].clone();
+    assert_eq!(
+        values(0),
+        json!([
+            {"value": "16", "context": "Transaction.Begin",
+             "measurand": "Current.Import", "phase": "L1", "unit": "A"},
+            {"value": "15", "context": "Transaction.Begin",
+             "measurand": "Current.Import", "phase": "L2", "unit": "A"},
+            {"value": "14", "context": "Transaction.Begin",
+             "measurand": "Current.Import", "phase": "L3", "unit": "A"},
+        ])
+    );
+    assert_eq!(values(1)[1]["value"], "9", "{}", stop.raw);
+    assert_eq!(values(1)[1]["context"], "Transaction.End");
+    assert_eq!(values(1).as_array().unwrap().len(), 3, "{}", stop.raw);
 }
 
 /// Connect and register; what follows registration is left to the test.

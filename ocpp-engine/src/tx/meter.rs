@@ -3,16 +3,21 @@
 
 use core::fmt::{self, Write as _};
 
-use ocpp_model::{Measurand, ReadingContext, UnitOfMeasure};
+use ocpp_model::{Location, Measurand, Phase, ReadingContext, UnitOfMeasure};
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::configuration::Measurands;
 use crate::stack_str::StackStr;
 
-/// How many measurands one connector's meter reports, and one sample holds
+/// How many measurands MeterValuesSampledData and its siblings may list
 /// (published as `MeterValuesSampledDataMaxLength` and friends).
 pub const MAX_MEASURANDS: usize = 4;
+
+/// How many readings a connector keeps, and one sample holds: each
+/// measurand counts once per phase and location (energy, power, and current
+/// and voltage on three phases make 8).
+pub const MAX_READINGS: usize = 8;
 
 /// A meter value in thousandths of its unit (Wh, W, A, V, °C, %, ...):
 /// exact, and no floating point on the target.
@@ -60,28 +65,91 @@ impl fmt::Display for Value {
     }
 }
 
-/// One measured value.
+/// One reading of a connector's meter: a measurand's value, on a phase and
+/// at a location when the meter says so (a three-phase meter reports
+/// `Current.Import` once per phase; a temperature is of the `Body`, a state
+/// of charge of the `EV`).
+///
+/// ```
+/// use ocpp_engine::{MeterReading, Value};
+/// use ocpp_engine::ocpp_model::{Location, Measurand, Phase};
+///
+/// let l1 = MeterReading::new(Measurand::CurrentImport, Value::from_milli(15_500)).on(Phase::L1);
+/// let body = MeterReading::new(Measurand::Temperature, Value::from_units(41)).at(Location::Body);
+/// assert_eq!(l1.phase, Some(Phase::L1));
+/// assert_eq!(body.location, Some(Location::Body));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub(crate) struct Reading {
-    pub(crate) measurand: Measurand,
-    pub(crate) value: Value,
+pub struct MeterReading {
+    /// What is measured.
+    pub measurand: Measurand,
+    /// On which phase (`None`: the whole, or a single-phase meter).
+    #[serde(serialize_with = "crate::snapshot::opt_str")]
+    pub phase: Option<Phase>,
+    /// Where (`None`: OCPP's default, the outlet).
+    #[serde(serialize_with = "crate::snapshot::opt_str")]
+    pub location: Option<Location>,
+    /// The value.
+    pub value: Value,
 }
 
-/// The latest reading of each measurand a connector's meter reported, or
-/// the values of one sample. The measurands and the values are kept apart
-/// (40 bytes, where `[Option<Reading>; 4]` takes 64).
+impl MeterReading {
+    /// `value` of `measurand`, of no particular phase, at the outlet.
+    pub const fn new(measurand: Measurand, value: Value) -> Self {
+        Self {
+            measurand,
+            phase: None,
+            location: None,
+            value,
+        }
+    }
+
+    /// The same reading, on `phase`.
+    pub const fn on(mut self, phase: Phase) -> Self {
+        self.phase = Some(phase);
+        self
+    }
+
+    /// The same reading, at `location`.
+    pub const fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    fn key(&self) -> Key {
+        Key {
+            measurand: self.measurand,
+            phase: self.phase,
+            location: self.location,
+        }
+    }
+}
+
+/// Which value a slot of [`Readings`] holds: a reading replaces the one of
+/// the same measurand, phase and location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    measurand: Measurand,
+    phase: Option<Phase>,
+    location: Option<Location>,
+}
+
+/// The latest reading of each measurand (per phase and location) a
+/// connector's meter reported, or the values of one sample. Keys and values
+/// are kept apart: 88 bytes for [`MAX_READINGS`] readings, where
+/// `[Option<MeterReading>; 8]` would take 128.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Readings {
-    /// Which measurand each slot holds; `None`: free (its value is zero).
-    measurands: [Option<Measurand>; MAX_MEASURANDS],
-    values: [Value; MAX_MEASURANDS],
+    /// What each slot holds; `None`: free (its value is zero).
+    keys: [Option<Key>; MAX_READINGS],
+    values: [Value; MAX_READINGS],
 }
 
 impl Serialize for Readings {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(MAX_MEASURANDS))?;
-        for (m, value) in self.measurands.iter().zip(self.values) {
-            seq.serialize_element(&m.map(|measurand| Reading { measurand, value }))?;
+        let mut seq = s.serialize_seq(Some(MAX_READINGS))?;
+        for (i, key) in self.keys.iter().enumerate() {
+            seq.serialize_element(&key.and_then(|_| self.reading(i)))?;
         }
         seq.end()
     }
@@ -89,63 +157,69 @@ impl Serialize for Readings {
 
 impl Readings {
     pub(crate) const EMPTY: Readings = Readings {
-        measurands: [None; MAX_MEASURANDS],
-        values: [Value(0); MAX_MEASURANDS],
+        keys: [None; MAX_READINGS],
+        values: [Value(0); MAX_READINGS],
     };
 
-    /// Records `value` for `measurand`; `false` when the meter already
-    /// reports [`MAX_MEASURANDS`] others.
-    pub(crate) fn set(&mut self, measurand: Measurand, value: Value) -> bool {
+    /// Records `r`, in place of the reading of the same measurand, phase
+    /// and location; `false` when [`MAX_READINGS`] others are held.
+    pub(crate) fn set(&mut self, r: MeterReading) -> bool {
+        let key = r.key();
         let slot = self
-            .measurands
+            .keys
             .iter()
-            .position(|&m| m == Some(measurand))
-            .or_else(|| self.measurands.iter().position(Option::is_none));
+            .position(|&k| k == Some(key))
+            .or_else(|| self.keys.iter().position(Option::is_none));
         match (slot, slot.and_then(|i| self.values.get_mut(i))) {
             (Some(i), Some(v)) => {
-                *v = value;
-                self.measurands[i] = Some(measurand);
+                *v = r.value;
+                self.keys[i] = Some(key);
                 true
             }
             _ => false,
         }
     }
 
+    /// The value of `measurand` as a whole (of no phase): the energy
+    /// register of a transaction's meterStart and meterStop.
     pub(crate) fn get(&self, measurand: Measurand) -> Option<Value> {
         self.iter()
-            .find(|r| r.measurand == measurand)
+            .find(|r| r.measurand == measurand && r.phase.is_none())
             .map(|r| r.value)
     }
 
-    /// The readings of the measurands in `which` (those the meter has), in
-    /// the specification's order.
+    /// The readings of the measurands in `which` (every phase and location
+    /// the meter has of each), in the specification's order of measurands.
     pub(crate) fn sample(&self, which: Measurands) -> Readings {
         let mut out = Readings::EMPTY;
-        for (i, r) in which.iter().filter_map(|m| self.reading(m)).enumerate() {
-            if let (Some(m), Some(v)) = (out.measurands.get_mut(i), out.values.get_mut(i)) {
-                *m = Some(r.measurand);
+        let picked = which
+            .iter()
+            .flat_map(|m| self.iter().filter(move |r| r.measurand == m));
+        for (i, r) in picked.enumerate() {
+            if let (Some(k), Some(v)) = (out.keys.get_mut(i), out.values.get_mut(i)) {
+                *k = Some(r.key());
                 *v = r.value;
             }
         }
         out
     }
 
-    fn reading(&self, m: Measurand) -> Option<Reading> {
-        self.get(m).map(|value| Reading {
-            measurand: m,
-            value,
+    fn reading(&self, i: usize) -> Option<MeterReading> {
+        let key = (*self.keys.get(i)?)?;
+        Some(MeterReading {
+            measurand: key.measurand,
+            phase: key.phase,
+            location: key.location,
+            value: *self.values.get(i)?,
         })
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.measurands.iter().all(Option::is_none)
+        self.keys.iter().all(Option::is_none)
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Reading> + '_ {
-        self.measurands
-            .iter()
-            .zip(self.values)
-            .filter_map(|(m, value)| m.map(|measurand| Reading { measurand, value }))
+    pub(crate) fn iter(&self) -> impl Iterator<Item = MeterReading> + '_ {
+        (0..MAX_READINGS).filter_map(|i| self.reading(i))
     }
 }
 
@@ -174,7 +248,7 @@ pub(crate) fn unit(m: Measurand) -> Option<UnitOfMeasure> {
 
 /// One `sampledValue` on the wire, encoded straight from a reading.
 pub(crate) struct SampledValueOut {
-    pub(crate) reading: Reading,
+    pub(crate) reading: MeterReading,
     pub(crate) context: ReadingContext,
 }
 
@@ -182,10 +256,22 @@ impl Serialize for SampledValueOut {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.reading;
         let unit = unit(r.measurand);
-        let mut st = s.serialize_struct("SampledValue", 3 + usize::from(unit.is_some()))?;
+        let n = 3 + [r.phase.is_some(), r.location.is_some(), unit.is_some()]
+            .iter()
+            .filter(|&&b| b)
+            .count();
+        let mut st = s.serialize_struct("SampledValue", n)?;
         st.serialize_field("value", &DisplayStr(r.value))?;
         st.serialize_field("context", self.context.as_str())?;
         st.serialize_field("measurand", r.measurand.as_str())?;
+        match r.phase {
+            Some(p) => st.serialize_field("phase", p.as_str())?,
+            None => st.skip_field("phase")?,
+        }
+        match r.location {
+            Some(l) => st.serialize_field("location", l.as_str())?,
+            None => st.skip_field("location")?,
+        }
         match unit {
             Some(u) => st.serialize_field("unit", u.as_str())?,
             None => st.skip_field("unit")?,
@@ -231,28 +317,79 @@ mod tests {
         }
     }
 
+    fn reading(m: Measurand, units: i64) -> MeterReading {
+        MeterReading::new(m, Value::from_units(units))
+    }
+
     #[test]
     fn readings_keep_the_latest_value_of_a_bounded_set() {
         let mut r = Readings::default();
-        assert!(r.set(Measurand::PowerActiveImport, Value::from_units(7)));
-        assert!(r.set(Measurand::PowerActiveImport, Value::from_units(11)));
+        assert!(r.set(reading(Measurand::PowerActiveImport, 7)));
+        assert!(r.set(reading(Measurand::PowerActiveImport, 11)));
         assert_eq!(
             r.get(Measurand::PowerActiveImport),
             Some(Value::from_units(11))
         );
-        for m in [Measurand::Voltage, Measurand::SoC, Measurand::Temperature] {
-            assert!(r.set(m, Value::from_units(1)));
+        // Three phases of a current are three readings; a total is a fourth.
+        for (p, a) in [(Phase::L1, 16), (Phase::L2, 15), (Phase::L3, 14)] {
+            assert!(r.set(reading(Measurand::CurrentImport, a).on(p)));
         }
-        assert!(!r.set(Measurand::CurrentImport, Value::from_units(1)));
+        assert_eq!(r.get(Measurand::CurrentImport), None, "no total given");
+        assert!(r.set(reading(Measurand::CurrentImport, 16).on(Phase::L1)));
+        assert!(r.set(reading(Measurand::Temperature, 40).at(Location::Body)));
+        assert!(r.set(reading(Measurand::Temperature, 30).at(Location::Cable)));
+        assert!(r.set(reading(Measurand::SoC, 80).at(Location::EV)));
+        assert!(r.set(reading(Measurand::Voltage, 230)));
+        assert_eq!(r.iter().count(), MAX_READINGS);
+        assert!(!r.set(reading(Measurand::Frequency, 50)), "full");
+        assert!(
+            r.set(reading(Measurand::Voltage, 231)),
+            "a known one still updates"
+        );
         let which = Measurands::NONE
             .with(Measurand::SoC)
+            .with(Measurand::CurrentImport)
             .with(Measurand::PowerActiveImport)
-            .with(Measurand::CurrentImport);
-        let s = r.sample(which);
-        let mut got = s.iter().map(|r| r.measurand);
-        // The specification's order, only what the meter has.
-        assert_eq!(got.next(), Some(Measurand::PowerActiveImport));
-        assert_eq!(got.next(), Some(Measurand::SoC));
-        assert_eq!(got.next(), None);
+            .with(Measurand::RPM);
+        let mut got = [None; MAX_READINGS];
+        for (slot, r) in got.iter_mut().zip(r.sample(which).iter()) {
+            *slot = Some(r);
+        }
+        // The specification's order of measurands, every phase of each,
+        // only what the meter has.
+        assert_eq!(
+            got,
+            [
+                Some(reading(Measurand::PowerActiveImport, 11)),
+                Some(reading(Measurand::CurrentImport, 16).on(Phase::L1)),
+                Some(reading(Measurand::CurrentImport, 15).on(Phase::L2)),
+                Some(reading(Measurand::CurrentImport, 14).on(Phase::L3)),
+                Some(reading(Measurand::SoC, 80).at(Location::EV)),
+                None,
+                None,
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sampled_value_carries_its_phase_and_location() {
+        let json = |r| {
+            let out = SampledValueOut {
+                reading: r,
+                context: ReadingContext::SamplePeriodic,
+            };
+            serde_json::to_value(&out).unwrap()
+        };
+        assert_eq!(
+            json(reading(Measurand::CurrentImport, 16).on(Phase::L2)),
+            serde_json::json!({"value": "16", "context": "Sample.Periodic",
+                "measurand": "Current.Import", "phase": "L2", "unit": "A"})
+        );
+        assert_eq!(
+            json(reading(Measurand::Temperature, 41).at(Location::Body)),
+            serde_json::json!({"value": "41", "context": "Sample.Periodic",
+                "measurand": "Temperature", "location": "Body", "unit": "Celsius"})
+        );
     }
 }

@@ -30,7 +30,7 @@ use crate::event::CallFailure;
 use crate::time::Instant;
 pub(crate) use answers::{is_valid, TxEvent, Verdict};
 use message::{MeterValuesOut, Start, Stop, StopTransactionOut, TxMessage};
-use meter::{Readings, Value};
+use meter::{MeterReading, Readings, Value};
 use queue::{Full, Queue};
 pub(crate) use record::RestoreFail;
 use session::{Phase, Running, Session};
@@ -216,14 +216,9 @@ impl<A: Allocator + Clone> Transactions<A> {
     }
 
     /// A meter reading of `connector`.
-    pub(crate) fn meter(
-        &mut self,
-        connector: u8,
-        measurand: Measurand,
-        value: Value,
-    ) -> Result<(), InputError> {
+    pub(crate) fn meter(&mut self, connector: u8, reading: MeterReading) -> Result<(), InputError> {
         let s = self.session_mut(connector)?;
-        if s.readings.set(measurand, value) {
+        if s.readings.set(reading) {
             Ok(())
         } else {
             Err(InputError::TooManyMeasurands)

@@ -8,36 +8,63 @@
 //! nothing after a reboot.
 
 use allocator_api2::boxed::Box;
-use ocpp_model::{Allocator, DateTime, IdToken, Measurand, ReadingContext, Reason};
+use ocpp_model::{
+    Allocator, DateTime, IdToken, Location, Measurand, Phase as Line, ReadingContext, Reason,
+};
 use serde::{Deserialize, Serialize};
 
 use super::message::{Meter, Start, Stop, TxMessage};
-use super::meter::{Readings, Value, MAX_MEASURANDS};
+use super::meter::{MeterReading, Readings, Value, MAX_READINGS};
 use super::session::{Phase, Running};
 use super::Transactions;
 use crate::storage::{Dropped, Reader, Seq};
 use crate::time::Instant;
 
-/// A sample's readings: each measurand by its place in the specification's
-/// list ([`Measurand::ALL`], fixed by OCPP 1.6) and its value in thousandths.
+/// A sample's readings: each one's measurand by its place in the
+/// specification's list ([`Measurand::ALL`], fixed by OCPP 1.6), its phase
+/// and location likewise (one plus the place, 0 for none; the phase in the
+/// low four bits), and its value in thousandths.
 #[derive(Clone, Copy, Serialize, Deserialize)]
-struct ReadingsRec([Option<(u8, i64)>; MAX_MEASURANDS]);
+struct ReadingsRec([Option<(u8, u8, i64)>; MAX_READINGS]);
+
+/// The place of `v` in `all`, plus one; 0 for `None`.
+fn place<T: PartialEq>(all: &[T], v: Option<T>) -> u8 {
+    v.and_then(|v| all.iter().position(|a| *a == v))
+        .and_then(|i| u8::try_from(i + 1).ok())
+        .unwrap_or(0)
+}
+
+/// The value at `place` (see [`place`]) of `all`.
+fn at_place<T: Copy>(all: &[T], place: u8) -> Result<Option<T>, Dropped> {
+    match place.checked_sub(1) {
+        None => Ok(None),
+        Some(i) => all
+            .get(usize::from(i))
+            .copied()
+            .map(Some)
+            .ok_or(Dropped::Invalid),
+    }
+}
 
 impl ReadingsRec {
     fn of(r: &Readings) -> ReadingsRec {
-        let mut out = [None; MAX_MEASURANDS];
+        let mut out = [None; MAX_READINGS];
         for (slot, r) in out.iter_mut().zip(r.iter()) {
-            let i = Measurand::ALL.iter().position(|&m| m == r.measurand);
-            *slot = i.map(|i| (u8::try_from(i).unwrap_or(u8::MAX), r.value.as_milli()));
+            let m = place(Measurand::ALL, Some(r.measurand)).wrapping_sub(1);
+            let where_ = place(Line::ALL, r.phase) | place(Location::ALL, r.location) << 4;
+            *slot = Some((m, where_, r.value.as_milli()));
         }
         ReadingsRec(out)
     }
 
     fn readings(&self) -> Result<Readings, Dropped> {
         let mut out = Readings::EMPTY;
-        for &(i, milli) in self.0.iter().flatten() {
-            let measurand = Measurand::ALL.get(usize::from(i)).ok_or(Dropped::Invalid)?;
-            out.set(*measurand, Value::from_milli(milli));
+        for &(m, where_, milli) in self.0.iter().flatten() {
+            let measurand = Measurand::ALL.get(usize::from(m)).ok_or(Dropped::Invalid)?;
+            let mut r = MeterReading::new(*measurand, Value::from_milli(milli));
+            r.phase = at_place(Line::ALL, where_ & 0xf)?;
+            r.location = at_place(Location::ALL, where_ >> 4)?;
+            out.set(r);
         }
         Ok(out)
     }
@@ -78,6 +105,9 @@ struct RunningRec<'a> {
     last: (i64, i32),
 }
 
+// Lives on the stack only while one message is written or read: the size
+// of its largest variant (two samples of readings) is what it costs.
+#[allow(clippy::large_enum_variant)]
 #[derive(Serialize, Deserialize)]
 enum MessageRec<'a> {
     Start {
@@ -341,7 +371,10 @@ impl<A: Allocator + Clone> Transactions<A> {
                 // Until the firmware reads the meter again, the last value
                 // known stands: a stop never reports less than was sampled.
                 let last = Value::from_units(i64::from(running.last.1));
-                s.readings.set(Measurand::EnergyActiveImportRegister, last);
+                s.readings.set(MeterReading::new(
+                    Measurand::EnergyActiveImportRegister,
+                    last,
+                ));
                 s.plugged = true;
                 s.in_socket = true;
                 *room = running;
@@ -390,11 +423,17 @@ mod tests {
     use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD};
     use crate::tx::RestoreFail;
 
+    /// The largest readings a record can hold: every slot taken, with a
+    /// phase, a location and the longest value.
     fn full() -> Readings {
         let mut r = Readings::EMPTY;
-        for m in Measurand::ALL.iter().rev().take(MAX_MEASURANDS) {
-            r.set(*m, Value::from_milli(i64::MIN));
+        for (i, m) in Measurand::ALL.iter().rev().take(MAX_READINGS).enumerate() {
+            let phase = Line::ALL[i % Line::ALL.len()];
+            let location = Location::ALL[i % Location::ALL.len()];
+            let reading = MeterReading::new(*m, Value::from_milli(i64::MIN));
+            assert!(r.set(reading.on(phase).at(location)));
         }
+        assert_eq!(r.iter().count(), MAX_READINGS);
         r
     }
 
