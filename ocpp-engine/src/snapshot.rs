@@ -39,11 +39,3 @@ pub(crate) fn opt_box<T: Serialize, A: allocator_api2::alloc::Allocator, S: Seri
 ) -> Result<S::Ok, S::Error> {
     v.as_deref().serialize(s)
 }
-
-/// Serializes what a pool `Box` holds.
-pub(crate) fn boxed<T: Serialize, A: allocator_api2::alloc::Allocator, S: Serializer>(
-    v: &allocator_api2::boxed::Box<T, A>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    (**v).serialize(s)
-}

@@ -68,7 +68,8 @@ impl<A: Allocator + Clone> Transactions<A> {
                 }
                 Some((id_tag, info))
             }
-            Phase::Running(r) => {
+            Phase::Running => {
+                let r = s.running()?;
                 let (id_tag, _) = r.stop_tag?;
                 let parent = r.parent;
                 if accepted && same_parent(info.parent_id_tag, parent) {
@@ -186,8 +187,8 @@ impl<A: Allocator + Clone> Transactions<A> {
                     self.queue.release(2);
                 }
             }
-            Phase::Running(r) => {
-                if let Some((id_tag, _)) = r.stop_tag.take() {
+            Phase::Running => {
+                if let Some((id_tag, _)) = s.running_mut().and_then(|r| r.stop_tag.take()) {
                     s.verdict = Some(Verdict::Unverified(id_tag, why));
                 }
             }

@@ -200,7 +200,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         let s = self.session_mut(connector)?;
         s.plugged = false;
         match s.phase {
-            Phase::Running(_) if config.stop_transaction_on_ev_side_disconnect => {
+            Phase::Running if config.stop_transaction_on_ev_side_disconnect => {
                 s.unlock |= config.unlock_connector_on_ev_side_disconnect;
                 self.stop(cx, connector, Reason::EVDisconnected, None);
             }
@@ -241,9 +241,9 @@ impl<A: Allocator + Clone> Transactions<A> {
         known: Option<IdTagInfo>,
     ) -> Result<(), InputError> {
         let s = self.session(connector)?;
-        match &s.phase {
-            Phase::Running(r) => {
-                let asking = r.stop_tag.is_some();
+        match s.phase {
+            Phase::Running => {
+                let asking = s.running().is_some_and(|r| r.stop_tag.is_some());
                 if s.may_stop(&id_tag, known.as_ref()) {
                     self.stop(cx, connector, Reason::Local, Some(id_tag));
                 } else if asking {
@@ -327,7 +327,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             Full::OutOfMemory => InputError::OutOfMemory,
         })?;
         if let Ok(s) = self.session_mut(connector) {
-            s.claimed = Some(room);
+            s.room = Some(room);
         }
         Ok(())
     }
@@ -349,7 +349,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             self.start(cx, connector, id_tag, parent);
         } else {
             let until = (!timeout.is_zero()).then(|| cx.now + timeout);
-            if let Some(room) = s.claimed.as_mut() {
+            if let Some(room) = s.room.as_mut() {
                 room.id_tag = id_tag;
                 room.parent = parent;
             }
@@ -370,11 +370,11 @@ impl<A: Allocator + Clone> Transactions<A> {
         let meter_start = energy_wh(&s.readings);
         let begin = (!stop_data.is_empty()).then(|| (timestamp, s.readings.sample(stop_data)));
         // `present` or `remote_start` claimed the room with the queue's places.
-        let Some(mut room) = s.claimed.take() else {
+        let Some(room) = s.room.as_mut() else {
             debug_assert!(false, "a transaction starts without its claimed room");
             return;
         };
-        *room = Running {
+        **room = Running {
             local,
             id_tag,
             parent,
@@ -386,7 +386,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             orphan: false,
             last: (timestamp, meter_start),
         };
-        s.phase = Phase::Running(room);
+        s.phase = Phase::Running;
         self.queue.push_claimed(TxMessage::Start(Start {
             local,
             connector,
@@ -405,7 +405,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         let Ok(s) = self.session_mut(connector) else {
             return;
         };
-        let Phase::Running(r) = &s.phase else {
+        let Some(r) = s.running() else {
             return;
         };
         let orphan = r.orphan;
@@ -423,11 +423,11 @@ impl<A: Allocator + Clone> Transactions<A> {
                 s.readings.sample(stop_data)
             },
         };
-        s.phase = if s.plugged || s.in_socket {
+        s.end(if s.plugged || s.in_socket {
             Phase::Finishing
         } else {
             Phase::Idle
-        };
+        });
         if orphan {
             // No id to stop: the place it held goes back.
             self.queue.release(1);
@@ -466,10 +466,9 @@ impl<A: Allocator + Clone> Transactions<A> {
     fn poll_authorize(&mut self, out: &mut Outgoing<'_>) -> Result<Option<Token>, EncodeError> {
         for (i, s) in self.sessions.iter_mut().enumerate() {
             let connector = u8::try_from(i + 1).unwrap_or(u8::MAX);
-            let claimed = s.claimed.as_ref().map(|r| r.id_tag);
-            let pending = match &mut s.phase {
-                Phase::Authorizing { sent } => claimed.map(|id_tag| (id_tag, sent)),
-                Phase::Running(r) => r.stop_tag.as_mut().map(|(t, sent)| (*t, sent)),
+            let pending = match (&mut s.phase, s.room.as_deref_mut()) {
+                (Phase::Authorizing { sent }, Some(r)) => Some((r.id_tag, sent)),
+                (Phase::Running, Some(r)) => r.stop_tag.as_mut().map(|(t, sent)| (*t, sent)),
                 _ => None,
             };
             if let Some((id_tag, sent)) = pending.filter(|(_, sent)| !**sent) {

@@ -61,7 +61,7 @@ pub(crate) struct Queue<A: Allocator + Clone> {
     entries: Vec<Queued, A>,
     /// The first `delivered` entries were delivered (MeterValues kept for
     /// the record, see the module documentation).
-    delivered: usize,
+    delivered: u16,
     /// Places promised to sessions, within `entries`' spare capacity.
     claims: u8,
     #[serde(skip)]
@@ -73,6 +73,11 @@ pub(crate) struct Queue<A: Allocator + Clone> {
 }
 
 impl<A: Allocator + Clone> Queue<A> {
+    /// How many entries at the front were delivered.
+    fn done(&self) -> usize {
+        usize::from(self.delivered)
+    }
+
     pub(crate) fn new(max: u8, alloc: A) -> Self {
         Self {
             entries: Vec::new_in(alloc),
@@ -85,13 +90,13 @@ impl<A: Allocator + Clone> Queue<A> {
     }
 
     fn used(&self) -> usize {
-        self.entries.len() - self.delivered + usize::from(self.claims)
+        self.entries.len() - self.done() + usize::from(self.claims)
     }
 
     /// Takes the delivered messages out: the queue changes anyway.
     fn purge(&mut self) {
         if self.delivered > 0 {
-            self.entries.drain(..self.delivered);
+            self.entries.drain(..self.done());
             self.delivered = 0;
             self.shrink_if_idle();
         }
@@ -175,18 +180,18 @@ impl<A: Allocator + Clone> Queue<A> {
 
     /// The message to send now, if any: the oldest, unless it waits for a retry.
     pub(crate) fn front(&self, now: Instant) -> Option<&TxMessage> {
-        let e = self.entries.get(self.delivered)?;
+        let e = self.entries.get(self.done())?;
         e.retry_at.is_none_or(|t| t <= now).then_some(&e.message)
     }
 
     /// When the oldest message may be sent again after a failure.
     pub(crate) fn poll_at(&self) -> Option<Instant> {
-        self.entries.get(self.delivered).and_then(|e| e.retry_at)
+        self.entries.get(self.done()).and_then(|e| e.retry_at)
     }
 
     /// How many messages are queued (not delivered yet).
     pub(crate) fn len(&self) -> usize {
-        self.entries.len() - self.delivered
+        self.entries.len() - self.done()
     }
 
     /// Every queued message, oldest first, for filling in a transactionId.
@@ -199,10 +204,10 @@ impl<A: Allocator + Clone> Queue<A> {
     /// queue changes otherwise (at once when nothing else is queued or
     /// promised, so that an idle charge point holds no queue memory).
     pub(crate) fn deliver_front(&mut self) {
-        if self.delivered < self.entries.len() {
+        if self.done() < self.entries.len() {
             self.delivered += 1;
         }
-        if self.delivered == self.entries.len() && self.claims == 0 {
+        if self.done() == self.entries.len() && self.claims == 0 {
             self.purge();
         }
     }
@@ -240,7 +245,8 @@ impl<A: Allocator + Clone> Queue<A> {
         attempts: u8,
         interval: Duration,
     ) -> Option<TxMessage> {
-        let e = self.entries.get_mut(self.delivered)?;
+        let done = self.done();
+        let e = self.entries.get_mut(done)?;
         e.attempts = e.attempts.saturating_add(1);
         if e.attempts >= attempts.max(1) {
             self.discarded = self.discarded.saturating_add(1);

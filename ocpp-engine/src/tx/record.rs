@@ -245,7 +245,7 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// Gives back the rooms a failed restore took.
     fn drop_rooms(&mut self) {
         for s in self.sessions.iter_mut() {
-            s.claimed = None;
+            s.room = None;
         }
     }
 
@@ -331,7 +331,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 self.drop_rooms();
                 return Err(RestoreFail::OutOfMemory);
             };
-            s.claimed = Some(room);
+            s.room = Some(room);
             resumes[usize::from(rec.connector / 8)] |= 1 << (rec.connector % 8);
         }
         // The queue's memory: its messages, and a place for each running
@@ -360,7 +360,7 @@ impl<A: Allocator + Clone> Transactions<A> {
                 continue;
             };
             let s = &mut self.sessions[usize::from(rec.connector) - 1];
-            let room = s.claimed.take();
+            let room = s.room.take();
             let resumes = resumes[usize::from(rec.connector / 8)] & 1 << (rec.connector % 8) != 0;
             if let (true, Some(mut room)) = (resumes, room) {
                 // An orphan samples nothing (see `Transactions::orphan`):
@@ -378,7 +378,8 @@ impl<A: Allocator + Clone> Transactions<A> {
                 s.plugged = true;
                 s.in_socket = true;
                 *room = running;
-                s.phase = Phase::Running(room);
+                s.room = Some(room);
+                s.phase = Phase::Running;
                 resumed += 1;
             } else {
                 stopped += 1;

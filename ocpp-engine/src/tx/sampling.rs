@@ -161,9 +161,9 @@ impl<A: Allocator + Clone> Transactions<A> {
         let sessions = self
             .sessions
             .iter()
-            .filter_map(|s| match &s.phase {
-                Phase::Running(r) => r.next_sample,
-                Phase::Authorized { until, .. } => *until,
+            .filter_map(|s| match s.phase {
+                Phase::Running => s.running().and_then(|r| r.next_sample),
+                Phase::Authorized { until, .. } => until,
                 _ => None,
             })
             .min();

@@ -9,20 +9,20 @@ use super::answers::Verdict;
 use super::meter::Readings;
 use crate::time::Instant;
 
-#[derive(Debug, Serialize)]
-#[serde(bound(serialize = ""))]
-pub(crate) enum Phase<A: Allocator> {
+/// Where a connector's session stands. What an idTag or a transaction
+/// holds is in the session's `room`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum Phase {
     /// No idTag, no transaction.
     Idle,
-    /// The idTag of the claimed room waits for the central system's
-    /// verdict (Authorize.req to send, or sent).
+    /// The idTag of the room waits for the central system's verdict
+    /// (Authorize.req to send, or sent).
     Authorizing { sent: bool },
-    /// The idTag of the claimed room may start a transaction once a cable
-    /// is plugged, until `until` (ConnectionTimeOut).
+    /// The idTag of the room may start a transaction once a cable is
+    /// plugged, until `until` (ConnectionTimeOut).
     Authorized { until: Option<Instant> },
-    /// In the pool, in the room claimed with the queue's places: a
-    /// connector without a transaction keeps no room for one.
-    Running(#[serde(serialize_with = "crate::snapshot::boxed")] Box<Running, A>),
+    /// The room is the running transaction.
+    Running,
     /// The transaction stopped, the cable is still plugged.
     Finishing,
 }
@@ -81,12 +81,14 @@ pub(crate) struct Session<A: Allocator> {
     pub(crate) in_socket: bool,
     /// The EV takes no energy although it is offered.
     pub(crate) ev_suspended: bool,
-    pub(crate) phase: Phase<A>,
-    /// The room for the transaction, claimed with the queue's places while
-    /// an idTag is being authorized or waits for a cable: it holds that
-    /// idTag (and its parent once known).
+    pub(crate) phase: Phase,
+    /// The transaction's room in the pool, claimed with the queue's places
+    /// when an idTag is presented or a remote start arrives: while
+    /// Authorizing and Authorized it holds that idTag (and its parent once
+    /// known), while Running the transaction. A connector without either
+    /// keeps no room.
     #[serde(serialize_with = "crate::snapshot::opt_box")]
-    pub(crate) claimed: Option<Box<Running, A>>,
+    pub(crate) room: Option<Box<Running, A>>,
     /// Whether the firmware was last told to offer energy.
     pub(crate) offering: bool,
     /// The firmware is to unlock the cable.
@@ -105,7 +107,7 @@ impl<A: Allocator> Session<A> {
             in_socket: false,
             ev_suspended: false,
             phase: Phase::Idle,
-            claimed: None,
+            room: None,
             offering: false,
             unlock: false,
             verdict: None,
@@ -118,12 +120,12 @@ impl<A: Allocator> Session<A> {
     /// caller releases the queue's places).
     pub(crate) fn give_up(&mut self) {
         self.phase = Phase::Idle;
-        self.claimed = None;
+        self.room = None;
     }
 
-    /// The idTag of the claimed room, and its parent once known.
+    /// The idTag of the room, and its parent once known.
     pub(crate) fn claimed_tag(&self) -> Option<(IdToken, Option<IdToken>)> {
-        self.claimed.as_ref().map(|r| (r.id_tag, r.parent))
+        self.room.as_ref().map(|r| (r.id_tag, r.parent))
     }
 
     pub(crate) fn is_idle(&self) -> bool {
@@ -131,17 +133,23 @@ impl<A: Allocator> Session<A> {
     }
 
     pub(crate) fn running(&self) -> Option<&Running> {
-        match &self.phase {
-            Phase::Running(r) => Some(r),
+        match self.phase {
+            Phase::Running => self.room.as_deref(),
             _ => None,
         }
     }
 
     pub(crate) fn running_mut(&mut self) -> Option<&mut Running> {
-        match &mut self.phase {
-            Phase::Running(r) => Some(r),
+        match self.phase {
+            Phase::Running => self.room.as_deref_mut(),
             _ => None,
         }
+    }
+
+    /// The transaction ended: its room goes back to the pool.
+    pub(crate) fn end(&mut self, phase: Phase) {
+        self.phase = phase;
+        self.room = None;
     }
 
     /// Whether the firmware should offer energy now.
@@ -152,12 +160,12 @@ impl<A: Allocator> Session<A> {
     /// The status this session puts the connector in (before faults and
     /// availability, which the connector block lays over it).
     pub(crate) fn status(&self) -> ChargePointStatus {
-        match &self.phase {
-            Phase::Running(r) if r.suspended => ChargePointStatus::SuspendedEVSE,
-            Phase::Running(_) if self.ev_suspended || !self.plugged => {
-                ChargePointStatus::SuspendedEV
+        match self.phase {
+            Phase::Running if self.running().is_some_and(|r| r.suspended) => {
+                ChargePointStatus::SuspendedEVSE
             }
-            Phase::Running(_) => ChargePointStatus::Charging,
+            Phase::Running if self.ev_suspended || !self.plugged => ChargePointStatus::SuspendedEV,
+            Phase::Running => ChargePointStatus::Charging,
             Phase::Finishing => ChargePointStatus::Finishing,
             Phase::Authorized { .. } | Phase::Authorizing { .. } => ChargePointStatus::Preparing,
             Phase::Idle if self.plugged => ChargePointStatus::Preparing,
