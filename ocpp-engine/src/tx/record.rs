@@ -424,6 +424,15 @@ mod tests {
     use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD};
     use crate::tx::RestoreFail;
 
+    /// What `Config::max_queued_messages` documents of a queue place and a
+    /// transaction's own state, on the 64-bit targets where it says so.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_documented_pool_costs_hold() {
+        assert_eq!(core::mem::size_of::<TxMessage>(), 232);
+        assert_eq!(core::mem::size_of::<Running>(), 200);
+    }
+
     /// The largest readings a record can hold: every slot taken, with a
     /// phase, a location and the longest value.
     fn full() -> Readings {

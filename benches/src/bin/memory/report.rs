@@ -356,9 +356,9 @@ pub(super) fn print_goals(o: &Options, reports: &[Report]) {
     );
     if let Some(held) = worst(reports, Variant::NoCache, |s| s.peak_one - s.idle) {
         println!(
-            "peak: a running transaction holds {held} B (the transaction queue's places; \
-             Config::max_queued_messages documents about 200 B a place, and a transaction \
-             claims 2); all of it goes back at the stop."
+            "peak: a running transaction holds {held} B (its state, and the transaction \
+             queue's places: a transaction claims 2, see Config::max_queued_messages); all \
+             of it goes back at the stop."
         );
     }
     let with = worst(reports, Variant::Default, |s| s.retained);
