@@ -9,7 +9,9 @@ use postcard::ser_flavors::Flavor;
 use crate::charge_point::{ChargePoint, State};
 use crate::config::Config;
 use crate::configuration::Configuration;
-use crate::storage::{Body, Dropped, RecordKey, RestoreError, Restored, Storage, Written};
+use crate::storage::{
+    Body, Dropped, RecordKey, RestoreError, Restored, Storage, Written, RECORD_VERSION,
+};
 use crate::time::Instant;
 use crate::tx::RestoreFail;
 
@@ -25,9 +27,10 @@ const WRITE_ORDER: [RecordKey; 4] = [
     RecordKey::Cache,
 ];
 
-/// A record read and applied: its checksum, and the transactions it
-/// resumed and stopped.
-type Applied = (u64, (u8, u8));
+/// A record read and applied: its checksum (`None` for an older version,
+/// to be written again as this one), and the transactions it resumed and
+/// stopped.
+type Applied = (Option<u64>, (u8, u8));
 
 /// The storage and what the engine knows it holds.
 #[derive(Debug)]
@@ -95,7 +98,10 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// central system accepted the BootNotification. Configuration,
     /// availability and the authorization cache are as last stored.
     ///
-    /// A record that is corrupt or of another version is not used and is
+    /// A record of an older version this build reads is migrated (see
+    /// [`RECORD_VERSION`](crate::storage::RECORD_VERSION)) and written again
+    /// as this version at the next persist. A record that is corrupt or of
+    /// another version is not used and is
     /// reported in [`Restored`]; it is overwritten at the next write.
     /// All or nothing: on `Err` the pool holds nothing of it and nothing was
     /// written.
@@ -116,8 +122,12 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                     outcome = Some(
                         crate::storage::open(bytes)
                             .map_err(RestoreFail::Dropped)
-                            .and_then(|(body, crc)| {
-                                Ok((crc, state.restore(key, body, now, &mut resume)?))
+                            .and_then(|(version, body, crc)| {
+                                let applied =
+                                    state.restore(key, version, body, now, &mut resume)?;
+                                // An older version is written again as this one.
+                                let crc = (version == RECORD_VERSION).then_some(crc);
+                                Ok((crc, applied))
                             }),
                     );
                 })
@@ -126,7 +136,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             match (found, outcome) {
                 (false, _) => {}
                 (true, Some(Ok((crc, (resumed, stopped))))) => {
-                    *written = Written::Digest(crc);
+                    *written = crc.map_or(Written::Unknown, Written::Digest);
                     report.records += 1;
                     report.resumed += resumed;
                     report.stopped += stopped;
@@ -235,7 +245,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             let mut read = |bytes: &[u8]| {
                 let value = crate::storage::open(bytes)
                     .ok()
-                    .and_then(|(body, _)| Configuration::<A>::stored(body, name));
+                    .and_then(|(_, body, _)| Configuration::<A>::stored(body, name));
                 out = Some(f(state, value));
             };
             let _ = self.store.storage.read(RecordKey::Configuration, &mut read);
@@ -267,6 +277,7 @@ impl<A: Allocator + Clone> State<A> {
     fn restore(
         &mut self,
         key: RecordKey,
+        version: u8,
         body: &[u8],
         now: Instant,
         resume: &mut dyn FnMut(u8) -> bool,
@@ -282,7 +293,7 @@ impl<A: Allocator + Clone> State<A> {
             }
             RecordKey::Transactions => {
                 let interval = self.config.values().meter_value_sample_interval;
-                return b.tx.restore(body, now, interval.get(), resume);
+                return b.tx.restore(version, body, now, interval.get(), resume);
             }
         }
         Ok((0, 0))

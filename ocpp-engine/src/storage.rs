@@ -49,9 +49,10 @@ pub(crate) use codec::{Reader, Seq};
 
 /// The version of every record this build writes. A record of another
 /// version is dropped at [`restore`](crate::ChargePoint::restore) and the
-/// drop reported ([`Restored::dropped`]). Version 2 added the phase and
-/// location of each reading; no release wrote version 1, so none is
-/// migrated.
+/// drop reported ([`Restored::dropped`]), but for the older versions this
+/// build migrates (from [`OLDEST_RECORD_VERSION`]): version 2 added the
+/// phase and location of each reading, and a version 1 record is read as
+/// readings of no phase, then written again as version 2.
 pub const RECORD_VERSION: u8 = 2;
 
 /// The largest record this build writes, for a storage adapter that sizes
@@ -391,9 +392,13 @@ pub(crate) fn sync<S: Storage>(
     }
 }
 
-/// A record's body, checked (the checksum and the version), and the digest
-/// of its content.
-pub(crate) fn open(bytes: &[u8]) -> Result<(&[u8], u64), Dropped> {
+/// The oldest record version this build reads (and migrates).
+pub const OLDEST_RECORD_VERSION: u8 = 1;
+
+/// A record's version and body, checked (the checksum, and a version from
+/// [`OLDEST_RECORD_VERSION`] to [`RECORD_VERSION`]), and the digest of its
+/// content.
+pub(crate) fn open(bytes: &[u8]) -> Result<(u8, &[u8], u64), Dropped> {
     let split = bytes.len().checked_sub(4).ok_or(Dropped::Corrupt)?;
     let (content, tail) = bytes.split_at(split);
     if tail != crc32(content).to_le_bytes() {
@@ -402,7 +407,9 @@ pub(crate) fn open(bytes: &[u8]) -> Result<(&[u8], u64), Dropped> {
     let mut digest = Digest::new();
     digest.update(content);
     match content.split_first() {
-        Some((&RECORD_VERSION, body)) => Ok((body, digest.finish())),
+        Some((&v, body)) if (OLDEST_RECORD_VERSION..=RECORD_VERSION).contains(&v) => {
+            Ok((v, body, digest.finish()))
+        }
         Some((&v, _)) => Err(Dropped::Version(v)),
         None => Err(Dropped::Corrupt),
     }
@@ -452,7 +459,10 @@ mod tests {
         let mut rec = [RECORD_VERSION, 7, 0, 0, 0, 0];
         let crc = crc32(&rec[..2]).to_le_bytes();
         rec[2..].copy_from_slice(&crc);
-        assert_eq!(open(&rec).map(|(body, _)| body), Ok(&[7u8][..]));
+        assert_eq!(
+            open(&rec).map(|(v, body, _)| (v, body)),
+            Ok((RECORD_VERSION, &[7u8][..]))
+        );
         assert_eq!(open(&rec[..5]), Err(Dropped::Corrupt));
         let mut flipped = rec;
         flipped[1] ^= 1;
@@ -462,6 +472,18 @@ mod tests {
         let crc = crc32(&newer[..2]).to_le_bytes();
         newer[2..].copy_from_slice(&crc);
         assert_eq!(open(&newer), Err(Dropped::Version(RECORD_VERSION + 1)));
+        let mut older = rec;
+        older[0] = OLDEST_RECORD_VERSION - 1;
+        let crc = crc32(&older[..2]).to_le_bytes();
+        older[2..].copy_from_slice(&crc);
+        assert_eq!(
+            open(&older),
+            Err(Dropped::Version(OLDEST_RECORD_VERSION - 1))
+        );
+        older[0] = OLDEST_RECORD_VERSION;
+        let crc = crc32(&older[..2]).to_le_bytes();
+        older[2..].copy_from_slice(&crc);
+        assert_eq!(open(&older).map(|(v, ..)| v), Ok(OLDEST_RECORD_VERSION));
         assert_eq!(open(&[]), Err(Dropped::Corrupt));
     }
 }

@@ -8,6 +8,7 @@ mod support;
 
 use ocpp_engine::storage::{crc32, Dropped};
 use ocpp_engine::{ChargePoint, Event, RecordKey};
+use ocpp_model::Reason;
 use serde_json::json;
 use support::{config, pool, Harness, Sent};
 
@@ -389,6 +390,67 @@ fn a_corrupt_or_foreign_record_is_dropped_reported_and_overwritten() {
     h.cp.configure(h.now, "HeartbeatInterval", "300").unwrap();
     h.drain();
     assert_ne!(storage.record(RecordKey::Configuration).unwrap()[1], 0xff);
+}
+
+/// A transactions record written by the build before readings per phase
+/// (record version 1) is read after an upgrade: its transaction resumes,
+/// its stop reports the start sample, and the record is written again in
+/// this build's version before anything is sent.
+#[test]
+fn a_record_of_the_previous_version_is_migrated_and_written_again() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "StopTxnSampledData", "Energy.Active.Import.Register")
+        .unwrap();
+    h.boot();
+    let storage = h.cp.storage().clone();
+    // Version 1's body: (next_local, running transactions, queue), each
+    // reading a measurand's place and a value, at most 4.
+    type V1Readings = [Option<(u8, i64)>; 4];
+    let energy = 1u8; // Energy.Active.Import.Register, 2nd in OCPP's list
+    let begin: V1Readings = [Some((energy, 1_200_000)), None, None, None];
+    let start_ms = 1_764_064_800_000i64; // 2025-11-25T10:00:00Z
+    let running = (
+        1u8,                     // connector
+        1u32,                    // local number
+        TAG,                     // idTag
+        None::<&str>,            // parent
+        Some(42i32),             // transactionId
+        false,                   // suspended
+        Some((start_ms, begin)), // StopTxnSampledData at the start
+        false,                   // orphan
+        (start_ms, 1_200i32),    // last energy (Wh) and when
+    );
+    let (runs, queue): (&[_], &[(u8, u8)]) = (&[running], &[]);
+    let mut buf = [0u8; 256];
+    let body = postcard::to_slice(&(2u32, runs, queue), &mut buf).unwrap();
+    let mut record = vec![1u8];
+    record.extend_from_slice(body);
+    let crc = crc32(&record).to_le_bytes();
+    record.extend_from_slice(&crc);
+    storage.set_record(RecordKey::Transactions, Some(record));
+    h.reboot();
+    assert_eq!(h.restored.resumed, 1, "{:?}", h.restored);
+    assert_eq!(h.cp.transaction(1), Some(Some(42)));
+    h.cp.persist().unwrap();
+    let again = storage.record(RecordKey::Transactions).unwrap();
+    assert_eq!(
+        again[0],
+        ocpp_engine::storage::RECORD_VERSION,
+        "written again"
+    );
+    h.drain();
+    h.register();
+    h.meter_wh(1, 1_500);
+    h.cp.stop_transaction(h.now, 1, Reason::Local).unwrap();
+    h.drain();
+    let stop = skip_statuses(&mut h).expect("the StopTransaction");
+    assert_eq!(stop.action(), "StopTransaction");
+    assert_eq!(stop.payload()["transactionId"], 42);
+    assert_eq!(stop.payload()["meterStop"], 1_500);
+    let data = &stop.payload()["transactionData"][0]["sampledValue"][0];
+    assert_eq!(data["value"], "1200", "{}", stop.raw);
+    assert_eq!(data["context"], "Transaction.Begin");
 }
 
 /// TC_039 across a reboot: a transaction started online (transaction 42),

@@ -27,6 +27,27 @@ use crate::time::Instant;
 #[derive(Clone, Copy, Serialize, Deserialize)]
 struct ReadingsRec([Option<(u8, u8, i64)>; MAX_READINGS]);
 
+/// Readings as record version 1 kept them, before phases and locations:
+/// up to 4, each a measurand's place and a value. Read, never written.
+#[derive(Clone, Copy, Deserialize)]
+struct ReadingsRecV1([Option<(u8, i64)>; 4]);
+
+/// A layout of readings in a record that can be read back.
+trait ReadingsFormat: Copy + for<'de> Deserialize<'de> {
+    fn readings(&self) -> Result<Readings, Dropped>;
+}
+
+impl ReadingsFormat for ReadingsRecV1 {
+    fn readings(&self) -> Result<Readings, Dropped> {
+        let mut out = Readings::EMPTY;
+        for &(m, milli) in self.0.iter().flatten() {
+            let measurand = Measurand::ALL.get(usize::from(m)).ok_or(Dropped::Invalid)?;
+            out.set(MeterReading::new(*measurand, Value::from_milli(milli)));
+        }
+        Ok(out)
+    }
+}
+
 /// The place of `v` in `all`, plus one; 0 for `None`.
 fn place<T: PartialEq>(all: &[T], v: Option<T>) -> u8 {
     v.and_then(|v| all.iter().position(|a| *a == v))
@@ -56,7 +77,9 @@ impl ReadingsRec {
         }
         ReadingsRec(out)
     }
+}
 
+impl ReadingsFormat for ReadingsRec {
     fn readings(&self) -> Result<Readings, Dropped> {
         let mut out = Readings::EMPTY;
         for &(m, where_, milli) in self.0.iter().flatten() {
@@ -78,20 +101,22 @@ fn tag(s: &str) -> Result<IdToken, Dropped> {
     IdToken::try_from_str(s).map_err(|_| Dropped::Invalid)
 }
 
-type Begin = Option<(i64, ReadingsRec)>;
+type Begin<R = ReadingsRec> = Option<(i64, R)>;
 
 fn begin_rec(b: &Option<(DateTime, Readings)>) -> Begin {
     b.as_ref().map(|(t, r)| (millis(*t), ReadingsRec::of(r)))
 }
 
-fn begin_of(b: &Begin) -> Result<Option<(DateTime, Readings)>, Dropped> {
+fn begin_of<R: ReadingsFormat>(b: &Begin<R>) -> Result<Option<(DateTime, Readings)>, Dropped> {
     b.as_ref()
         .map(|(t, r)| Ok((DateTime::from_unix_millis(*t), r.readings()?)))
         .transpose()
 }
 
+/// A running transaction in the record; `R`: the layout of its readings
+/// (this version's, or version 1's when a record of it is read).
 #[derive(Serialize, Deserialize)]
-struct RunningRec<'a> {
+struct RunningRec<'a, R = ReadingsRec> {
     connector: u8,
     local: u32,
     id_tag: &'a str,
@@ -99,7 +124,7 @@ struct RunningRec<'a> {
     parent: Option<&'a str>,
     transaction_id: Option<i32>,
     suspended: bool,
-    begin: Begin,
+    begin: Begin<R>,
     orphan: bool,
     /// The last known meter value (Wh) and when it was read.
     last: (i64, i32),
@@ -109,7 +134,7 @@ struct RunningRec<'a> {
 // of its largest variant (two samples of readings) is what it costs.
 #[allow(clippy::large_enum_variant)]
 #[derive(Serialize, Deserialize)]
-enum MessageRec<'a> {
+enum MessageRec<'a, R = ReadingsRec> {
     Start {
         local: u32,
         connector: u8,
@@ -123,7 +148,7 @@ enum MessageRec<'a> {
         transaction_id: Option<i32>,
         timestamp: i64,
         context: &'a str,
-        values: ReadingsRec,
+        values: R,
     },
     Stop {
         local: u32,
@@ -133,8 +158,8 @@ enum MessageRec<'a> {
         meter_stop: i32,
         timestamp: i64,
         reason: &'a str,
-        begin: Begin,
-        end: ReadingsRec,
+        begin: Begin<R>,
+        end: R,
     },
 }
 
@@ -168,7 +193,9 @@ impl MessageRec<'_> {
             },
         }
     }
+}
 
+impl<R: ReadingsFormat> MessageRec<'_, R> {
     fn message(&self) -> Result<TxMessage, Dropped> {
         let at = DateTime::from_unix_millis;
         Ok(match *self {
@@ -223,7 +250,7 @@ impl MessageRec<'_> {
     }
 }
 
-impl RunningRec<'_> {
+impl<R: ReadingsFormat> RunningRec<'_, R> {
     fn running(&self) -> Result<Running, Dropped> {
         let last = (DateTime::from_unix_millis(self.last.0), self.last.1);
         Ok(Running {
@@ -282,7 +309,25 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// there and the meter continuous, else stopped with reason PowerLoss
     /// at its last known meter value and time. All or nothing: on `Err`
     /// nothing changed. Returns how many were resumed and stopped.
+    ///
+    /// `version` is the record's: version 1 (readings without phase and
+    /// location) is read too, and written back as this version's at the
+    /// next persist.
     pub(crate) fn restore(
+        &mut self,
+        version: u8,
+        body: &[u8],
+        now: Instant,
+        interval: crate::Duration,
+        resume: &mut dyn FnMut(u8) -> bool,
+    ) -> Result<(u8, u8), RestoreFail> {
+        match version {
+            1 => self.restore_as::<ReadingsRecV1>(body, now, interval, resume),
+            _ => self.restore_as::<ReadingsRec>(body, now, interval, resume),
+        }
+    }
+
+    fn restore_as<R: ReadingsFormat>(
         &mut self,
         body: &[u8],
         now: Instant,
@@ -296,7 +341,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         let running_at = r.clone();
         let mut seen = [0u8; 32];
         for _ in 0..n {
-            let rec: RunningRec<'_> = r.take()?;
+            let rec: RunningRec<'_, R> = r.take()?;
             rec.running()?;
             let i = usize::from(rec.connector).wrapping_sub(1);
             let bit = 1u8 << (rec.connector % 8);
@@ -309,7 +354,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         let m = r.len()?;
         let queue_at = r.clone();
         for _ in 0..m {
-            let (msg, _): (MessageRec<'_>, u8) = r.take()?;
+            let (msg, _): (MessageRec<'_, R>, u8) = r.take()?;
             msg.message()?;
         }
         r.finish()?;
@@ -319,7 +364,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         let mut resumes = [0u8; 32];
         let mut r = running_at.clone();
         for _ in 0..n {
-            let Ok(rec) = r.take::<RunningRec<'_>>() else {
+            let Ok(rec) = r.take::<RunningRec<'_, R>>() else {
                 continue;
             };
             let (Ok(running), true) = (rec.running(), resume(rec.connector)) else {
@@ -343,7 +388,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         // Commit: everything was checked, nothing below fails.
         let mut r = queue_at;
         for _ in 0..m {
-            if let Ok((msg, attempts)) = r.take::<(MessageRec<'_>, u8)>() {
+            if let Ok((msg, attempts)) = r.take::<(MessageRec<'_, R>, u8)>() {
                 if let Ok(msg) = msg.message() {
                     self.queue.push_restored(msg, attempts);
                 }
@@ -353,7 +398,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         let (mut resumed, mut stopped) = (0, 0);
         let mut r = running_at;
         for _ in 0..n {
-            let Ok(rec) = r.take::<RunningRec<'_>>() else {
+            let Ok(rec) = r.take::<RunningRec<'_, R>>() else {
                 continue;
             };
             let Ok(mut running) = rec.running() else {
@@ -419,134 +464,5 @@ impl From<Dropped> for RestoreFail {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD};
-    use crate::tx::RestoreFail;
-
-    /// What `Config::max_queued_messages` documents of a queue place and a
-    /// transaction's own state, on the 64-bit targets where it says so.
-    #[test]
-    #[cfg(target_pointer_width = "64")]
-    fn the_documented_pool_costs_hold() {
-        assert_eq!(core::mem::size_of::<TxMessage>(), 232);
-        assert_eq!(core::mem::size_of::<Running>(), 200);
-    }
-
-    /// The largest readings a record can hold: every slot taken, with a
-    /// phase, a location and the longest value.
-    fn full() -> Readings {
-        let mut r = Readings::EMPTY;
-        for (i, m) in Measurand::ALL.iter().rev().take(MAX_READINGS).enumerate() {
-            let phase = Line::ALL[i % Line::ALL.len()];
-            let location = Location::ALL[i % Location::ALL.len()];
-            let reading = MeterReading::new(*m, Value::from_milli(i64::MIN));
-            assert!(r.set(reading.on(phase).at(location)));
-        }
-        assert_eq!(r.iter().count(), MAX_READINGS);
-        r
-    }
-
-    fn len(v: &impl Serialize) -> usize {
-        postcard::to_slice(v, &mut [0u8; 1024]).unwrap().len()
-    }
-
-    fn running(connector: u8) -> RunningRec<'static> {
-        RunningRec {
-            connector,
-            local: 1,
-            id_tag: "ABCD1234",
-            parent: None,
-            transaction_id: Some(7),
-            suspended: false,
-            begin: None,
-            orphan: false,
-            last: (0, 0),
-        }
-    }
-
-    fn restore(connectors: u8, runs: &[RunningRec<'_>]) -> Result<(u8, u8), Dropped> {
-        let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(128 * 1024);
-        let empty: [(MessageRec<'_>, u8); 0] = [];
-        let body = (1u32, Seq(|| runs.iter()), Seq(|| empty.iter()));
-        let mut buf = [0u8; 512];
-        let n = postcard::to_slice(&body, &mut buf).unwrap().len();
-        let mut tx = Transactions::new(connectors, 8, &*pool).unwrap();
-        tx.restore(
-            &buf[..n],
-            Instant::from_millis(0),
-            crate::Duration::ZERO,
-            &mut |_| true,
-        )
-        .map_err(|e| match e {
-            RestoreFail::Dropped(d) => d,
-            RestoreFail::OutOfMemory => unreachable!("Global"),
-        })
-    }
-
-    /// A record that names a connector twice, or one this build does not
-    /// have, is dropped whole (reported), never half applied.
-    #[test]
-    fn a_record_with_a_connector_twice_or_out_of_range_is_dropped() {
-        assert_eq!(restore(9, &[running(1), running(9)]), Ok((2, 0)));
-        assert_eq!(restore(9, &[running(8), running(8)]), Err(Dropped::Invalid));
-        assert_eq!(restore(9, &[running(1), running(1)]), Err(Dropped::Invalid));
-        assert_eq!(restore(2, &[running(3)]), Err(Dropped::Invalid));
-        assert_eq!(restore(2, &[running(0)]), Err(Dropped::Invalid));
-        assert_eq!(
-            restore(254, &[running(254), running(1), running(129)]),
-            Ok((3, 0))
-        );
-    }
-
-    /// The bounds a storage adapter sizes its buffers and pages with hold
-    /// for the largest message and running transaction a record can carry.
-    #[test]
-    fn the_largest_parts_of_a_record_fit_their_bounds() {
-        let tag = IdToken::try_from_str("ABCDEFGHIJKLMNOPQRST").unwrap();
-        let at = DateTime::from_unix_millis(i64::MIN / 2);
-        let stop = TxMessage::Stop(Stop {
-            local: u32::MAX,
-            transaction_id: Some(i32::MIN),
-            id_tag: Some(tag),
-            meter_stop: i32::MIN,
-            timestamp: at,
-            reason: Reason::ALL
-                .iter()
-                .copied()
-                .max_by_key(|r| r.as_str().len())
-                .unwrap(),
-            begin: Some((at, full())),
-            end: full(),
-        });
-        let meter = TxMessage::Meter(Meter {
-            local: u32::MAX,
-            connector: u8::MAX,
-            transaction_id: Some(i32::MIN),
-            timestamp: at,
-            context: ReadingContext::ALL
-                .iter()
-                .copied()
-                .max_by_key(|c| c.as_str().len())
-                .unwrap(),
-            values: full(),
-        });
-        for m in [stop, meter] {
-            let n = len(&(MessageRec::of(&m), u8::MAX));
-            assert!(n <= MAX_MESSAGE_RECORD, "{n} bytes: {m:?}");
-        }
-        let running = RunningRec {
-            connector: u8::MAX,
-            local: u32::MAX,
-            id_tag: tag.as_str(),
-            parent: Some(tag.as_str()),
-            transaction_id: Some(i32::MIN),
-            suspended: true,
-            begin: Some((i64::MIN, ReadingsRec::of(&full()))),
-            orphan: true,
-            last: (i64::MIN, i32::MIN),
-        };
-        let n = len(&running);
-        assert!(n <= MAX_RUNNING_RECORD, "{n} bytes");
-    }
-}
+#[path = "record_tests.rs"]
+mod tests;

@@ -1,0 +1,212 @@
+//! The records' bounds and their restore, by the byte.
+
+use super::*;
+use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD, RECORD_VERSION};
+use crate::tx::RestoreFail;
+
+/// What `Config::max_queued_messages` documents of a queue place and a
+/// transaction's own state, on the 64-bit targets where it says so.
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn the_documented_pool_costs_hold() {
+    assert_eq!(core::mem::size_of::<TxMessage>(), 232);
+    assert_eq!(core::mem::size_of::<Running>(), 200);
+}
+
+/// The largest readings a record can hold: every slot taken, with a
+/// phase, a location and the longest value.
+fn full() -> Readings {
+    let mut r = Readings::EMPTY;
+    for (i, m) in Measurand::ALL.iter().rev().take(MAX_READINGS).enumerate() {
+        let phase = Line::ALL[i % Line::ALL.len()];
+        let location = Location::ALL[i % Location::ALL.len()];
+        let reading = MeterReading::new(*m, Value::from_milli(i64::MIN));
+        assert!(r.set(reading.on(phase).at(location)));
+    }
+    assert_eq!(r.iter().count(), MAX_READINGS);
+    r
+}
+
+fn len(v: &impl Serialize) -> usize {
+    postcard::to_slice(v, &mut [0u8; 1024]).unwrap().len()
+}
+
+fn running(connector: u8) -> RunningRec<'static> {
+    RunningRec {
+        connector,
+        local: 1,
+        id_tag: "ABCD1234",
+        parent: None,
+        transaction_id: Some(7),
+        suspended: false,
+        begin: None,
+        orphan: false,
+        last: (0, 0),
+    }
+}
+
+fn restore(connectors: u8, runs: &[RunningRec<'_>]) -> Result<(u8, u8), Dropped> {
+    let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(128 * 1024);
+    let empty: [(MessageRec<'_>, u8); 0] = [];
+    let body = (1u32, Seq(|| runs.iter()), Seq(|| empty.iter()));
+    let mut buf = [0u8; 512];
+    let n = postcard::to_slice(&body, &mut buf).unwrap().len();
+    let mut tx = Transactions::new(connectors, 8, &*pool).unwrap();
+    tx.restore(
+        RECORD_VERSION,
+        &buf[..n],
+        Instant::from_millis(0),
+        crate::Duration::ZERO,
+        &mut |_| true,
+    )
+    .map_err(|e| match e {
+        RestoreFail::Dropped(d) => d,
+        RestoreFail::OutOfMemory => unreachable!("Global"),
+    })
+}
+
+/// A record that names a connector twice, or one this build does not
+/// have, is dropped whole (reported), never half applied.
+#[test]
+fn a_record_with_a_connector_twice_or_out_of_range_is_dropped() {
+    assert_eq!(restore(9, &[running(1), running(9)]), Ok((2, 0)));
+    assert_eq!(restore(9, &[running(8), running(8)]), Err(Dropped::Invalid));
+    assert_eq!(restore(9, &[running(1), running(1)]), Err(Dropped::Invalid));
+    assert_eq!(restore(2, &[running(3)]), Err(Dropped::Invalid));
+    assert_eq!(restore(2, &[running(0)]), Err(Dropped::Invalid));
+    assert_eq!(
+        restore(254, &[running(254), running(1), running(129)]),
+        Ok((3, 0))
+    );
+}
+
+/// The bounds a storage adapter sizes its buffers and pages with hold
+/// for the largest message and running transaction a record can carry.
+#[test]
+fn the_largest_parts_of_a_record_fit_their_bounds() {
+    let tag = IdToken::try_from_str("ABCDEFGHIJKLMNOPQRST").unwrap();
+    let at = DateTime::from_unix_millis(i64::MIN / 2);
+    let stop = TxMessage::Stop(Stop {
+        local: u32::MAX,
+        transaction_id: Some(i32::MIN),
+        id_tag: Some(tag),
+        meter_stop: i32::MIN,
+        timestamp: at,
+        reason: Reason::ALL
+            .iter()
+            .copied()
+            .max_by_key(|r| r.as_str().len())
+            .unwrap(),
+        begin: Some((at, full())),
+        end: full(),
+    });
+    let meter = TxMessage::Meter(Meter {
+        local: u32::MAX,
+        connector: u8::MAX,
+        transaction_id: Some(i32::MIN),
+        timestamp: at,
+        context: ReadingContext::ALL
+            .iter()
+            .copied()
+            .max_by_key(|c| c.as_str().len())
+            .unwrap(),
+        values: full(),
+    });
+    for m in [stop, meter] {
+        let n = len(&(MessageRec::of(&m), u8::MAX));
+        assert!(n <= MAX_MESSAGE_RECORD, "{n} bytes: {m:?}");
+    }
+    let running = RunningRec {
+        connector: u8::MAX,
+        local: u32::MAX,
+        id_tag: tag.as_str(),
+        parent: Some(tag.as_str()),
+        transaction_id: Some(i32::MIN),
+        suspended: true,
+        begin: Some((i64::MIN, ReadingsRec::of(&full()))),
+        orphan: true,
+        last: (i64::MIN, i32::MIN),
+    };
+    let n = len(&running);
+    assert!(n <= MAX_RUNNING_RECORD, "{n} bytes");
+}
+
+/// A transactions record of version 1 (readings without phase or
+/// location, at most 4) is read: its running transaction resumes with its
+/// start sample, and its queued StopTransaction keeps both samples.
+#[test]
+fn a_version_1_transactions_record_is_migrated() {
+    type V1 = [Option<(u8, i64)>; 4];
+    let energy = place(Measurand::ALL, Some(Measurand::EnergyActiveImportRegister)) - 1;
+    let power = place(Measurand::ALL, Some(Measurand::PowerActiveImport)) - 1;
+    let sample: V1 = [
+        Some((energy, 1_200_000)),
+        Some((power, 11_000_000)),
+        None,
+        None,
+    ];
+    let run = RunningRec::<'_, V1> {
+        begin: Some((1_000, sample)),
+        ..running_as(1)
+    };
+    let stop: MessageRec<'_, V1> = MessageRec::Stop {
+        local: 9,
+        transaction_id: Some(5),
+        id_tag: None,
+        meter_stop: 1_500,
+        timestamp: 2_000,
+        reason: "PowerLoss",
+        begin: Some((1_000, sample)),
+        end: sample,
+    };
+    let queue = [(stop, 0u8)];
+    let runs = [run];
+    let body = (3u32, Seq(|| runs.iter()), Seq(|| queue.iter()));
+    let mut buf = [0u8; 512];
+    let n = postcard::to_slice(&body, &mut buf).unwrap().len();
+    let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(16 * 1024);
+    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
+    let restored = tx.restore(
+        1,
+        &buf[..n],
+        Instant::from_millis(0),
+        crate::Duration::ZERO,
+        &mut |_| true,
+    );
+    assert!(matches!(restored, Ok((1, 0))), "one transaction resumed");
+    let begin = tx.sessions[0]
+        .running()
+        .and_then(|r| r.begin)
+        .expect("its start sample");
+    let whole = |m, wh| MeterReading::new(m, Value::from_milli(wh));
+    let mut got = begin.1.iter();
+    assert_eq!(
+        got.next(),
+        Some(whole(Measurand::EnergyActiveImportRegister, 1_200_000))
+    );
+    assert_eq!(
+        got.next(),
+        Some(whole(Measurand::PowerActiveImport, 11_000_000))
+    );
+    assert_eq!(got.next(), None);
+    let (queued, _) = tx.queue.entries().next().expect("the StopTransaction");
+    let TxMessage::Stop(m) = queued else {
+        panic!("not a stop: {queued:?}");
+    };
+    assert_eq!((m.meter_stop, m.transaction_id), (1_500, Some(5)));
+    assert_eq!(m.end.iter().count(), 2);
+}
+
+fn running_as<R>(connector: u8) -> RunningRec<'static, R> {
+    RunningRec {
+        connector,
+        local: 1,
+        id_tag: "ABCD1234",
+        parent: None,
+        transaction_id: Some(7),
+        suspended: false,
+        begin: None,
+        orphan: false,
+        last: (0, 0),
+    }
+}
