@@ -329,6 +329,16 @@ impl<'a> Frame<'a> {
     /// Checks and splits a received frame. Never panics; reads each byte at
     /// most a few times; allocates nothing.
     pub fn parse(bytes: &'a [u8], limits: &Limits) -> Result<Self, FrameError> {
+        match fast::parse(bytes, limits) {
+            Some(frame) => Ok(frame),
+            None => Self::parse_full(bytes, limits),
+        }
+    }
+
+    /// [`Frame::parse`] for any frame: the whole frame is checked (size,
+    /// UTF-8, syntax and depth) before its elements are read.
+    #[inline(never)]
+    fn parse_full(bytes: &'a [u8], limits: &Limits) -> Result<Self, FrameError> {
         let (text, scanned) = check_whole(bytes, limits)?;
         let (elements, id) = Elements::read_header(text, scanned)?;
         match elements.err.message_type {
@@ -562,6 +572,9 @@ fn peek_header(bytes: &[u8]) -> (Option<u8>, Option<MessageId>) {
         .and_then(MessageId::from_json);
     (message_type, id)
 }
+
+#[path = "frame_fast.rs"]
+mod fast;
 
 #[cfg(test)]
 #[path = "tests/frame.rs"]
