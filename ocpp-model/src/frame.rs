@@ -113,6 +113,12 @@ impl MessageId {
     /// An id of 1 to 36 bytes (any characters: the encoders escape what
     /// JSON requires).
     pub fn new(s: &str) -> Option<Self> {
+        Self::from_utf8_bytes(s.as_bytes())
+    }
+
+    /// [`MessageId::new`] of bytes known to be UTF-8 (from a `&str`, or
+    /// ASCII checked by the caller).
+    pub(crate) fn from_utf8_bytes(s: &[u8]) -> Option<Self> {
         if s.is_empty() || s.len() > MAX_MESSAGE_ID_LEN {
             return None;
         }
@@ -120,7 +126,7 @@ impl MessageId {
             len: s.len() as u8,
             bytes: [0; MAX_MESSAGE_ID_LEN],
         };
-        id.bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        id.bytes.get_mut(..s.len())?.copy_from_slice(s);
         Some(id)
     }
 

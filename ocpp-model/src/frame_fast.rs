@@ -26,7 +26,7 @@ pub(super) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Option<Frame<'a>> {
         return None;
     };
     let (id, rest) = plain_string(rest)?;
-    let id = MessageId::new(id)?;
+    let id = MessageId::from_utf8_bytes(id)?;
     let rest = rest.strip_prefix(b",")?;
     match kind {
         b'2' => {
@@ -34,6 +34,8 @@ pub(super) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Option<Frame<'a>> {
             if action.is_empty() {
                 return None;
             }
+            // Printable ASCII: always UTF-8.
+            let action = core::str::from_utf8(action).ok()?;
             let payload = payload(rest.strip_prefix(b",")?, limits)?;
             Some(Frame::Call {
                 id,
@@ -52,14 +54,12 @@ pub(super) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Option<Frame<'a>> {
 /// The content of a JSON string of printable ASCII without escapes, and
 /// the bytes after its closing quote.
 #[inline]
-fn plain_string(bytes: &[u8]) -> Option<(&str, &[u8])> {
+fn plain_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let end = bytes
         .iter()
         .position(|&b| b == b'"' || b == b'\\' || !(b' '..=b'~').contains(&b))?;
     let (content, rest) = bytes.split_at(end);
-    let rest = rest.strip_prefix(b"\"")?;
-    // Printable ASCII: always UTF-8.
-    Some((core::str::from_utf8(content).ok()?, rest))
+    Some((content, rest.strip_prefix(b"\"")?))
 }
 
 /// `rest` is `{..}]`, whitespace allowed around the `]`: the payload, if
@@ -79,6 +79,9 @@ fn payload<'a>(rest: &'a [u8], limits: &Limits) -> Option<&'a [u8]> {
     let payload = before.get(..end)?;
     let depth = limits.max_depth.min(scan::MAX_SCAN_DEPTH).checked_sub(1)?;
     scan::scan(payload, depth).ok()?;
-    core::str::from_utf8(payload).ok()?;
+    // The scanner saw only ASCII outside strings; mostly ASCII inside.
+    if !payload.is_ascii() {
+        core::str::from_utf8(payload).ok()?;
+    }
     Some(payload)
 }
