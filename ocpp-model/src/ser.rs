@@ -52,6 +52,34 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Appends `"`, `body` and `tail` (`":` or `"`), after a comma when
+    /// `comma`, with one bounds check, or nothing.
+    #[inline]
+    fn quoted(&mut self, comma: bool, body: &[u8], tail: &[u8; 2]) -> Result<(), Full> {
+        let tail = if tail[1] == 0 { &tail[..1] } else { &tail[..] };
+        let start = self.len + usize::from(comma);
+        let body_at = start + 1;
+        let end = body_at
+            .checked_add(body.len())
+            .and_then(|n| n.checked_add(tail.len()))
+            .ok_or(Full)?;
+        let dst = self.buf.get_mut(self.len..end).ok_or(Full)?;
+        let (head, rest) = dst.split_at_mut(body_at - self.len);
+        let (b, t) = rest.split_at_mut(body.len());
+        if let [c, _] = head {
+            *c = b',';
+        }
+        if let Some(q) = head.last_mut() {
+            *q = b'"';
+        }
+        b.copy_from_slice(body);
+        for (d, &s) in t.iter_mut().zip(tail) {
+            *d = s;
+        }
+        self.len = end;
+        Ok(())
+    }
+
     /// Appends one byte.
     #[inline]
     fn byte(&mut self, b: u8) -> Result<(), Full> {
@@ -69,6 +97,16 @@ impl Writer<'_> {
 
     /// [`Writer::string`] of UTF-8 `bytes`.
     pub(crate) fn string_bytes(&mut self, bytes: &[u8]) -> Result<(), Full> {
+        if crate::scan::plain_run_end(bytes, 0).is_none() {
+            // Nothing to escape (the usual case): one copy.
+            return self.quoted(false, bytes, b"\"\0");
+        }
+        self.escaped(bytes)
+    }
+
+    /// [`Writer::string_bytes`] of a string with something to escape.
+    #[inline(never)]
+    fn escaped(&mut self, bytes: &[u8]) -> Result<(), Full> {
         self.byte(b'"')?;
         let mut run = 0;
         while let Some(i) = crate::scan::plain_run_end(bytes, run) {
@@ -149,10 +187,9 @@ impl Compound<'_, '_> {
     /// `"key":`, the key as it is (serde-json-core does not escape
     /// property names; ours are identifiers).
     fn key(&mut self, key: &str) -> Result<(), Full> {
-        self.comma()?;
-        self.w.byte(b'"')?;
-        self.w.put(key.as_bytes())?;
-        self.w.put(b"\":")
+        let comma = !self.first;
+        self.first = false;
+        self.w.quoted(comma, key.as_bytes(), b"\":")
     }
 }
 

@@ -215,19 +215,23 @@ impl DateTime {
         let (y, mo, d) = civil_from_days(days);
         let secs = in_day / 1000;
         let frac = in_day % 1000;
-        let mut put = |at: usize, width: u32, v: i64| {
-            for k in 0..width as usize {
-                let digit = (v / 10i64.pow(width - 1 - k as u32)) % 10;
-                buf[at + k] = b'0' + digit as u8;
-            }
+        // Division by constants only (multiplications once compiled): the
+        // year has 4 digits (0 to 9999), the others 2, the milliseconds 3.
+        let digit = |v: i64| b'0' + (v % 10) as u8;
+        let mut two = |at: usize, v: i64| {
+            buf[at] = digit(v / 10);
+            buf[at + 1] = digit(v);
         };
-        put(0, 4, y);
-        put(5, 2, mo);
-        put(8, 2, d);
-        put(11, 2, secs / 3600);
-        put(14, 2, secs / 60 % 60);
-        put(17, 2, secs % 60);
-        put(20, 3, frac);
+        two(0, y / 100);
+        two(2, y);
+        two(5, mo);
+        two(8, d);
+        two(11, secs / 3600);
+        two(14, secs / 60 % 60);
+        two(17, secs % 60);
+        buf[20] = digit(frac / 100);
+        buf[21] = digit(frac / 10);
+        buf[22] = digit(frac);
         buf[4] = b'-';
         buf[7] = b'-';
         buf[10] = b'T';
