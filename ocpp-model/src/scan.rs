@@ -7,7 +7,9 @@
 //! bytes of stack for 10 000 nested `[` as for none. It also reports where the
 //! elements of a top-level array start and end, which is how a frame is split.
 //!
-//! [`crate::Frame::parse`] runs it over every received frame. The payload
+//! [`crate::Frame::parse`] runs it over every received frame (over the
+//! payload only, when the header is of the usual form it reads directly;
+//! see `frame_fast`). The payload
 //! decoder (`de`) checks the same syntax as it reads, with this module's
 //! [`string_end`] and number check, so a payload is read once more but
 //! looked at only once by the decoder; [`crate::decode_with`] runs [`scan`]
