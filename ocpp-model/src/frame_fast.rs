@@ -55,9 +55,7 @@ pub(super) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Option<Frame<'a>> {
 /// the bytes after its closing quote.
 #[inline]
 fn plain_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    let end = bytes
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || !(b' '..=b'~').contains(&b))?;
+    let end = scan::printable_run_end(bytes, 0)?;
     let (content, rest) = bytes.split_at(end);
     Some((content, rest.strip_prefix(b"\"")?))
 }
