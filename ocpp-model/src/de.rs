@@ -25,9 +25,10 @@
 //! while it validates.
 //!
 //! Only the calls our `Decode` impls make are meant to be used: `str`,
-//! `i64`, `u64`, `f64`, `bool`, `map`, `seq`; the other integer widths,
+//! `bytes` (a string of printable ASCII, see there), `i64`, `u64`, `f64`,
+//! `bool`, `map`, `seq`; the other integer widths,
 //! `option`, `unit`, `struct` and `tuple` behave as serde-json-core's, and
-//! what serde-json-core does not support (`any`, `bytes`, `enum`, ...)
+//! what serde-json-core does not support (`any`, `enum`, ...)
 //! fails.
 
 use core::fmt;
@@ -301,8 +302,24 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         self.deserialize_str(visitor)
     }
 
-    fn deserialize_bytes<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Error)
+    /// A string for a type of printable ASCII (CiString, idTag): when it
+    /// is printable ASCII without escapes, its end is found and its bytes
+    /// checked in one look, and they go to `visit_borrowed_bytes`; any
+    /// other string (an escape, another character, a malformed one) goes
+    /// the usual way ([`Self::deserialize_str`]) from its start.
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.ws() != Some(b'"') {
+            return Err(Error);
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.i + 1;
+        if let Some(end) = scan::printable_run_end(bytes, start) {
+            if bytes.get(end) == Some(&b'"') {
+                self.i = end + 1;
+                return visitor.visit_borrowed_bytes(bytes.get(start..end).ok_or(Error)?);
+            }
+        }
+        self.deserialize_str(visitor)
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {

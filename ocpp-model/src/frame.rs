@@ -113,6 +113,12 @@ impl MessageId {
     /// An id of 1 to 36 bytes (any characters: the encoders escape what
     /// JSON requires).
     pub fn new(s: &str) -> Option<Self> {
+        Self::from_utf8_bytes(s.as_bytes())
+    }
+
+    /// [`MessageId::new`] of bytes known to be UTF-8 (from a `&str`, or
+    /// ASCII checked by the caller).
+    pub(crate) fn from_utf8_bytes(s: &[u8]) -> Option<Self> {
         if s.is_empty() || s.len() > MAX_MESSAGE_ID_LEN {
             return None;
         }
@@ -120,7 +126,7 @@ impl MessageId {
             len: s.len() as u8,
             bytes: [0; MAX_MESSAGE_ID_LEN],
         };
-        id.bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        id.bytes.get_mut(..s.len())?.copy_from_slice(s);
         Some(id)
     }
 
@@ -329,6 +335,16 @@ impl<'a> Frame<'a> {
     /// Checks and splits a received frame. Never panics; reads each byte at
     /// most a few times; allocates nothing.
     pub fn parse(bytes: &'a [u8], limits: &Limits) -> Result<Self, FrameError> {
+        match fast::parse(bytes, limits) {
+            Some(frame) => Ok(frame),
+            None => Self::parse_full(bytes, limits),
+        }
+    }
+
+    /// [`Frame::parse`] for any frame: the whole frame is checked (size,
+    /// UTF-8, syntax and depth) before its elements are read.
+    #[inline(never)]
+    fn parse_full(bytes: &'a [u8], limits: &Limits) -> Result<Self, FrameError> {
         let (text, scanned) = check_whole(bytes, limits)?;
         let (elements, id) = Elements::read_header(text, scanned)?;
         match elements.err.message_type {
@@ -562,6 +578,9 @@ fn peek_header(bytes: &[u8]) -> (Option<u8>, Option<MessageId>) {
         .and_then(MessageId::from_json);
     (message_type, id)
 }
+
+#[path = "frame_fast.rs"]
+mod fast;
 
 #[cfg(test)]
 #[path = "tests/frame.rs"]

@@ -7,7 +7,9 @@
 //! bytes of stack for 10 000 nested `[` as for none. It also reports where the
 //! elements of a top-level array start and end, which is how a frame is split.
 //!
-//! [`crate::Frame::parse`] runs it over every received frame. The payload
+//! [`crate::Frame::parse`] runs it over every received frame (over the
+//! payload only, when the header is of the usual form it reads directly;
+//! see `frame_fast`). The payload
 //! decoder (`de`) checks the same syntax as it reads, with this module's
 //! [`string_end`] and number check, so a payload is read once more but
 //! looked at only once by the decoder; [`crate::decode_with`] runs [`scan`]
@@ -321,6 +323,38 @@ pub(crate) fn plain_run_end(bytes: &[u8], mut i: usize) -> Option<usize> {
         .get(i..)?
         .iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|n| i + n)
+}
+
+/// The index of the first byte at or after `i` that is not printable
+/// ASCII (below 0x20, 0x7F and above) or is a quote or a backslash (`None`
+/// if there is none): where a CiString without escapes ends, found and
+/// checked in one look. Eight bytes at a time, as [`plain_run_end`].
+#[inline]
+pub(crate) fn printable_run_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // As in `plain_run_end`, the lowest flag is always a true one; 0x7F
+    // and above are flagged without a carry between bytes.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let stop = below(x ^ (ONES * u64::from(b'"')), 1)
+            | below(x ^ (ONES * u64::from(b'\\')), 1)
+            | below(x, 0x20)
+            | ((x | ((x & LOW7) + ONES)) & HIGH);
+        if stop != 0 {
+            return Some(i + (stop.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || !(b' '..=b'~').contains(&b))
         .map(|n| i + n)
 }
 

@@ -52,6 +52,34 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Appends `"`, `body` and `tail` (`":` or `"`), after a comma when
+    /// `comma`, with one bounds check, or nothing.
+    #[inline]
+    fn quoted(&mut self, comma: bool, body: &[u8], tail: &[u8; 2]) -> Result<(), Full> {
+        let tail = if tail[1] == 0 { &tail[..1] } else { &tail[..] };
+        let start = self.len + usize::from(comma);
+        let body_at = start + 1;
+        let end = body_at
+            .checked_add(body.len())
+            .and_then(|n| n.checked_add(tail.len()))
+            .ok_or(Full)?;
+        let dst = self.buf.get_mut(self.len..end).ok_or(Full)?;
+        let (head, rest) = dst.split_at_mut(body_at - self.len);
+        let (b, t) = rest.split_at_mut(body.len());
+        if let [c, _] = head {
+            *c = b',';
+        }
+        if let Some(q) = head.last_mut() {
+            *q = b'"';
+        }
+        b.copy_from_slice(body);
+        for (d, &s) in t.iter_mut().zip(tail) {
+            *d = s;
+        }
+        self.len = end;
+        Ok(())
+    }
+
     /// Appends one byte.
     #[inline]
     fn byte(&mut self, b: u8) -> Result<(), Full> {
@@ -68,7 +96,20 @@ impl Writer<'_> {
     }
 
     /// [`Writer::string`] of UTF-8 `bytes`.
+    // Not inlined: it is called from many places, and inlined into each of
+    // the frame encoders it cost 600 to 850 bytes of thumbv6m code apiece.
+    #[inline(never)]
     pub(crate) fn string_bytes(&mut self, bytes: &[u8]) -> Result<(), Full> {
+        if crate::scan::plain_run_end(bytes, 0).is_none() {
+            // Nothing to escape (the usual case): one copy.
+            return self.quoted(false, bytes, b"\"\0");
+        }
+        self.escaped(bytes)
+    }
+
+    /// [`Writer::string_bytes`] of a string with something to escape.
+    #[inline(never)]
+    fn escaped(&mut self, bytes: &[u8]) -> Result<(), Full> {
         self.byte(b'"')?;
         let mut run = 0;
         while let Some(i) = crate::scan::plain_run_end(bytes, run) {
@@ -117,6 +158,14 @@ impl Writer<'_> {
         self.unsigned(v.unsigned_abs(), v < 0)
     }
 
+    /// A number of tenths as `I.F`: what ryu writes for the float
+    /// `t / 10` (see [`tenths_of`]).
+    fn tenths(&mut self, t: i32) -> Result<(), Full> {
+        let abs = t.unsigned_abs();
+        self.unsigned(u64::from(abs / 10), t < 0)?;
+        self.put(&[b'.', b'0' + (abs % 10) as u8])
+    }
+
     /// A finite float as serde-json-core writes it (ryu); `null` otherwise.
     fn float<T: Serialize>(&mut self, v: &T) -> Result<(), Full> {
         let rest = self.buf.get_mut(self.len..).ok_or(Full)?;
@@ -128,6 +177,21 @@ impl Writer<'_> {
     pub(crate) fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
         value.serialize(self)
     }
+}
+
+/// `Some(t)` when `v` is the float nearest to `t / 10` for an `i32` `t`
+/// (every [`crate::Decimal`] is), other than zero written negative: then
+/// ryu's shortest form of `v` is `t / 10` written `I.F` (at most 11
+/// significant digits, far fewer than an `f64` tells apart, so no shorter
+/// decimal reads back as `v`, and plain notation below 1e16), which
+/// [`Writer::tenths`] writes without ryu's work.
+fn tenths_of(v: f64) -> Option<i32> {
+    let x = v * 10.0;
+    if !(-2_147_483_648.0..=2_147_483_647.0).contains(&x) || (v == 0.0 && v.is_sign_negative()) {
+        return None;
+    }
+    let t = x as i32; // in range: truncates; checked below
+    (f64::from(t) / 10.0 == v).then_some(t)
 }
 
 /// A container being written: whether an element was written yet.
@@ -149,10 +213,9 @@ impl Compound<'_, '_> {
     /// `"key":`, the key as it is (serde-json-core does not escape
     /// property names; ours are identifiers).
     fn key(&mut self, key: &str) -> Result<(), Full> {
-        self.comma()?;
-        self.w.byte(b'"')?;
-        self.w.put(key.as_bytes())?;
-        self.w.put(b"\":")
+        let comma = !self.first;
+        self.first = false;
+        self.w.quoted(comma, key.as_bytes(), b"\":")
     }
 }
 
@@ -198,7 +261,10 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
         self.float(&v)
     }
     fn serialize_f64(self, v: f64) -> Result<(), Full> {
-        self.float(&v)
+        match tenths_of(v) {
+            Some(t) => self.tenths(t),
+            None => self.float(&v),
+        }
     }
     fn serialize_char(self, v: char) -> Result<(), Full> {
         self.string(v.encode_utf8(&mut [0; 4]))
@@ -422,6 +488,34 @@ mod tests {
         same(&(true, false, (), Some(3u8), None::<u8>, [1u16, 2, 3]));
         same(&[[1i8], [2i8]]);
         same(&("k", &[] as &[u8]));
+    }
+
+    /// Floats that are a number of tenths skip ryu: the same bytes, for
+    /// every `i32` of tenths near 0, near the ends and spread between,
+    /// and for floats near them that are none.
+    #[test]
+    fn tenths_are_written_as_ryu_writes_them() {
+        let mut ts: Vec<i32> = (-2000..=2000).collect();
+        ts.extend([
+            i32::MIN,
+            i32::MIN + 1,
+            i32::MAX,
+            i32::MAX - 1,
+            1_000_000_000,
+        ]);
+        ts.extend((0..2000i32).map(|k| k.wrapping_mul(-1_640_531_535)));
+        for t in ts {
+            let v = f64::from(t) / 10.0;
+            assert_eq!(tenths_of(v), Some(t), "{t}");
+            same(&v);
+            same(&(v + v.abs().max(1.0) * 1e-12));
+            same(&f64::from_bits(v.to_bits() + 1));
+        }
+        for v in [-0.0, 0.05, 1e10, -3e9, 214_748_364.75, 1e-7, f64::NAN] {
+            same(&v);
+        }
+        assert_eq!(tenths_of(-0.0), None);
+        assert_eq!(tenths_of(0.05), None);
     }
 
     #[test]

@@ -296,3 +296,61 @@ fn errors_display_for_people() {
         assert!(kind.to_string().contains(' '), "{kind:?}");
     }
 }
+
+/// The fast path gives what the full path gives: on a set of frames and
+/// on every one-byte change of them (each byte replaced by each of a set
+/// of bytes, deleted, or the frame cut there), under several limits.
+#[test]
+fn fast_path_agrees_with_the_full_path() {
+    let seeds = [
+        r#"[2,"19223201","Authorize",{"idTag":"ABCD1234"}]"#,
+        r#"[3,"1",{"idTagInfo":{"status":"Accepted","expiryDate":"2027-01-01T00:00:00Z"}}]"#,
+        r#"[2,"7","MeterValues",{"connectorId":1,"meterValue":[{"sampledValue":[{"value":"1"}]}]}] "#,
+        r#"[3,"123456789012345678901234567890123456",{}]"#,
+        r#"[4,"x","GenericError","d",{}]"#,
+        "[2,\"a\",\"Heartbeat\",{} \n]\t",
+    ];
+    let subs = b"[]{}:,\" \\-02345tn\x01\x7f\xc3";
+    let limits = [
+        Limits::DEFAULT,
+        Limits::new(4096, 0),
+        Limits::new(4096, 1),
+        Limits::new(4096, 2),
+        Limits::new(4096, 3),
+        Limits::new(40, 8),
+        Limits::new(4096, 64),
+    ];
+    let mut checked = 0;
+    let mut check = |bytes: &[u8]| {
+        for limits in &limits {
+            assert_eq!(
+                Frame::parse(bytes, limits),
+                Frame::parse_full(bytes, limits),
+                "{:?} with {limits:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        checked += 1;
+    };
+    // The fast path reads the usual frames (and leaves the others).
+    let fast = |s: &str| super::fast::parse(s.as_bytes(), &Limits::DEFAULT).is_some();
+    assert_eq!(seeds.map(fast), [true, true, true, true, false, true]);
+    for seed in seeds {
+        let seed = seed.as_bytes();
+        check(seed);
+        for at in 0..seed.len() {
+            check(&seed[..at]);
+            let mut cut = seed.to_vec();
+            cut.remove(at);
+            check(&cut);
+            for &b in subs {
+                let mut changed = seed.to_vec();
+                changed[at] = b;
+                check(&changed);
+                changed.insert(at, b);
+                check(&changed);
+            }
+        }
+    }
+    assert!(checked > 10_000, "{checked}");
+}

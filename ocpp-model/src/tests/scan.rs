@@ -125,6 +125,31 @@ fn string_runs_stop_at_quotes_backslashes_and_controls_only() {
 }
 
 #[test]
+fn printable_runs_stop_at_quotes_backslashes_and_non_printables() {
+    for b in 0..=255u8 {
+        for at in 0..20 {
+            let mut bytes = [b'a'; 20];
+            bytes[at] = b;
+            let expected = bytes
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || !(b' '..=b'~').contains(&c));
+            assert_eq!(
+                printable_run_end(&bytes, 0),
+                expected,
+                "byte {b:#x} at {at}"
+            );
+            assert_eq!(printable_run_end(&bytes, at), expected.filter(|&p| p >= at));
+            // Behind another stop byte (a borrow must not hide it).
+            bytes[19] = 0;
+            let first = printable_run_end(&bytes, 0);
+            assert_eq!(first, expected.or(Some(19)), "byte {b:#x} at {at}, 0 at 19");
+        }
+    }
+    assert_eq!(printable_run_end(b"", 0), None);
+    assert_eq!(printable_run_end(b"~~ ~~ ~~ ~~", 0), None);
+}
+
+#[test]
 fn errors_display_for_people() {
     assert_eq!(
         ScanError::NotJson.to_string(),

@@ -213,6 +213,11 @@ impl<const N: usize, A: Allocator + Clone> Decode<A> for CiString<N, A> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
+            /// Printable ASCII without escapes (`de` checked it).
+            fn visit_bytes<E: de::Error>(self, plain: &[u8]) -> Result<Self::Value, E> {
+                CiString::from_plain(plain, self.0.alloc().clone())
+                    .map_err(|e| self.0.fail(e.violation()))
+            }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
                 let alloc = self.0.alloc().clone();
                 match raw_printable(raw.as_bytes()) {
@@ -223,7 +228,9 @@ impl<const N: usize, A: Allocator + Clone> Decode<A> for CiString<N, A> {
                 .map_err(|e| self.0.fail(e.violation()))
             }
         }
-        d.deserialize_str(V::<N, A>(cx))
+        // `bytes`: the string's end found and its characters checked in
+        // one look when it is plain (see `de`), `visit_str` otherwise.
+        d.deserialize_bytes(V::<N, A>(cx))
     }
 }
 

@@ -188,8 +188,45 @@ impl DateTime {
         let (h, mi, sec) = (c.then(b"Tt", 2)?, c.then(b":", 2)?, c.then(b":", 2)?);
         let frac_ms = c.fraction_ms()?;
         let offset_min = c.offset_minutes()?;
-        if c.0.next().is_some()
-            || !(1..=12).contains(&mo)
+        if c.0.next().is_some() {
+            return Err(DateTimeError);
+        }
+        Self::from_parts([y, mo, d, h, mi, sec], frac_ms, offset_min)
+    }
+
+    /// [`DateTime::parse_bytes`] of the form nearly every central system
+    /// sends, `YYYY-MM-DDTHH:MM:SSZ` (20 bytes, no fraction, UTC), read at
+    /// fixed places; `None` for any other form.
+    fn parse_plain_utc(b: &[u8]) -> Option<Result<Self, DateTimeError>> {
+        let b: &[u8; 20] = b.try_into().ok()?;
+        let seps = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+        if seps.iter().any(|&(i, c)| b[i] != c)
+            || !matches!(b[10], b'T' | b't')
+            || !matches!(b[19], b'Z' | b'z')
+        {
+            return None;
+        }
+        let mut parts = [0i64; 6];
+        for (part, at) in parts.iter_mut().zip([0, 5, 8, 11, 14, 17]) {
+            let width = if at == 0 { 4 } else { 2 };
+            for &d in &b[at..at + width] {
+                if !d.is_ascii_digit() {
+                    return None;
+                }
+                *part = *part * 10 + i64::from(d - b'0');
+            }
+        }
+        Some(Self::from_parts(parts, 0, 0))
+    }
+
+    /// The date-time of these parts (year, month, day, hour, minute,
+    /// second), after checking their ranges.
+    fn from_parts(
+        [y, mo, d, h, mi, sec]: [i64; 6],
+        frac_ms: i64,
+        offset_min: i64,
+    ) -> Result<Self, DateTimeError> {
+        if !(1..=12).contains(&mo)
             || d < 1
             || d > days_in_month(y, mo)
             || h > 23
@@ -215,19 +252,23 @@ impl DateTime {
         let (y, mo, d) = civil_from_days(days);
         let secs = in_day / 1000;
         let frac = in_day % 1000;
-        let mut put = |at: usize, width: u32, v: i64| {
-            for k in 0..width as usize {
-                let digit = (v / 10i64.pow(width - 1 - k as u32)) % 10;
-                buf[at + k] = b'0' + digit as u8;
-            }
+        // Division by constants only (multiplications once compiled): the
+        // year has 4 digits (0 to 9999), the others 2, the milliseconds 3.
+        let digit = |v: i64| b'0' + (v % 10) as u8;
+        let mut two = |at: usize, v: i64| {
+            buf[at] = digit(v / 10);
+            buf[at + 1] = digit(v);
         };
-        put(0, 4, y);
-        put(5, 2, mo);
-        put(8, 2, d);
-        put(11, 2, secs / 3600);
-        put(14, 2, secs / 60 % 60);
-        put(17, 2, secs % 60);
-        put(20, 3, frac);
+        two(0, y / 100);
+        two(2, y);
+        two(5, mo);
+        two(8, d);
+        two(11, secs / 3600);
+        two(14, secs / 60 % 60);
+        two(17, secs % 60);
+        buf[20] = digit(frac / 100);
+        buf[21] = digit(frac / 10);
+        buf[22] = digit(frac);
         buf[4] = b'-';
         buf[7] = b'-';
         buf[10] = b'T';
@@ -262,6 +303,9 @@ impl DateTime {
     /// into the decoders: it is large, and decoding recurses.
     #[inline(never)]
     fn parse_raw(raw: &str) -> Result<DateTime, DateTimeError> {
+        if let Some(parsed) = DateTime::parse_plain_utc(raw.as_bytes()) {
+            return parsed;
+        }
         if !raw.as_bytes().contains(&b'\\') {
             // The common case, no escape: the bytes as they are (a byte of a
             // non-ASCII character matches no part of a date-time, as 0xFF
@@ -448,6 +492,39 @@ mod tests {
         assert_eq!(
             DateTime::parse("garbage").unwrap_err().to_string(),
             "not an RFC 3339 date-time (or one without offset) within the years 0000 to 9999"
+        );
+    }
+
+    /// The fixed-place reading of `YYYY-MM-DDTHH:MM:SSZ` gives what the
+    /// general one gives, on every one-byte change of a few of them.
+    #[test]
+    fn plain_utc_form_is_read_as_the_general_reader_reads_it() {
+        let subs = b"0123456789-:TtZz.+ \xff";
+        let mut read = 0;
+        for seed in [
+            "2026-11-25T16:21:50Z",
+            "2024-02-29T23:59:60z",
+            "0000-01-01t00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            for at in 0..20 {
+                for &b in subs {
+                    let mut s = seed.as_bytes().to_vec();
+                    s[at] = b;
+                    if let Some(r) = DateTime::parse_plain_utc(&s) {
+                        assert_eq!(r, DateTime::parse_bytes(s.iter().copied()), "{s:?}");
+                        read += 1;
+                    }
+                }
+            }
+            let plain = DateTime::parse_plain_utc(seed.as_bytes());
+            assert_eq!(plain, Some(DateTime::parse(seed)), "{seed}");
+        }
+        assert!(read > 400, "{read}");
+        assert_eq!(DateTime::parse_plain_utc(b"2026-11-25T16:21:50.1Z"), None);
+        assert_eq!(
+            DateTime::parse_plain_utc(b"2026-11-25T16:21:50+00:00"),
+            None
         );
     }
 

@@ -174,6 +174,10 @@ impl<A: Allocator + Clone> Decode<A> for IdToken {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
+            /// Printable ASCII without escapes (`de` checked it).
+            fn visit_bytes<E: de::Error>(self, plain: &[u8]) -> Result<IdToken, E> {
+                IdToken::from_plain(plain).map_err(|e| self.0.fail(e.violation()))
+            }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<IdToken, E> {
                 match super::ci_string::raw_printable(raw.as_bytes()) {
                     Ok(true) => IdToken::from_plain(raw.as_bytes()),
@@ -183,7 +187,8 @@ impl<A: Allocator + Clone> Decode<A> for IdToken {
                 .map_err(|e| self.0.fail(e.violation()))
             }
         }
-        d.deserialize_str(V(cx))
+        // `bytes`: see the CiString decoder.
+        d.deserialize_bytes(V(cx))
     }
 }
 
