@@ -106,7 +106,10 @@ impl Player {
 
     /// Takes note of an event: the plan starts at the first Accepted registration.
     pub fn on_event(&mut self, now: Instant, event: &Event) {
-        if matches!(event, Event::Registered(RegistrationStatus::Accepted)) && self.since.is_none()
+        let session = matches!(*self.plan, Plan::Session { .. });
+        if session
+            && matches!(event, Event::Registered(RegistrationStatus::Accepted))
+            && self.since.is_none()
         {
             self.since = Some(now);
         }
@@ -201,9 +204,8 @@ impl Player {
         steps: &[Line],
     ) -> Result<bool, String> {
         while let Some((line, text, step)) = steps.get(self.step) {
-            let Some(since) = self.since else {
-                return Ok(false); // not registered yet
-            };
+            // A scenario starts at once, as the single charger's does.
+            let since = *self.since.get_or_insert(now);
             let at = format!("{name}:{line}: {text}");
             match step {
                 Step::Wait(ms) if now < since + Duration::from_millis(ms + self.extra_ms) => {
