@@ -26,7 +26,13 @@ When the charge point has disconnected it checks that everything arrived as
 scripted and valid; it exits non-zero otherwise.
 
     csms.py PORT [--timeout SECONDS]     # PORT 0: any free port
-            [--interval S] [--measurands CSL] [--reset-reboots]
+            [--interval S] [--measurands CSL] [--reset-reboots] [--swarm N]
+
+`--swarm N` accepts N charge points at once (`ocpp-host --count N`), makes
+none of the CALLs above, and checks each one's single built-in session:
+one BootNotification, Available, Preparing, Charging, Finishing,
+Available, one transaction by ABCD1234 with MeterValues, stopped Local,
+every message valid; and that N identities connected.
 
 The options describe another charge point than ocpp-host's demo (the RP2040
 firmware, end to end through the bridge): the MeterValueSampleInterval and
@@ -136,14 +142,20 @@ class CentralSystem(ChargePoint):
         self.options = OPTIONS
         self.rebooted = asyncio.Event()
 
+    def say(self, text, **kwargs):
+        """A line of the session; quiet for a swarm (only problems are printed)."""
+        if not self.options.swarm:
+            print(text, flush=True)
+
     def problem(self, text):
-        print(f"csms: PROBLEM: {text}", flush=True)
+        print(f"csms: PROBLEM: {self.id}: {text}" if self.options.swarm else f"csms: PROBLEM: {text}",
+              flush=True)
         self.problems.append(text)
 
     async def route_message(self, raw):
         """Every frame of the charge point: recorded and checked, then routed as usual."""
         self.received += 1
-        print(f"csms: < {raw}", flush=True)
+        self.say(f"csms: < {raw}", flush=True)
         try:
             msg = unpack(raw)
         except OCPPError as e:
@@ -190,10 +202,10 @@ class CentralSystem(ChargePoint):
         self.boots += 1
         if self.boots > 1:
             self.rebooted.set()
-        print(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
+        self.say(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
         # The first answer on purpose without an offset: 2026-11-25T10:00:00.123456.
         current_time = now_naive() if self.boots == 1 else now_rfc3339()
-        print(f"csms: answering the boot with currentTime {current_time}", flush=True)
+        self.say(f"csms: answering the boot with currentTime {current_time}", flush=True)
         return call_result.BootNotification(
             current_time=current_time,
             interval=HEARTBEAT_INTERVAL,
@@ -202,7 +214,7 @@ class CentralSystem(ChargePoint):
 
     @after(Action.boot_notification)
     def after_boot_notification(self, **kwargs):
-        if self.exercise is None:
+        if self.exercise is None and not self.options.swarm:
             self.exercise = asyncio.ensure_future(self.call_the_charge_point())
 
     @on(Action.heartbeat)
@@ -222,7 +234,8 @@ class CentralSystem(ChargePoint):
     def after_status_notification(self, connector_id, status, **kwargs):
         # The cable is in again after the local transaction: start one from here.
         local_done = any(t["stop"] for t in self.transactions.values())
-        if connector_id == 1 and status == "Preparing" and local_done and self.remote is None:
+        if (connector_id == 1 and status == "Preparing" and local_done and self.remote is None
+                and not self.options.swarm):
             self.remote = asyncio.ensure_future(self.remote_start())
 
     @on(Action.authorize)
@@ -249,7 +262,7 @@ class CentralSystem(ChargePoint):
             "energy": [],
             "stop": None,
         }
-        print(f"csms: transaction {tx} started on connector {connector_id} by {id_tag}", flush=True)
+        self.say(f"csms: transaction {tx} started on connector {connector_id} by {id_tag}", flush=True)
         return call_result.StartTransaction(
             transaction_id=tx, id_tag_info=IdTagInfo(status=AuthorizationStatus.accepted)
         )
@@ -304,7 +317,7 @@ class CentralSystem(ChargePoint):
         last = max([t["meter_start"], *t["energy"]])
         if meter_stop < last:
             self.problem(f"StopTransaction: meterStop {meter_stop} below {last}")
-        print(f"csms: transaction {transaction_id} stopped: {t['stop']}, "
+        self.say(f"csms: transaction {transaction_id} stopped: {t['stop']}, "
               f"meterStop {meter_stop} Wh, {len(t['energy'])} samples", flush=True)
         if kwargs.get("id_tag"):
             return call_result.StopTransaction(
@@ -367,7 +380,7 @@ class CentralSystem(ChargePoint):
         def all_keys(r):
             n = len(r.configuration_key or [])
             size = self.frame_sizes.get("csms-all-keys")
-            print(f"csms: GetConfiguration of all keys: {n} keys, a frame of {size} bytes", flush=True)
+            self.say(f"csms: GetConfiguration of all keys: {n} keys, a frame of {size} bytes", flush=True)
             ok = n >= 20 and self.configuration(r, {"HeartbeatInterval": str(HEARTBEAT_INTERVAL)})
             return "complete" if ok else f"{n} keys"
 
@@ -385,7 +398,7 @@ class CentralSystem(ChargePoint):
             lambda r: "changed" if self.configuration(r, {"MeterValueSampleInterval": NEW_INTERVAL}) else f"{r}",
         )
         await self.ask("UnlockConnector", call.UnlockConnector(connector_id=1), lambda r: r.status)
-        print(f"csms: our CALLs answered: {self.outcomes}", flush=True)
+        self.say(f"csms: our CALLs answered: {self.outcomes}", flush=True)
 
     async def remote_start(self):
         await self.ask(
@@ -428,10 +441,29 @@ class CentralSystem(ChargePoint):
             if self.outcomes.get(action) != want:
                 self.problem(f"{action}: expected {want}, got {self.outcomes.get(action)}")
 
+    def verify_swarm(self):
+        """A charger of `ocpp-host --count N` after one built-in session."""
+        if self.boots != 1 or not self.registered:
+            self.problem(f"{self.boots} BootNotifications, registered: {self.registered}")
+        for action in ["StatusNotification", "Authorize", "StartTransaction", "MeterValues", "StopTransaction"]:
+            if not self.actions.get(action):
+                self.problem(f"no valid {action} received")
+        got = self.statuses.get(1, [])
+        if got[:1] != ["Available"] or not is_subsequence(SWARM_STATUSES, got[1:]):
+            self.problem(f"connector 1 reported {got}, expected Available then {SWARM_STATUSES}")
+        stops = [(t["id_tag"], (t["stop"] or {}).get("reason"), len(t["energy"]))
+                 for t in self.transactions.values()]
+        if [s[:2] for s in stops] != [(ID_TAG, "Local")] or stops[0][2] == 0:
+            self.problem(f"transactions (idTag, stop reason, samples): {stops}, expected "
+                         f"one ({ID_TAG}, Local) with MeterValues")
+
 
 def is_subsequence(wanted, seq):
     it = iter(seq)
     return all(any(x == y for y in it) for x in wanted)
+
+# What connector 1 of a swarm charger reports after its first Available.
+SWARM_STATUSES = ["Preparing", "Charging", "Finishing", "Available"]
 
 
 async def main():
@@ -442,6 +474,8 @@ async def main():
                         help="the charge point's MeterValueSampleInterval before our change")
     parser.add_argument("--measurands", default=SAMPLED_DATA,
                         help="the charge point's MeterValuesSampledData (a CSL of the ones we know)")
+    parser.add_argument("--swarm", type=int, default=0, metavar="N",
+                        help="accept N charge points of `ocpp-host --count N`, each playing one built-in session")
     parser.add_argument("--reset-reboots", action="store_true",
                         help="the charge point reboots on Reset: expect a second boot, and wait for it")
     args = parser.parse_args()
@@ -454,6 +488,9 @@ async def main():
 
     state = {}
     finished = asyncio.Event()
+
+    if args.swarm:
+        return await swarm(args)
 
     async def handler(connection):
         if "cs" in state:
@@ -503,6 +540,59 @@ async def main():
             print(f"  - {p}")
         return 1
     print(f"interop: {cs.received} messages received, all valid")
+    return 0
+
+
+async def swarm(args):
+    """`--swarm N`: N charge points at once, each checked as verify_swarm says."""
+    chargers = []
+    ended = asyncio.Event()
+
+    async def handler(connection):
+        path = connection.request.path
+        cs = CentralSystem(path.rstrip("/").rsplit("/", 1)[-1], connection)
+        chargers.append(cs)
+        if connection.subprotocol != "ocpp1.6":
+            cs.problem(f"subprotocol {connection.subprotocol!r}, expected 'ocpp1.6'")
+        try:
+            await cs.start()
+        except websockets.ConnectionClosedOK:
+            pass
+        except websockets.ConnectionClosedError as e:
+            cs.problem(f"the connection ended abnormally: {e}")
+        finally:
+            cs.closed = True
+            if len(chargers) >= args.swarm and all(getattr(c, "closed", False) for c in chargers):
+                ended.set()
+
+    async with serve(handler, "127.0.0.1", args.port, subprotocols=["ocpp1.6"]) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(f"listening on 127.0.0.1:{port}", flush=True)
+        try:
+            await asyncio.wait_for(ended.wait(), args.timeout)
+        except asyncio.TimeoutError:
+            pass
+    problems = 0
+    ids = {cs.id for cs in chargers}
+    if len(ids) != args.swarm or len(chargers) != args.swarm:
+        print(f"csms: PROBLEM: {len(chargers)} connections of {len(ids)} identities, expected {args.swarm} of each",
+              flush=True)
+        problems += 1
+    for cs in chargers:
+        if not getattr(cs, "closed", False):
+            cs.problem(f"still connected after {args.timeout:g} s")
+        cs.verify_swarm()
+        problems += len(cs.problems)
+    received = sum(cs.received for cs in chargers)
+    counts = {}
+    for cs in chargers:
+        for a, n in cs.actions.items():
+            counts[a] = counts.get(a, 0) + n
+    print("csms: CALLs of the charge points: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items())), flush=True)
+    if problems:
+        print(f"interop: FAILED: swarm of {len(chargers)} charge points, {received} messages received, {problems} problems")
+        return 1
+    print(f"interop: swarm of {len(chargers)} charge points at once, {received} messages received, all valid")
     return 0
 
 
