@@ -203,7 +203,7 @@ impl<B: Backend> Charger<'_, B> {
             } else {
                 What::Receive
             };
-            self.player.seen.push((what, frame.action, frame.text));
+            self.player.see((what, frame.action, frame.text));
         }
     }
 

@@ -209,8 +209,15 @@ async fn swarm<B: Backend + 'static>(
     let mut last_frames = 0;
     let mut peak_fps = 0;
     let c = &ctx.counters;
+    let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
     loop {
-        tick.tick().await;
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = &mut interrupted => {
+                say!("swarm: interrupted (Ctrl-C): stopping every charger");
+                break;
+            }
+        }
         let frames = c.frames.load(Relaxed);
         let fps = frames - last_frames;
         peak_fps = peak_fps.max(fps);

@@ -68,6 +68,9 @@ pub struct Player {
     id_tag: String,
 }
 
+/// How many frames and events a charger keeps for its scenario's expectations.
+const SEEN: usize = 256;
+
 /// The session's phases.
 const PLUG: usize = 0;
 const PRESENT: usize = 1;
@@ -117,8 +120,17 @@ impl Player {
             let text = format!("{event:?}");
             let name = text.split(|c: char| !c.is_alphanumeric()).next();
             let name = name.unwrap_or_default().to_string();
-            self.seen.push((What::Event, name, text));
+            self.see((What::Event, name, text));
         }
+    }
+
+    /// Keeps what was seen for the next expectation (the last [`SEEN`] only:
+    /// a scenario that waits long without a command stays bounded).
+    pub fn see(&mut self, seen: Seen) {
+        if self.seen.len() >= SEEN {
+            self.seen.remove(0);
+        }
+        self.seen.push(seen);
     }
 
     /// When the plan wants to be looked at again.
