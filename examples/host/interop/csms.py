@@ -51,6 +51,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import websockets
+
+import many
 from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType, unpack, validate_payload
 from ocpp.routing import after, on
@@ -141,6 +143,7 @@ class CentralSystem(ChargePoint):
         self.remote = None  # the task of the remote start and stop
         self.options = OPTIONS
         self.rebooted = asyncio.Event()
+        self.conn = 1  # which connection of the charge point this is (--connections, --away)
 
     def say(self, text, **kwargs):
         """A line of the session; quiet for a swarm (only problems are printed)."""
@@ -214,7 +217,7 @@ class CentralSystem(ChargePoint):
 
     @after(Action.boot_notification)
     def after_boot_notification(self, **kwargs):
-        if self.exercise is None and not self.options.swarm:
+        if self.exercise is None and not many.quiet_mode(self.options):
             self.exercise = asyncio.ensure_future(self.call_the_charge_point())
 
     @on(Action.heartbeat)
@@ -235,7 +238,7 @@ class CentralSystem(ChargePoint):
         # The cable is in again after the local transaction: start one from here.
         local_done = any(t["stop"] for t in self.transactions.values())
         if (connector_id == 1 and status == "Preparing" and local_done and self.remote is None
-                and not self.options.swarm):
+                and not self.options.swarm and not self.options.connections > 1):
             self.remote = asyncio.ensure_future(self.remote_start())
 
     @on(Action.authorize)
@@ -289,6 +292,9 @@ class CentralSystem(ChargePoint):
                     self.problem(f"MeterValues: value {sv.get('value')!r} is not a number")
             if set(got) != set(self.options.measurands):
                 self.problem(f"MeterValues sampled {sorted(got)}, expected {sorted(self.options.measurands)}")
+            if tx in self.transactions:
+                self.transactions[tx].setdefault("times", []).append((mv.get("timestamp"), self.conn))
+                many.on_sample(self, tx)
             energy = got.get("Energy.Active.Import.Register")
             if tx in self.transactions and energy is not None:
                 series = self.transactions[tx]["energy"]
@@ -474,6 +480,10 @@ async def main():
                         help="the charge point's MeterValueSampleInterval before our change")
     parser.add_argument("--measurands", default=SAMPLED_DATA,
                         help="the charge point's MeterValuesSampledData (a CSL of the ones we know)")
+    parser.add_argument("--connections", type=int, default=1, metavar="K",
+                        help="the charge point connects K times (killed and restarted): its record carries over")
+    parser.add_argument("--away", type=float, default=0, metavar="S",
+                        help="go away for S seconds at the second MeterValues of the first transaction")
     parser.add_argument("--swarm", type=int, default=0, metavar="N",
                         help="accept N charge points of `ocpp-host --count N`, each playing one built-in session")
     parser.add_argument("--reset-reboots", action="store_true",
@@ -490,7 +500,9 @@ async def main():
     finished = asyncio.Event()
 
     if args.swarm:
-        return await swarm(args)
+        return await many.swarm(args, CentralSystem)
+    if args.connections > 1 or args.away:
+        return await many.outages(args, CentralSystem)
 
     async def handler(connection):
         if "cs" in state:
@@ -540,59 +552,6 @@ async def main():
             print(f"  - {p}")
         return 1
     print(f"interop: {cs.received} messages received, all valid")
-    return 0
-
-
-async def swarm(args):
-    """`--swarm N`: N charge points at once, each checked as verify_swarm says."""
-    chargers = []
-    ended = asyncio.Event()
-
-    async def handler(connection):
-        path = connection.request.path
-        cs = CentralSystem(path.rstrip("/").rsplit("/", 1)[-1], connection)
-        chargers.append(cs)
-        if connection.subprotocol != "ocpp1.6":
-            cs.problem(f"subprotocol {connection.subprotocol!r}, expected 'ocpp1.6'")
-        try:
-            await cs.start()
-        except websockets.ConnectionClosedOK:
-            pass
-        except websockets.ConnectionClosedError as e:
-            cs.problem(f"the connection ended abnormally: {e}")
-        finally:
-            cs.closed = True
-            if len(chargers) >= args.swarm and all(getattr(c, "closed", False) for c in chargers):
-                ended.set()
-
-    async with serve(handler, "127.0.0.1", args.port, subprotocols=["ocpp1.6"]) as server:
-        port = server.sockets[0].getsockname()[1]
-        print(f"listening on 127.0.0.1:{port}", flush=True)
-        try:
-            await asyncio.wait_for(ended.wait(), args.timeout)
-        except asyncio.TimeoutError:
-            pass
-    problems = 0
-    ids = {cs.id for cs in chargers}
-    if len(ids) != args.swarm or len(chargers) != args.swarm:
-        print(f"csms: PROBLEM: {len(chargers)} connections of {len(ids)} identities, expected {args.swarm} of each",
-              flush=True)
-        problems += 1
-    for cs in chargers:
-        if not getattr(cs, "closed", False):
-            cs.problem(f"still connected after {args.timeout:g} s")
-        cs.verify_swarm()
-        problems += len(cs.problems)
-    received = sum(cs.received for cs in chargers)
-    counts = {}
-    for cs in chargers:
-        for a, n in cs.actions.items():
-            counts[a] = counts.get(a, 0) + n
-    print("csms: CALLs of the charge points: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items())), flush=True)
-    if problems:
-        print(f"interop: FAILED: swarm of {len(chargers)} charge points, {received} messages received, {problems} problems")
-        return 1
-    print(f"interop: swarm of {len(chargers)} charge points at once, {received} messages received, all valid")
     return 0
 
 

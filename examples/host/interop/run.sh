@@ -8,7 +8,10 @@
 # 2. builds ocpp-host (release);
 # 3. starts csms.py on a free port of 127.0.0.1, runs `ocpp-host --script
 #    demo` against it, and fails unless both exit 0;
-# 4. then the swarm: csms.py --swarm 100 and `ocpp-host --count 100`, 100
+# 4. SIGKILL mid-transaction and a restart (csms.py --connections 2), and
+#    the central system away for 3 s mid-transaction and back, the queue
+#    delivered in order (csms.py --away 3), 12 s and 14 s;
+# 5. then the swarm: csms.py --swarm 100 and `ocpp-host --count 100`, 100
 #    charge points at once, each through one session (about 7 s).
 # Loopback only; every process runs under `timeout`.
 set -euo pipefail
@@ -32,6 +35,7 @@ log_dir="$(mktemp -d)"
 csms_pid=""
 cleanup() {
     if [ -n "$csms_pid" ]; then kill "$csms_pid" 2>/dev/null || true; fi
+    if [ -n "${host_pid:-}" ]; then kill -9 "$host_pid" 2>/dev/null || true; fi
     rm -rf "$log_dir"
 }
 trap cleanup EXIT
@@ -84,6 +88,40 @@ set -e
 judge demo "$host_rc"
 grep '^interop: ' "$log_dir/csms.log" >"$log_dir/results"
 echo "interop: session took $((SECONDS - session_start)) s"
+
+# SIGKILL mid-transaction, then a restart from the same data directory:
+# the transaction resumes (the cable is still in) and is stopped Local.
+kill_start=$SECONDS
+start_csms --connections 2
+"$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-KILL --data-dir "$log_dir/kill" \
+    --script charge --config MeterValueSampleInterval=1 >"$log_dir/host.log" 2>&1 &
+host_pid=$!
+sleep 6
+kill -9 "$host_pid"
+wait "$host_pid" 2>/dev/null || true
+echo "--- (SIGKILL)" >>"$log_dir/host.log"
+set +e
+timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-KILL --data-dir "$log_dir/kill" \
+    --script finish --config MeterValueSampleInterval=1 --seconds 20 >>"$log_dir/host.log" 2>&1
+host_rc=$?
+set -e
+judge "SIGKILL and restart" "$host_rc"
+grep '^interop: ' "$log_dir/csms.log" >>"$log_dir/results"
+echo "interop: SIGKILL and restart took $((SECONDS - kill_start)) s"
+
+# The central system goes away for 3 s in the middle of the demo's local
+# transaction and comes back: what was queued arrives, in order.
+away_start=$SECONDS
+start_csms --away 3
+set +e
+timeout 40 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-AWAY --data-dir "$log_dir/away" \
+    --script demo --config MeterValueSampleInterval=1 --reconnect-min 0.5 --reconnect-max 1 \
+    --seconds 30 >"$log_dir/host.log" 2>&1
+host_rc=$?
+set -e
+judge "central system away and back" "$host_rc"
+grep '^interop: ' "$log_dir/csms.log" >>"$log_dir/results"
+echo "interop: away and back took $((SECONDS - away_start)) s"
 
 # 100 charge points at once, each its own engine, through one session.
 swarm_start=$SECONDS
