@@ -296,3 +296,22 @@ async fn swarm<B: Backend + 'static>(
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_from_the_pattern() {
+        assert_eq!(identity("CP-{n}", 7, 1000), "CP-0007");
+        assert_eq!(identity("CP-{n}", 1000, 1000), "CP-1000");
+        assert_eq!(identity("site{n}-a", 3, 12), "site03-a");
+        assert_eq!(identity("CP", 5, 9), "CP-5");
+        let e = Endpoint::parse("ws://u:p@h:9/ocpp/", "CP-1", &TlsFiles::default()).unwrap();
+        let other = e.with_id("CP-2");
+        assert_eq!(other.url, "ws://h:9/ocpp/CP-2");
+        let header = other.request(None).unwrap();
+        let auth = header.headers().get("Authorization").unwrap();
+        assert_eq!(auth, "Basic dTpw"); // u:p, the URL's user, not the identity
+    }
+}
