@@ -172,6 +172,8 @@ class CentralSystem(ChargePoint):
             self.call_ids.add(msg.unique_id)
             if self.boots and msg.action != "BootNotification":
                 self.registered = True
+                if self.options.pending and self.boots == 1:
+                    self.problem(f"{msg.action} while the registration is Pending: {raw}")
             try:
                 # The library's own check (it runs it again when routing, and
                 # answers a CALLERROR if it fails).
@@ -208,6 +210,12 @@ class CentralSystem(ChargePoint):
         self.say(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
         # The first answer on purpose without an offset: 2026-11-25T10:00:00.123456.
         current_time = now_naive() if self.boots == 1 else now_rfc3339()
+        if self.options.pending and self.boots == 1:
+            # --pending: not yet; the charge point must send only BootNotification, again in 1 s.
+            self.say("csms: answering the boot Pending, interval 1 s", flush=True)
+            return call_result.BootNotification(
+                current_time=current_time, interval=1, status=RegistrationStatus.pending
+            )
         self.say(f"csms: answering the boot with currentTime {current_time}", flush=True)
         return call_result.BootNotification(
             current_time=current_time,
@@ -484,6 +492,8 @@ async def main():
                         help="the charge point connects K times (killed and restarted): its record carries over")
     parser.add_argument("--away", type=float, default=0, metavar="S",
                         help="go away for S seconds at the second MeterValues of the first transaction")
+    parser.add_argument("--pending", action="store_true",
+                        help="answer the first BootNotification Pending (interval 1 s), then Accepted")
     parser.add_argument("--swarm", type=int, default=0, metavar="N",
                         help="accept N charge points of `ocpp-host --count N`, each playing one built-in session")
     parser.add_argument("--reset-reboots", action="store_true",

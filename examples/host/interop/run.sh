@@ -109,10 +109,12 @@ judge "SIGKILL and restart" "$host_rc"
 grep '^interop: ' "$log_dir/csms.log" >>"$log_dir/results"
 echo "interop: SIGKILL and restart took $((SECONDS - kill_start)) s"
 
-# The central system goes away for 3 s in the middle of the demo's local
-# transaction and comes back: what was queued arrives, in order.
+# The first BootNotification is answered Pending (nothing else may come
+# before Accepted, 1 s later); then the central system goes away for 3 s in
+# the middle of the demo's local transaction and comes back: what was
+# queued arrives, in order.
 away_start=$SECONDS
-start_csms --away 3
+start_csms --away 3 --pending
 set +e
 timeout 40 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-AWAY --data-dir "$log_dir/away" \
     --script demo --config MeterValueSampleInterval=1 --reconnect-min 0.5 --reconnect-max 1 \
