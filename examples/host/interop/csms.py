@@ -26,7 +26,13 @@ When the charge point has disconnected it checks that everything arrived as
 scripted and valid; it exits non-zero otherwise.
 
     csms.py PORT [--timeout SECONDS]     # PORT 0: any free port
-            [--interval S] [--measurands CSL] [--reset-reboots]
+            [--interval S] [--measurands CSL] [--reset-reboots] [--swarm N]
+
+`--swarm N` accepts N charge points at once (`ocpp-host --count N`), makes
+none of the CALLs above, and checks each one's single built-in session:
+one BootNotification, Available, Preparing, Charging, Finishing,
+Available, one transaction by ABCD1234 with MeterValues, stopped Local,
+every message valid; and that N identities connected.
 
 The options describe another charge point than ocpp-host's demo (the RP2040
 firmware, end to end through the bridge): the MeterValueSampleInterval and
@@ -45,6 +51,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 
 import websockets
+
+import many
 from ocpp.exceptions import OCPPError
 from ocpp.messages import MessageType, unpack, validate_payload
 from ocpp.routing import after, on
@@ -135,15 +143,22 @@ class CentralSystem(ChargePoint):
         self.remote = None  # the task of the remote start and stop
         self.options = OPTIONS
         self.rebooted = asyncio.Event()
+        self.conn = 1  # which connection of the charge point this is (--connections, --away)
+
+    def say(self, text, **kwargs):
+        """A line of the session; quiet for a swarm (only problems are printed)."""
+        if not self.options.swarm:
+            print(text, flush=True)
 
     def problem(self, text):
-        print(f"csms: PROBLEM: {text}", flush=True)
+        print(f"csms: PROBLEM: {self.id}: {text}" if self.options.swarm else f"csms: PROBLEM: {text}",
+              flush=True)
         self.problems.append(text)
 
     async def route_message(self, raw):
         """Every frame of the charge point: recorded and checked, then routed as usual."""
         self.received += 1
-        print(f"csms: < {raw}", flush=True)
+        self.say(f"csms: < {raw}", flush=True)
         try:
             msg = unpack(raw)
         except OCPPError as e:
@@ -157,6 +172,8 @@ class CentralSystem(ChargePoint):
             self.call_ids.add(msg.unique_id)
             if self.boots and msg.action != "BootNotification":
                 self.registered = True
+                if self.options.pending and self.boots == 1:
+                    self.problem(f"{msg.action} while the registration is Pending: {raw}")
             try:
                 # The library's own check (it runs it again when routing, and
                 # answers a CALLERROR if it fails).
@@ -190,10 +207,16 @@ class CentralSystem(ChargePoint):
         self.boots += 1
         if self.boots > 1:
             self.rebooted.set()
-        print(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
+        self.say(f"csms: boot of {charge_point_vendor} {charge_point_model} {kwargs}", flush=True)
         # The first answer on purpose without an offset: 2026-11-25T10:00:00.123456.
         current_time = now_naive() if self.boots == 1 else now_rfc3339()
-        print(f"csms: answering the boot with currentTime {current_time}", flush=True)
+        if self.options.pending and self.boots == 1:
+            # --pending: not yet; the charge point must send only BootNotification, again in 1 s.
+            self.say("csms: answering the boot Pending, interval 1 s", flush=True)
+            return call_result.BootNotification(
+                current_time=current_time, interval=1, status=RegistrationStatus.pending
+            )
+        self.say(f"csms: answering the boot with currentTime {current_time}", flush=True)
         return call_result.BootNotification(
             current_time=current_time,
             interval=HEARTBEAT_INTERVAL,
@@ -202,7 +225,7 @@ class CentralSystem(ChargePoint):
 
     @after(Action.boot_notification)
     def after_boot_notification(self, **kwargs):
-        if self.exercise is None:
+        if self.exercise is None and not many.quiet_mode(self.options):
             self.exercise = asyncio.ensure_future(self.call_the_charge_point())
 
     @on(Action.heartbeat)
@@ -222,7 +245,8 @@ class CentralSystem(ChargePoint):
     def after_status_notification(self, connector_id, status, **kwargs):
         # The cable is in again after the local transaction: start one from here.
         local_done = any(t["stop"] for t in self.transactions.values())
-        if connector_id == 1 and status == "Preparing" and local_done and self.remote is None:
+        if (connector_id == 1 and status == "Preparing" and local_done and self.remote is None
+                and not self.options.swarm and not self.options.connections > 1):
             self.remote = asyncio.ensure_future(self.remote_start())
 
     @on(Action.authorize)
@@ -249,7 +273,7 @@ class CentralSystem(ChargePoint):
             "energy": [],
             "stop": None,
         }
-        print(f"csms: transaction {tx} started on connector {connector_id} by {id_tag}", flush=True)
+        self.say(f"csms: transaction {tx} started on connector {connector_id} by {id_tag}", flush=True)
         return call_result.StartTransaction(
             transaction_id=tx, id_tag_info=IdTagInfo(status=AuthorizationStatus.accepted)
         )
@@ -276,6 +300,9 @@ class CentralSystem(ChargePoint):
                     self.problem(f"MeterValues: value {sv.get('value')!r} is not a number")
             if set(got) != set(self.options.measurands):
                 self.problem(f"MeterValues sampled {sorted(got)}, expected {sorted(self.options.measurands)}")
+            if tx in self.transactions:
+                self.transactions[tx].setdefault("times", []).append((mv.get("timestamp"), self.conn))
+                many.on_sample(self, tx)
             energy = got.get("Energy.Active.Import.Register")
             if tx in self.transactions and energy is not None:
                 series = self.transactions[tx]["energy"]
@@ -304,7 +331,7 @@ class CentralSystem(ChargePoint):
         last = max([t["meter_start"], *t["energy"]])
         if meter_stop < last:
             self.problem(f"StopTransaction: meterStop {meter_stop} below {last}")
-        print(f"csms: transaction {transaction_id} stopped: {t['stop']}, "
+        self.say(f"csms: transaction {transaction_id} stopped: {t['stop']}, "
               f"meterStop {meter_stop} Wh, {len(t['energy'])} samples", flush=True)
         if kwargs.get("id_tag"):
             return call_result.StopTransaction(
@@ -367,7 +394,7 @@ class CentralSystem(ChargePoint):
         def all_keys(r):
             n = len(r.configuration_key or [])
             size = self.frame_sizes.get("csms-all-keys")
-            print(f"csms: GetConfiguration of all keys: {n} keys, a frame of {size} bytes", flush=True)
+            self.say(f"csms: GetConfiguration of all keys: {n} keys, a frame of {size} bytes", flush=True)
             ok = n >= 20 and self.configuration(r, {"HeartbeatInterval": str(HEARTBEAT_INTERVAL)})
             return "complete" if ok else f"{n} keys"
 
@@ -385,7 +412,7 @@ class CentralSystem(ChargePoint):
             lambda r: "changed" if self.configuration(r, {"MeterValueSampleInterval": NEW_INTERVAL}) else f"{r}",
         )
         await self.ask("UnlockConnector", call.UnlockConnector(connector_id=1), lambda r: r.status)
-        print(f"csms: our CALLs answered: {self.outcomes}", flush=True)
+        self.say(f"csms: our CALLs answered: {self.outcomes}", flush=True)
 
     async def remote_start(self):
         await self.ask(
@@ -428,10 +455,29 @@ class CentralSystem(ChargePoint):
             if self.outcomes.get(action) != want:
                 self.problem(f"{action}: expected {want}, got {self.outcomes.get(action)}")
 
+    def verify_swarm(self):
+        """A charger of `ocpp-host --count N` after one built-in session."""
+        if self.boots != 1 or not self.registered:
+            self.problem(f"{self.boots} BootNotifications, registered: {self.registered}")
+        for action in ["StatusNotification", "Authorize", "StartTransaction", "MeterValues", "StopTransaction"]:
+            if not self.actions.get(action):
+                self.problem(f"no valid {action} received")
+        got = self.statuses.get(1, [])
+        if got[:1] != ["Available"] or not is_subsequence(SWARM_STATUSES, got[1:]):
+            self.problem(f"connector 1 reported {got}, expected Available then {SWARM_STATUSES}")
+        stops = [(t["id_tag"], (t["stop"] or {}).get("reason"), len(t["energy"]))
+                 for t in self.transactions.values()]
+        if [s[:2] for s in stops] != [(ID_TAG, "Local")] or stops[0][2] == 0:
+            self.problem(f"transactions (idTag, stop reason, samples): {stops}, expected "
+                         f"one ({ID_TAG}, Local) with MeterValues")
+
 
 def is_subsequence(wanted, seq):
     it = iter(seq)
     return all(any(x == y for y in it) for x in wanted)
+
+# What connector 1 of a swarm charger reports after its first Available.
+SWARM_STATUSES = ["Preparing", "Charging", "Finishing", "Available"]
 
 
 async def main():
@@ -442,6 +488,14 @@ async def main():
                         help="the charge point's MeterValueSampleInterval before our change")
     parser.add_argument("--measurands", default=SAMPLED_DATA,
                         help="the charge point's MeterValuesSampledData (a CSL of the ones we know)")
+    parser.add_argument("--connections", type=int, default=1, metavar="K",
+                        help="the charge point connects K times (killed and restarted): its record carries over")
+    parser.add_argument("--away", type=float, default=0, metavar="S",
+                        help="go away for S seconds at the second MeterValues of the first transaction")
+    parser.add_argument("--pending", action="store_true",
+                        help="answer the first BootNotification Pending (interval 1 s), then Accepted")
+    parser.add_argument("--swarm", type=int, default=0, metavar="N",
+                        help="accept N charge points of `ocpp-host --count N`, each playing one built-in session")
     parser.add_argument("--reset-reboots", action="store_true",
                         help="the charge point reboots on Reset: expect a second boot, and wait for it")
     args = parser.parse_args()
@@ -454,6 +508,11 @@ async def main():
 
     state = {}
     finished = asyncio.Event()
+
+    if args.swarm:
+        return await many.swarm(args, CentralSystem)
+    if args.connections > 1 or args.away:
+        return await many.outages(args, CentralSystem)
 
     async def handler(connection):
         if "cs" in state:

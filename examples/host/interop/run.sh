@@ -7,7 +7,12 @@
 #    updated when missing or when requirements.txt changed);
 # 2. builds ocpp-host (release);
 # 3. starts csms.py on a free port of 127.0.0.1, runs `ocpp-host --script
-#    demo` against it, and fails unless both exit 0.
+#    demo` against it, and fails unless both exit 0;
+# 4. SIGKILL mid-transaction and a restart (csms.py --connections 2), and
+#    the central system away for 3 s mid-transaction and back, the queue
+#    delivered in order (csms.py --away 3), 12 s and 14 s;
+# 5. then the swarm: csms.py --swarm 100 and `ocpp-host --count 100`, 100
+#    charge points at once, each through one session (about 7 s).
 # Loopback only; every process runs under `timeout`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,45 +35,107 @@ log_dir="$(mktemp -d)"
 csms_pid=""
 cleanup() {
     if [ -n "$csms_pid" ]; then kill "$csms_pid" 2>/dev/null || true; fi
+    if [ -n "${host_pid:-}" ]; then kill -9 "$host_pid" 2>/dev/null || true; fi
     rm -rf "$log_dir"
 }
 trap cleanup EXIT
 
-session_start=$SECONDS
-timeout 40 "$venv/bin/python" -u "$here/csms.py" 0 --timeout 30 >"$log_dir/csms.log" 2>&1 &
-csms_pid=$!
+# Starts csms.py with the given options; sets csms_pid and port.
+start_csms() {
+    : >"$log_dir/csms.log"
+    timeout 40 "$venv/bin/python" -u "$here/csms.py" 0 --timeout 30 "$@" >"$log_dir/csms.log" 2>&1 &
+    csms_pid=$!
+    # The CSMS picks a free port and says which once it listens.
+    port=""
+    for _ in $(seq 100); do
+        port="$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log_dir/csms.log")"
+        if [ -n "$port" ] || ! kill -0 "$csms_pid" 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    if [ -z "$port" ]; then
+        cat "$log_dir/csms.log"
+        echo "interop: FAILED (the central system did not start)" >&2
+        exit 1
+    fi
+}
 
-# The CSMS picks a free port and says which once it listens.
-port=""
-for _ in $(seq 100); do
-    port="$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log_dir/csms.log")"
-    if [ -n "$port" ] || ! kill -0 "$csms_pid" 2>/dev/null; then break; fi
-    sleep 0.1
-done
-if [ -z "$port" ]; then
+# Waits for csms.py, prints both logs, fails unless both exited 0.
+judge() {
+    local what=$1 host_rc=$2 csms_rc
+    set +e
+    wait "$csms_pid"
+    csms_rc=$?
+    set -e
+    csms_pid=""
+    echo "--- ocpp-host ($what)"
+    cat "$log_dir/host.log"
+    echo "--- csms.py (ocpp $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("ocpp"))'))"
     cat "$log_dir/csms.log"
-    echo "interop: FAILED (the central system did not start)" >&2
-    exit 1
-fi
+    echo "---"
+    if [ "$host_rc" -ne 0 ] || [ "$csms_rc" -ne 0 ]; then
+        echo "interop: $what FAILED (ocpp-host exit status $host_rc, csms.py exit status $csms_rc)" >&2
+        exit 1
+    fi
+}
 
+session_start=$SECONDS
+start_csms
 set +e
 timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-0001 \
     --data-dir "$log_dir/data" --script demo --seconds 25 >"$log_dir/host.log" 2>&1
 host_rc=$?
-wait "$csms_pid"
-csms_rc=$?
 set -e
-csms_pid=""
+judge demo "$host_rc"
+grep '^interop: ' "$log_dir/csms.log" >"$log_dir/results"
+echo "interop: session took $((SECONDS - session_start)) s"
 
-echo "--- ocpp-host"
-cat "$log_dir/host.log"
-echo "--- csms.py (ocpp $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("ocpp"))'))"
-cat "$log_dir/csms.log"
-echo "---"
-echo "interop: session took $((SECONDS - session_start)) s, the whole run $((SECONDS - started)) s"
-if [ "$host_rc" -ne 0 ] || [ "$csms_rc" -ne 0 ]; then
-    echo "interop: FAILED (ocpp-host exit status $host_rc, csms.py exit status $csms_rc)" >&2
-    exit 1
-fi
-grep '^interop: ' "$log_dir/csms.log"
+# SIGKILL mid-transaction, then a restart from the same data directory:
+# the transaction resumes (the cable is still in) and is stopped Local.
+kill_start=$SECONDS
+start_csms --connections 2
+"$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-KILL --data-dir "$log_dir/kill" \
+    --script charge --config MeterValueSampleInterval=1 >"$log_dir/host.log" 2>&1 &
+host_pid=$!
+sleep 6
+kill -9 "$host_pid"
+wait "$host_pid" 2>/dev/null || true
+echo "--- (SIGKILL)" >>"$log_dir/host.log"
+set +e
+timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-KILL --data-dir "$log_dir/kill" \
+    --script finish --config MeterValueSampleInterval=1 --seconds 20 >>"$log_dir/host.log" 2>&1
+host_rc=$?
+set -e
+judge "SIGKILL and restart" "$host_rc"
+grep '^interop: ' "$log_dir/csms.log" >>"$log_dir/results"
+echo "interop: SIGKILL and restart took $((SECONDS - kill_start)) s"
+
+# The first BootNotification is answered Pending (nothing else may come
+# before Accepted, 1 s later); then the central system goes away for 3 s in
+# the middle of the demo's local transaction and comes back: what was
+# queued arrives, in order.
+away_start=$SECONDS
+start_csms --away 3 --pending
+set +e
+timeout 40 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-AWAY --data-dir "$log_dir/away" \
+    --script demo --config MeterValueSampleInterval=1 --reconnect-min 0.5 --reconnect-max 1 \
+    --seconds 30 >"$log_dir/host.log" 2>&1
+host_rc=$?
+set -e
+judge "central system away and back" "$host_rc"
+grep '^interop: ' "$log_dir/csms.log" >>"$log_dir/results"
+echo "interop: away and back took $((SECONDS - away_start)) s"
+
+# 100 charge points at once, each its own engine, through one session.
+swarm_start=$SECONDS
+start_csms --swarm 100
+set +e
+timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id SW-{n} --count 100 \
+    --ramp 1 --jitter 1 --charge 2 --config MeterValueSampleInterval=1 --seconds 25 \
+    >"$log_dir/host.log" 2>&1
+host_rc=$?
+set -e
+judge swarm "$host_rc"
+grep '^interop: ' "$log_dir/csms.log" >>"$log_dir/results"
+echo "interop: swarm took $((SECONDS - swarm_start)) s, the whole run $((SECONDS - started)) s"
+cat "$log_dir/results"
 echo "interop: passed"

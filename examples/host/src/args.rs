@@ -92,6 +92,28 @@ pub struct Args {
     #[arg(long = "config", value_name = "KEY=VALUE", value_parser = key_value)]
     pub config: Vec<(String, String)>,
 
+    /// Run N chargers in this process (the swarm): --id is a pattern where {n}
+    /// is the charger's number (CP-{n}); each plays the built-in session, or
+    /// the --scenario file, with jitter. No data directory: all in memory
+    #[arg(long, value_name = "N", conflicts_with_all = ["script", "interactive"], value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: Option<u32>,
+
+    /// Swarm: start the chargers evenly over this time [default: N ms]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    pub ramp: Option<Duration>,
+
+    /// Swarm: each wait of the plan gets a random part of up to this much
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = seconds)]
+    pub jitter: Duration,
+
+    /// Swarm: sessions per charger of the built-in plan (0: until --seconds)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub sessions: u32,
+
+    /// Swarm: how long each session of the built-in plan charges
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
+    pub charge: Duration,
+
     /// Stop after N seconds: exit 0 without a script, 1 if the script is not over
     #[arg(long, value_name = "N")]
     pub seconds: Option<u64>,
@@ -175,13 +197,19 @@ mod tests {
         );
         let a = args("--csms ws://h --id C --reconnect-min 0.25 --reconnect-max 5").unwrap();
         assert_eq!(a.reconnect_min, Duration::from_millis(250));
+        let a = args("--csms ws://h --id CP-{n} --count 100 --ramp 2 --jitter 0.5 --sessions 0")
+            .unwrap();
+        assert_eq!((a.count, a.sessions), (Some(100), 0));
+        assert_eq!((a.ramp, a.jitter), (Some(2 * one), one / 2));
+        assert_eq!(a.charge, 5 * one);
         let a = args("--config-file c.toml").unwrap();
         assert_eq!((a.csms, a.id), (None, None));
         let bad = "--id C|--csms ws://h|--csms ws://h --id C --backend bump|--csms ws://h --id C --bogus|\
                    --csms ws://h --id C --connectors 300|--csms ws://h --id C --script other|\
                    --csms ws://h --id C --reconnect-min -1|--csms ws://h --id C --config A|\
                    --csms ws://h --id C --interactive --scenario f|\
-                   --csms ws://h --id C --script demo --scenario f";
+                   --csms ws://h --id C --script demo --scenario f|\
+                   --csms ws://h --id C --count 0|--csms ws://h --id C --count 2 --script demo";
         for bad in bad.split('|') {
             assert!(args(bad).is_err(), "{bad}");
         }

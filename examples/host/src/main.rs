@@ -38,6 +38,7 @@ mod net;
 mod repl;
 mod scenario;
 mod settings;
+mod swarm;
 
 use args::Args;
 use log::{complain, say};
@@ -61,6 +62,9 @@ fn main() {
 
 fn run(args: &Args, matches: &clap::ArgMatches) -> Result<(), String> {
     let s = Settings::resolve(args, matches)?;
+    if let Some(count) = args.count {
+        return swarm::run(args, &s, count as usize);
+    }
     match s.backend {
         Backend::Talc => run_in::<Talc>(args, &s),
         Backend::LinkedList => run_in::<LinkedList>(args, &s),

@@ -128,6 +128,58 @@ impl Endpoint {
         self.credentials.as_ref().map(|(u, _)| u.as_str())
     }
 
+    /// The same endpoint for another identity (the swarm: one TLS
+    /// configuration shared by every charger).
+    pub fn with_id(&self, id: &str) -> Self {
+        let base = self
+            .url
+            .rsplit_once('/')
+            .map_or(self.url.as_str(), |(b, _)| b);
+        Self {
+            url: format!("{base}/{id}"),
+            id: id.to_string(),
+            ..self.clone()
+        }
+    }
+
+    /// The TLS configuration of a `wss://` endpoint (`None` for `ws://`).
+    pub fn tls(&self) -> Option<Arc<ClientConfig>> {
+        self.tls.clone()
+    }
+
+    /// The handshake's request: the URL, the subprotocol `ocpp1.6`, and
+    /// the Basic authentication header when the URL has a user or
+    /// `authorization_key` is given (see [`Endpoint::connect`]).
+    pub fn request(
+        &self,
+        authorization_key: Option<&str>,
+    ) -> Result<tungstenite::handshake::client::Request, String> {
+        let mut request = self
+            .url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| format!("the URL {} is not valid: {e}", self.url))?;
+        let headers = request.headers_mut();
+        headers.insert(
+            "Sec-WebSocket-Protocol",
+            "ocpp1.6".parse().expect("a header"),
+        );
+        let credentials = match (&self.credentials, authorization_key) {
+            (Some((user, _)), Some(key)) => Some((user.as_str(), key)),
+            (None, Some(key)) => Some((self.id.as_str(), key)),
+            (Some((user, pass)), None) => Some((user.as_str(), pass.as_str())),
+            (None, None) => None,
+        };
+        if let Some((user, pass)) = credentials {
+            let token = data_encoding::BASE64.encode(format!("{user}:{pass}").as_bytes());
+            let value = format!("Basic {token}")
+                .parse()
+                .map_err(|_| "the user or password cannot go in an HTTP header".to_string())?;
+            headers.insert("Authorization", value);
+        }
+        Ok(request)
+    }
+
     /// Opens the WebSocket: TCP, then the handshake offering `ocpp1.6`
     /// (tungstenite fails it when the server does not pick it), with the
     /// Basic authentication header when the URL has a user or
@@ -158,29 +210,7 @@ impl Endpoint {
         };
         setup(&stream).map_err(|e| format!("cannot set up the socket to {addr}: {e}"))?;
 
-        let mut request = self
-            .url
-            .as_str()
-            .into_client_request()
-            .map_err(|e| format!("the URL {} is not valid: {e}", self.url))?;
-        let headers = request.headers_mut();
-        headers.insert(
-            "Sec-WebSocket-Protocol",
-            "ocpp1.6".parse().expect("a header"),
-        );
-        let credentials = match (&self.credentials, authorization_key) {
-            (Some((user, _)), Some(key)) => Some((user.as_str(), key)),
-            (None, Some(key)) => Some((self.id.as_str(), key)),
-            (Some((user, pass)), None) => Some((user.as_str(), pass.as_str())),
-            (None, None) => None,
-        };
-        if let Some((user, pass)) = credentials {
-            let token = data_encoding::BASE64.encode(format!("{user}:{pass}").as_bytes());
-            let value = format!("Basic {token}")
-                .parse()
-                .map_err(|_| "the user or password cannot go in an HTTP header".to_string())?;
-            headers.insert("Authorization", value);
-        }
+        let request = self.request(authorization_key)?;
         let connector = match &self.tls {
             Some(config) => Connector::Rustls(config.clone()),
             None => Connector::Plain,

@@ -40,7 +40,7 @@ pub enum Seen {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum What {
+pub(crate) enum What {
     Send,
     Receive,
     Event,
@@ -57,7 +57,7 @@ impl What {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum Step {
+pub(crate) enum Step {
     Command(Command),
     Wait(u64),
     Timeout(u64),
@@ -70,7 +70,7 @@ enum Step {
 }
 
 /// A step with its line number and text.
-type Line = (usize, String, Step);
+pub(crate) type Line = (usize, String, Step);
 
 /// A scenario being played.
 #[derive(Debug)]
@@ -241,7 +241,7 @@ fn noun(what: &What) -> &'static str {
     }
 }
 
-fn matches(seen: &Seen, what: &What, name: &str, texts: &[String]) -> bool {
+pub(crate) fn matches(seen: &Seen, what: &What, name: &str, texts: &[String]) -> bool {
     let (ok, text) = match (seen, what) {
         (Seen::Frame(f), What::Send) => (f.dir == Dir::Sent && f.action == name, &f.text),
         (Seen::Frame(f), What::Receive) => (f.dir == Dir::Received && f.action == name, &f.text),
@@ -264,7 +264,7 @@ fn millis(text: &str) -> Result<u64, String> {
 }
 
 /// The steps of a scenario's text; an error gives the line number.
-fn parse(text: &str) -> Result<Vec<Line>, (usize, String)> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Line>, (usize, String)> {
     let mut steps = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;

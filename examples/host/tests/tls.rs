@@ -191,3 +191,49 @@ fn subprotocol_refused_said_in_words() {
     );
     assert!(csms.calls().is_empty());
 }
+
+/// The swarm's chargers (tokio-tungstenite) take the same TLS and Basic
+/// authentication as the single one. The test central system serves one
+/// connection at a time, so one charger: its session over wss://.
+#[test]
+fn swarm_over_wss_with_ca_and_basic_authentication() {
+    let (config, pem) = certificate();
+    let csms = Csms::start_tls(config);
+    let header = format!(
+        "Basic {}",
+        data_encoding::BASE64.encode(format!("SW-1:{PASSWORD}").as_bytes())
+    );
+    csms.require_authorization(&header);
+    let dir = scratch("tls-swarm");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, pem).unwrap();
+    let url = format!("wss://SW-1:{PASSWORD}@localhost:{}/ocpp", csms.port);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpp-host"))
+        .args([
+            "--csms", &url, "--id", "SW-{n}", "--count", "1", "--charge", "1",
+        ])
+        .args([
+            "--jitter",
+            "0",
+            "--seconds",
+            "20",
+            "--ca",
+            ca.to_str().unwrap(),
+        ])
+        .output()
+        .expect("run ocpp-host");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("1 sessions completed, 1 through their plan"),
+        "{text}"
+    );
+    assert!(!text.contains(PASSWORD), "the password was printed: {text}");
+    let actions: Vec<String> = csms.calls().into_iter().map(|c| c.action).collect();
+    for want in ["BootNotification", "StartTransaction", "StopTransaction"] {
+        assert!(actions.iter().any(|a| a == want), "no {want}: {actions:?}");
+    }
+    assert_eq!(csms.authorizations().first(), Some(&Some(header)));
+    let _ = std::fs::remove_dir_all(&dir);
+}
