@@ -268,9 +268,10 @@ fn probe_stack() -> Option<session::StackUse> {
     (probed.failed_steps == 0).then_some(probed.stack)
 }
 
-/// 4. Memory: statics, pool, stack, and the sum against [`RAM_GOAL`];
-/// `true` when the sum and every engine call's stack are within their
-/// goal and budgets.
+/// 4. Memory: statics, pool, stack, and the sum against [`RAM_GOAL`].
+///
+/// Returns `true` when the sum and every engine call's stack are within
+/// their goal and budgets.
 #[inline(never)]
 fn memory(one: &SessionOne, stack_all: usize, stack: Option<session::StackUse>, oom: u32) -> bool {
     let mut ram = mem::static_ram();
