@@ -26,8 +26,12 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
-use ocpp_engine::{BootState, ChargePoint, Config, Duration, Instant, Value as Reading};
-use ocpp_model::{Action, ChargePointErrorCode, ErrorCode, Measurand, Reason, UnlockStatus};
+use ocpp_engine::{
+    BootState, ChargePoint, Config, Duration, Instant, MeterReading, Value as Reading,
+};
+use ocpp_model::{
+    Action, ChargePointErrorCode, ErrorCode, Location, Measurand, Phase, Reason, UnlockStatus,
+};
 use ocpp_storage::{Cut, Lands, MemoryStorage};
 use serde_json::Value;
 
@@ -130,7 +134,27 @@ const MEASURANDS: &[Measurand] = &[
     Measurand::SoC,
 ];
 
+/// A phase and a location for a reading, or none (a whole-meter value).
+const PHASES: &[Option<Phase>] = &[
+    None,
+    Some(Phase::L1),
+    Some(Phase::L2),
+    Some(Phase::L3),
+    Some(Phase::L1N),
+];
+const LOCATIONS: &[Option<Location>] = &[
+    None,
+    Some(Location::Body),
+    Some(Location::EV),
+    Some(Location::Cable),
+];
+
 const CONFIGURE: &[(&str, &str)] = &[
+    (
+        "MeterValuesSampledData",
+        "Current.Import,Voltage,SoC,Energy.Active.Import.Register",
+    ),
+    ("StopTxnSampledData", "Current.Import,Power.Active.Import"),
     ("MeterValueSampleInterval", "30"),
     (
         "MeterValuesSampledData",
@@ -528,7 +552,9 @@ impl<'p> World<'p> {
                 let k = connector(c);
                 let m = *c.pick(MEASURANDS);
                 let v = Reading::from_units(i64::from(c.u16()) * 10);
-                self.input("set_meter", |cp, now| cp.set_meter(now, k, m, v));
+                let mut r = MeterReading::new(m, v);
+                (r.phase, r.location) = (*c.pick(PHASES), *c.pick(LOCATIONS));
+                self.input("set_reading", |cp, now| cp.set_reading(now, k, r));
             }
             op::EV_SUSPENDED => {
                 let k = connector(c);
