@@ -32,17 +32,7 @@ fn len(v: &impl Serialize) -> usize {
 }
 
 fn running(connector: u8) -> RunningRec<'static> {
-    RunningRec {
-        connector,
-        local: 1,
-        id_tag: "ABCD1234",
-        parent: None,
-        transaction_id: Some(7),
-        suspended: false,
-        begin: None,
-        orphan: false,
-        last: (0, 0),
-    }
+    running_as(connector)
 }
 
 fn restore(connectors: u8, runs: &[RunningRec<'_>]) -> Result<(u8, u8), Dropped> {
