@@ -527,3 +527,36 @@ impl<'p> Harness<'p> {
         buf
     }
 }
+
+/// The idTag of the persistence and record tests.
+pub const TAG: &str = "ABCD1234";
+
+/// Boot; the energy register at `wh`; plug in, `TAG` authorized, the
+/// StartTransaction answered with transaction 42, Charging.
+pub fn charging(h: &mut Harness, wh: i64) {
+    h.boot();
+    h.meter_wh(1, wh);
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, TAG);
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    let start = h.expect_call("StartTransaction");
+    assert_eq!(start.payload()["meterStart"], wh, "{}", start.raw);
+    h.reply_ok(&start);
+    h.expect_status(1, "Charging");
+    h.expect_quiet();
+}
+
+/// Answers every StatusNotification until a CALL of another action comes;
+/// returns that one, or `None` when nothing else was sent.
+pub fn skip_statuses(h: &mut Harness) -> Option<Sent> {
+    while let Some(s) = h.sent.pop_front() {
+        if s.message_type() == 2 && s.action() == "StatusNotification" {
+            h.reply_ok(&s);
+        } else {
+            return Some(s);
+        }
+    }
+    None
+}
