@@ -130,3 +130,25 @@ fn the_firmwares_own_call_goes_out_and_its_answer_comes_back() {
     });
     assert_eq!(h.cp.call_answer(), Some(Err(CallFailure::Timeout)));
 }
+
+#[test]
+fn the_firmware_answer_resolves_only_the_call_it_holds() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.register_action("SetDisplayMessage").unwrap();
+    h.boot();
+    // A central system that reuses the id of the CALL the firmware holds:
+    // the second CALL keeps its own answer, whatever the firmware says.
+    h.incoming
+        .insert("c1".to_owned(), "SetDisplayMessage".to_owned());
+    h.cp.handle_frame(h.now, br#"[2,"c1","SetDisplayMessage",{"text":"Hi"}]"#)
+        .unwrap();
+    h.cp.handle_frame(h.now, br#"[2,"c1","Frobnicate",{}]"#)
+        .unwrap();
+    h.cp.answer_incoming(h.now, r#"{"status":"Accepted"}"#)
+        .unwrap();
+    h.drain();
+    h.expect_result("c1", json!({"status": "Accepted"}));
+    h.expect_call_error("c1", "NotImplemented");
+    h.expect_quiet();
+}

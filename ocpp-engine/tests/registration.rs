@@ -292,3 +292,90 @@ fn connected_twice_counts_as_a_new_connection() {
     h.expect_call("BootNotification");
     h.expect_quiet();
 }
+
+#[test]
+fn a_failed_boot_notification_is_retried_after_the_retry_interval() {
+    let pool = pool();
+    let config = support::config().with_retry_interval(ocpp_engine::Duration::from_secs(45));
+    let mut h = Harness::with_config(&pool, &config);
+    h.connect();
+    let retry_at = |h: &Harness| BootState::RetryAt(h.now + ocpp_engine::Duration::from_secs(45));
+    // A CALLERROR.
+    let boot = h.expect_call("BootNotification");
+    h.receive(&json!([4, boot.id(), "InternalError", "busy", {}]).to_string())
+        .unwrap();
+    assert_eq!(h.cp.boot_state(), retry_at(&h));
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(45))
+    );
+    h.advance(44);
+    h.expect_quiet();
+    h.advance(1);
+    // No answer within the call timeout (30 s).
+    h.expect_call("BootNotification");
+    h.advance(30);
+    h.expect_quiet();
+    assert_eq!(h.cp.boot_state(), retry_at(&h));
+    h.advance(45);
+    // An answer that is not a BootNotification.conf.
+    let boot = h.expect_call("BootNotification");
+    h.reply(&boot, json!({"status": "Maybe"}));
+    assert_eq!(h.cp.boot_state(), retry_at(&h));
+    h.expect_quiet();
+    assert!(h.events.is_empty(), "{:?}", h.events);
+    h.advance(45);
+    let boot = h.expect_call("BootNotification");
+    h.reply_ok(&boot);
+    assert_eq!(h.cp.boot_state(), BootState::Accepted);
+}
+
+#[test]
+fn a_pending_answer_with_interval_zero_retries_after_the_retry_interval() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    h.reply(
+        &boot,
+        json!({"status": "Pending", "currentTime": "2026-11-25T10:00:00Z", "interval": 0}),
+    );
+    h.expect_event(Event::Registered(RegistrationStatus::Pending));
+    // Not at once (the loop would spin): after the configured 30 s.
+    assert_eq!(
+        h.cp.boot_state(),
+        BootState::RetryAt(h.now + ocpp_engine::Duration::from_secs(30))
+    );
+    h.advance(29);
+    h.expect_quiet();
+    h.advance(1);
+    h.expect_call("BootNotification");
+}
+
+#[test]
+fn boot_notification_carries_the_configured_serial_number_and_firmware_version() {
+    let pool = pool();
+    let config = support::config()
+        .with_serial_number("SN-0042")
+        .with_firmware_version("1.2.3");
+    let mut h = Harness::with_config(&pool, &config);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    assert_eq!(
+        boot.payload(),
+        &json!({
+            "chargePointVendor": "VendorX",
+            "chargePointModel": "ModelY",
+            "chargePointSerialNumber": "SN-0042",
+            "firmwareVersion": "1.2.3",
+        })
+    );
+    let config = support::config().with_firmware_version("1.2.3");
+    let mut h = Harness::with_config(&pool, &config);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    assert_eq!(
+        boot.payload(),
+        &json!({"chargePointVendor": "VendorX", "chargePointModel": "ModelY", "firmwareVersion": "1.2.3"})
+    );
+}
