@@ -252,12 +252,14 @@ fn a_call_refused_as_busy_has_no_effect() {
     h.cp.handle_frame(h.now, br#"[2,"b1","Nope",{}]"#).unwrap();
     h.cp.handle_frame(h.now, br#"[2,"b2","Nope",{}]"#).unwrap();
     let before = h.snapshot();
+    let refused = h.cp.handle_frame(
+        h.now,
+        br#"[2,"b3","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#,
+    );
+    assert_eq!(refused, Err(ocpp_engine::HandleError::Busy));
     assert_eq!(
-        h.cp.handle_frame(
-            h.now,
-            br#"[2,"b3","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#
-        ),
-        Err(ocpp_engine::HandleError::Busy)
+        refused.unwrap_err().to_string(),
+        "answers are waiting: transmit first, then retry"
     );
     assert_eq!(h.snapshot(), before, "a refused trigger changed the state");
     h.drain();

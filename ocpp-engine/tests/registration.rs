@@ -16,7 +16,9 @@ fn boot_notification_first_and_nothing_else_until_accepted() {
     h.expect_quiet(); // offline: nothing
     h.cp.authorize(h.now, "EXPIRES").unwrap();
     h.cp.plug_in(h.now, 1).unwrap();
+    assert!(!h.cp.is_online());
     h.connect();
+    assert!(h.cp.is_online());
     let boot = h.expect_call("BootNotification");
     assert_eq!(
         boot.payload(),
@@ -209,7 +211,13 @@ fn bad_hardware_inputs_are_refused_without_effect() {
     let mut h = Harness::new(&pool);
     let before = h.snapshot();
     use ocpp_engine::InputError;
-    assert_eq!(h.cp.plug_in(h.now, 2), Err(InputError::NoSuchConnector));
+    let refused = h.cp.plug_in(h.now, 2);
+    assert_eq!(refused, Err(InputError::NoSuchConnector));
+    // What an integrator's log says.
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "no connector with this id"
+    );
     assert_eq!(h.cp.plug_in(h.now, 0), Err(InputError::NoSuchConnector));
     assert_eq!(
         h.cp.set_fault(h.now, 2, Some(Ec::GroundFailure)),
@@ -250,10 +258,12 @@ fn config_is_validated_and_nothing_leaks_on_refusal() {
         Err(NewError::InvalidConfig(_))
     ));
     let bad = Config::new("V", "ModelNameLongerThanTwenty");
-    assert!(matches!(
-        ChargePoint::new(&bad, &*pool),
-        Err(NewError::InvalidConfig(_))
-    ));
+    let refused = ChargePoint::new(&bad, &*pool).unwrap_err();
+    assert!(matches!(refused, NewError::InvalidConfig(_)));
+    // What an integrator's log says: the fault and where it is.
+    let said = refused.to_string();
+    assert!(said.starts_with("invalid configuration: "), "{said}");
+    assert!(said.len() > "invalid configuration: ".len(), "{said}");
     assert_eq!(pool.stats().in_use, 0);
 }
 
@@ -284,6 +294,7 @@ fn connected_twice_counts_as_a_new_connection() {
     assert_eq!(h.cp.handle_frame(h.now, br#"[2,"cs1","Nope",{}]"#), Ok(()));
     h.cp.connected(h.now); // no disconnected() before it
     h.drain();
+    assert!(h.cp.is_online());
     assert!(matches!(
         h.events.pop_front(),
         Some(Event::AuthorizeFailed { .. })
@@ -291,6 +302,9 @@ fn connected_twice_counts_as_a_new_connection() {
     // The answer to the old connection's CALL is void; registration first.
     h.expect_call("BootNotification");
     h.expect_quiet();
+    h.go_offline();
+    assert!(!h.cp.is_online());
+    assert_eq!(h.cp.boot_state(), BootState::Due);
 }
 
 #[test]
