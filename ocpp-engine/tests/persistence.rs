@@ -601,3 +601,23 @@ fn a_record_with_trailing_bytes_is_dropped() {
         Some(Dropped::Invalid)
     );
 }
+
+#[test]
+fn a_failing_storage_holds_the_heartbeat_without_spinning() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    let s = h.expect_call("StatusNotification");
+    h.cp.storage().set_failing(true);
+    h.reply_ok(&s);
+    h.present_at(1, TAG);
+    // Nothing can go out while the storage fails: the Heartbeat due at
+    // 300 s is no deadline then (Harness::advance checks that the loop
+    // never spins), and goes once the storage works.
+    h.advance(400);
+    h.expect_quiet();
+    h.cp.storage().set_failing(false);
+    h.drain();
+    assert!(!h.sent.is_empty(), "nothing sent once the storage works");
+}
