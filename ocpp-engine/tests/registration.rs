@@ -393,3 +393,29 @@ fn boot_notification_carries_the_configured_serial_number_and_firmware_version()
         &json!({"chargePointVendor": "VendorX", "chargePointModel": "ModelY", "firmwareVersion": "1.2.3"})
     );
 }
+
+#[test]
+fn a_pool_too_small_for_the_charge_point_is_out_of_memory_not_a_bad_config() {
+    use ocpp_alloc::{FailureInjector, FailurePlan};
+    use ocpp_engine::{ChargePoint, NewError};
+    let pool = pool();
+    let injector = FailureInjector::new(&*pool);
+    let config = support::config()
+        .with_serial_number("SN-0042")
+        .with_firmware_version("1.2.3");
+    // Refuse the first, second, ... allocation of the build until none is
+    // left to refuse: each refusal is OutOfMemory, and leaves nothing.
+    let mut refused = 0;
+    for k in 1..=64 {
+        injector.set_plan(FailurePlan::Nth(k));
+        match ChargePoint::new(&config, &injector) {
+            Ok(_) => break,
+            Err(e) => assert!(matches!(e, NewError::OutOfMemory), "k={k}: {e:?}"),
+        }
+        refused += 1;
+        assert_eq!(pool.stats().in_use, 0, "k={k}: leaked");
+    }
+    // The vendor, the model, the serial number, the firmware version and
+    // the charge point itself each take memory.
+    assert!(refused >= 5, "only {refused} allocations refused");
+}
