@@ -114,6 +114,11 @@ fn registration_sets_the_wall_clock_and_heartbeat_interval() {
         wall,
         ocpp_model::DateTime::parse("2026-11-25T10:00:00Z").unwrap()
     );
+    // The integrator's loop sleeps until the Heartbeat is due.
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(300))
+    );
     h.advance(299);
     h.expect_quiet();
     h.advance(1);
