@@ -174,6 +174,10 @@ fn a_trigger_before_registration_is_rejected_and_a_trigger_is_never_absorbed() {
     h.receive(r#"[2,"p2","TriggerMessage",{"requestedMessage":"StatusNotification"}]"#)
         .unwrap();
     h.expect_result("p2", json!({"status": "Rejected"}));
+    h.meter_wh(1, 4321);
+    h.receive(r#"[2,"p4","TriggerMessage",{"requestedMessage":"MeterValues"}]"#)
+        .unwrap();
+    h.expect_result("p4", json!({"status": "Rejected"}));
     // BootNotification is what goes out before Accepted: accepted, sent now.
     h.receive(r#"[2,"p3","TriggerMessage",{"requestedMessage":"BootNotification"}]"#)
         .unwrap();
