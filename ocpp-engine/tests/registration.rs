@@ -424,3 +424,18 @@ fn a_pool_too_small_for_the_charge_point_is_out_of_memory_not_a_bad_config() {
     // the charge point itself each take memory.
     assert!(refused >= 5, "only {refused} allocations refused");
 }
+
+#[test]
+fn the_debug_view_shows_the_state_of_every_block() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    // What an integrator's `{:?}` log of the charge point shows: the
+    // connectors' statuses and the configuration too, not only the frame.
+    let view = format!("{:?}", h.cp);
+    assert!(view.contains("Preparing"), "{view}");
+    assert!(view.contains("connectors: Connectors"), "{view}");
+    assert!(view.contains("config: Configuration"), "{view}");
+}
