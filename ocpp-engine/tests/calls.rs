@@ -350,3 +350,33 @@ fn a_request_of_the_firmware_queued_behind_our_calls_waits_without_spinning() {
     let a = h.expect_call("Authorize");
     assert_eq!(a.payload()["idTag"], "TAG1");
 }
+
+#[test]
+fn a_failing_storage_holds_the_heartbeat_without_spinning() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, "ABCD1234");
+    let a = h.expect_call("Authorize");
+    // The answer starts a transaction, whose record cannot be written.
+    h.cp.storage().set_failing(true);
+    h.reply_ok(&a);
+    assert!(h
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::StorageFailed { .. })));
+    // Nothing can go out while the storage fails: the Heartbeat due at
+    // 300 s is no deadline then (Harness::advance checks that the loop
+    // never spins).
+    h.advance(400);
+    h.expect_quiet();
+    h.cp.storage().set_failing(false);
+    h.drain();
+    let start = h.expect_call("StartTransaction");
+    h.reply_ok(&start);
+    h.expect_status(1, "Charging");
+    let hb = h.expect_call("Heartbeat");
+    h.reply_ok(&hb);
+}

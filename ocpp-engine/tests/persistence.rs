@@ -601,33 +601,3 @@ fn a_record_with_trailing_bytes_is_dropped() {
         Some(Dropped::Invalid)
     );
 }
-
-#[test]
-fn a_failing_storage_holds_the_heartbeat_without_spinning() {
-    let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.boot();
-    h.plug(1);
-    h.expect_status(1, "Preparing");
-    h.present_at(1, TAG);
-    let a = h.expect_call("Authorize");
-    // The answer starts a transaction, whose record cannot be written.
-    h.cp.storage().set_failing(true);
-    h.reply_ok(&a);
-    assert!(h
-        .events
-        .iter()
-        .any(|e| matches!(e, Event::StorageFailed { .. })));
-    // Nothing can go out while the storage fails: the Heartbeat due at
-    // 300 s is no deadline then (Harness::advance checks that the loop
-    // never spins).
-    h.advance(400);
-    h.expect_quiet();
-    h.cp.storage().set_failing(false);
-    h.drain();
-    let start = h.expect_call("StartTransaction");
-    h.reply_ok(&start);
-    h.expect_status(1, "Charging");
-    let hb = h.expect_call("Heartbeat");
-    h.reply_ok(&hb);
-}
