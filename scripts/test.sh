@@ -35,6 +35,11 @@ step "allocation-failure suites (release: thousands of runs)"
 cargo nextest run --locked --release -p alloc-tests --no-fail-fast
 cargo run --locked --release -q -p alloc-tests --bin failure-suite -- 500
 
+if [ "${MUTANTS:-1}" != 0 ]; then
+  step "mutation testing: the engine's and the model's mutants in what this branch changed since main, at most \${MUTANTS_MAX:-8} (MUTANTS=0 skips)"
+  scripts/mutants.sh --diff
+fi
+
 step "miri over ocpp-alloc (the crate with all the unsafe)"
 MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test --locked -p ocpp-alloc --features std
 

@@ -345,7 +345,13 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                 id,
                 action,
                 payload,
-            }) => s.handle_call(now, id, action, payload),
+            }) => {
+                s.handle_call(now, id, action, payload)?;
+                // A remote start or stop, a reset, an unlock or a change of
+                // availability changes sessions: their statuses follow now.
+                s.sync_statuses(now);
+                Ok(())
+            }
             Ok(Frame::CallResult { id, payload }) => {
                 let o = s.expect_answer(id)?;
                 s.on_result(now, o, payload)

@@ -144,11 +144,32 @@ mod tests {
     }
 
     #[test]
+    fn conversions_and_differences_keep_their_units() {
+        // Whole seconds, rounded down: 2,999 ms is 2 s.
+        assert_eq!(Duration::from_millis(2_999).as_secs(), 2);
+        assert_eq!(Duration::from_secs(7).as_secs(), 7);
+        assert_eq!(Duration::from_millis(1_500).as_millis(), 1_500);
+        assert_eq!(Instant::from_millis(1_234).as_millis(), 1_234);
+        assert_eq!(
+            Instant::from_millis(9_000) - Instant::from_millis(1_500),
+            Duration::from_millis(7_500)
+        );
+        assert_eq!(
+            Instant::from_millis(9).saturating_since(Instant::from_millis(5)),
+            Duration::from_millis(4)
+        );
+        assert!(Duration::ZERO.is_zero());
+        assert!(!Duration::from_millis(1).is_zero());
+    }
+
+    #[test]
     fn earliest_ignores_missing_deadlines() {
         let a = Some(Instant::from_millis(3));
         let b = Some(Instant::from_millis(7));
         assert_eq!(earliest(a, b), a);
         assert_eq!(earliest(None, b), b);
+        assert_eq!(earliest(b, None), b);
+        assert_eq!(earliest(b, a), a);
         assert_eq!(earliest(None, None), None);
     }
 }

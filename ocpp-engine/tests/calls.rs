@@ -299,3 +299,84 @@ fn zero_timeouts_are_refused_at_build() {
     }
     assert_eq!(pool.stats().in_use, 0);
 }
+
+#[test]
+fn a_request_of_the_firmware_times_out_while_registration_is_pending() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    h.reply(
+        &boot,
+        json!({"status": "Pending", "currentTime": "2026-11-25T10:00:00Z", "interval": 60}),
+    );
+    h.present("TAG1");
+    // Pending: the Authorize cannot go out; the firmware must hear of it
+    // after the call timeout (30 s), before the next BootNotification (60 s),
+    // so that is when the integrator's loop must wake.
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(30))
+    );
+    h.advance(30);
+    assert!(matches!(
+        h.events.pop_back(),
+        Some(Event::AuthorizeFailed {
+            reason: CallFailure::Timeout,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_request_of_the_firmware_queued_behind_our_calls_waits_without_spinning() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    let preparing = h.expect_call("StatusNotification");
+    h.present("TAG1");
+    h.advance(20);
+    h.fault(1, Some(Ec::GroundFailure));
+    h.reply_ok(&preparing);
+    // Registered: the Authorize waits its turn behind the StatusNotifications
+    // past its own call timeout (30 s), which is then no deadline
+    // (Harness::advance checks that the loop never spins).
+    let faulted = h.expect_call("StatusNotification");
+    assert_eq!(faulted.payload()["status"], "Faulted");
+    h.advance(15);
+    h.expect_quiet();
+    h.reply_ok(&faulted);
+    let a = h.expect_call("Authorize");
+    assert_eq!(a.payload()["idTag"], "TAG1");
+}
+
+#[test]
+fn a_failing_storage_holds_the_heartbeat_without_spinning() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, "ABCD1234");
+    let a = h.expect_call("Authorize");
+    // The answer starts a transaction, whose record cannot be written.
+    h.cp.storage().set_failing(true);
+    h.reply_ok(&a);
+    assert!(h
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::StorageFailed { .. })));
+    // Nothing can go out while the storage fails: the Heartbeat due at
+    // 300 s is no deadline then (Harness::advance checks that the loop
+    // never spins).
+    h.advance(400);
+    h.expect_quiet();
+    h.cp.storage().set_failing(false);
+    h.drain();
+    let start = h.expect_call("StartTransaction");
+    h.reply_ok(&start);
+    h.expect_status(1, "Charging");
+    let hb = h.expect_call("Heartbeat");
+    h.reply_ok(&hb);
+}

@@ -246,4 +246,14 @@ fn an_answer_too_large_for_the_transmit_buffer_becomes_a_callerror() {
         h.cp.poll_transmit(h.now, &mut tiny),
         Err(ocpp_model::EncodeError::BufferFull)
     );
+    // The answer stayed queued, whole: a big enough buffer gets it.
+    h.incoming
+        .insert("b2".to_owned(), "GetConfiguration".to_owned());
+    h.drain();
+    let all = h.expect_answer("b2");
+    let keys = all["configurationKey"].as_array().expect("the keys");
+    assert!(
+        keys.iter().any(|k| k["key"] == "HeartbeatInterval"),
+        "{all}"
+    );
 }

@@ -130,3 +130,70 @@ fn the_firmwares_own_call_goes_out_and_its_answer_comes_back() {
     });
     assert_eq!(h.cp.call_answer(), Some(Err(CallFailure::Timeout)));
 }
+
+#[test]
+fn the_firmware_answer_resolves_only_the_call_it_holds() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.register_action("SetDisplayMessage").unwrap();
+    h.boot();
+    // A central system that reuses the id of the CALL the firmware holds:
+    // the second CALL keeps its own answer, whatever the firmware says.
+    h.incoming
+        .insert("c1".to_owned(), "SetDisplayMessage".to_owned());
+    h.cp.handle_frame(h.now, br#"[2,"c1","SetDisplayMessage",{"text":"Hi"}]"#)
+        .unwrap();
+    h.cp.handle_frame(h.now, br#"[2,"c1","Frobnicate",{}]"#)
+        .unwrap();
+    h.cp.answer_incoming(h.now, r#"{"status":"Accepted"}"#)
+        .unwrap();
+    h.drain();
+    h.expect_result("c1", json!({"status": "Accepted"}));
+    h.expect_call_error("c1", "NotImplemented");
+    h.expect_quiet();
+}
+
+#[test]
+fn a_firmware_answer_too_large_to_send_becomes_a_callerror_and_frees_the_slot() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.register_vendor("com.acme").unwrap();
+    h.boot();
+    let idle = pool.stats().in_use;
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","data":"ping"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
+    let data = "x".repeat(400);
+    h.cp.answer_incoming(
+        h.now,
+        &format!(r#"{{"status":"Accepted","data":"{data}"}}"#),
+    )
+    .unwrap();
+    // The integrator's transmit buffer holds 300 bytes: the answer cannot
+    // go, a CALLERROR goes instead, and nothing of the answer is kept.
+    let mut buf = [0u8; 300];
+    let n =
+        h.cp.poll_transmit(h.now, &mut buf)
+            .unwrap()
+            .expect("a frame");
+    let sent: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
+    assert_eq!(
+        sent,
+        json!([
+            4,
+            "d1",
+            "InternalError",
+            "answer larger than this charge point can send",
+            {}
+        ])
+    );
+    assert_eq!(pool.stats().in_use, idle, "the answer's memory went back");
+    // The firmware is free for the next one.
+    h.receive(r#"[2,"d2","DataTransfer",{"vendorId":"com.acme","data":"ping"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
+}

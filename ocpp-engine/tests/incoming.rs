@@ -174,6 +174,10 @@ fn a_trigger_before_registration_is_rejected_and_a_trigger_is_never_absorbed() {
     h.receive(r#"[2,"p2","TriggerMessage",{"requestedMessage":"StatusNotification"}]"#)
         .unwrap();
     h.expect_result("p2", json!({"status": "Rejected"}));
+    h.meter_wh(1, 4321);
+    h.receive(r#"[2,"p4","TriggerMessage",{"requestedMessage":"MeterValues"}]"#)
+        .unwrap();
+    h.expect_result("p4", json!({"status": "Rejected"}));
     // BootNotification is what goes out before Accepted: accepted, sent now.
     h.receive(r#"[2,"p3","TriggerMessage",{"requestedMessage":"BootNotification"}]"#)
         .unwrap();
@@ -216,4 +220,55 @@ fn an_answer_waiting_at_a_disconnect_is_dropped_and_holds_nothing() {
         "g2",
         json!({"configurationKey": [], "unknownKey": ["NoSuchKey"]}),
     );
+}
+
+#[test]
+fn a_malformed_call_is_answered_with_a_description_of_its_fault() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    for (frame, code, description) in [
+        (
+            r#"[2,"m1","Reset","Soft"]"#,
+            "FormationViolation",
+            "payload is not an object",
+        ),
+        (
+            r#"[2,"m2",7,{}]"#,
+            "FormationViolation",
+            "action is not a string",
+        ),
+    ] {
+        h.receive(frame).unwrap();
+        let id = &frame[4..6];
+        let error = h.expect_call_error(id, code);
+        assert_eq!(error.value[3], description, "{}", error.raw);
+    }
+    h.expect_quiet();
+}
+
+#[test]
+fn a_call_refused_as_busy_has_no_effect() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    // Two answers wait, not transmitted yet: both slots are taken.
+    h.cp.handle_frame(h.now, br#"[2,"b1","Nope",{}]"#).unwrap();
+    h.cp.handle_frame(h.now, br#"[2,"b2","Nope",{}]"#).unwrap();
+    let before = h.snapshot();
+    let refused = h.cp.handle_frame(
+        h.now,
+        br#"[2,"b3","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#,
+    );
+    assert_eq!(refused, Err(ocpp_engine::HandleError::Busy));
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "answers are waiting: transmit first, then retry"
+    );
+    assert_eq!(h.snapshot(), before, "a refused trigger changed the state");
+    h.drain();
+    h.expect_call_error("b1", "NotImplemented");
+    h.expect_call_error("b2", "NotImplemented");
+    // The refused trigger did not send a Heartbeat.
+    h.expect_quiet();
 }

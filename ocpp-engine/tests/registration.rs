@@ -16,7 +16,9 @@ fn boot_notification_first_and_nothing_else_until_accepted() {
     h.expect_quiet(); // offline: nothing
     h.cp.authorize(h.now, "EXPIRES").unwrap();
     h.cp.plug_in(h.now, 1).unwrap();
+    assert!(!h.cp.is_online());
     h.connect();
+    assert!(h.cp.is_online());
     let boot = h.expect_call("BootNotification");
     assert_eq!(
         boot.payload(),
@@ -111,6 +113,11 @@ fn registration_sets_the_wall_clock_and_heartbeat_interval() {
     assert_eq!(
         wall,
         ocpp_model::DateTime::parse("2026-11-25T10:00:00Z").unwrap()
+    );
+    // The integrator's loop sleeps until the Heartbeat is due.
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(300))
     );
     h.advance(299);
     h.expect_quiet();
@@ -209,7 +216,13 @@ fn bad_hardware_inputs_are_refused_without_effect() {
     let mut h = Harness::new(&pool);
     let before = h.snapshot();
     use ocpp_engine::InputError;
-    assert_eq!(h.cp.plug_in(h.now, 2), Err(InputError::NoSuchConnector));
+    let refused = h.cp.plug_in(h.now, 2);
+    assert_eq!(refused, Err(InputError::NoSuchConnector));
+    // What an integrator's log says.
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "no connector with this id"
+    );
     assert_eq!(h.cp.plug_in(h.now, 0), Err(InputError::NoSuchConnector));
     assert_eq!(
         h.cp.set_fault(h.now, 2, Some(Ec::GroundFailure)),
@@ -250,10 +263,12 @@ fn config_is_validated_and_nothing_leaks_on_refusal() {
         Err(NewError::InvalidConfig(_))
     ));
     let bad = Config::new("V", "ModelNameLongerThanTwenty");
-    assert!(matches!(
-        ChargePoint::new(&bad, &*pool),
-        Err(NewError::InvalidConfig(_))
-    ));
+    let refused = ChargePoint::new(&bad, &*pool).unwrap_err();
+    assert!(matches!(refused, NewError::InvalidConfig(_)));
+    // What an integrator's log says: the fault and where it is.
+    let said = refused.to_string();
+    assert!(said.starts_with("invalid configuration: "), "{said}");
+    assert!(said.len() > "invalid configuration: ".len(), "{said}");
     assert_eq!(pool.stats().in_use, 0);
 }
 
@@ -284,6 +299,7 @@ fn connected_twice_counts_as_a_new_connection() {
     assert_eq!(h.cp.handle_frame(h.now, br#"[2,"cs1","Nope",{}]"#), Ok(()));
     h.cp.connected(h.now); // no disconnected() before it
     h.drain();
+    assert!(h.cp.is_online());
     assert!(matches!(
         h.events.pop_front(),
         Some(Event::AuthorizeFailed { .. })
@@ -291,4 +307,136 @@ fn connected_twice_counts_as_a_new_connection() {
     // The answer to the old connection's CALL is void; registration first.
     h.expect_call("BootNotification");
     h.expect_quiet();
+    h.go_offline();
+    assert!(!h.cp.is_online());
+    assert_eq!(h.cp.boot_state(), BootState::Due);
+}
+
+#[test]
+fn a_failed_boot_notification_is_retried_after_the_retry_interval() {
+    let pool = pool();
+    let config = support::config().with_retry_interval(ocpp_engine::Duration::from_secs(45));
+    let mut h = Harness::with_config(&pool, &config);
+    h.connect();
+    let retry_at = |h: &Harness| BootState::RetryAt(h.now + ocpp_engine::Duration::from_secs(45));
+    // A CALLERROR.
+    let boot = h.expect_call("BootNotification");
+    h.receive(&json!([4, boot.id(), "InternalError", "busy", {}]).to_string())
+        .unwrap();
+    assert_eq!(h.cp.boot_state(), retry_at(&h));
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + ocpp_engine::Duration::from_secs(45))
+    );
+    h.advance(44);
+    h.expect_quiet();
+    h.advance(1);
+    // No answer within the call timeout (30 s).
+    h.expect_call("BootNotification");
+    h.advance(30);
+    h.expect_quiet();
+    assert_eq!(h.cp.boot_state(), retry_at(&h));
+    h.advance(45);
+    // An answer that is not a BootNotification.conf.
+    let boot = h.expect_call("BootNotification");
+    h.reply(&boot, json!({"status": "Maybe"}));
+    assert_eq!(h.cp.boot_state(), retry_at(&h));
+    h.expect_quiet();
+    assert!(h.events.is_empty(), "{:?}", h.events);
+    h.advance(45);
+    let boot = h.expect_call("BootNotification");
+    h.reply_ok(&boot);
+    assert_eq!(h.cp.boot_state(), BootState::Accepted);
+}
+
+#[test]
+fn a_pending_answer_with_interval_zero_retries_after_the_retry_interval() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    h.reply(
+        &boot,
+        json!({"status": "Pending", "currentTime": "2026-11-25T10:00:00Z", "interval": 0}),
+    );
+    h.expect_event(Event::Registered(RegistrationStatus::Pending));
+    // Not at once (the loop would spin): after the configured 30 s.
+    assert_eq!(
+        h.cp.boot_state(),
+        BootState::RetryAt(h.now + ocpp_engine::Duration::from_secs(30))
+    );
+    h.advance(29);
+    h.expect_quiet();
+    h.advance(1);
+    h.expect_call("BootNotification");
+}
+
+#[test]
+fn boot_notification_carries_the_configured_serial_number_and_firmware_version() {
+    let pool = pool();
+    let config = support::config()
+        .with_serial_number("SN-0042")
+        .with_firmware_version("1.2.3");
+    let mut h = Harness::with_config(&pool, &config);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    assert_eq!(
+        boot.payload(),
+        &json!({
+            "chargePointVendor": "VendorX",
+            "chargePointModel": "ModelY",
+            "chargePointSerialNumber": "SN-0042",
+            "firmwareVersion": "1.2.3",
+        })
+    );
+    let config = support::config().with_firmware_version("1.2.3");
+    let mut h = Harness::with_config(&pool, &config);
+    h.connect();
+    let boot = h.expect_call("BootNotification");
+    assert_eq!(
+        boot.payload(),
+        &json!({"chargePointVendor": "VendorX", "chargePointModel": "ModelY", "firmwareVersion": "1.2.3"})
+    );
+}
+
+#[test]
+fn a_pool_too_small_for_the_charge_point_is_out_of_memory_not_a_bad_config() {
+    use ocpp_alloc::{FailureInjector, FailurePlan};
+    use ocpp_engine::{ChargePoint, NewError};
+    let pool = pool();
+    let injector = FailureInjector::new(&*pool);
+    let config = support::config()
+        .with_serial_number("SN-0042")
+        .with_firmware_version("1.2.3");
+    // Refuse the first, second, ... allocation of the build until none is
+    // left to refuse: each refusal is OutOfMemory, and leaves nothing.
+    let mut refused = 0;
+    for k in 1..=64 {
+        injector.set_plan(FailurePlan::Nth(k));
+        match ChargePoint::new(&config, &injector) {
+            Ok(_) => break,
+            Err(e) => assert!(matches!(e, NewError::OutOfMemory), "k={k}: {e:?}"),
+        }
+        refused += 1;
+        assert_eq!(pool.stats().in_use, 0, "k={k}: leaked");
+    }
+    // Four blocks: the identity (vendor, model, serial number and firmware
+    // version in one), the sessions, the connectors and the charge point
+    // itself.
+    assert_eq!(refused, 4, "allocations of ChargePoint::new");
+}
+
+#[test]
+fn the_debug_view_shows_the_state_of_every_block() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    // What an integrator's `{:?}` log of the charge point shows: the
+    // connectors' statuses and the configuration too, not only the frame.
+    let view = format!("{:?}", h.cp);
+    assert!(view.contains("Preparing"), "{view}");
+    assert!(view.contains("connectors: Connectors"), "{view}");
+    assert!(view.contains("config: Configuration"), "{view}");
 }

@@ -517,3 +517,85 @@ fn a_transaction_whose_start_was_given_up_sends_nothing_more() {
     h.expect_quiet();
     assert_eq!(h.cp.queue().queued, 0);
 }
+
+#[test]
+fn two_offline_transactions_each_get_their_own_id() {
+    let pool = pool();
+    let mut h = Harness::with_config(&pool, &config().with_connectors(2));
+    h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
+        .unwrap();
+    h.boot();
+    h.cp.disconnected(h.now);
+    for (connector, tag) in [(1, "OFFLINE1"), (2, "OFFLINE2")] {
+        h.meter_wh(connector, 100);
+        h.plug(connector);
+        h.present_at(connector, tag);
+        h.advance(10);
+    }
+    // A periodic sample of each is queued too.
+    h.advance(60);
+    h.cp.stop_transaction(h.now, 2, Reason::Other).unwrap();
+    h.cp.stop_transaction(h.now, 1, Reason::Local).unwrap();
+    register(&mut h);
+    // Each StartTransaction's answer gives the id to its own
+    // transaction's messages, and to no other's.
+    let id_of = |tag: &str| if tag == "OFFLINE1" { 101 } else { 102 };
+    let mut stopped = std::collections::HashMap::new();
+    let mut sampled = Vec::new();
+    while let Some(call) = h.sent.pop_front() {
+        assert_eq!(call.message_type(), 2, "{}", call.raw);
+        let p = call.payload().clone();
+        match call.action() {
+            "StartTransaction" => h.reply(
+                &call,
+                json!({"transactionId": id_of(p["idTag"].as_str().unwrap()),
+                       "idTagInfo": {"status": "Accepted"}}),
+            ),
+            "MeterValues" => {
+                let connector = p["connectorId"].as_i64().unwrap();
+                sampled.push((connector, p["transactionId"].clone()));
+                h.reply_ok(&call);
+            }
+            "StopTransaction" => {
+                stopped.insert(
+                    p["reason"].as_str().unwrap().to_owned(),
+                    p["transactionId"].clone(),
+                );
+                h.reply_ok(&call);
+            }
+            _ => h.reply_ok(&call),
+        }
+    }
+    assert!(sampled.len() >= 2, "{sampled:?}");
+    for (connector, id) in &sampled {
+        assert_eq!(*id, json!(100 + connector), "{sampled:?}");
+    }
+    assert_eq!(stopped["Local"], json!(101), "{stopped:?}");
+    assert_eq!(stopped["Other"], json!(102), "{stopped:?}");
+}
+
+#[test]
+fn stop_txn_sampled_data_ends_with_the_readings_at_the_stop() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "StopTxnSampledData", "Energy.Active.Import.Register")
+        .unwrap();
+    h.meter_wh(1, 1000);
+    charging(&mut h, 7);
+    h.advance(30);
+    h.expect_quiet();
+    h.meter_wh(1, 1500);
+    h.cp.stop_transaction(h.now, 1, Reason::Local).unwrap();
+    h.drain();
+    let stop = h.expect_call("StopTransaction");
+    let data = stop.payload()["transactionData"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no transactionData: {}", stop.raw));
+    let end = &data.last().expect("a meterValue")["sampledValue"][0];
+    assert_eq!(
+        (&end["context"], &end["value"]),
+        (&json!("Transaction.End"), &json!("1500")),
+        "{}",
+        stop.raw
+    );
+}

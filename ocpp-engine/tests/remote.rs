@@ -1,0 +1,130 @@
+//! The central system's remote control (OCPP 1.6 §5.11, §5.12, §5.16):
+//! RemoteStartTransaction with and without Authorize, a connector or a
+//! charging profile, and UnlockConnector out of range.
+#![allow(clippy::disallowed_types, clippy::disallowed_methods)]
+
+mod support;
+
+use serde_json::json;
+use support::{config, pool, Harness};
+
+/// The central system's RemoteStartTransaction of `id_tag` on connector 1,
+/// with `extra` properties; returns the answer's status.
+#[track_caller]
+fn remote_start(h: &mut Harness, id_tag: &str, extra: serde_json::Value) -> serde_json::Value {
+    let mut payload = json!({"connectorId": 1, "idTag": id_tag});
+    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    let id = h.cs_call("RemoteStartTransaction", payload);
+    h.expect_answer(&id)["status"].clone()
+}
+
+#[test]
+fn a_remote_start_asks_authorize_only_as_configured() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    // Not AuthorizeRemoteTxRequests: the central system's word is enough.
+    h.cp.configure(h.now, "AuthorizeRemoteTxRequests", "false")
+        .unwrap();
+    assert_eq!(remote_start(&mut h, "TAG1", json!({})), "Accepted");
+    h.expect_status(1, "Preparing");
+    h.expect_quiet();
+    h.plug(1);
+    let start = h.expect_call("StartTransaction");
+    assert_eq!(start.payload()["idTag"], "TAG1");
+}
+
+#[test]
+fn a_cached_id_tag_skips_authorize_only_under_local_pre_authorize() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.configure(h.now, "AuthorizeRemoteTxRequests", "true")
+        .unwrap();
+    h.cp.configure(h.now, "AuthorizationCacheEnabled", "true")
+        .unwrap();
+    h.cp.configure(h.now, "LocalPreAuthorize", "false").unwrap();
+    // TAG2 is in the cache, Accepted.
+    h.present("TAG2");
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    h.events.clear();
+    // Without LocalPreAuthorize the cache does not stand for the answer.
+    assert_eq!(remote_start(&mut h, "TAG2", json!({})), "Accepted");
+    let a = h.expect_call("Authorize");
+    assert_eq!(a.payload()["idTag"], "TAG2");
+}
+
+#[test]
+fn a_remote_start_comes_with_a_tx_profile_or_none() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.configure(h.now, "AuthorizeRemoteTxRequests", "false")
+        .unwrap();
+    let profile = |purpose: &str| {
+        json!({"chargingProfile": {
+            "chargingProfileId": 1,
+            "stackLevel": 0,
+            "chargingProfilePurpose": purpose,
+            "chargingProfileKind": "Absolute",
+            "chargingSchedule": {
+                "chargingRateUnit": "A",
+                "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.0}]
+            }
+        }})
+    };
+    // Only a TxProfile may come with a remote start (OCPP 1.6 §5.11).
+    assert_eq!(
+        remote_start(&mut h, "TAG1", profile("TxDefaultProfile")),
+        "Rejected"
+    );
+    h.expect_quiet();
+    assert_eq!(
+        remote_start(&mut h, "TAG1", profile("TxProfile")),
+        "Accepted"
+    );
+    h.expect_status(1, "Preparing");
+}
+
+#[test]
+fn a_remote_start_without_a_connector_takes_a_free_one_plugged_first() {
+    let pool = pool();
+    let mut h = Harness::with_config(&pool, &config().with_connectors(2));
+    h.boot();
+    h.cp.configure(h.now, "AuthorizeRemoteTxRequests", "false")
+        .unwrap();
+    h.plug(2);
+    h.expect_status(2, "Preparing");
+    let id = h.cs_call("RemoteStartTransaction", json!({"idTag": "TAG1"}));
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    let start = h.expect_call("StartTransaction");
+    assert_eq!(
+        (&start.payload()["connectorId"], &start.payload()["idTag"]),
+        (&json!(2), &json!("TAG1"))
+    );
+    h.reply_ok(&start);
+    h.expect_status(2, "Charging");
+    // Connector 1 is the free one left.
+    let id = h.cs_call("RemoteStartTransaction", json!({"idTag": "TAG2"}));
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.expect_status(1, "Preparing");
+}
+
+#[test]
+fn an_unlock_of_a_connector_that_does_not_exist_is_not_supported() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    for connector in [0, 2] {
+        let id = h.cs_call("UnlockConnector", json!({ "connectorId": connector }));
+        assert_eq!(
+            h.expect_answer(&id),
+            json!({"status": "NotSupported"}),
+            "connector {connector}"
+        );
+    }
+    assert!(h.events.is_empty(), "nothing to unlock: {:?}", h.events);
+}
