@@ -18,6 +18,21 @@ fn call_error(h: &mut Harness, call: &support::Sent) {
     h.drain();
 }
 
+/// Boot, plug in, present `TAG`: its Authorize is out.
+fn plugged_and_presented(h: &mut Harness) {
+    h.boot();
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, TAG);
+}
+
+/// Connect and register again; the first CALL after the statuses.
+fn reconnected(h: &mut Harness) -> support::Sent {
+    h.register();
+    h.drain();
+    skip_statuses(h).expect("a CALL after the statuses")
+}
+
 fn tag(s: &str) -> IdToken {
     IdToken::try_from_str(s).unwrap()
 }
@@ -63,10 +78,7 @@ fn a_timed_out_authorize_starts_offline_where_unknown_ids_may() {
     let mut h = Harness::new(&pool);
     h.cp.configure(h.now, "AllowOfflineTxForUnknownId", "true")
         .unwrap();
-    h.boot();
-    h.plug(1);
-    h.expect_status(1, "Preparing");
-    h.present_at(1, TAG);
+    plugged_and_presented(&mut h);
     h.expect_call("Authorize");
     h.advance(31);
     assert_eq!(h.cp.transaction(1), Some(None), "started, no id yet");
@@ -92,11 +104,7 @@ fn an_authorize_lost_with_the_connection_is_asked_again() {
         h.events
     );
     h.events.clear();
-    h.connect();
-    let boot = h.expect_call("BootNotification");
-    h.reply_ok(&boot);
-    h.drain();
-    let next = skip_statuses(&mut h).expect("a CALL after the statuses");
+    let next = reconnected(&mut h);
     assert_eq!(next.action(), "Authorize", "{}", next.raw);
 }
 
@@ -129,10 +137,7 @@ fn a_failed_authorize_of_another_idtag_leaves_the_transaction_running() {
 fn an_accepted_idtag_past_its_expiry_date_does_not_start() {
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.boot();
-    h.plug(1);
-    h.expect_status(1, "Preparing");
-    h.present_at(1, TAG);
+    plugged_and_presented(&mut h);
     let a = h.expect_call("Authorize");
     let past = "2020-01-01T00:00:00Z";
     h.reply(
@@ -184,20 +189,13 @@ fn an_accepted_start_charges_whatever_stop_on_invalid_id_says() {
 fn a_transaction_message_lost_with_the_connection_is_never_given_up() {
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.boot();
-    h.plug(1);
-    h.expect_status(1, "Preparing");
-    h.present_at(1, TAG);
+    plugged_and_presented(&mut h);
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
     h.expect_call("StartTransaction");
     for drop in 1..=4 {
         h.go_offline();
-        h.connect();
-        let boot = h.expect_call("BootNotification");
-        h.reply_ok(&boot);
-        h.drain();
-        let next = skip_statuses(&mut h).expect("a CALL after the statuses");
+        let next = reconnected(&mut h);
         assert_eq!(
             next.action(),
             "StartTransaction",
