@@ -18,7 +18,9 @@
 //!
 //! Two refusals the engine absorbs by a documented best-effort fallback
 //! are told apart and counted as *degraded*: a periodic sample that could
-//! not be queued (counted in `QueueStats::skipped`), and an idTag verdict
+//! not be queued (counted in `QueueStats::skipped`), a StopTxnAlignedData
+//! sample that could not be kept (`QueueStats::stop_aligned_skipped`), and
+//! an idTag verdict
 //! left out of the authorization cache. After one, the rest of the
 //! scenario is checked for no panic, no leak and the OCPP rules, not
 //! against the fault-free run.

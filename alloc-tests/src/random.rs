@@ -83,8 +83,13 @@ const MEASURANDS: [Measurand; 5] = [
     Measurand::SoC,
 ];
 
-const CONFIGURE: [(&str, &str); 11] = [
+const CONFIGURE: [(&str, &str); 13] = [
     ("MeterValueSampleInterval", "30"),
+    ("ClockAlignedDataInterval", "45"),
+    (
+        "StopTxnAlignedData",
+        "Energy.Active.Import.Register,Power.Active.Import",
+    ),
     (
         "MeterValuesSampledData",
         "Energy.Active.Import.Register,Power.Active.Import",
@@ -275,7 +280,7 @@ fn one_run<B: Backend>(
             what,
         };
         let (before, before_use) = (rig.snapshot(), rig.in_use());
-        let (answering, skipped) = (rig.answering(), rig.cp.queue().skipped);
+        let (answering, queue) = (rig.answering(), rig.cp.queue());
         injector.set_plan(plan);
         let outcome = catch_unwind(AssertUnwindSafe(|| rig.run(step)))
             .map_err(|p| fail(crate::sweep::panicked(p)))?;
@@ -299,7 +304,7 @@ fn one_run<B: Backend>(
             state: &before,
             in_use: before_use,
             answering: answering.as_deref(),
-            skipped,
+            queue,
         };
         let verdict =
             check_step(&mut rig, steps, &reference, i, outcome, &before, &mut sub).map_err(fail)?;

@@ -306,7 +306,7 @@ fn refuse_once<B: Backend>(
         report.step_runs += 1;
     }
     let (before, before_use) = (rig.snapshot(), rig.in_use());
-    let (answering, skipped) = (rig.answering(), rig.cp.queue().skipped);
+    let (answering, queue) = (rig.answering(), rig.cp.queue());
     injector.set_plan(plan);
     let outcome =
         catch_unwind(AssertUnwindSafe(|| rig.run(&steps[i]))).map_err(|p| fail(i, panicked(p)))?;
@@ -328,7 +328,7 @@ fn refuse_once<B: Backend>(
         state: &before,
         in_use: before_use,
         answering: answering.as_deref(),
-        skipped,
+        queue,
     };
     let verdict = check_step(&mut rig, steps, reference, i, outcome, &before, report)
         .map_err(|what| fail(i, what))?;
@@ -377,8 +377,8 @@ pub(crate) struct Before<'a> {
     pub(crate) in_use: usize,
     /// The action of our CALL the central system was about to answer.
     pub(crate) answering: Option<&'a str>,
-    /// Periodic samples skipped so far.
-    pub(crate) skipped: u32,
+    /// How the transaction message queue stood: the samples skipped so far.
+    pub(crate) queue: ocpp_engine::QueueStats,
 }
 
 /// How a step that met a refusal came out.
@@ -389,8 +389,8 @@ pub(crate) enum Verdict {
     /// An out-of-memory outcome that changed nothing; the retry went as
     /// without faults.
     OutOfMemory,
-    /// A documented best-effort fallback: a periodic sample skipped (and
-    /// counted), or an idTag the central system verdicted left out of the
+    /// A documented best-effort fallback: a periodic sample, or a
+    /// StopTxnAlignedData sample, skipped (and counted), or an idTag the central system verdicted left out of the
     /// authorization cache. The step did its work otherwise; the state
     /// cannot match the fault-free run's any more.
     Degraded,
@@ -468,6 +468,9 @@ pub(crate) fn check_step<B: Backend>(
 ///   the queue counts it as skipped (later samples may then take places
 ///   the fault-free run skipped at its bound); result and events are as
 ///   without faults, only MeterValues differ;
+/// - the clock passed a clock-aligned time and a StopTxnAlignedData sample
+///   could not be kept: counted likewise, only a later StopTransaction's
+///   `transactionData` differs;
 /// - an answer that carries an idTagInfo (Authorize, StartTransaction,
 ///   StopTransaction) was applied, but its idTag was not cached: the
 ///   outcome is the fault-free one.
@@ -478,9 +481,10 @@ fn degradation(
     before: &Before<'_>,
 ) -> Option<&'static str> {
     let same_otherwise = outcome.result == expected.result && outcome.events == expected.events;
-    let skipped = outcome.queue.skipped > before.skipped;
-    if matches!(step, Step::Advance(_)) && same_otherwise && skipped {
-        return Some("a periodic sample skipped");
+    let skipped = outcome.queue.skipped > before.queue.skipped;
+    let aligned = outcome.queue.stop_aligned_skipped > before.queue.stop_aligned_skipped;
+    if matches!(step, Step::Advance(_)) && same_otherwise && (skipped || aligned) {
+        return Some("a periodic or StopTxnAlignedData sample skipped");
     }
     let verdicts = matches!(
         before.answering,

@@ -171,6 +171,10 @@ const CONFIGURE: &[(&str, &str)] = &[
     ("HeartbeatInterval", "0"),
     ("NoSuchKey", "1"),
     ("HeartbeatInterval", "soon"),
+    (
+        "StopTxnAlignedData",
+        "Energy.Active.Import.Register,Current.Import",
+    ),
 ];
 
 const UNLOCK: &[UnlockStatus] = &[

@@ -92,9 +92,11 @@ pub(crate) fn request<T: Decode<A>, A: Allocator + Clone>(
     cx: &Cx<'_, A>,
     payload: &[u8],
 ) -> Result<T, Reply> {
-    decode_with::<T, A>(payload, cx.alloc.clone(), &cx.settings.limits).map_err(|e| Reply::Error {
-        code: e.code,
-        description: e.reason,
+    decode_with::<T, A>(payload, cx.alloc.clone(), &cx.settings.limits()).map_err(|e| {
+        Reply::Error {
+            code: e.code,
+            description: e.reason,
+        }
     })
 }
 

@@ -27,12 +27,44 @@ use serde::Serialize;
 use crate::time::{Duration, Instant};
 
 /// Run-time settings from the [`Config`](crate::Config), fixed at build.
+/// Packed (the frame limits in 7 bytes, not 24): an idle charge point's
+/// memory counts every byte of its state.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Settings {
     pub(crate) call_timeout: Duration,
     pub(crate) retry_interval: Duration,
     pub(crate) status_attempts: u8,
-    pub(crate) limits: ocpp_model::Limits,
+    /// [`Config::max_stop_aligned_samples`](crate::Config::max_stop_aligned_samples).
+    pub(crate) max_stop_aligned: u8,
+    /// [`Config::limits`](crate::Config::limits), as [`Settings::limits`] gives it back.
+    max_frame_len: u32,
+    max_depth: u8,
+    max_items: u16,
+}
+
+impl Settings {
+    pub(crate) fn new(config: &crate::Config<'_>) -> Self {
+        let limits = &config.limits;
+        Self {
+            call_timeout: config.call_timeout,
+            retry_interval: config.retry_interval,
+            status_attempts: config.status_attempts,
+            max_stop_aligned: config.max_stop_aligned_samples,
+            // A frame of 4 GiB and a depth of 255 are beyond any limit
+            // that means something (the scanner stops at 64 levels).
+            max_frame_len: u32::try_from(limits.max_frame_len).unwrap_or(u32::MAX),
+            max_depth: u8::try_from(limits.max_depth).unwrap_or(u8::MAX),
+            max_items: limits.max_items,
+        }
+    }
+
+    /// The frame limits of every received frame and decoded payload.
+    pub(crate) fn limits(&self) -> ocpp_model::Limits {
+        let mut limits = ocpp_model::Limits::DEFAULT.with_max_items(self.max_items);
+        limits.max_frame_len = self.max_frame_len as usize;
+        limits.max_depth = usize::from(self.max_depth);
+        limits
+    }
 }
 
 /// What a block may read of the world while it handles an input.
@@ -111,5 +143,5 @@ pub(crate) fn answer<T: Decode<A>, A: Allocator + Clone>(
     cx: &Cx<'_, A>,
     payload: &[u8],
 ) -> Result<T, AnswerError> {
-    decode_with::<T, A>(payload, cx.alloc.clone(), &cx.settings.limits).map_err(AnswerError::from)
+    decode_with::<T, A>(payload, cx.alloc.clone(), &cx.settings.limits()).map_err(AnswerError::from)
 }

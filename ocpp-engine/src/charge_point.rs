@@ -158,12 +158,7 @@ impl<A: Allocator + Clone> State<A> {
         };
         let state = State {
             alloc: alloc.clone(),
-            settings: Settings {
-                call_timeout: config.call_timeout,
-                retry_interval: config.retry_interval,
-                status_attempts: config.status_attempts,
-                limits: config.limits,
-            },
+            settings: Settings::new(config),
             online: false,
             clock: Clock::default(),
             outstanding: None,
@@ -174,6 +169,7 @@ impl<A: Allocator + Clone> State<A> {
                     connectors: config.connectors,
                     max_keys: config.limits.max_items,
                     max_queued: config.max_queued_messages,
+                    max_stop_aligned: config.max_stop_aligned_samples,
                     max_cache: config.max_cache_entries,
                 },
                 alloc.clone(),
@@ -330,7 +326,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// every `Err` case the state is unchanged.
     pub fn handle_frame(&mut self, now: Instant, bytes: &[u8]) -> Result<(), HandleError> {
         let s = &mut *self.state;
-        match Frame::parse(bytes, &s.settings.limits) {
+        match Frame::parse(bytes, &s.settings.limits()) {
             Err(e) => match e.reply() {
                 Some((id, code)) => s.answer(
                     id,

@@ -45,6 +45,18 @@ pub struct Config<'a> {
     /// readings), and 200 bytes for each transaction's own state; nothing
     /// when idle.
     pub max_queued_messages: u8,
+    /// Clock-aligned samples of StopTxnAlignedData kept for the
+    /// StopTransactions of running transactions, all transactions
+    /// together (read-only key `StopTxnAlignedDataMaxSamples`). Pool cost
+    /// on x86_64: 104 bytes a sample while kept, and 32 for their vector;
+    /// nothing when none is. A
+    /// sample beyond it is not kept and is counted
+    /// ([`QueueStats::stop_aligned_skipped`](crate::QueueStats::stop_aligned_skipped)).
+    /// Frame cost: each sample is a `meterValue` in the StopTransaction
+    /// (about 60 bytes plus 90 to 130 a measurand), so the frame buffer
+    /// given to [`poll_transmit`](crate::ChargePoint::poll_transmit) must
+    /// hold them; and the record ([`max_record_len`](crate::storage::max_record_len)).
+    pub max_stop_aligned_samples: u8,
     /// Entries of the authorization cache. Pool cost: 64 bytes an entry
     /// once learned (the cache keeps what it learned: this is the
     /// memory an idle charge point holds beyond its fixed state).
@@ -55,8 +67,9 @@ pub struct Config<'a> {
 
 impl<'a> Config<'a> {
     /// One connector, 30 s call timeout, 30 s retry, 3 attempts per
-    /// StatusNotification, 4 pending authorizations, the model's default
-    /// frame limits.
+    /// StatusNotification, 4 pending authorizations, 16 places in the
+    /// transaction message queue, 4 StopTxnAlignedData samples, 8 cache
+    /// entries, the model's default frame limits.
     pub const fn new(vendor: &'a str, model: &'a str) -> Self {
         Self {
             vendor,
@@ -69,6 +82,7 @@ impl<'a> Config<'a> {
             status_attempts: 3,
             max_pending_authorizations: 4,
             max_queued_messages: 16,
+            max_stop_aligned_samples: 4,
             max_cache_entries: 8,
             limits: Limits::DEFAULT,
         }
@@ -119,6 +133,12 @@ impl<'a> Config<'a> {
     /// Sets the places of the transaction message queue.
     pub const fn with_max_queued_messages(mut self, n: u8) -> Self {
         self.max_queued_messages = n;
+        self
+    }
+
+    /// Sets how many StopTxnAlignedData samples are kept (0: none).
+    pub const fn with_max_stop_aligned_samples(mut self, n: u8) -> Self {
+        self.max_stop_aligned_samples = n;
         self
     }
 

@@ -184,7 +184,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
             return Err(InputError::InvalidValue);
         }
         if i.action == "DataTransfer" {
-            let limits = &cx.settings.limits;
+            let limits = &cx.settings.limits();
             match decode_with::<DataTransferResponse<A>, A>(
                 payload.as_bytes(),
                 cx.alloc.clone(),

@@ -35,7 +35,8 @@
 //! first, ConnectionTimeOut, stop by the same idTag or its parent, EV side
 //! disconnect, the firmware's reasons, a start not Accepted), meter values
 //! (MeterValuesSampledData every MeterValueSampleInterval, clock-aligned
-//! MeterValuesAlignedData, StopTxnSampledData at start and end), a bounded
+//! MeterValuesAlignedData, StopTxnSampledData at start and end,
+//! StopTxnAlignedData in between), a bounded
 //! transaction message queue (in order, offline, retried per
 //! TransactionMessageAttempts and TransactionMessageRetryInterval, the
 //! transactionId filled in once known, a StopTransaction never lost for lack
@@ -56,8 +57,9 @@
 //! # Limits (this version)
 //! - At most [`MAX_READINGS`] readings per connector (each measurand per
 //!   phase and location), and [`MAX_MEASURANDS`] measurands in each of
-//!   MeterValuesSampledData and its siblings. StopTxnAlignedData is not
-//!   put into StopTransaction.
+//!   MeterValuesSampledData and its siblings; at most
+//!   [`Config::max_stop_aligned_samples`] StopTxnAlignedData samples kept
+//!   for StopTransactions (the first ones of each transaction).
 //! - A RemoteStartTransaction's chargingProfile is decoded and validated
 //!   (only a TxProfile is accepted) but not applied: smart charging is
 //!   another profile.

@@ -51,21 +51,29 @@ pub(crate) use codec::{Reader, Seq};
 /// version is dropped at [`restore`](crate::ChargePoint::restore) and the
 /// drop reported ([`Restored::dropped`]), but for the older versions this
 /// build migrates (from [`OLDEST_RECORD_VERSION`]): version 2 added the
-/// phase and location of each reading, and a version 1 record is read as
-/// readings of no phase, then written again as version 2.
-pub const RECORD_VERSION: u8 = 2;
+/// phase and location of each reading (a version 1 record is read as
+/// readings of no phase), version 3 the StopTxnAlignedData samples of the
+/// transactions (a version 2 record is read as none kept); either is
+/// written again as this version.
+pub const RECORD_VERSION: u8 = 3;
 
-/// The largest record this build writes, for a storage adapter that sizes
-/// a buffer: the transactions record with
-/// [`Config::max_queued_messages`](crate::Config::max_queued_messages)
-/// messages of at most [`MAX_MESSAGE_RECORD`] bytes, plus the running
+/// The largest record this build writes for a charge point built with
+/// `config`, for a storage adapter that sizes a buffer: the transactions
+/// record with [`Config::max_queued_messages`](crate::Config::max_queued_messages)
+/// messages of at most [`MAX_MESSAGE_RECORD`] bytes,
+/// [`Config::max_stop_aligned_samples`](crate::Config::max_stop_aligned_samples)
+/// samples of at most [`MAX_ALIGNED_RECORD`], and the running
 /// transactions. [`Record::len`] gives the exact length of each write.
-pub const fn max_record_len(connectors: u8, max_queued: u8) -> usize {
-    16 + connectors as usize * MAX_RUNNING_RECORD + max_queued as usize * MAX_MESSAGE_RECORD
+pub const fn max_record_len(config: &crate::Config<'_>) -> usize {
+    18 + config.connectors as usize * MAX_RUNNING_RECORD
+        + config.max_queued_messages as usize * MAX_MESSAGE_RECORD
+        + config.max_stop_aligned_samples as usize * MAX_ALIGNED_RECORD
 }
 
 /// The most one queued transaction message takes in a record.
 pub const MAX_MESSAGE_RECORD: usize = 280;
+/// The most one StopTxnAlignedData sample takes in a record.
+pub const MAX_ALIGNED_RECORD: usize = 120;
 /// The most one running transaction takes in a record.
 pub const MAX_RUNNING_RECORD: usize = 190;
 
@@ -418,6 +426,13 @@ pub(crate) fn open(bytes: &[u8]) -> Result<(u8, &[u8], u64), Dropped> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The figure the READMEs give for the default configuration.
+    #[test]
+    fn the_largest_record_of_the_default_configuration() {
+        let config = crate::Config::new("Acme", "Wallbox-1");
+        assert_eq!(max_record_len(&config), 5_168);
+    }
 
     #[test]
     fn the_digest_does_not_depend_on_how_the_bytes_come() {

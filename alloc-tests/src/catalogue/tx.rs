@@ -78,9 +78,16 @@ pub fn transactions() -> Scenario {
 /// keeps sampling into the queue and stops; an unknown idTag starts
 /// another offline (AllowOfflineTxForUnknownId); after the reconnection
 /// everything is delivered in order, a StopTransaction after two
-/// CALLERRORs; the firmware stops the last one (PowerLoss).
+/// CALLERRORs; the firmware stops the last one (PowerLoss). Each minute
+/// on the wall clock both transactions keep a StopTxnAlignedData sample
+/// for their StopTransaction (no aligned MeterValues).
 pub fn offline() -> Scenario {
-    let mut s = vec![Step::configure("AllowOfflineTxForUnknownId", "true")];
+    let mut s = vec![
+        Step::configure("AllowOfflineTxForUnknownId", "true"),
+        Step::configure("ClockAlignedDataInterval", "60"),
+        Step::configure("MeterValuesAlignedData", ""),
+        Step::configure("StopTxnAlignedData", "Energy.Active.Import.Register"),
+    ];
     s.extend(boot(1));
     s.extend([
         Step::PlugIn(1),

@@ -23,12 +23,14 @@ use crate::csms::{Csms, Heard, ANSWER_LEN};
 use crate::session::{config, Alloc, TX_LEN};
 
 /// Erase pages of the RAM flash: 1 KiB (the nRF51's own flash page) each,
-/// four of them; a page holds the largest record of this configuration
-/// (`max_record_len(1, MAX_QUEUED)` = 976 B).
+/// four of them. A page holds the records this session writes (two
+/// readings a sample); the worst case of this configuration
+/// (`max_record_len`: 1,328 B, every queued message a StopTransaction with
+/// 8 readings of the longest values) would need 2 KiB pages.
 const PAGE: usize = 1024;
 pub const FLASH_LEN: usize = 4 * PAGE;
 /// The adapter's buffer: the largest record and its key.
-const BUF: usize = ocpp_engine::storage::max_record_len(1, crate::MAX_QUEUED) + 8;
+const BUF: usize = ocpp_engine::storage::max_record_len(&crate::session::config()) + 8;
 
 /// The RAM that stands in for NOR flash: erased to 0xFF, written by
 /// clearing bits, as NOR flash is.

@@ -37,7 +37,7 @@ pub const LINE_LEN: usize = 512;
 pub const TX_LEN: usize = 384;
 
 /// The charge point's configuration in every run.
-pub fn config() -> Config<'static> {
+pub const fn config() -> Config<'static> {
     Config::new("VendorX", "ModelY")
         .with_connectors(crate::csms::CONNECTORS as u8)
         .with_serial_number("QEMU-M0-0001")
@@ -49,6 +49,8 @@ pub fn config() -> Config<'static> {
         // learns on a best-effort basis (a refused entry is simply not
         // kept, with no outcome a test could see).
         .with_max_cache_entries(0)
+        // No StopTxnAlignedData in this session.
+        .with_max_stop_aligned_samples(0)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -85,7 +85,7 @@ ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 const MAX_FRAME: usize = 2048;
 /// Longest frame sent. The largest is the answer to a GetConfiguration
 /// without keys: every key with its value, 2.1 KB here, at most
-/// `GET_CONFIGURATION_ALL_LEN` (2,600 B) with every measurand list at its
+/// `GET_CONFIGURATION_ALL_LEN` (2,700 B) with every measurand list at its
 /// longest. Add each key the firmware registers (name, value, 40 B) if it
 /// does; this one registers none. (An answer that does not fit a buffer
 /// of at least 256 B becomes a CALLERROR.)

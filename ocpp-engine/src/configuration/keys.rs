@@ -88,6 +88,10 @@ pub enum Key {
     TransactionMessageQueueMaxLength,
     /// `AuthorizationCacheMaxLength` (R, this charge point's own).
     AuthorizationCacheMaxLength,
+    /// `StopTxnAlignedDataMaxSamples` (R, this charge point's own:
+    /// clock-aligned samples kept for StopTransactions, all transactions
+    /// together).
+    StopTxnAlignedDataMaxSamples,
 }
 
 impl Key {
@@ -125,6 +129,7 @@ impl Key {
         Key::AuthorizationKey,
         Key::TransactionMessageQueueMaxLength,
         Key::AuthorizationCacheMaxLength,
+        Key::StopTxnAlignedDataMaxSamples,
     ];
 
     /// The key's name on the wire.
@@ -162,6 +167,7 @@ impl Key {
             Key::AuthorizationKey => "AuthorizationKey",
             Key::TransactionMessageQueueMaxLength => "TransactionMessageQueueMaxLength",
             Key::AuthorizationCacheMaxLength => "AuthorizationCacheMaxLength",
+            Key::StopTxnAlignedDataMaxSamples => "StopTxnAlignedDataMaxSamples",
         }
     }
 
@@ -182,7 +188,8 @@ impl Key {
             | StopTxnSampledDataMaxLength
             | SupportedFeatureProfiles
             | TransactionMessageQueueMaxLength
-            | AuthorizationCacheMaxLength => Access::ReadOnly,
+            | AuthorizationCacheMaxLength
+            | StopTxnAlignedDataMaxSamples => Access::ReadOnly,
             AuthorizationKey => Access::WriteOnly,
             _ => Access::ReadWrite,
         }
@@ -195,6 +202,7 @@ pub(crate) struct Fixed {
     pub(crate) connectors: u8,
     pub(crate) max_keys: u16,
     pub(crate) max_queued: u8,
+    pub(crate) max_stop_aligned: u8,
     pub(crate) max_cache: u8,
 }
 
@@ -251,6 +259,7 @@ impl Values {
             AuthorizationKey => Ok(()),
             TransactionMessageQueueMaxLength => write!(w, "{}", fixed.max_queued),
             AuthorizationCacheMaxLength => write!(w, "{}", fixed.max_cache),
+            StopTxnAlignedDataMaxSamples => write!(w, "{}", fixed.max_stop_aligned),
         }
     }
 
@@ -314,7 +323,8 @@ impl Values {
             | StopTxnSampledDataMaxLength
             | SupportedFeatureProfiles
             | TransactionMessageQueueMaxLength
-            | AuthorizationCacheMaxLength => true,
+            | AuthorizationCacheMaxLength
+            | StopTxnAlignedDataMaxSamples => true,
         }
     }
 
@@ -372,7 +382,8 @@ impl Values {
             | StopTxnSampledDataMaxLength
             | SupportedFeatureProfiles
             | TransactionMessageQueueMaxLength
-            | AuthorizationCacheMaxLength => return Err(Refusal::ReadOnly),
+            | AuthorizationCacheMaxLength
+            | StopTxnAlignedDataMaxSamples => return Err(Refusal::ReadOnly),
         }
         Ok(())
     }

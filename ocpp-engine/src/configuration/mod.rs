@@ -18,7 +18,7 @@ pub use keys::{Access, Key};
 /// list at its longest, a message id of 36 characters): what a transmit
 /// buffer must hold to answer "all keys", before the firmware's own keys
 /// (add each one's name and value, plus 40 bytes).
-pub const GET_CONFIGURATION_ALL_LEN: usize = 2600;
+pub const GET_CONFIGURATION_ALL_LEN: usize = 2700;
 pub(crate) use keys::{Fixed, Refusal};
 
 /// A set of measurands (a CSL of `MeterValuesSampledData` and friends), one

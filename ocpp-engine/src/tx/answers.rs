@@ -115,6 +115,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             TxMessage::Stop(m) => {
                 let r: StopTransactionResponse = answer(cx, payload)?;
                 self.queue.pop_front();
+                self.prune_stop_data();
                 Ok(m.id_tag.zip(r.id_tag_info))
             }
         }
@@ -155,11 +156,15 @@ impl<A: Allocator + Clone> Transactions<A> {
                     config.transaction_message_attempts,
                     config.transaction_message_retry_interval.get(),
                 );
-                if let Some(TxMessage::Start(_)) = given_up {
-                    // Without a transactionId its other messages cannot be
-                    // sent, now or later.
-                    self.queue.discard_local(local);
-                    self.orphan(local);
+                match given_up {
+                    Some(TxMessage::Start(_)) => {
+                        // Without a transactionId its other messages cannot
+                        // be sent, now or later.
+                        self.queue.discard_local(local);
+                        self.orphan(local);
+                    }
+                    Some(TxMessage::Stop(_)) => self.prune_stop_data(),
+                    _ => {}
                 }
             }
         }

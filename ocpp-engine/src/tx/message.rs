@@ -3,13 +3,14 @@
 //! wire straight from that form, without building the model's pool types.
 
 use ocpp_model::{
-    Action, DateTime, IdToken, MeterValuesResponse, ReadingContext, Reason, Request,
+    Action, Allocator, DateTime, IdToken, MeterValuesResponse, ReadingContext, Reason, Request,
     StartTransactionRequest, StopTransactionResponse,
 };
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::meter::{Readings, SampledValueOut};
+use super::stop_data::StopData;
 
 /// A transaction message waiting for delivery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -117,18 +118,22 @@ pub(crate) struct Stop {
     pub(crate) end: Readings,
 }
 
-/// A queued StopTransaction as the wire's StopTransaction.req.
-pub(crate) struct StopTransactionOut<'a>(pub(crate) &'a Stop);
+/// A queued StopTransaction as the wire's StopTransaction.req, with the
+/// StopTxnAlignedData samples kept for its transaction.
+pub(crate) struct StopTransactionOut<'a, A: Allocator + Clone> {
+    pub(crate) stop: &'a Stop,
+    pub(crate) aligned: &'a StopData<A>,
+}
 
-impl Request for StopTransactionOut<'_> {
+impl<A: Allocator + Clone> Request for StopTransactionOut<'_, A> {
     const ACTION: Action = Action::StopTransaction;
     type Response = StopTransactionResponse;
 }
 
 /// StopTransaction.req, schema order.
-impl Serialize for StopTransactionOut<'_> {
+impl<A: Allocator + Clone> Serialize for StopTransactionOut<'_, A> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let this = self.0;
+        let this = self.stop;
         let mut st = s.serialize_struct("StopTransaction", 6)?;
         match &this.id_tag {
             Some(t) => st.serialize_field("idTag", t)?,
@@ -139,26 +144,39 @@ impl Serialize for StopTransactionOut<'_> {
         // Sent only once known (see `Transactions::poll_call`).
         st.serialize_field("transactionId", &this.transaction_id.unwrap_or(0))?;
         st.serialize_field("reason", this.reason.as_str())?;
-        let begin = this.begin.filter(|(_, r)| !r.is_empty());
-        if begin.is_none() && this.end.is_empty() {
+        let data = TransactionData {
+            begin: this.begin.filter(|(_, r)| !r.is_empty()),
+            aligned: self.aligned,
+            local: this.local,
+            end: (this.timestamp, &this.end),
+        };
+        if data.is_empty() {
             st.skip_field("transactionData")?;
         } else {
-            let data = TransactionData {
-                begin,
-                end: (this.timestamp, &this.end),
-            };
             st.serialize_field("transactionData", &data)?;
         }
         st.end()
     }
 }
 
-struct TransactionData<'a> {
+/// `transactionData`: StopTxnSampledData at the start, the clock-aligned
+/// StopTxnAlignedData samples in between, StopTxnSampledData at the end.
+struct TransactionData<'a, A: Allocator + Clone> {
     begin: Option<(DateTime, Readings)>,
+    aligned: &'a StopData<A>,
+    local: u32,
     end: (DateTime, &'a Readings),
 }
 
-impl Serialize for TransactionData<'_> {
+impl<A: Allocator + Clone> TransactionData<'_, A> {
+    fn is_empty(&self) -> bool {
+        self.begin.is_none()
+            && self.end.1.is_empty()
+            && self.aligned.of(self.local).next().is_none()
+    }
+}
+
+impl<A: Allocator + Clone> Serialize for TransactionData<'_, A> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
         if let Some((timestamp, values)) = &self.begin {
@@ -166,6 +184,13 @@ impl Serialize for TransactionData<'_> {
                 timestamp: *timestamp,
                 values,
                 context: ReadingContext::TransactionBegin,
+            })?;
+        }
+        for sample in self.aligned.of(self.local) {
+            seq.serialize_element(&MeterValueOut {
+                timestamp: sample.timestamp,
+                values: &sample.values,
+                context: ReadingContext::SampleClock,
             })?;
         }
         if !self.end.1.is_empty() {

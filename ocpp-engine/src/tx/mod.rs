@@ -15,6 +15,7 @@ mod queue;
 mod record;
 mod sampling;
 mod session;
+mod stop_data;
 
 use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
@@ -34,6 +35,7 @@ use meter::{MeterReading, Readings, Value};
 use queue::{Full, Queue};
 pub(crate) use record::RestoreFail;
 use session::{Phase, Running, Session};
+use stop_data::StopData;
 
 /// A CALL of this block: an Authorize for a connector's session, or the
 /// queued message of transaction `local`.
@@ -54,6 +56,12 @@ pub struct QueueStats {
     pub skipped: u32,
     /// Messages given up after TransactionMessageAttempts failures.
     pub discarded: u32,
+    /// Clock-aligned samples of StopTxnAlignedData not kept for a
+    /// StopTransaction (the bound
+    /// [`Config::max_stop_aligned_samples`](crate::Config::max_stop_aligned_samples)
+    /// reached, or the pool refusing): that StopTransaction carries the
+    /// samples kept before.
+    pub stop_aligned_skipped: u32,
 }
 
 /// What an answer told about an idTag, for the authorization cache.
@@ -66,6 +74,10 @@ pub(crate) struct Transactions<A: Allocator + Clone> {
     #[serde(serialize_with = "crate::snapshot::slice")]
     sessions: Vec<Session<A>, A>,
     queue: Queue<A>,
+    /// StopTxnAlignedData of the running transactions, for their stops.
+    stop_data: StopData<A>,
+    /// StopTxnAlignedData samples not kept (the bound, or the pool).
+    stop_aligned_skipped: u32,
     /// The number the next transaction gets.
     next_local: u32,
     /// The next clock-aligned sample (ClockAlignedDataInterval), once the
@@ -86,6 +98,8 @@ impl<A: Allocator + Clone> Transactions<A> {
         Ok(Self {
             sessions,
             queue: Queue::new(max_queued, alloc),
+            stop_data: StopData::new(),
+            stop_aligned_skipped: 0,
             next_local: 1,
             aligned_next: None,
         })
@@ -141,6 +155,7 @@ impl<A: Allocator + Clone> Transactions<A> {
             queued: self.queue.len(),
             skipped: self.queue.skipped(),
             discarded: self.queue.discarded(),
+            stop_aligned_skipped: self.stop_aligned_skipped,
         }
     }
 
@@ -153,6 +168,24 @@ impl<A: Allocator + Clone> Transactions<A> {
                 r.next_sample = None;
             }
         }
+        self.prune_stop_data();
+    }
+
+    /// Lets go of the StopTxnAlignedData samples no StopTransaction will
+    /// carry: those of transactions neither running (and not orphaned)
+    /// nor with a StopTransaction queued.
+    fn prune_stop_data(&mut self) {
+        let (sessions, queue) = (&self.sessions, &self.queue);
+        self.stop_data.retain(|local| {
+            let running = sessions
+                .iter()
+                .filter_map(Session::running)
+                .any(|r| r.local == local && !r.orphan);
+            running
+                || queue
+                    .entries()
+                    .any(|(m, _)| matches!(m, TxMessage::Stop(s) if s.local == local))
+        });
     }
 
     /// The connector whose running transaction has `id`.
@@ -363,12 +396,12 @@ impl<A: Allocator + Clone> Transactions<A> {
         self.next_local = self.next_local.wrapping_add(1).max(1);
         let timestamp = wall(cx);
         let interval = cx.config.meter_value_sample_interval;
-        let stop_data = cx.config.stop_txn_sampled_data;
+        let sampled = cx.config.stop_txn_sampled_data;
         let Ok(s) = self.session_mut(connector) else {
             return;
         };
         let meter_start = energy_wh(&s.readings);
-        let begin = (!stop_data.is_empty()).then(|| (timestamp, s.readings.sample(stop_data)));
+        let begin = (!sampled.is_empty()).then(|| (timestamp, s.readings.sample(sampled)));
         // `present` or `remote_start` claimed the room with the queue's places.
         let Some(room) = s.room.as_mut() else {
             debug_assert!(false, "a transaction starts without its claimed room");
@@ -401,7 +434,7 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// when the cable is already gone).
     fn stop(&mut self, cx: &Cx<'_, A>, connector: u8, reason: Reason, id_tag: Option<IdToken>) {
         let timestamp = wall(cx);
-        let stop_data = cx.config.stop_txn_sampled_data;
+        let sampled = cx.config.stop_txn_sampled_data;
         let Ok(s) = self.session_mut(connector) else {
             return;
         };
@@ -417,10 +450,10 @@ impl<A: Allocator + Clone> Transactions<A> {
             timestamp,
             reason,
             begin: r.begin,
-            end: if stop_data.is_empty() {
+            end: if sampled.is_empty() {
                 Readings::EMPTY
             } else {
-                s.readings.sample(stop_data)
+                s.readings.sample(sampled)
             },
         };
         s.end(if s.plugged || s.in_socket {
@@ -431,6 +464,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         if orphan {
             // No id to stop: the place it held goes back.
             self.queue.release(1);
+            self.prune_stop_data();
         } else {
             self.queue.push_claimed(TxMessage::Stop(message));
         }
@@ -456,7 +490,10 @@ impl<A: Allocator + Clone> Transactions<A> {
             TxMessage::Meter(m) => out.send(&MeterValuesOut(m))?,
             // A StopTransaction needs the id of its transaction: it waits
             // behind its StartTransaction, which is first in the queue.
-            TxMessage::Stop(m) => out.send(&StopTransactionOut(m))?,
+            TxMessage::Stop(m) => out.send(&StopTransactionOut {
+                stop: m,
+                aligned: &self.stop_data,
+            })?,
         }
         Ok(Some(Token::Queued {
             local: message.local(),

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::message::{Meter, Start, Stop, TxMessage};
 use super::meter::{MeterReading, Readings, Value, MAX_READINGS};
 use super::session::{Phase, Running};
+use super::stop_data::Aligned;
 use super::Transactions;
 use crate::storage::{Dropped, Reader, Seq};
 use crate::time::Instant;
@@ -128,6 +129,32 @@ struct RunningRec<'a, R = ReadingsRec> {
     orphan: bool,
     /// The last known meter value (Wh) and when it was read.
     last: (i64, i32),
+}
+
+/// A StopTxnAlignedData sample in the record (version 3 on).
+#[derive(Serialize, Deserialize)]
+struct AlignedRec {
+    local: u32,
+    timestamp: i64,
+    values: ReadingsRec,
+}
+
+impl AlignedRec {
+    fn of(a: &Aligned) -> AlignedRec {
+        AlignedRec {
+            local: a.local,
+            timestamp: millis(a.timestamp),
+            values: ReadingsRec::of(&a.values),
+        }
+    }
+
+    fn sample(&self) -> Result<Aligned, Dropped> {
+        Ok(Aligned {
+            local: self.local,
+            timestamp: DateTime::from_unix_millis(self.timestamp),
+            values: self.values.readings()?,
+        })
+    }
 }
 
 // Lives on the stack only while one message is written or read: the size
@@ -276,8 +303,8 @@ impl<A: Allocator + Clone> Transactions<A> {
         }
     }
 
-    /// The record's body: `(next_local, running, queue)`; `None` when nothing
-    /// runs and nothing is queued.
+    /// The record's body: `(next_local, running, queue, aligned)`; `None`
+    /// when nothing runs and nothing is queued.
     pub(crate) fn record(&self) -> Option<impl Serialize + '_> {
         let running = || {
             self.sessions.iter().enumerate().filter_map(|(i, s)| {
@@ -300,8 +327,9 @@ impl<A: Allocator + Clone> Transactions<A> {
                 .entries()
                 .map(|(m, attempts)| (MessageRec::of(m), attempts))
         };
-        let idle = running().next().is_none() && self.queue.len() == 0;
-        (!idle).then_some((self.next_local, Seq(running), Seq(queue)))
+        let aligned = || self.stop_data.all().iter().map(AlignedRec::of);
+        let idle = running().next().is_none() && self.queue.len() == 0 && self.stop_data.is_empty();
+        (!idle).then_some((self.next_local, Seq(running), Seq(queue), Seq(aligned)))
     }
 
     /// Restores the record `body`: the queue as it was, each running
@@ -310,9 +338,9 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// at its last known meter value and time. All or nothing: on `Err`
     /// nothing changed. Returns how many were resumed and stopped.
     ///
-    /// `version` is the record's: version 1 (readings without phase and
-    /// location) is read too, and written back as this version's at the
-    /// next persist.
+    /// `version` is the record's: versions 1 (readings without phase and
+    /// location) and 2 (no StopTxnAlignedData samples) are read too, and
+    /// written back as this version's at the next persist.
     pub(crate) fn restore(
         &mut self,
         version: u8,
@@ -322,14 +350,16 @@ impl<A: Allocator + Clone> Transactions<A> {
         resume: &mut dyn FnMut(u8) -> bool,
     ) -> Result<(u8, u8), RestoreFail> {
         match version {
-            1 => self.restore_as::<ReadingsRecV1>(body, now, interval, resume),
-            _ => self.restore_as::<ReadingsRec>(body, now, interval, resume),
+            1 => self.restore_as::<ReadingsRecV1>(body, false, now, interval, resume),
+            2 => self.restore_as::<ReadingsRec>(body, false, now, interval, resume),
+            _ => self.restore_as::<ReadingsRec>(body, true, now, interval, resume),
         }
     }
 
     fn restore_as<R: ReadingsFormat>(
         &mut self,
         body: &[u8],
+        with_aligned: bool,
         now: Instant,
         interval: crate::Duration,
         resume: &mut dyn FnMut(u8) -> bool,
@@ -357,6 +387,11 @@ impl<A: Allocator + Clone> Transactions<A> {
             let (msg, _): (MessageRec<'_, R>, u8) = r.take()?;
             msg.message()?;
         }
+        let k = if with_aligned { r.len()? } else { 0 };
+        let aligned_at = r.clone();
+        for _ in 0..k {
+            r.take::<AlignedRec>()?.sample()?;
+        }
         r.finish()?;
         // A transaction that resumes gets its room in the pool (until the
         // commit, in its session's `claimed`: none is claimed at a restore).
@@ -380,9 +415,16 @@ impl<A: Allocator + Clone> Transactions<A> {
             resumes[usize::from(rec.connector / 8)] |= 1 << (rec.connector % 8);
         }
         // The queue's memory: its messages, and a place for each running
-        // transaction's StopTransaction (as `present` claimed it).
+        // transaction's StopTransaction (as `present` claimed it); and the
+        // StopTxnAlignedData samples'.
+        let alloc = self.sessions.allocator().clone();
+        if self.stop_data.reserve_restored(k, &alloc).is_err() {
+            self.drop_rooms();
+            return Err(RestoreFail::OutOfMemory);
+        }
         if self.queue.reserve_restored(m, claims).is_err() {
             self.drop_rooms();
+            self.stop_data.forget();
             return Err(RestoreFail::OutOfMemory);
         }
         // Commit: everything was checked, nothing below fails.
@@ -392,6 +434,12 @@ impl<A: Allocator + Clone> Transactions<A> {
                 if let Ok(msg) = msg.message() {
                     self.queue.push_restored(msg, attempts);
                 }
+            }
+        }
+        let mut r = aligned_at;
+        for _ in 0..k {
+            if let Ok(sample) = r.take::<AlignedRec>().and_then(|a| a.sample()) {
+                self.stop_data.push_restored(sample);
             }
         }
         self.next_local = next_local.max(1);
@@ -445,6 +493,8 @@ impl<A: Allocator + Clone> Transactions<A> {
                 }));
             }
         }
+        // Samples no StopTransaction will carry (an orphan's) go.
+        self.prune_stop_data();
         Ok((resumed, stopped))
     }
 }

@@ -1,7 +1,7 @@
 //! The records' bounds and their restore, by the byte.
 
 use super::*;
-use crate::storage::{MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD, RECORD_VERSION};
+use crate::storage::{MAX_ALIGNED_RECORD, MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD, RECORD_VERSION};
 use crate::tx::RestoreFail;
 
 /// What `Config::max_queued_messages` documents of a queue place and a
@@ -11,6 +11,8 @@ use crate::tx::RestoreFail;
 fn the_documented_pool_costs_hold() {
     assert_eq!(core::mem::size_of::<TxMessage>(), 232);
     assert_eq!(core::mem::size_of::<Running>(), 200);
+    // `Config::max_stop_aligned_samples`.
+    assert_eq!(core::mem::size_of::<Aligned>(), 104);
 }
 
 /// The largest readings a record can hold: every slot taken, with a
@@ -38,7 +40,13 @@ fn running(connector: u8) -> RunningRec<'static> {
 fn restore(connectors: u8, runs: &[RunningRec<'_>]) -> Result<(u8, u8), Dropped> {
     let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(128 * 1024);
     let empty: [(MessageRec<'_>, u8); 0] = [];
-    let body = (1u32, Seq(|| runs.iter()), Seq(|| empty.iter()));
+    let none: [AlignedRec; 0] = [];
+    let body = (
+        1u32,
+        Seq(|| runs.iter()),
+        Seq(|| empty.iter()),
+        Seq(|| none.iter()),
+    );
     let mut buf = [0u8; 512];
     let n = postcard::to_slice(&body, &mut buf).unwrap().len();
     let mut tx = Transactions::new(connectors, 8, &*pool).unwrap();
@@ -119,6 +127,13 @@ fn the_largest_parts_of_a_record_fit_their_bounds() {
     };
     let n = len(&running);
     assert!(n <= MAX_RUNNING_RECORD, "{n} bytes");
+    let sample = AlignedRec::of(&Aligned {
+        local: u32::MAX,
+        timestamp: at,
+        values: full(),
+    });
+    let n = len(&sample);
+    assert!(n <= MAX_ALIGNED_RECORD, "{n} bytes");
 }
 
 /// A transactions record of version 1 (readings without phase or
@@ -199,4 +214,88 @@ fn running_as<R>(connector: u8) -> RunningRec<'static, R> {
         orphan: false,
         last: (0, 0),
     }
+}
+
+/// A transactions record of version 2 (no StopTxnAlignedData samples) is
+/// read as none kept; one of version 3 brings back the samples of the
+/// running transaction and of a queued StopTransaction, and lets go of one
+/// that no StopTransaction will carry.
+#[test]
+fn stop_txn_aligned_samples_are_restored_and_a_version_2_record_read() {
+    let runs = [running(1)];
+    let empty: [(MessageRec<'_>, u8); 0] = [];
+    let v2 = (1u32, Seq(|| runs.iter()), Seq(|| empty.iter()));
+    let mut buf = [0u8; 1024];
+    let n = postcard::to_slice(&v2, &mut buf).unwrap().len();
+    let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(16 * 1024);
+    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
+    let restored = tx.restore(
+        2,
+        &buf[..n],
+        Instant::from_millis(0),
+        crate::Duration::ZERO,
+        &mut |_| true,
+    );
+    assert!(matches!(restored, Ok((1, 0))));
+    assert!(tx.stop_data.is_empty());
+    // The same record read as version 3 lacks its fourth part: dropped.
+    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
+    let restored = tx.restore(
+        3,
+        &buf[..n],
+        Instant::from_millis(0),
+        crate::Duration::ZERO,
+        &mut |_| true,
+    );
+    assert!(matches!(
+        restored,
+        Err(RestoreFail::Dropped(Dropped::Invalid))
+    ));
+
+    let sample = |local, ms| AlignedRec {
+        local,
+        timestamp: ms,
+        values: ReadingsRec::of(&full()),
+    };
+    let stop: MessageRec<'_> = MessageRec::Stop {
+        local: 9,
+        transaction_id: Some(5),
+        id_tag: None,
+        meter_stop: 1_500,
+        timestamp: 2_000,
+        reason: "PowerLoss",
+        begin: None,
+        end: ReadingsRec::of(&Readings::EMPTY),
+    };
+    let queue = [(stop, 0u8)];
+    // Running transaction 1, a queued stop of 9, and 4 of nobody.
+    let kept = [
+        sample(1, 900_000),
+        sample(9, 1_800_000),
+        sample(4, 2_700_000),
+    ];
+    let v3 = (
+        10u32,
+        Seq(|| runs.iter()),
+        Seq(|| queue.iter()),
+        Seq(|| kept.iter()),
+    );
+    let n = postcard::to_slice(&v3, &mut buf).unwrap().len();
+    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
+    let restored = tx.restore(
+        3,
+        &buf[..n],
+        Instant::from_millis(0),
+        crate::Duration::ZERO,
+        &mut |_| true,
+    );
+    assert!(matches!(restored, Ok((1, 0))));
+    let got: [Option<(u32, i64)>; 3] = core::array::from_fn(|i| {
+        tx.stop_data
+            .all()
+            .get(i)
+            .map(|a| (a.local, a.timestamp.unix_millis()))
+    });
+    assert_eq!(got, [Some((1, 900_000)), Some((9, 1_800_000)), None]);
+    assert_eq!(tx.stop_data.all()[0].values, full());
 }

@@ -6,6 +6,7 @@ use ocpp_model::{Allocator, Measurand, ReadingContext};
 
 use super::message::{Meter, TxMessage};
 use super::session::Phase;
+use super::stop_data::Aligned;
 use super::{energy_wh, wall, Transactions};
 use crate::block::Cx;
 use crate::time::Instant;
@@ -79,10 +80,39 @@ impl<A: Allocator + Clone> Transactions<A> {
         if due {
             let which = cx.config.meter_values_aligned_data;
             self.sample_all(cx, None, which, ReadingContext::SampleClock);
+            self.keep_stop_aligned(cx);
         }
         if due || self.aligned_next.is_none() {
             let rest = interval - (wall.unix_millis().rem_euclid(interval as i64) as u64);
             self.aligned_next = Some(cx.now + crate::Duration::from_millis(rest));
+        }
+    }
+
+    /// StopTxnAlignedData: each running transaction keeps a clock-aligned
+    /// sample for its StopTransaction (see [`super::stop_data`]).
+    fn keep_stop_aligned(&mut self, cx: &Cx<'_, A>) {
+        let which = cx.config.stop_txn_aligned_data;
+        if which.is_empty() {
+            return;
+        }
+        let timestamp = wall(cx);
+        let max = cx.settings.max_stop_aligned;
+        for s in self.sessions.iter() {
+            let Some(r) = s.running().filter(|r| !r.orphan) else {
+                continue;
+            };
+            let values = s.readings.sample(which);
+            if values.is_empty() {
+                continue;
+            }
+            let sample = Aligned {
+                local: r.local,
+                timestamp,
+                values,
+            };
+            if !self.stop_data.keep(sample, max, cx.alloc) {
+                self.stop_aligned_skipped = self.stop_aligned_skipped.saturating_add(1);
+            }
         }
     }
 
