@@ -27,6 +27,18 @@ scripted and valid; it exits non-zero otherwise.
 
     csms.py PORT [--timeout SECONDS]     # PORT 0: any free port
             [--interval S] [--measurands CSL] [--reset-reboots] [--swarm N]
+            [--tls CERT KEY] [--password PASSWORD]
+
+`--tls CERT KEY` listens behind TLS (an `ssl.SSLContext` of that PEM
+certificate chain and key), `--password PASSWORD` wants HTTP Basic
+authentication whose user is the charge point's identity (the path's last
+segment) and whose password is PASSWORD (the AuthorizationKey it was
+given): security profile 2 together. A handshake without credentials or
+with a wrong password is refused with HTTP 401 and said (`refused the
+handshake of 'CP-0001' with HTTP 401: a wrong password`), never with the
+password; the closing line then says how the session came in and how many
+were refused. In every mode a handshake that does not offer `ocpp1.6` is
+refused (HTTP 400, by the library), and a connection without it noted.
 
 `--swarm N` accepts N charge points at once (`ocpp-host --count N`), makes
 none of the CALLs above, and checks each one's single built-in session:
@@ -46,11 +58,16 @@ closing line `interop: N messages received, all valid` (or the problems).
 
 import argparse
 import asyncio
+import hmac
+import http
 import logging
+import ssl
 import sys
 from datetime import datetime, timedelta, timezone
 
 import websockets
+from websockets.exceptions import InvalidHeader
+from websockets.headers import parse_authorization_basic
 
 import many
 from ocpp.exceptions import OCPPError
@@ -91,6 +108,8 @@ EXPECTED_OUTCOMES = {
     "RemoteStartTransaction": "Accepted",
     "RemoteStopTransaction": "Accepted",
 }
+# Handshakes refused with HTTP 401 (--password): (identity, why), in order.
+REFUSED = []
 
 
 def now_rfc3339():
@@ -472,6 +491,77 @@ class CentralSystem(ChargePoint):
                          f"one ({ID_TAG}, Local) with MeterValues")
 
 
+def basic_authentication(password):
+    """A `process_request` of websockets' server for security profiles 1
+    and 2: HTTP Basic authentication whose user is the charge point's
+    identity (the last segment of the path) and whose password is
+    `password` (the AuthorizationKey the charge point was given). Anything
+    else is refused with HTTP 401, and said (never with the password)."""
+
+    def check(connection, request):
+        identity = request.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        header = request.headers.get("Authorization")
+        why = None
+        if header is None:
+            why = "no credentials"
+        else:
+            try:
+                user, given = parse_authorization_basic(header)
+            except InvalidHeader:
+                why = "credentials that are not HTTP Basic"
+            else:
+                if user != identity:
+                    why = f"the user {user!r} is not the identity"
+                elif not hmac.compare_digest(given.encode(), password.encode()):
+                    why = "a wrong password"
+        if why is None:
+            return None
+        REFUSED.append((identity, why))
+        print(f"csms: refused the handshake of {identity!r} with HTTP 401: {why}", flush=True)
+        response = connection.respond(http.HTTPStatus.UNAUTHORIZED, f"{why}\n")
+        response.headers["WWW-Authenticate"] = 'Basic realm="ocpp", charset="UTF-8"'
+        return response
+
+    return check
+
+
+def server_options(args):
+    """What every mode's server takes: the subprotocol ocpp1.6 (the library
+    refuses a handshake that does not offer it with HTTP 400), and with
+    --tls an SSLContext of our certificate, with --password Basic
+    authentication."""
+    options = {"subprotocols": ["ocpp1.6"]}
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(*args.tls)
+        options["ssl"] = context
+    if args.password is not None:
+        options["process_request"] = basic_authentication(args.password)
+    return options
+
+
+def security(connection, args):
+    """How a connection came in, in words: TLS version and Basic user."""
+    words = []
+    tls = connection.transport.get_extra_info("ssl_object")
+    if tls is not None:
+        words.append(f"over {tls.version()}")
+    elif args.tls:
+        words.append("NOT over TLS")
+    if args.password is not None:
+        words.append("with HTTP Basic authentication as the identity")
+    return ", ".join(words)
+
+
+def refusals():
+    """The handshakes refused with HTTP 401, counted by reason."""
+    counts = {}
+    for _, why in REFUSED:
+        counts[why] = counts.get(why, 0) + 1
+    return ", ".join(f"{n} with {why}" for why, n in counts.items()) or "none"
+
+
 def is_subsequence(wanted, seq):
     it = iter(seq)
     return all(any(x == y for y in it) for x in wanted)
@@ -498,6 +588,11 @@ async def main():
                         help="accept N charge points of `ocpp-host --count N`, each playing one built-in session")
     parser.add_argument("--reset-reboots", action="store_true",
                         help="the charge point reboots on Reset: expect a second boot, and wait for it")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                        help="listen behind TLS with this certificate chain and key (PEM files)")
+    parser.add_argument("--password", metavar="PASSWORD",
+                        help="require HTTP Basic authentication: the user the charge point's identity, "
+                             "this password (its AuthorizationKey); else HTTP 401")
     args = parser.parse_args()
     args.measurands = args.measurands.split(",")
     if not set(args.measurands) <= set(SAMPLED):
@@ -510,9 +605,9 @@ async def main():
     finished = asyncio.Event()
 
     if args.swarm:
-        return await many.swarm(args, CentralSystem)
+        return await many.swarm(args, CentralSystem, server_options(args))
     if args.connections > 1 or args.away:
-        return await many.outages(args, CentralSystem)
+        return await many.outages(args, CentralSystem, server_options(args))
 
     async def handler(connection):
         if "cs" in state:
@@ -522,7 +617,10 @@ async def main():
         cs = CentralSystem(path.rstrip("/").rsplit("/", 1)[-1], connection)
         state["cs"] = cs
         print(f"csms: charge point {cs.id!r} connected on {path}, "
-              f"subprotocol {connection.subprotocol!r}", flush=True)
+              f"subprotocol {connection.subprotocol!r} {security(connection, args)}".rstrip(), flush=True)
+        if args.tls and connection.transport.get_extra_info("ssl_object") is None:
+            cs.problem("the connection is not over TLS")
+        cs.security = security(connection, args)
         if connection.subprotocol != "ocpp1.6":
             cs.problem(f"subprotocol {connection.subprotocol!r}, expected 'ocpp1.6'")
         if not path.startswith("/ocpp/") or not cs.id:
@@ -536,7 +634,7 @@ async def main():
         finally:
             finished.set()
 
-    async with serve(handler, "127.0.0.1", args.port, subprotocols=["ocpp1.6"]) as server:
+    async with serve(handler, "127.0.0.1", args.port, **server_options(args)) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"listening on 127.0.0.1:{port}", flush=True)
         try:
@@ -561,7 +659,11 @@ async def main():
         for p in cs.problems:
             print(f"  - {p}")
         return 1
-    print(f"interop: {cs.received} messages received, all valid")
+    if args.tls or args.password is not None:
+        print(f"interop: {cs.security}: {cs.received} messages received, all valid; "
+              f"handshakes refused with HTTP 401: {refusals()}")
+    else:
+        print(f"interop: {cs.received} messages received, all valid")
     return 0
 
 
