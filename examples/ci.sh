@@ -6,9 +6,11 @@
 # TLS with a client certificate, commands through a pipe, scenario files,
 # a configuration file, each against an in-test central system; the swarm of
 # 80 chargers against the tokio test central system ocpp-test-csms) and runs it
-# against the Python `ocpp` central system (the demo session, a SIGKILL
-# mid-transaction and a restart, the central system away and back, then 100
-# chargers at once: `ocpp-host --count 100`; 48 s in all).
+# against the Python `ocpp` central system (the demo session over TLS with
+# Basic authentication, ChangeAvailability included, a wrong and a missing
+# password refused; a SIGKILL mid-transaction and a restart, the central
+# system away and back, then 100 chargers at once: `ocpp-host --count 100`;
+# 48 s in all; its certificates made with openssl).
 # Works from a clean clone: installs the Rust target, QEMU, Node and npm if
 # missing; the interop step makes its own venv (python3 -m venv + pip) under
 # host/target, the emulator step its node_modules (npm ci) under rp2040/emu.

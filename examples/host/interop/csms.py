@@ -17,16 +17,34 @@ This script accepts one charge point on 127.0.0.1 and:
   (Heartbeat), DataTransfer (expects UnknownVendorId), Reset (Accepted),
   GetConfiguration of two keys and an unknown one, of all keys,
   ChangeConfiguration (MeterValueSampleInterval = 2), GetConfiguration again,
-  UnlockConnector (Unlocked);
+  once connector 1 reported Available ChangeAvailability of it Inoperative
+  (Accepted, then it must report Unavailable) and Operative (Accepted, then
+  Available), UnlockConnector (Unlocked); all before the demo plugs in, a
+  second after the boot (the RP2040's bench waits for the UnlockConnector);
 - once the demo's local transaction is over and the cable is plugged in
   again: RemoteStartTransaction (REMOTE01), and after the first MeterValues
-  of that transaction, RemoteStopTransaction of it.
+  of that transaction ChangeAvailability Inoperative (Scheduled: it runs),
+  then RemoteStopTransaction of it; connector 1 must stay Charging until
+  the StopTransaction and report Unavailable right after it, whereupon we
+  make it Operative (Accepted), and it must end Available.
 
 When the charge point has disconnected it checks that everything arrived as
 scripted and valid; it exits non-zero otherwise.
 
     csms.py PORT [--timeout SECONDS]     # PORT 0: any free port
             [--interval S] [--measurands CSL] [--reset-reboots] [--swarm N]
+            [--tls CERT KEY] [--password PASSWORD]
+
+`--tls CERT KEY` listens behind TLS (an `ssl.SSLContext` of that PEM
+certificate chain and key), `--password PASSWORD` wants HTTP Basic
+authentication whose user is the charge point's identity (the path's last
+segment) and whose password is PASSWORD (the AuthorizationKey it was
+given): security profile 2 together. A handshake without credentials or
+with a wrong password is refused with HTTP 401 and said (`refused the
+handshake of 'CP-0001' with HTTP 401: a wrong password`), never with the
+password; the closing line then says how the session came in and how many
+were refused. In every mode a handshake that does not offer `ocpp1.6` is
+refused (HTTP 400, by the library), and a connection without it noted.
 
 `--swarm N` accepts N charge points at once (`ocpp-host --count N`), makes
 none of the CALLs above, and checks each one's single built-in session:
@@ -46,11 +64,16 @@ closing line `interop: N messages received, all valid` (or the problems).
 
 import argparse
 import asyncio
+import hmac
+import http
 import logging
+import ssl
 import sys
 from datetime import datetime, timedelta, timezone
 
 import websockets
+from websockets.exceptions import InvalidHeader
+from websockets.headers import parse_authorization_basic
 
 import many
 from ocpp.exceptions import OCPPError
@@ -61,6 +84,7 @@ from ocpp.v16.datatypes import IdTagInfo
 from ocpp.v16.enums import (
     Action,
     AuthorizationStatus,
+    AvailabilityType,
     MessageTrigger,
     RegistrationStatus,
     ResetType,
@@ -71,8 +95,11 @@ ID_TAG = "ABCD1234"  # the demo's card
 REMOTE_TAG = "REMOTE01"  # the idTag of our remote start
 FIRST_TRANSACTION_ID = 1001
 # What connector 1 goes through in the demo, after its first Available:
-# the local transaction, then the remote one.
-DEMO_STATUSES = ["Preparing", "Charging", "Finishing", "Available"] * 2
+# Inoperative and Operative again at rest (our ChangeAvailability), the
+# local transaction, then the remote one, during which we make it
+# Inoperative (Scheduled: Unavailable once it ends) and then Operative.
+DEMO_STATUSES = (["Unavailable", "Available"] + ["Preparing", "Charging", "Finishing", "Available"]
+                 + ["Preparing", "Charging", "Unavailable", "Available"])
 SAMPLED = {"Energy.Active.Import.Register": "Wh", "Power.Active.Import": "W"}
 # What the demo configures, and what we change the interval to.
 SAMPLED_DATA = "Energy.Active.Import.Register,Power.Active.Import"
@@ -87,10 +114,16 @@ EXPECTED_OUTCOMES = {
     "GetConfiguration (all keys)": "complete",
     "ChangeConfiguration": "Accepted",
     "GetConfiguration (after the change)": "changed",
+    "ChangeAvailability (Inoperative)": "Accepted",
+    "ChangeAvailability (Operative)": "Accepted",
     "UnlockConnector": "Unlocked",
     "RemoteStartTransaction": "Accepted",
+    "ChangeAvailability (Inoperative, during a transaction)": "Scheduled",
     "RemoteStopTransaction": "Accepted",
+    "ChangeAvailability (Operative, after the transaction)": "Accepted",
 }
+# Handshakes refused with HTTP 401 (--password): (identity, why), in order.
+REFUSED = []
 
 
 def now_rfc3339():
@@ -144,6 +177,11 @@ class CentralSystem(ChargePoint):
         self.options = OPTIONS
         self.rebooted = asyncio.Event()
         self.conn = 1  # which connection of the charge point this is (--connections, --away)
+        # Connector statuses and transaction stops in the order they arrived:
+        # ("status", connector, status) and ("stop", transactionId).
+        self.timeline = []
+        self.scheduled_at = None  # len(timeline) when we made connector 1 Inoperative mid-transaction
+        self.operative_again = None  # the task that makes it Operative once it is Unavailable
 
     def say(self, text, **kwargs):
         """A line of the session; quiet for a swarm (only problems are printed)."""
@@ -237,6 +275,7 @@ class CentralSystem(ChargePoint):
     def on_status_notification(self, connector_id, error_code, status, **kwargs):
         self.seen("StatusNotification")
         self.statuses.setdefault(connector_id, []).append(status)
+        self.timeline.append(("status", connector_id, status))
         if "timestamp" in kwargs:
             self.check_timestamp("StatusNotification", kwargs["timestamp"])
         return call_result.StatusNotification()
@@ -248,6 +287,14 @@ class CentralSystem(ChargePoint):
         if (connector_id == 1 and status == "Preparing" and local_done and self.remote is None
                 and not self.options.swarm and not self.options.connections > 1):
             self.remote = asyncio.ensure_future(self.remote_start())
+        # Our Inoperative during the remote transaction applied once it ended: Operative again.
+        if (connector_id == 1 and status == "Unavailable" and self.scheduled_at is not None
+                and self.operative_again is None):
+            self.operative_again = asyncio.ensure_future(self.ask(
+                "ChangeAvailability (Operative, after the transaction)",
+                call.ChangeAvailability(connector_id=1, type=AvailabilityType.operative),
+                lambda r: r.status,
+            ))
 
     @on(Action.authorize)
     def on_authorize(self, id_tag, **kwargs):
@@ -327,6 +374,7 @@ class CentralSystem(ChargePoint):
             self.problem(f"StopTransaction of transactionId {transaction_id}, which is not running")
             return call_result.StopTransaction()
         del self.running[t["connector"]]
+        self.timeline.append(("stop", transaction_id))
         t["stop"] = {"reason": kwargs.get("reason", "Local"), "id_tag": kwargs.get("id_tag")}
         last = max([t["meter_start"], *t["energy"]])
         if meter_stop < last:
@@ -411,8 +459,36 @@ class CentralSystem(ChargePoint):
             call.GetConfiguration(key=["MeterValueSampleInterval"]),
             lambda r: "changed" if self.configuration(r, {"MeterValueSampleInterval": NEW_INTERVAL}) else f"{r}",
         )
+        await self.availability_at_rest()
         await self.ask("UnlockConnector", call.UnlockConnector(connector_id=1), lambda r: r.status)
         self.say(f"csms: our CALLs answered: {self.outcomes}", flush=True)
+
+    async def reported(self, connector, since, status, seconds=5):
+        """Whether `connector` reports `status` after its first `since` statuses, within `seconds`."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while status not in self.statuses.get(connector, [])[since:]:
+            if loop.time() > end:
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
+    async def availability_at_rest(self):
+        """ChangeAvailability of connector 1 while no transaction runs (before
+        the demo plugs in, a second after the boot; the RP2040's bench waits
+        for our UnlockConnector): Inoperative is Accepted and reported
+        Unavailable, Operative is Accepted and reported Available."""
+        if not await self.reported(1, 0, "Available"):
+            self.problem(f"connector 1 reported {self.statuses.get(1)}, not Available, within 5 s")
+        for name, kind, status in [
+            ("ChangeAvailability (Inoperative)", AvailabilityType.inoperative, "Unavailable"),
+            ("ChangeAvailability (Operative)", AvailabilityType.operative, "Available"),
+        ]:
+            since = len(self.statuses.get(1, []))
+            answer = await self.ask(name, call.ChangeAvailability(connector_id=1, type=kind), lambda r: r.status)
+            if answer == "Accepted" and not await self.reported(1, since, status):
+                self.problem(f"{name} Accepted, but connector 1 reported {self.statuses.get(1)[since:]}, "
+                             f"not {status}, within 5 s")
 
     async def remote_start(self):
         await self.ask(
@@ -422,6 +498,14 @@ class CentralSystem(ChargePoint):
         )
 
     async def remote_stop(self, transaction_id):
+        if not many.quiet_mode(self.options):
+            # Inoperative while the transaction runs: Scheduled, applied when it ends.
+            self.scheduled_at = len(self.timeline)
+            await self.ask(
+                "ChangeAvailability (Inoperative, during a transaction)",
+                call.ChangeAvailability(connector_id=1, type=AvailabilityType.inoperative),
+                lambda r: r.status,
+            )
         await self.ask(
             "RemoteStopTransaction",
             call.RemoteStopTransaction(transaction_id=transaction_id),
@@ -454,6 +538,28 @@ class CentralSystem(ChargePoint):
         for action, want in EXPECTED_OUTCOMES.items():
             if self.outcomes.get(action) != want:
                 self.problem(f"{action}: expected {want}, got {self.outcomes.get(action)}")
+        self.verify_scheduled()
+
+    def verify_scheduled(self):
+        """Connector 1 made Inoperative during the remote transaction: still
+        Charging until the transaction stopped, Unavailable right after it,
+        Available at the end (Operative again)."""
+        if self.scheduled_at is None:
+            self.problem("no ChangeAvailability during the remote transaction (it did not run)")
+            return
+        after = self.timeline[self.scheduled_at:]
+        remote = [tx for tx, t in self.transactions.items() if t["id_tag"] == REMOTE_TAG]
+        stop = after.index(("stop", remote[0])) if remote and ("stop", remote[0]) in after else None
+        if stop is None:
+            self.problem(f"the remote transaction did not stop after our ChangeAvailability: {after}")
+            return
+        before = [e[2] for e in after[:stop] if e[0] == "status" and e[1] == 1]
+        later = [e[2] for e in after[stop:] if e[0] == "status" and e[1] == 1]
+        if "Unavailable" in before:
+            self.problem(f"connector 1 Unavailable while its transaction ran (Scheduled): {before}")
+        if later[:1] != ["Unavailable"] or later[-1:] != ["Available"]:
+            self.problem(f"connector 1 reported {later} after the transaction we made it Inoperative in, "
+                         "expected Unavailable first (the scheduled change), Available last (Operative again)")
 
     def verify_swarm(self):
         """A charger of `ocpp-host --count N` after one built-in session."""
@@ -470,6 +576,77 @@ class CentralSystem(ChargePoint):
         if [s[:2] for s in stops] != [(ID_TAG, "Local")] or stops[0][2] == 0:
             self.problem(f"transactions (idTag, stop reason, samples): {stops}, expected "
                          f"one ({ID_TAG}, Local) with MeterValues")
+
+
+def basic_authentication(password):
+    """A `process_request` of websockets' server for security profiles 1
+    and 2: HTTP Basic authentication whose user is the charge point's
+    identity (the last segment of the path) and whose password is
+    `password` (the AuthorizationKey the charge point was given). Anything
+    else is refused with HTTP 401, and said (never with the password)."""
+
+    def check(connection, request):
+        identity = request.path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        header = request.headers.get("Authorization")
+        why = None
+        if header is None:
+            why = "no credentials"
+        else:
+            try:
+                user, given = parse_authorization_basic(header)
+            except InvalidHeader:
+                why = "credentials that are not HTTP Basic"
+            else:
+                if user != identity:
+                    why = f"the user {user!r} is not the identity"
+                elif not hmac.compare_digest(given.encode(), password.encode()):
+                    why = "a wrong password"
+        if why is None:
+            return None
+        REFUSED.append((identity, why))
+        print(f"csms: refused the handshake of {identity!r} with HTTP 401: {why}", flush=True)
+        response = connection.respond(http.HTTPStatus.UNAUTHORIZED, f"{why}\n")
+        response.headers["WWW-Authenticate"] = 'Basic realm="ocpp", charset="UTF-8"'
+        return response
+
+    return check
+
+
+def server_options(args):
+    """What every mode's server takes: the subprotocol ocpp1.6 (the library
+    refuses a handshake that does not offer it with HTTP 400), and with
+    --tls an SSLContext of our certificate, with --password Basic
+    authentication."""
+    options = {"subprotocols": ["ocpp1.6"]}
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(*args.tls)
+        options["ssl"] = context
+    if args.password is not None:
+        options["process_request"] = basic_authentication(args.password)
+    return options
+
+
+def security(connection, args):
+    """How a connection came in, in words: TLS version and Basic user."""
+    words = []
+    tls = connection.transport.get_extra_info("ssl_object")
+    if tls is not None:
+        words.append(f"over {tls.version()}")
+    elif args.tls:
+        words.append("NOT over TLS")
+    if args.password is not None:
+        words.append("with HTTP Basic authentication as the identity")
+    return ", ".join(words)
+
+
+def refusals():
+    """The handshakes refused with HTTP 401, counted by reason."""
+    counts = {}
+    for _, why in REFUSED:
+        counts[why] = counts.get(why, 0) + 1
+    return ", ".join(f"{n} with {why}" for why, n in counts.items()) or "none"
 
 
 def is_subsequence(wanted, seq):
@@ -498,6 +675,11 @@ async def main():
                         help="accept N charge points of `ocpp-host --count N`, each playing one built-in session")
     parser.add_argument("--reset-reboots", action="store_true",
                         help="the charge point reboots on Reset: expect a second boot, and wait for it")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                        help="listen behind TLS with this certificate chain and key (PEM files)")
+    parser.add_argument("--password", metavar="PASSWORD",
+                        help="require HTTP Basic authentication: the user the charge point's identity, "
+                             "this password (its AuthorizationKey); else HTTP 401")
     args = parser.parse_args()
     args.measurands = args.measurands.split(",")
     if not set(args.measurands) <= set(SAMPLED):
@@ -510,9 +692,9 @@ async def main():
     finished = asyncio.Event()
 
     if args.swarm:
-        return await many.swarm(args, CentralSystem)
+        return await many.swarm(args, CentralSystem, server_options(args))
     if args.connections > 1 or args.away:
-        return await many.outages(args, CentralSystem)
+        return await many.outages(args, CentralSystem, server_options(args))
 
     async def handler(connection):
         if "cs" in state:
@@ -522,7 +704,10 @@ async def main():
         cs = CentralSystem(path.rstrip("/").rsplit("/", 1)[-1], connection)
         state["cs"] = cs
         print(f"csms: charge point {cs.id!r} connected on {path}, "
-              f"subprotocol {connection.subprotocol!r}", flush=True)
+              f"subprotocol {connection.subprotocol!r} {security(connection, args)}".rstrip(), flush=True)
+        if args.tls and connection.transport.get_extra_info("ssl_object") is None:
+            cs.problem("the connection is not over TLS")
+        cs.security = security(connection, args)
         if connection.subprotocol != "ocpp1.6":
             cs.problem(f"subprotocol {connection.subprotocol!r}, expected 'ocpp1.6'")
         if not path.startswith("/ocpp/") or not cs.id:
@@ -536,7 +721,7 @@ async def main():
         finally:
             finished.set()
 
-    async with serve(handler, "127.0.0.1", args.port, subprotocols=["ocpp1.6"]) as server:
+    async with serve(handler, "127.0.0.1", args.port, **server_options(args)) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"listening on 127.0.0.1:{port}", flush=True)
         try:
@@ -550,7 +735,7 @@ async def main():
         return 1
     if not finished.is_set():
         cs.problem(f"the charge point was still connected after {args.timeout:g} s")
-    for task in (cs.exercise, cs.remote):
+    for task in (cs.exercise, cs.remote, cs.operative_again):
         if task is not None and not task.done():
             task.cancel()
     cs.verify()
@@ -561,7 +746,11 @@ async def main():
         for p in cs.problems:
             print(f"  - {p}")
         return 1
-    print(f"interop: {cs.received} messages received, all valid")
+    if args.tls or args.password is not None:
+        print(f"interop: {cs.security}: {cs.received} messages received, all valid; "
+              f"handshakes refused with HTTP 401: {refusals()}")
+    else:
+        print(f"interop: {cs.received} messages received, all valid")
     return 0
 
 

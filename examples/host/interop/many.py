@@ -27,8 +27,9 @@ def on_sample(cs, tx):
         AWAY["event"].set()
 
 
-async def outages(args, CentralSystem):
-    """One charge point over several connections; its record carries over."""
+async def outages(args, CentralSystem, options):
+    """One charge point over several connections; its record carries over.
+    `options`: the server's (csms.server_options)."""
     record = {}
     ended = {"n": 0}
     finished = asyncio.Event()
@@ -62,7 +63,7 @@ async def outages(args, CentralSystem):
     loop = asyncio.get_running_loop()
     deadline = loop.time() + args.timeout
     while True:
-        async with serve(handler, "127.0.0.1", port, subprotocols=["ocpp1.6"]) as server:
+        async with serve(handler, "127.0.0.1", port, **options) as server:
             port = server.sockets[0].getsockname()[1]
             if first:
                 print(f"listening on 127.0.0.1:{port}", flush=True)
@@ -129,8 +130,9 @@ def verify(cs, args, connections):
         cs.problem(f"{cs.actions.get('StartTransaction', 0)} StartTransactions, expected {len(want)}")
 
 
-async def swarm(args, CentralSystem):
-    """`--swarm N`: N charge points at once, each checked as verify_swarm says."""
+async def swarm(args, CentralSystem, options):
+    """`--swarm N`: N charge points at once, each checked as verify_swarm says.
+    `options`: the server's (csms.server_options)."""
     chargers = []
     ended = asyncio.Event()
 
@@ -151,7 +153,7 @@ async def swarm(args, CentralSystem):
             if len(chargers) >= args.swarm and all(getattr(c, "closed", False) for c in chargers):
                 ended.set()
 
-    async with serve(handler, "127.0.0.1", args.port, subprotocols=["ocpp1.6"]) as server:
+    async with serve(handler, "127.0.0.1", args.port, **options) as server:
         port = server.sockets[0].getsockname()[1]
         print(f"listening on 127.0.0.1:{port}", flush=True)
         try:

@@ -6,8 +6,14 @@
 # 1. a venv in examples/host/target/venv with requirements.txt (made or
 #    updated when missing or when requirements.txt changed);
 # 2. builds ocpp-host (release);
-# 3. starts csms.py on a free port of 127.0.0.1, runs `ocpp-host --script
-#    demo` against it, and fails unless both exit 0;
+# 3. makes a CA and a certificate for localhost signed by it (openssl),
+#    starts csms.py behind TLS with it, requiring HTTP Basic authentication
+#    (security profile 2: the user the identity, the password a random
+#    AuthorizationKey), on a free port of 127.0.0.1, runs `ocpp-host
+#    --script demo` against it over wss:// with --ca and that key, and fails
+#    unless both exit 0; meanwhile two chargers with a wrong key and with
+#    none must be refused with HTTP 401 and say so, and no output may show
+#    the key;
 # 4. SIGKILL mid-transaction and a restart (csms.py --connections 2), and
 #    the central system away for 3 s mid-transaction and back, the queue
 #    delivered in order (csms.py --away 3), 12 s and 14 s;
@@ -36,6 +42,7 @@ csms_pid=""
 cleanup() {
     if [ -n "$csms_pid" ]; then kill "$csms_pid" 2>/dev/null || true; fi
     if [ -n "${host_pid:-}" ]; then kill -9 "$host_pid" 2>/dev/null || true; fi
+    for pid in ${refused_pids:-}; do kill -9 "$pid" 2>/dev/null || true; done
     rm -rf "$log_dir"
 }
 trap cleanup EXIT
@@ -78,14 +85,74 @@ judge() {
     fi
 }
 
+# Security profile 2: TLS, and HTTP Basic authentication with the
+# AuthorizationKey as the password. A CA and a certificate for localhost
+# signed by it, made for this run (rustls does not take a self-signed CA
+# certificate as the server's own).
 session_start=$SECONDS
-start_csms
+if ! command -v openssl >/dev/null; then
+    echo "interop: FAILED: the TLS step makes its certificates with the openssl command, which is missing (Debian: apt-get install openssl)" >&2
+    exit 1
+fi
+certs="$log_dir/certs"
+mkdir "$certs"
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec[@]}" -days 1 -subj "/CN=ocpp interop CA" \
+    -keyout "$certs/ca.key" -out "$certs/ca.pem" 2>"$certs/openssl.log"
+openssl req "${ec[@]}" -subj "/CN=localhost" \
+    -keyout "$certs/server.key" -out "$certs/server.csr" 2>>"$certs/openssl.log"
+printf '%s\n' "subjectAltName=DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$certs/server.ext"
+openssl x509 -req -in "$certs/server.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" \
+    -CAcreateserial -days 1 -extfile "$certs/server.ext" -out "$certs/server.pem" 2>>"$certs/openssl.log"
+key="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+wrong="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+start_csms --tls "$certs/server.pem" "$certs/server.key" --password "$key"
+url="wss://localhost:$port/ocpp"
+# A wrong AuthorizationKey, and none: refused (HTTP 401), and said.
+refused_pids=""
+for who in wrong none; do
+    given=(--config "AuthorizationKey=$wrong")
+    if [ "$who" = none ]; then given=(); fi
+    timeout 10 "$host_bin" --csms "$url" --id CP-0001 --ca "$certs/ca.pem" "${given[@]}" \
+        --data-dir "$log_dir/$who" --reconnect-min 0.5 --reconnect-max 1 --seconds 2 \
+        >"$log_dir/$who.log" 2>&1 &
+    refused_pids="$refused_pids $!"
+done
 set +e
-timeout 30 "$host_bin" --csms "ws://127.0.0.1:$port/ocpp" --id CP-0001 \
-    --data-dir "$log_dir/data" --script demo --seconds 25 >"$log_dir/host.log" 2>&1
+timeout 30 "$host_bin" --csms "$url" --id CP-0001 --ca "$certs/ca.pem" \
+    --config "AuthorizationKey=$key" --data-dir "$log_dir/data" --script demo --seconds 25 \
+    >"$log_dir/host.log" 2>&1
 host_rc=$?
 set -e
-judge demo "$host_rc"
+for pid in $refused_pids; do wait "$pid" || host_rc=$?; done
+refused_pids=""
+judge "demo over TLS with Basic authentication" "$host_rc"
+for who in wrong none; do
+    echo "--- ocpp-host (AuthorizationKey: $who)"
+    cat "$log_dir/$who.log"
+done
+echo "---"
+said=("check the identity and the AuthorizationKey: it is the password once set"
+      "it wants a password: in the URL")
+for who in wrong none; do
+    words="${said[0]}"
+    if [ "$who" = none ]; then words="${said[1]}"; fi
+    if ! grep -q "refused the WebSocket: HTTP 401 Unauthorized ($words" "$log_dir/$who.log"; then
+        echo "interop: FAILED: the charger with the AuthorizationKey $who did not say it was refused with HTTP 401 ($words)" >&2
+        exit 1
+    fi
+done
+for why in "a wrong password" "no credentials"; do
+    if ! grep -q "refused the handshake of 'CP-0001' with HTTP 401: $why" "$log_dir/csms.log"; then
+        echo "interop: FAILED: csms.py did not refuse a handshake with $why" >&2
+        exit 1
+    fi
+done
+if grep -q -e "$key" -e "$wrong" "$log_dir"/*.log; then
+    echo "interop: FAILED: an AuthorizationKey was printed" >&2
+    exit 1
+fi
 grep '^interop: ' "$log_dir/csms.log" >"$log_dir/results"
 echo "interop: session took $((SECONDS - session_start)) s"
 

@@ -221,7 +221,14 @@ impl Endpoint {
                 "no WebSocket handshake answer from {addr} within {} s",
                 CONNECT_TIMEOUT.as_secs()
             )),
-            Err(HandshakeError::Failure(e)) => Err(handshake_words(addr, &e)),
+            Err(HandshakeError::Failure(e)) => {
+                let password = match (authorization_key, &self.credentials) {
+                    (Some(_), _) => Password::AuthorizationKey,
+                    (None, Some(_)) => Password::Url,
+                    (None, None) => Password::None,
+                };
+                Err(handshake_words(addr, &e, password))
+            }
         }
     }
 }
@@ -334,15 +341,30 @@ fn tcp_words(addr: SocketAddr, e: &std::io::Error) -> String {
     }
 }
 
-fn handshake_words(addr: SocketAddr, e: &WsError) -> String {
+/// Where the password of a handshake came from, for the words of a refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Password {
+    None,
+    Url,
+    AuthorizationKey,
+}
+
+fn handshake_words(addr: SocketAddr, e: &WsError, password: Password) -> String {
     match e {
         WsError::Http(response) => {
             let status = response.status();
-            let hint = match status {
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            let hint = match (status, password) {
+                (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, Password::Url) => {
                     " (check the identity and the password in the URL)"
                 }
-                StatusCode::NOT_FOUND => " (check the path of the URL)",
+                (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, Password::AuthorizationKey) => {
+                    " (check the identity and the AuthorizationKey: it is the password once set)"
+                }
+                (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, Password::None) => {
+                    " (it wants a password: in the URL, ws[s]://ID:PASSWORD@HOST/..., \
+                     or the AuthorizationKey, --config AuthorizationKey=...)"
+                }
+                (StatusCode::NOT_FOUND, _) => " (check the path of the URL)",
                 _ => "",
             };
             format!("{addr} refused the WebSocket: HTTP {status}{hint}")

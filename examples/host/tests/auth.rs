@@ -105,3 +105,53 @@ fn wrong_password_said_in_words_and_not_printed() {
     assert!(csms.calls().is_empty());
     assert!(!out.contains(PASSWORD), "the password was printed:\n{out}");
 }
+
+/// Refused with the AuthorizationKey as the password, or with no password
+/// at all: the words say which to check, and the key is not printed.
+#[test]
+fn wrong_authorization_key_and_none_said_in_words() {
+    let key = "not-the-right-KEY-0042";
+    for (given, words) in [
+        (
+            Some(key),
+            "HTTP 401 Unauthorized (check the identity and the AuthorizationKey: it is the password once set)",
+        ),
+        (
+            None,
+            "HTTP 401 Unauthorized (it wants a password: in the URL, ws[s]://ID:PASSWORD@HOST/..., \
+             or the AuthorizationKey, --config AuthorizationKey=...)",
+        ),
+    ] {
+        let csms = Csms::start();
+        csms.require_authorization("Basic bm90IHRoaXM=");
+        let dir = scratch(if given.is_some() { "auth-key-wrong" } else { "auth-none" });
+        let url = csms.url();
+        let data = dir.join("data");
+        let mut args = vec![
+            "--csms".to_string(),
+            url,
+            "--id".into(),
+            "CP-KEY".into(),
+            "--data-dir".into(),
+            data.to_str().unwrap().into(),
+            "--reconnect-min".into(),
+            "0.2".into(),
+            "--reconnect-max".into(),
+            "0.5".into(),
+            "--seconds".into(),
+            "1".into(),
+        ];
+        if let Some(key) = given {
+            args.extend(["--config".into(), format!("AuthorizationKey={key}")]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut charger = Charger::spawn(&dir.join("charger.log"), &args);
+        assert!(charger.wait(10).success());
+        let out = charger.output();
+        println!("{out}");
+        assert!(out.contains(words), "{out}");
+        assert!(csms.calls().is_empty());
+        assert!(!out.contains(key), "the key was printed:\n{out}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

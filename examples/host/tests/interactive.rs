@@ -38,6 +38,14 @@ fn a_session_typed_in() {
     ];
     let mut charger = Charger::spawn_interactive(&dir.join("charger.log"), &args);
     charger.wait_output(10, "registration: accepted");
+    // Typed before the first StatusNotification went out, the plug would
+    // replace connector 1's Available before it was reported (a status
+    // that comes and goes within a moment is not), as on a slow machine.
+    csms.wait_for(10, "connector 1 Available", |calls| {
+        calls
+            .iter()
+            .any(|c| c.action == "StatusNotification" && c.payload["connectorId"] == 1)
+    });
     charger.type_in("power 7400");
     charger.type_in("plug");
     charger.type_in("idtag ABCD1234");

@@ -193,47 +193,84 @@ fn subprotocol_refused_said_in_words() {
 }
 
 /// The swarm's chargers (tokio-tungstenite) take the same TLS and Basic
-/// authentication as the single one. The test central system serves one
-/// connection at a time, so one charger: its session over wss://.
+/// authentication as the single one: 20 chargers at once over wss://
+/// with `--ca`, each with the AuthorizationKey as its password and its
+/// identity as the user (security profile 2), each registered and
+/// through its session, served concurrently by the central system.
 #[test]
 fn swarm_over_wss_with_ca_and_basic_authentication() {
+    const COUNT: usize = 20;
     let (config, pem) = certificate();
     let csms = Csms::start_tls(config);
-    let header = format!(
-        "Basic {}",
-        data_encoding::BASE64.encode(format!("SW-1:{PASSWORD}").as_bytes())
-    );
-    csms.require_authorization(&header);
+    csms.require_password(PASSWORD);
     let dir = scratch("tls-swarm");
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, pem).unwrap();
-    let url = format!("wss://SW-1:{PASSWORD}@localhost:{}/ocpp", csms.port);
+    let url = format!("wss://localhost:{}/ocpp", csms.port);
+    let key = format!("AuthorizationKey={PASSWORD}");
+    let count = COUNT.to_string();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocpp-host"))
-        .args([
-            "--csms", &url, "--id", "SW-{n}", "--count", "1", "--charge", "1",
-        ])
-        .args([
-            "--jitter",
-            "0",
-            "--seconds",
-            "20",
-            "--ca",
-            ca.to_str().unwrap(),
-        ])
+        .args(["--csms", &url, "--id", "SW-{n}", "--count", &count])
+        .args(["--charge", "1", "--jitter", "0.5", "--ramp", "0.5"])
+        .args(["--config", &key, "--config", "MeterValueSampleInterval=1"])
+        .args(["--seconds", "30", "--ca", ca.to_str().unwrap()])
         .output()
         .expect("run ocpp-host");
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    println!("{text}");
     assert!(out.status.success(), "{text}");
-    assert!(
-        text.contains("1 sessions completed, 1 through their plan"),
-        "{text}"
+    let report = format!(
+        "swarm report: {COUNT} chargers, {COUNT} registered at the end, {COUNT} sessions \
+         completed, {COUNT} through their plan, 0 failed"
     );
+    assert!(text.contains(&report), "{text}");
     assert!(!text.contains(PASSWORD), "the password was printed: {text}");
-    let actions: Vec<String> = csms.calls().into_iter().map(|c| c.action).collect();
-    for want in ["BootNotification", "StartTransaction", "StopTransaction"] {
-        assert!(actions.iter().any(|a| a == want), "no {want}: {actions:?}");
+
+    // At the central system: every identity authenticated as itself,
+    // registered, and through one transaction (started, sampled, stopped
+    // with the id it was given); all connected at once.
+    let calls = csms.calls();
+    for n in 1..=COUNT {
+        let id = format!("SW-{n:02}");
+        let mine: Vec<_> = calls.iter().filter(|c| c.id == id).collect();
+        let actions: Vec<&str> = mine.iter().map(|c| c.action.as_str()).collect();
+        for want in [
+            "BootNotification",
+            "StartTransaction",
+            "MeterValues",
+            "StopTransaction",
+        ] {
+            assert!(actions.contains(&want), "{id}: no {want}: {actions:?}");
+        }
+        let starts: Vec<_> = mine
+            .iter()
+            .filter(|c| c.action == "StartTransaction")
+            .collect();
+        assert!(
+            starts.iter().all(|c| c.payload == starts[0].payload),
+            "{id}: two transactions"
+        );
+        let stop = mine.iter().find(|c| c.action == "StopTransaction").unwrap();
+        let given = csms.transactions_of(&id);
+        assert_eq!(given.len(), 1, "{id}: transactionIds {given:?}");
+        assert_eq!(stop.payload["transactionId"], given[0], "{id}");
     }
-    assert_eq!(csms.authorizations().first(), Some(&Some(header)));
+    let ids: std::collections::BTreeSet<&str> = calls.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), COUNT, "{ids:?}");
+    let expected: std::collections::BTreeSet<String> = (1..=COUNT)
+        .map(|n| {
+            let basic = format!("SW-{n:02}:{PASSWORD}");
+            format!("Basic {}", data_encoding::BASE64.encode(basic.as_bytes()))
+        })
+        .collect();
+    let sent: std::collections::BTreeSet<String> =
+        csms.authorizations().into_iter().flatten().collect();
+    assert_eq!(sent, expected, "each charger authenticated as itself");
+    assert!(
+        csms.most_open() >= COUNT,
+        "{} connections open at most, not all {COUNT} at once",
+        csms.most_open()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,12 +1,13 @@
 //! A small central system for the tests of `ocpp-host`: a tungstenite
-//! server on 127.0.0.1 that accepts one charge point connection after
-//! another (the same charger restarted, or reconnecting), answers the Core
-//! CALLs, and records every CALL with the connection it came on.
+//! server on 127.0.0.1, plain or behind rustls, that serves each charge
+//! point connection on its own thread (the same charger restarted or
+//! reconnecting, or a swarm of them at once), answers the Core CALLs, and
+//! records every CALL with the connection and the identity it came from.
 //!
 //! Its StartTransaction answer gives the same transactionId to an
-//! identical resend (OCPP lets a charge point send a transaction message
-//! again when it cannot know whether it arrived), a new one (from 1001)
-//! otherwise.
+//! identical resend of the same identity (OCPP lets a charge point send a
+//! transaction message again when it cannot know whether it arrived), a
+//! new one (from 1001) otherwise.
 
 #![allow(dead_code)] // each test file uses a part of it
 
@@ -15,7 +16,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -29,6 +30,8 @@ use tungstenite::Message;
 pub struct Call {
     /// Which connection (0, 1, ...) it came on.
     pub conn: usize,
+    /// The charge point's identity: the last segment of the URL's path.
+    pub id: String,
     pub action: String,
     pub payload: Value,
 }
@@ -40,15 +43,22 @@ struct Shared {
     authorizations: Vec<Option<String>>,
     /// The only Authorization header accepted, when set (else HTTP 401).
     required: Option<String>,
+    /// The password of HTTP Basic authentication whose user is the
+    /// identity, when set (else HTTP 401).
+    password: Option<String>,
     /// Answer the handshake without picking the subprotocol ocpp1.6.
     no_subprotocol: bool,
     /// While set, the current connection is read from no more: no answer,
     /// no pong, the TCP connection open (a central system that hangs).
     frozen: bool,
     connections: usize,
-    /// StartTransaction payloads and the ids given to them.
-    started: Vec<(Value, i64)>,
-    /// CALLs of ours to send on the current connection, and how many went.
+    /// Connections open now, and the most open at once.
+    open: usize,
+    most_open: usize,
+    /// StartTransaction identities and payloads, and the ids given to them.
+    started: Vec<(String, Value, i64)>,
+    /// CALLs of ours to send on the current (the newest) connection, and
+    /// how many went.
     outgoing: Vec<(String, Value)>,
     sent: usize,
     /// The charge point's answers to our CALLs: (action, the whole frame).
@@ -62,8 +72,8 @@ pub struct Csms {
     /// While true, connections are accepted and closed at once (the
     /// central system "is down"); see [`Csms::set_down`].
     down: Arc<AtomicBool>,
-    /// Set to drop the current connection.
-    kick: Arc<AtomicBool>,
+    /// Bumped to drop the connections open at that moment.
+    kick: Arc<AtomicUsize>,
 }
 
 impl Csms {
@@ -86,7 +96,7 @@ impl Csms {
         let port = listener.local_addr().expect("local_addr").port();
         let shared = Arc::new(Mutex::new(Shared::default()));
         let down = Arc::new(AtomicBool::new(false));
-        let kick = Arc::new(AtomicBool::new(false));
+        let kick = Arc::new(AtomicUsize::new(0));
         let (s, d, k) = (shared.clone(), down.clone(), kick.clone());
         thread::spawn(move || {
             for stream in listener.incoming() {
@@ -95,15 +105,20 @@ impl Csms {
                     drop(stream); // refused: the charger sees the handshake fail
                     continue;
                 }
-                k.store(false, Ordering::SeqCst);
-                let Some(tls) = &tls else {
-                    serve(stream, &s, &k);
-                    continue;
-                };
-                let Ok(conn) = rustls::ServerConnection::new(tls.clone()) else {
-                    continue;
-                };
-                serve(rustls::StreamOwned::new(conn, stream), &s, &k);
+                // Each connection on its own thread: a swarm at once, and a
+                // charger's new connection while its old one is not yet
+                // noticed gone.
+                let (s, k, tls) = (s.clone(), k.clone(), tls.clone());
+                let epoch = k.load(Ordering::SeqCst);
+                thread::spawn(move || {
+                    let Some(tls) = tls else {
+                        serve(stream, &s, &k, epoch);
+                        return;
+                    };
+                    if let Ok(conn) = rustls::ServerConnection::new(tls) {
+                        serve(rustls::StreamOwned::new(conn, stream), &s, &k, epoch);
+                    }
+                });
             }
         });
         Self {
@@ -127,6 +142,28 @@ impl Csms {
         self.shared.lock().unwrap().required = Some(header.to_string());
     }
 
+    /// Accept only handshakes with HTTP Basic authentication whose user is
+    /// the identity (the path's last segment) and whose password is this
+    /// (security profiles 1 and 2 with the AuthorizationKey).
+    pub fn require_password(&self, password: &str) {
+        self.shared.lock().unwrap().password = Some(password.to_string());
+    }
+
+    /// The transactionIds given to the StartTransactions of identity `id`.
+    pub fn transactions_of(&self, id: &str) -> Vec<i64> {
+        let s = self.shared.lock().unwrap();
+        s.started
+            .iter()
+            .filter(|(who, _, _)| who == id)
+            .map(|(_, _, tx)| *tx)
+            .collect()
+    }
+
+    /// The most connections that were open at once.
+    pub fn most_open(&self) -> usize {
+        self.shared.lock().unwrap().most_open
+    }
+
     pub fn authorizations(&self) -> Vec<Option<String>> {
         self.shared.lock().unwrap().authorizations.clone()
     }
@@ -141,8 +178,9 @@ impl Csms {
         self.shared.lock().unwrap().no_subprotocol = true;
     }
 
-    /// Sends a CALL of `action` to the charge point (on the current
-    /// connection, within 100 ms); its answer goes to [`Csms::answers`].
+    /// Sends a CALL of `action` to the charge point (on the current, the
+    /// newest, connection, within 100 ms); its answer goes to
+    /// [`Csms::answers`].
     pub fn call(&self, action: &str, payload: Value) {
         let mut s = self.shared.lock().unwrap();
         s.outgoing.push((action.to_string(), payload));
@@ -157,11 +195,11 @@ impl Csms {
         self.shared.lock().unwrap().connections
     }
 
-    /// Drops the current connection, and refuses new ones while `down`.
+    /// Drops the open connections, and refuses new ones while `down`.
     pub fn set_down(&self, down: bool) {
         self.down.store(down, Ordering::SeqCst);
         if down {
-            self.kick.store(true, Ordering::SeqCst);
+            self.kick.fetch_add(1, Ordering::SeqCst);
         }
     }
 
@@ -195,7 +233,19 @@ impl Tcp for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
     }
 }
 
-fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
+/// The last segment of a request's path: the charge point's identity.
+fn identity(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or_default();
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Serves one connection until it ends, or until `kick` moves on from `epoch`.
+fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicUsize, epoch: usize) {
+    let mut id = String::new();
     // tungstenite's callback type, not ours: its error is an HTTP response.
     #[allow(clippy::result_large_err)]
     let pick = |request: &Request, mut response: Response| {
@@ -203,9 +253,15 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
             .headers()
             .get("Authorization")
             .map(|v| v.to_str().unwrap_or("?").to_string());
+        id = identity(request.uri().path());
         let mut s = shared.lock().unwrap();
         s.authorizations.push(auth.clone());
-        if s.required.is_some() && s.required != auth {
+        let basic = s.password.as_ref().map(|password| {
+            let token = data_encoding::BASE64.encode(format!("{id}:{password}").as_bytes());
+            format!("Basic {token}")
+        });
+        let wrong = |want: &Option<String>| want.is_some() && *want != auth;
+        if wrong(&s.required) || wrong(&basic) {
             let mut no = tungstenite::handshake::server::ErrorResponse::new(None);
             *no.status_mut() = tungstenite::http::StatusCode::UNAUTHORIZED;
             return Err(no);
@@ -225,14 +281,25 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
     let conn = {
         let mut s = shared.lock().unwrap();
         s.connections += 1;
+        s.open += 1;
+        s.most_open = s.most_open.max(s.open);
         s.connections - 1
     };
+    struct Closed<'a>(&'a Mutex<Shared>);
+    impl Drop for Closed<'_> {
+        fn drop(&mut self) {
+            if let Ok(mut s) = self.0.lock() {
+                s.open -= 1;
+            }
+        }
+    }
+    let _closed = Closed(shared);
     let _ = ws
         .get_ref()
         .tcp()
         .set_read_timeout(Some(Duration::from_millis(100)));
     loop {
-        if kick.load(Ordering::SeqCst) {
+        if kick.load(Ordering::SeqCst) != epoch {
             return; // dropped without a close: as a crash or a cable pulled
         }
         if shared.lock().unwrap().frozen {
@@ -241,11 +308,15 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
         }
         let due: Vec<(usize, String, Value)> = {
             let mut s = shared.lock().unwrap();
-            let from = s.sent;
-            s.sent = s.outgoing.len();
-            (from..s.sent)
-                .map(|n| (n, s.outgoing[n].0.clone(), s.outgoing[n].1.clone()))
-                .collect()
+            if conn + 1 != s.connections {
+                Vec::new() // our CALLs go on the newest connection only
+            } else {
+                let from = s.sent;
+                s.sent = s.outgoing.len();
+                (from..s.sent)
+                    .map(|n| (n, s.outgoing[n].0.clone(), s.outgoing[n].1.clone()))
+                    .collect()
+            }
         };
         for (n, action, payload) in due {
             let call = json!([2, format!("csms-{n}"), action, payload]);
@@ -283,19 +354,21 @@ fn serve(stream: impl Tcp, shared: &Mutex<Shared>, kick: &AtomicBool) {
             s.answers.push((action, frame));
             continue;
         }
-        let (id, action, payload) = (frame[1].clone(), frame[2].as_str().unwrap(), &frame[3]);
+        let (message_id, action, payload) =
+            (frame[1].clone(), frame[2].as_str().unwrap(), &frame[3]);
         let answer = {
             let mut s = shared.lock().unwrap();
             s.calls.push(Call {
                 conn,
+                id: id.clone(),
                 action: action.to_string(),
                 payload: payload.clone(),
             });
-            answer(&mut s, action, payload)
+            answer(&mut s, &id, action, payload)
         };
         let reply = match answer {
-            Some(a) => json!([3, id, a]),
-            None => json!([4, id, "NotImplemented", "", {}]),
+            Some(a) => json!([3, message_id, a]),
+            None => json!([4, message_id, "NotImplemented", "", {}]),
         };
         if ws.send(Message::text(reply.to_string())).is_err() {
             return;
@@ -324,7 +397,7 @@ fn now_rfc3339() -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
 }
 
-fn answer(s: &mut Shared, action: &str, payload: &Value) -> Option<Value> {
+fn answer(s: &mut Shared, id: &str, action: &str, payload: &Value) -> Option<Value> {
     let accepted = json!({"status": "Accepted"});
     Some(match action {
         "BootNotification" => {
@@ -334,15 +407,16 @@ fn answer(s: &mut Shared, action: &str, payload: &Value) -> Option<Value> {
         "StatusNotification" | "MeterValues" => json!({}),
         "Authorize" | "StopTransaction" => json!({"idTagInfo": accepted}),
         "StartTransaction" => {
-            let id = match s.started.iter().find(|(p, _)| p == payload) {
-                Some((_, id)) => *id,
+            let same = |(who, p, _): &&(String, Value, i64)| who == id && p == payload;
+            let tx = match s.started.iter().find(same) {
+                Some((_, _, tx)) => *tx,
                 None => {
-                    let id = 1001 + s.started.len() as i64;
-                    s.started.push((payload.clone(), id));
-                    id
+                    let tx = 1001 + s.started.len() as i64;
+                    s.started.push((id.to_string(), payload.clone(), tx));
+                    tx
                 }
             };
-            json!({"transactionId": id, "idTagInfo": accepted})
+            json!({"transactionId": tx, "idTagInfo": accepted})
         }
         _ => return None,
     })
