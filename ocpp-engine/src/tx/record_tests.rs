@@ -154,30 +154,12 @@ fn a_version_1_transactions_record_is_migrated() {
         begin: Some((1_000, sample)),
         ..running_as(1)
     };
-    let stop: MessageRec<'_, V1> = MessageRec::Stop {
-        local: 9,
-        transaction_id: Some(5),
-        id_tag: None,
-        meter_stop: 1_500,
-        timestamp: 2_000,
-        reason: "PowerLoss",
-        begin: Some((1_000, sample)),
-        end: sample,
-    };
+    let stop = power_loss(Some((1_000, sample)), sample);
     let queue = [(stop, 0u8)];
     let runs = [run];
     let body = (3u32, Seq(|| runs.iter()), Seq(|| queue.iter()));
-    let mut buf = [0u8; 512];
-    let n = postcard::to_slice(&body, &mut buf).unwrap().len();
     let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(16 * 1024);
-    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
-    let restored = tx.restore(
-        1,
-        &buf[..n],
-        Instant::from_millis(0),
-        crate::Duration::ZERO,
-        &mut |_| true,
-    );
+    let (tx, restored) = restore_as(&pool, 1, &body);
     assert!(matches!(restored, Ok((1, 0))), "one transaction resumed");
     let begin = tx.sessions[0]
         .running()
@@ -200,6 +182,43 @@ fn a_version_1_transactions_record_is_migrated() {
     };
     assert_eq!((m.meter_stop, m.transaction_id), (1_500, Some(5)));
     assert_eq!(m.end.iter().count(), 2);
+}
+
+/// `body` restored as a record of `version` into a fresh block of one
+/// connector in `pool`.
+fn restore_as<'p>(
+    pool: &'p ocpp_alloc::HostPool<ocpp_alloc::Talc>,
+    version: u8,
+    body: &impl Serialize,
+) -> (
+    Transactions<&'p ocpp_alloc::Pool<ocpp_alloc::Talc>>,
+    Result<(u8, u8), RestoreFail>,
+) {
+    let mut buf = [0u8; 1024];
+    let n = postcard::to_slice(body, &mut buf).unwrap().len();
+    let mut tx = Transactions::new(1, 8, &**pool).unwrap();
+    let restored = tx.restore(
+        version,
+        &buf[..n],
+        Instant::from_millis(0),
+        crate::Duration::ZERO,
+        &mut |_| true,
+    );
+    (tx, restored)
+}
+
+/// The StopTransaction (PowerLoss) of transaction 9, id 5, at 1,500 Wh.
+fn power_loss<R>(begin: Begin<R>, end: R) -> MessageRec<'static, R> {
+    MessageRec::Stop {
+        local: 9,
+        transaction_id: Some(5),
+        id_tag: None,
+        meter_stop: 1_500,
+        timestamp: 2_000,
+        reason: "PowerLoss",
+        begin,
+        end,
+    }
 }
 
 fn running_as<R>(connector: u8) -> RunningRec<'static, R> {
@@ -225,28 +244,12 @@ fn stop_txn_aligned_samples_are_restored_and_a_version_2_record_read() {
     let runs = [running(1)];
     let empty: [(MessageRec<'_>, u8); 0] = [];
     let v2 = (1u32, Seq(|| runs.iter()), Seq(|| empty.iter()));
-    let mut buf = [0u8; 1024];
-    let n = postcard::to_slice(&v2, &mut buf).unwrap().len();
     let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(16 * 1024);
-    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
-    let restored = tx.restore(
-        2,
-        &buf[..n],
-        Instant::from_millis(0),
-        crate::Duration::ZERO,
-        &mut |_| true,
-    );
+    let (tx, restored) = restore_as(&pool, 2, &v2);
     assert!(matches!(restored, Ok((1, 0))));
     assert!(tx.stop_data.is_empty());
     // The same record read as version 3 lacks its fourth part: dropped.
-    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
-    let restored = tx.restore(
-        3,
-        &buf[..n],
-        Instant::from_millis(0),
-        crate::Duration::ZERO,
-        &mut |_| true,
-    );
+    let (_, restored) = restore_as(&pool, 3, &v2);
     assert!(matches!(
         restored,
         Err(RestoreFail::Dropped(Dropped::Invalid))
@@ -257,16 +260,7 @@ fn stop_txn_aligned_samples_are_restored_and_a_version_2_record_read() {
         timestamp: ms,
         values: ReadingsRec::of(&full()),
     };
-    let stop: MessageRec<'_> = MessageRec::Stop {
-        local: 9,
-        transaction_id: Some(5),
-        id_tag: None,
-        meter_stop: 1_500,
-        timestamp: 2_000,
-        reason: "PowerLoss",
-        begin: None,
-        end: ReadingsRec::of(&Readings::EMPTY),
-    };
+    let stop = power_loss(None, ReadingsRec::of(&Readings::EMPTY));
     let queue = [(stop, 0u8)];
     // Running transaction 1, a queued stop of 9, and 4 of nobody.
     let kept = [
@@ -280,15 +274,7 @@ fn stop_txn_aligned_samples_are_restored_and_a_version_2_record_read() {
         Seq(|| queue.iter()),
         Seq(|| kept.iter()),
     );
-    let n = postcard::to_slice(&v3, &mut buf).unwrap().len();
-    let mut tx = Transactions::new(1, 8, &*pool).unwrap();
-    let restored = tx.restore(
-        3,
-        &buf[..n],
-        Instant::from_millis(0),
-        crate::Duration::ZERO,
-        &mut |_| true,
-    );
+    let (tx, restored) = restore_as(&pool, 3, &v3);
     assert!(matches!(restored, Ok((1, 0))));
     let got: [Option<(u32, i64)>; 3] = core::array::from_fn(|i| {
         tx.stop_data
