@@ -186,14 +186,13 @@ fn a_version_1_transactions_record_is_migrated() {
 
 /// `body` restored as a record of `version` into a fresh block of one
 /// connector in `pool`.
+type HostTransactions<'p> = Transactions<&'p ocpp_alloc::Pool<ocpp_alloc::Talc>>;
+
 fn restore_as<'p>(
     pool: &'p ocpp_alloc::HostPool<ocpp_alloc::Talc>,
     version: u8,
     body: &impl Serialize,
-) -> (
-    Transactions<&'p ocpp_alloc::Pool<ocpp_alloc::Talc>>,
-    Result<(u8, u8), RestoreFail>,
-) {
+) -> (HostTransactions<'p>, Result<(u8, u8), RestoreFail>) {
     let mut buf = [0u8; 1024];
     let n = postcard::to_slice(body, &mut buf).unwrap().len();
     let mut tx = Transactions::new(1, 8, &**pool).unwrap();
