@@ -142,24 +142,37 @@ impl<const REPLY: usize> CentralSystem<REPLY> {
     }
 
     /// Whether `frame` (a MeterValues or StopTransaction) carries one
-    /// transactionId, and one the central system gave.
+    /// transactionId, and one the central system gave (without
+    /// [`CentralSystem::count_transactions`]:
+    /// [`TRANSACTION_ID`](crate::TRANSACTION_ID), given or not).
     fn carries_a_given_transaction_id(&self, frame: &[u8]) -> bool {
+        if !self.counting {
+            // The one id it gives, matched as bytes: the benches count
+            // every instruction of this.
+            return THE_TRANSACTION_ID_FIELD.count(frame) == 1;
+        }
         let Some(at) = TRANSACTION_ID_FIELD.find(frame, 0) else {
             return false;
         };
-        let after = at + TRANSACTION_ID_FIELD.text.len();
-        let digits = frame[after..]
-            .iter()
-            .position(|c| !c.is_ascii_digit())
-            .unwrap_or(frame.len() - after);
-        let id = core::str::from_utf8(&frame[after..after + digits])
-            .ok()
-            .and_then(|d| d.parse::<i32>().ok());
-        let first = self.transaction_id(0);
-        let given = id.is_some_and(|id| {
-            (first..=self.last_transaction_id().unwrap_or(first - 1)).contains(&id)
-        });
-        given && TRANSACTION_ID_FIELD.find(frame, after).is_none()
+        let start = at + TRANSACTION_ID_FIELD.text.len();
+        let (mut id, mut end) = (0i32, start);
+        // Up to 9 digits: no overflow, and no id the central system gives
+        // is longer.
+        while let Some(&d) = frame.get(end).filter(|d| d.is_ascii_digit()) {
+            if end - start == 9 {
+                return false;
+            }
+            id = id * 10 + i32::from(d - b'0');
+            end += 1;
+        }
+        let last = if self.counting {
+            TRANSACTION_ID.saturating_add(self.started) - 1
+        } else {
+            TRANSACTION_ID
+        };
+        end > start
+            && (TRANSACTION_ID..=last).contains(&id)
+            && TRANSACTION_ID_FIELD.find(frame, end).is_none()
     }
 
     /// From now on, answers CALLs of `action` with `answer` (and with the
@@ -227,11 +240,14 @@ impl<const REPLY: usize> CentralSystem<REPLY> {
             Some(a) if self.n_overrides > 0 => self.answer_of(a),
             _ => Answer::Usual,
         };
-        let transaction_id = self.transaction_id(self.started);
         let out = &mut self.reply;
         let len = match answer {
             Answer::Usual => {
-                if matches!(usual, Payload::Transaction(..)) {
+                let mut transaction_id = TRANSACTION_ID;
+                if let Payload::Transaction(..) = usual {
+                    if self.counting {
+                        transaction_id = TRANSACTION_ID.saturating_add(self.started);
+                    }
                     self.started = self.started.saturating_add(1);
                 }
                 answers::write_answer(out, id, &usual, now, transaction_id)
@@ -267,6 +283,11 @@ impl<const REPLY: usize> CentralSystem<REPLY> {
 /// StopTransaction, its number after it.
 const TRANSACTION_ID_FIELD: Needle = Needle::new(b"\"transactionId\":");
 
+/// `transactionId` [`TRANSACTION_ID`](crate::TRANSACTION_ID) as the charge
+/// point writes it in MeterValues and StopTransaction (another property
+/// follows it in both).
+const THE_TRANSACTION_ID_FIELD: Needle = Needle::new(b"\"transactionId\":42,");
+
 /// The start of one `sampledValue` item (the engine writes `value` first).
 const SAMPLED_VALUE: Needle = Needle::new(b"{\"value\":\"");
 
@@ -295,10 +316,17 @@ impl Needle {
 
     /// Occurrences in `hay`, not overlapping.
     fn count(&self, hay: &[u8]) -> u64 {
+        let n = self.text.len();
+        let last = self.text[n - 1];
         let (mut found, mut i) = (0, 0);
-        while let Some(at) = self.find(hay, i) {
-            found += 1;
-            i = at + self.text.len();
+        while let Some(window) = hay.get(i..i + n) {
+            let end = window[n - 1];
+            if end == last && window == self.text {
+                found += 1;
+                i += n;
+            } else {
+                i += usize::from(self.skip[usize::from(end)]);
+            }
         }
         found
     }

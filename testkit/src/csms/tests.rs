@@ -86,6 +86,8 @@ fn answers_the_transaction_messages_of_the_script() {
         serde_json::json!({"transactionId": TRANSACTION_ID, "idTagInfo": {"status": "Accepted"}})
     );
     assert_eq!(cs.last_transaction_id(), Some(TRANSACTION_ID));
+    let field = std::format!("\"transactionId\":{TRANSACTION_ID},");
+    assert_eq!(THE_TRANSACTION_ID_FIELD.text, field.as_bytes());
 
     let meter = r#"[2,"6","MeterValues",{"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-11-25T10:01:00Z","sampledValue":[{"value":"183.333","measurand":"Energy.Active.Import.Register"},{"value":"11000","measurand":"Power.Active.Import"}]}]}]"#;
     let (v, sampled) = answer_to(&mut cs, meter);
