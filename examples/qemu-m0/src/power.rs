@@ -21,7 +21,7 @@ use ocpp_testkit::{CentralSystem, Pair};
 use sequential_storage::cache::{Cache, Uncached};
 
 use crate::check::{Checker, Sent};
-use crate::session::{config, Alloc, FirmwarePair, Watch, ANSWER_LEN};
+use crate::session::{Alloc, FirmwarePair, Watch, ANSWER_LEN, CONFIG};
 
 /// Erase pages of the RAM flash: 1 KiB (the nRF51's own flash page) each,
 /// four of them; a page holds the largest record of this configuration
@@ -170,7 +170,7 @@ struct Cut {
 #[inline(never)]
 fn first_life(alloc: Alloc<'_>) -> Option<Cut> {
     let now = Instant::from_millis(1_000);
-    let Ok((cp, first)) = ChargePoint::restore(&config(), alloc, Flash, now, |_| true) else {
+    let Ok((cp, first)) = ChargePoint::restore(&CONFIG, alloc, Flash, now, |_| true) else {
         hprintln!("restore on an empty flash failed -> FAIL");
         return None;
     };
@@ -200,7 +200,7 @@ fn first_life(alloc: Alloc<'_>) -> Option<Cut> {
 #[inline(never)]
 fn second_life(alloc: Alloc<'_>, cut: Cut) -> bool {
     let now = cut.now + Duration::from_secs(5);
-    let (cp, restored) = match ChargePoint::restore(&config(), alloc, Flash, now, |_| false) {
+    let (cp, restored) = match ChargePoint::restore(&CONFIG, alloc, Flash, now, |_| false) {
         Ok(r) => r,
         Err(_) => {
             hprintln!("restore after the cut failed -> FAIL");

@@ -48,8 +48,12 @@ pub const ANSWER_LEN: usize = 160;
 /// [`ANSWER_LEN`].
 pub type FirmwarePair<'a, S = NoStorage> = Pair<Alloc<'a>, Watch, TX_LEN, S, ANSWER_LEN>;
 
+/// The charge point's configuration in every run, in flash: a `Config`
+/// on the session's stack would sit under every engine call.
+pub static CONFIG: Config<'static> = config();
+
 /// The charge point's configuration in every run.
-pub fn config() -> Config<'static> {
+pub const fn config() -> Config<'static> {
     Config::new("VendorX", "ModelY")
         .with_connectors(crate::check::CONNECTORS as u8)
         .with_serial_number("QEMU-M0-0001")
@@ -101,9 +105,8 @@ pub struct Report {
 /// `probe`, measures the stack each engine call takes (slow: it repaints the
 /// stack around every call).
 pub fn run(alloc: Alloc<'_>, mode: Mode, probe: bool) -> Report {
-    let config = config();
     let probe_new = probe.then(StackProbe::start);
-    let cp = call::new(&config, alloc);
+    let cp = call::new(&CONFIG, alloc);
     let new_depth = probe_new.map_or(0, |p| p.depth());
     let cp = match cp {
         Ok(cp) => cp,
