@@ -42,7 +42,7 @@ ir() {
 csms_ir() {
     command -v callgrind_annotate >/dev/null || return 0
     callgrind_annotate --inclusive=yes --threshold=100 "$out/callgrind.$backend.$1" 2>/dev/null |
-        awk '/csms::CentralSystem::receive \[/ && !seen { gsub(",", "", $1); print $1; seen = 1 }' || true
+        awk '/csms::CentralSystem(<_>)?::receive \[/ && !seen { gsub(",", "", $1); print $1; seen = 1 }' || true
 }
 # Value of key $2 in the program's output line $1 (key=value pairs).
 field() {

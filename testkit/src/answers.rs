@@ -35,6 +35,11 @@ pub enum Payload {
     /// The central system's time ([`wall_clock`]) between these two
     /// halves: `Clock(r#"{"currentTime":""#, r#""}"#)`.
     Clock(&'static str, &'static str),
+    /// The transactionId the central system gives between these two
+    /// halves: [`TRANSACTION_ID`] from [`Payload::write`] and
+    /// [`Payload::text`], and from a [`CentralSystem`](crate::CentralSystem)
+    /// unless it counts them ([`CentralSystem::count_transactions`](crate::CentralSystem::count_transactions)).
+    Transaction(&'static str, &'static str),
 }
 
 impl Payload {
@@ -45,7 +50,7 @@ impl Payload {
     /// it does not fit.
     pub fn write(&self, now: Instant, out: &mut [u8]) -> Option<usize> {
         let mut w = Writer::new(out);
-        w.payload(self, now)?;
+        w.payload(self, now, TRANSACTION_ID)?;
         Some(w.len)
     }
 
@@ -59,6 +64,7 @@ impl Payload {
                 let time = wall_clock(now);
                 std::format!("{head}{}{tail}", time.write(&mut buf))
             }
+            Payload::Transaction(head, tail) => std::format!("{head}{TRANSACTION_ID}{tail}"),
         }
     }
 }
@@ -108,7 +114,10 @@ pub const USUAL: &[Usual] = &[
     ),
     Usual::new(
         Action::StartTransaction,
-        Payload::Fixed(r#"{"transactionId":42,"idTagInfo":{"status":"Accepted"}}"#),
+        Payload::Transaction(
+            r#"{"transactionId":"#,
+            r#","idTagInfo":{"status":"Accepted"}}"#,
+        ),
     ),
     Usual::new(
         Action::StopTransaction,
@@ -161,11 +170,22 @@ pub fn wall_clock(now: Instant) -> DateTime {
 /// Writes the CALLRESULT `[3,"id",payload]` into `out`; its length, or
 /// `None` when it does not fit.
 pub fn write_result(out: &mut [u8], id: &[u8], payload: &Payload, now: Instant) -> Option<usize> {
+    write_answer(out, id, payload, now, TRANSACTION_ID)
+}
+
+/// [`write_result`] with `transaction_id` in a [`Payload::Transaction`].
+pub(crate) fn write_answer(
+    out: &mut [u8],
+    id: &[u8],
+    payload: &Payload,
+    now: Instant,
+    transaction_id: i32,
+) -> Option<usize> {
     let mut w = Writer::new(out);
     w.put(b"[3,\"")?;
     w.put(id)?;
     w.put(b"\",")?;
-    w.payload(payload, now)?;
+    w.payload(payload, now, transaction_id)?;
     w.put(b"]")?;
     Some(w.len)
 }
@@ -207,7 +227,7 @@ impl<'b> Writer<'b> {
         Some(())
     }
 
-    fn payload(&mut self, payload: &Payload, now: Instant) -> Option<()> {
+    fn payload(&mut self, payload: &Payload, now: Instant, transaction_id: i32) -> Option<()> {
         match *payload {
             Payload::Fixed(text) => self.put(text.as_bytes()),
             Payload::Clock(head, tail) => {
@@ -216,7 +236,32 @@ impl<'b> Writer<'b> {
                 self.put(wall_clock(now).write(&mut buf).as_bytes())?;
                 self.put(tail.as_bytes())
             }
+            Payload::Transaction(head, tail) => {
+                self.put(head.as_bytes())?;
+                self.int(transaction_id)?;
+                self.put(tail.as_bytes())
+            }
         }
+    }
+
+    /// `n` in decimal.
+    fn int(&mut self, n: i32) -> Option<()> {
+        let mut digits = [0u8; 11];
+        let mut at = digits.len();
+        let mut m = n.unsigned_abs();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            at -= 1;
+            digits[at] = b'-';
+        }
+        self.put(&digits[at..])
     }
 }
 
@@ -288,5 +333,24 @@ mod tests {
             None
         );
         assert_eq!(usual("Heartbeat").write(START, &mut small), None);
+    }
+
+    #[test]
+    fn writes_the_transaction_id_it_is_given() {
+        let start = usual("StartTransaction");
+        let mut buf = [0u8; 128];
+        for (id, text) in [(42, "42"), (0, "0"), (-7, "-7"), (i32::MIN, "-2147483648")] {
+            let n = write_answer(&mut buf, b"1", &start, START, id).unwrap();
+            let want = std::format!(
+                r#"[3,"1",{{"transactionId":{text},"idTagInfo":{{"status":"Accepted"}}}}]"#
+            );
+            assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), want);
+        }
+        assert_eq!(
+            std::format!("{}", text(&start, START)),
+            std::format!(
+                r#"{{"transactionId":{TRANSACTION_ID},"idTagInfo":{{"status":"Accepted"}}}}"#
+            )
+        );
     }
 }

@@ -14,10 +14,12 @@ use ocpp_engine::ocpp_model::{Action, ErrorCode};
 use ocpp_engine::Instant;
 
 use crate::answers::{self, Answer, Payload};
-use crate::Error;
+use crate::{Error, TRANSACTION_ID};
 
-/// Room for the central system's answer: the longest usual one, or an
-/// override ([`Answer::Result`]), with a message id of 36 characters.
+/// Room for the central system's answer, by default: the longest usual
+/// one, or an override ([`Answer::Result`]), with a message id of 36
+/// characters. A firmware that knows its answers picks less
+/// (`CentralSystem::<160>::with_reply_room()`): it is RAM.
 pub const REPLY_LEN: usize = 256;
 
 /// Actions whose answer a test may override at one time.
@@ -55,26 +57,34 @@ pub enum Heard<'a> {
     },
 }
 
-/// The scripted central system. Its buffers live inline: no allocation.
+/// The scripted central system. Its buffers live inline: no allocation;
+/// `REPLY` is the room for one answer ([`REPLY_LEN`] by default).
 #[derive(Clone)]
-pub struct CentralSystem {
-    reply: [u8; REPLY_LEN],
+pub struct CentralSystem<const REPLY: usize = REPLY_LEN> {
+    reply: [u8; REPLY],
     /// The first `n_overrides` are in force.
     overrides: [(Action, Answer); MAX_OVERRIDES],
     n_overrides: usize,
-    /// Refuse a MeterValues or StopTransaction that does not carry the
-    /// transactionId of the usual StartTransaction answer
-    /// ([`TRANSACTION_ID`](crate::TRANSACTION_ID)). On by default; a test
-    /// with meter values outside a transaction, or that answers
-    /// StartTransaction otherwise, turns it off.
+    /// The usual StartTransaction answers given so far.
+    started: i32,
+    /// Each gets a transactionId of its own ([`CentralSystem::count_transactions`]).
+    counting: bool,
+    /// Refuse a MeterValues or StopTransaction that does not carry one
+    /// transactionId the usual StartTransaction answer gave
+    /// ([`TRANSACTION_ID`](crate::TRANSACTION_ID), or with
+    /// [`CentralSystem::count_transactions`] one of those it counted out).
+    /// On by default; a test with meter values outside a transaction, or
+    /// that answers StartTransaction otherwise, turns it off.
     pub expect_transaction_id: bool,
 }
 
 /// What it answers otherwise than usual, and whether it checks transactionIds.
-impl core::fmt::Debug for CentralSystem {
+impl<const REPLY: usize> core::fmt::Debug for CentralSystem<REPLY> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("CentralSystem")
             .field("overrides", &&self.overrides[..self.n_overrides])
+            .field("counting", &self.counting)
+            .field("last_transaction_id", &self.last_transaction_id())
             .field("expect_transaction_id", &self.expect_transaction_id)
             .finish_non_exhaustive()
     }
@@ -87,14 +97,82 @@ impl Default for CentralSystem {
 }
 
 impl CentralSystem {
-    /// A central system that gives the usual answers.
+    /// A central system that gives the usual answers, with room for
+    /// answers of [`REPLY_LEN`] bytes.
     pub const fn new() -> Self {
+        Self::with_reply_room()
+    }
+}
+
+impl<const REPLY: usize> CentralSystem<REPLY> {
+    /// A central system that gives the usual answers, with room for
+    /// answers of `REPLY` bytes (a longer one is an [`Error::Script`]).
+    pub const fn with_reply_room() -> Self {
         Self {
-            reply: [0; REPLY_LEN],
+            reply: [0; REPLY],
             overrides: [(Action::Authorize, Answer::Usual); MAX_OVERRIDES],
             n_overrides: 0,
+            started: 0,
+            counting: false,
             expect_transaction_id: true,
         }
+    }
+
+    /// From now on, each StartTransaction answered as usual gets a
+    /// transactionId of its own: [`TRANSACTION_ID`](crate::TRANSACTION_ID)
+    /// for the first of the central system's life, then the next number.
+    /// (By default every one gets [`TRANSACTION_ID`](crate::TRANSACTION_ID).)
+    pub fn count_transactions(&mut self) {
+        self.counting = true;
+    }
+
+    /// The transactionId of the last usual StartTransaction answer, `None`
+    /// before the first.
+    pub fn last_transaction_id(&self) -> Option<i32> {
+        (self.started > 0).then(|| self.transaction_id(self.started - 1))
+    }
+
+    /// The transactionId of the `k`-th usual StartTransaction answer, from 0.
+    fn transaction_id(&self, k: i32) -> i32 {
+        if self.counting {
+            TRANSACTION_ID.saturating_add(k)
+        } else {
+            TRANSACTION_ID
+        }
+    }
+
+    /// Whether `frame` (a MeterValues or StopTransaction) carries one
+    /// transactionId, and one the central system gave (without
+    /// [`CentralSystem::count_transactions`]:
+    /// [`TRANSACTION_ID`](crate::TRANSACTION_ID), given or not).
+    fn carries_a_given_transaction_id(&self, frame: &[u8]) -> bool {
+        if !self.counting {
+            // The one id it gives, matched as bytes: the benches count
+            // every instruction of this.
+            return THE_TRANSACTION_ID_FIELD.count(frame) == 1;
+        }
+        let Some(at) = TRANSACTION_ID_FIELD.find(frame, 0) else {
+            return false;
+        };
+        let start = at + TRANSACTION_ID_FIELD.text.len();
+        let (mut id, mut end) = (0i32, start);
+        // Up to 9 digits: no overflow, and no id the central system gives
+        // is longer.
+        while let Some(&d) = frame.get(end).filter(|d| d.is_ascii_digit()) {
+            if end - start == 9 {
+                return false;
+            }
+            id = id * 10 + i32::from(d - b'0');
+            end += 1;
+        }
+        let last = if self.counting {
+            TRANSACTION_ID.saturating_add(self.started) - 1
+        } else {
+            TRANSACTION_ID
+        };
+        end > start
+            && (TRANSACTION_ID..=last).contains(&id)
+            && TRANSACTION_ID_FIELD.find(frame, end).is_none()
     }
 
     /// From now on, answers CALLs of `action` with `answer` (and with the
@@ -149,7 +227,7 @@ impl CentralSystem {
         };
         let mut sampled_values = 0;
         if matches!(action, Some(Action::MeterValues | Action::StopTransaction)) {
-            if self.expect_transaction_id && TRANSACTION_ID_FIELD.count(frame) != 1 {
+            if self.expect_transaction_id && !self.carries_a_given_transaction_id(frame) {
                 return Err(Error::Script(
                     "MeterValues or StopTransaction without the transactionId the central system gave",
                 ));
@@ -164,7 +242,16 @@ impl CentralSystem {
         };
         let out = &mut self.reply;
         let len = match answer {
-            Answer::Usual => answers::write_result(out, id, &usual, now),
+            Answer::Usual => {
+                let mut transaction_id = TRANSACTION_ID;
+                if let Payload::Transaction(..) = usual {
+                    if self.counting {
+                        transaction_id = TRANSACTION_ID.saturating_add(self.started);
+                    }
+                    self.started = self.started.saturating_add(1);
+                }
+                answers::write_answer(out, id, &usual, now, transaction_id)
+            }
             Answer::Result(text) => answers::write_result(out, id, &Payload::Fixed(text), now),
             Answer::CallError(code, description) => {
                 answers::write_error(out, id, code, description)
@@ -179,7 +266,9 @@ impl CentralSystem {
                 })
             }
         };
-        let len = len.ok_or(Error::Script("answer longer than REPLY_LEN"))?;
+        let len = len.ok_or(Error::Script(
+            "answer longer than the central system's room for it",
+        ))?;
         Ok(Heard::Call {
             id,
             name,
@@ -190,10 +279,14 @@ impl CentralSystem {
     }
 }
 
+/// `transactionId` as the charge point writes it in MeterValues and
+/// StopTransaction, its number after it.
+const TRANSACTION_ID_FIELD: Needle = Needle::new(b"\"transactionId\":");
+
 /// `transactionId` [`TRANSACTION_ID`](crate::TRANSACTION_ID) as the charge
 /// point writes it in MeterValues and StopTransaction (another property
 /// follows it in both).
-const TRANSACTION_ID_FIELD: Needle = Needle::new(b"\"transactionId\":42,");
+const THE_TRANSACTION_ID_FIELD: Needle = Needle::new(b"\"transactionId\":42,");
 
 /// The start of one `sampledValue` item (the engine writes `value` first).
 const SAMPLED_VALUE: Needle = Needle::new(b"{\"value\":\"");
@@ -236,6 +329,21 @@ impl Needle {
             }
         }
         found
+    }
+
+    /// Where the first occurrence in `hay` from `from` on starts.
+    fn find(&self, hay: &[u8], from: usize) -> Option<usize> {
+        let n = self.text.len();
+        let last = self.text[n - 1];
+        let mut i = from;
+        while let Some(window) = hay.get(i..i + n) {
+            let end = window[n - 1];
+            if end == last && window == self.text {
+                return Some(i);
+            }
+            i += usize::from(self.skip[usize::from(end)]);
+        }
+        None
     }
 }
 

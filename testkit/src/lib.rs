@@ -20,7 +20,7 @@ pub use answers::{
     USUAL, WALL_AT_START,
 };
 pub use csms::{CentralSystem, Heard};
-pub use pair::{Observer, Pair, FRAME_BUF, MAX_EXCHANGE_FRAMES};
+pub use pair::{EngineCall, Observer, Pair, FRAME_BUF, MAX_EXCHANGE_FRAMES};
 
 /// Why a scripted exchange did not go as the script says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use ocpp_engine::{
     ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, NoStorage, Storage,
 };
 
-use crate::csms::{CentralSystem, Heard};
+use crate::csms::{CentralSystem, Heard, REPLY_LEN};
 use crate::{Error, START};
 
 /// Room for one frame of the charge point, by default: the model's default
@@ -18,6 +18,22 @@ pub const FRAME_BUF: usize = Limits::DEFAULT.max_frame_len;
 /// Frames the charge point may send in one [`Pair::exchange`]; more is an
 /// error (it never stops: its time stands still), not a hung test.
 pub const MAX_EXCHANGE_FRAMES: u32 = 10_000;
+
+/// An engine call a [`Pair`] makes, for [`Observer::engine_call`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineCall {
+    /// `handle_frame`: an answer of the central system, or a frame given
+    /// to [`Pair::receive`].
+    HandleFrame,
+    /// `poll_transmit`.
+    PollTransmit,
+    /// `poll_event`.
+    PollEvent,
+    /// `handle_timeout`.
+    HandleTimeout,
+    /// The harness's own input of [`Pair::input`].
+    Input,
+}
 
 /// What a harness sees of the exchanges of a [`Pair`]: counts, traces,
 /// checks. Every method has a default that lets the exchange go on; an
@@ -50,6 +66,15 @@ pub trait Observer {
         let _ = event;
         Ok(())
     }
+
+    /// Makes the engine call `call` by calling `f`, and returns what it
+    /// returned: a harness that measures each call (its stack, on a
+    /// firmware) wraps `f` here. By default, just `f()`.
+    #[inline(always)]
+    fn engine_call<R>(&mut self, call: EngineCall, f: impl FnOnce() -> R) -> R {
+        let _ = call;
+        f()
+    }
 }
 
 /// Sees nothing: the exchanges just run.
@@ -57,16 +82,23 @@ impl Observer for () {}
 
 /// A charge point, the scripted central system that answers its CALLs at
 /// once, and a virtual clock; `O` sees every frame and event, `TX` is the
-/// room for one frame of the charge point.
+/// room for one frame of the charge point, `REPLY` the central system's
+/// room for one answer.
 ///
 /// The fields are open, as in quinn-proto's `Pair`: a harness gives the
 /// charge point its inputs at `now` (`pair.cp.plug_in(pair.now, 1)`) and
 /// then calls [`Pair::exchange`], or lets [`Pair::input`] do both.
-pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF, S: Storage = NoStorage> {
+pub struct Pair<
+    A: Allocator + Clone,
+    O = (),
+    const TX: usize = FRAME_BUF,
+    S: Storage = NoStorage,
+    const REPLY: usize = REPLY_LEN,
+> {
     /// The charge point under test.
     pub cp: ChargePoint<A, S>,
     /// The central system.
-    pub cs: CentralSystem,
+    pub cs: CentralSystem<REPLY>,
     /// The virtual clock.
     pub now: Instant,
     /// What sees the exchanges.
@@ -75,8 +107,8 @@ pub struct Pair<A: Allocator + Clone, O = (), const TX: usize = FRAME_BUF, S: St
 }
 
 /// Without the frame buffer.
-impl<A: Allocator + Clone, O: fmt::Debug, const TX: usize, S: Storage> fmt::Debug
-    for Pair<A, O, TX, S>
+impl<A: Allocator + Clone, O: fmt::Debug, const TX: usize, S: Storage, const REPLY: usize>
+    fmt::Debug for Pair<A, O, TX, S, REPLY>
 where
     ChargePoint<A, S>: fmt::Debug,
 {
@@ -100,14 +132,18 @@ impl<A: Allocator + Clone, O: Observer> Pair<A, O> {
     }
 }
 
-impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, TX, S> {
+impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage, const REPLY: usize>
+    Pair<A, O, TX, S, REPLY>
+{
     /// A pair around a charge point the harness built, at [`START`], with
     /// room for frames of `TX` bytes:
-    /// `let p: Pair<_, _, 384> = Pair::with_charge_point(cp, ());`.
+    /// `let p: Pair<_, _, 384> = Pair::with_charge_point(cp, ());`, and the
+    /// central system's room for an answer
+    /// (`Pair<_, _, 384, NoStorage, 160>`).
     pub fn with_charge_point(cp: ChargePoint<A, S>, observer: O) -> Self {
         Pair {
             cp,
-            cs: CentralSystem::new(),
+            cs: CentralSystem::with_reply_room(),
             now: START,
             observer,
             tx: [0; TX],
@@ -121,8 +157,10 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, 
     pub fn exchange(&mut self) -> Result<(), Error> {
         let mut frames = 0;
         while let Some(n) = self
-            .cp
-            .poll_transmit(self.now, &mut self.tx)
+            .observer
+            .engine_call(EngineCall::PollTransmit, || {
+                self.cp.poll_transmit(self.now, &mut self.tx)
+            })
             .map_err(Error::Encode)?
         {
             frames += 1;
@@ -140,12 +178,19 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, 
             } = heard
             {
                 self.observer.answered(answer)?;
-                if let Err(e) = self.cp.handle_frame(self.now, answer) {
+                let (cp, now) = (&mut self.cp, self.now);
+                let handled = self
+                    .observer
+                    .engine_call(EngineCall::HandleFrame, || cp.handle_frame(now, answer));
+                if let Err(e) = handled {
                     self.observer.refused(answer, e)?;
                 }
             }
         }
-        while let Some(event) = self.cp.poll_event() {
+        while let Some(event) = self
+            .observer
+            .engine_call(EngineCall::PollEvent, || self.cp.poll_event())
+        {
             self.observer.event(event)?;
         }
         Ok(())
@@ -157,7 +202,10 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, 
         &mut self,
         f: impl FnOnce(&mut ChargePoint<A, S>, Instant) -> Result<R, InputError>,
     ) -> Result<R, Error> {
-        let r = f(&mut self.cp, self.now).map_err(Error::Input)?;
+        let r = self
+            .observer
+            .engine_call(EngineCall::Input, || f(&mut self.cp, self.now))
+            .map_err(Error::Input)?;
         self.exchange()?;
         Ok(r)
     }
@@ -178,8 +226,10 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, 
     /// wants the charge point to receive); the charge point's answers go
     /// through [`Pair::exchange`].
     pub fn receive(&mut self, frame: &[u8]) -> Result<(), Error> {
-        self.cp
-            .handle_frame(self.now, frame)
+        self.observer
+            .engine_call(EngineCall::HandleFrame, || {
+                self.cp.handle_frame(self.now, frame)
+            })
             .map_err(Error::Handle)?;
         self.exchange()
     }
@@ -191,7 +241,14 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, 
     /// Fails with [`Error::Spin`] when, after a wake, the next deadline is
     /// not after now: a real loop would spin on it.
     pub fn advance(&mut self, secs: u64) -> Result<(), Error> {
-        let end = self.now + Duration::from_secs(secs);
+        self.advance_to(self.now + Duration::from_secs(secs))
+    }
+
+    /// [`Pair::advance`] up to the instant `end` (a firmware's script
+    /// counts in milliseconds from its own marks); `end` before now wakes
+    /// the charge point at now.
+    pub fn advance_to(&mut self, end: Instant) -> Result<(), Error> {
+        let end = end.max(self.now);
         let mut next = self.cp.poll_timeout();
         while let Some(t) = next.filter(|t| *t <= end) {
             self.now = self.now.max(t);
@@ -218,7 +275,9 @@ impl<A: Allocator + Clone, O: Observer, const TX: usize, S: Storage> Pair<A, O, 
     /// must be after now (one `poll_timeout` serves the check and the
     /// caller's loop: the benches count every instruction here).
     fn wake(&mut self) -> Result<Option<Instant>, Error> {
-        self.cp.handle_timeout(self.now);
+        self.observer.engine_call(EngineCall::HandleTimeout, || {
+            self.cp.handle_timeout(self.now)
+        });
         self.exchange()?;
         match self.cp.poll_timeout() {
             Some(deadline) if deadline <= self.now => Err(Error::Spin {

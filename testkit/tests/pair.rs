@@ -7,7 +7,7 @@ use ocpp_engine::ocpp_model::{
     Action, AuthorizationStatus, ChargePointStatus, ErrorCode, Reason, RegistrationStatus,
 };
 use ocpp_engine::{CallFailure, Config, Event, Instant};
-use ocpp_testkit::{Answer, Error, Heard, Observer, Pair, TRANSACTION_ID};
+use ocpp_testkit::{Answer, EngineCall, Error, Heard, Observer, Pair, TRANSACTION_ID};
 
 /// Every frame both ways (`>` sent by the charge point, `<` answered) and
 /// every event.
@@ -118,6 +118,50 @@ fn advance_wakes_the_charge_point_at_its_deadlines() {
     let waited = p.advance_to_next_deadline().unwrap();
     assert_eq!(waited.as_secs(), 300);
     assert_eq!(p.observer.calls(), ["Heartbeat"]);
+    // To an instant, in milliseconds; one in the past wakes it at now.
+    let at = p.now;
+    p.advance_to(Instant::from_millis(at.as_millis() + 300_500))
+        .unwrap();
+    assert_eq!(p.observer.calls(), ["Heartbeat"]);
+    assert_eq!((p.now - at).as_millis(), 300_500);
+    p.advance_to(at).unwrap();
+    assert_eq!((p.now - at).as_millis(), 300_500);
+}
+
+/// Counts the engine calls of each kind, and checks each is made once
+/// through the hook.
+#[derive(Debug, Default)]
+struct Calls {
+    counts: [u32; 5],
+    inside: bool,
+}
+
+impl Observer for Calls {
+    fn engine_call<R>(&mut self, call: EngineCall, f: impl FnOnce() -> R) -> R {
+        assert!(!self.inside, "engine calls do not nest");
+        self.inside = true;
+        let r = f();
+        self.inside = false;
+        self.counts[call as usize] += 1;
+        r
+    }
+}
+
+#[test]
+fn every_engine_call_goes_through_the_observer() {
+    let pool = HostPool::<Talc>::new(16 * 1024);
+    let config = Config::new("VendorX", "ModelY").with_connectors(1);
+    let mut p = Pair::new(&config, &*pool, Calls::default()).unwrap();
+    p.connect().unwrap();
+    // BootNotification and two statuses: three answers, four polls of
+    // frames, two of events (Registered, then none).
+    assert_eq!(p.observer.counts, [3, 4, 2, 0, 0]);
+    p.input(|cp, now| cp.plug_in(now, 1)).unwrap();
+    p.advance(1).unwrap();
+    assert_eq!(p.observer.counts[EngineCall::Input as usize], 1);
+    assert_eq!(p.observer.counts[EngineCall::HandleTimeout as usize], 1);
+    p.receive(br#"[2,"cs-1","Reset",{"type":"Soft"}]"#).unwrap();
+    assert_eq!(p.observer.counts[EngineCall::HandleFrame as usize], 5);
 }
 
 #[test]
@@ -206,7 +250,10 @@ fn debug_leaves_the_frame_buffer_out() {
     let p = booted(&pool);
     let text = format!("{p:?}");
     assert!(text.starts_with("Pair { cp: "), "{text}");
-    assert!(text.contains("cs: CentralSystem { overrides: [], expect_transaction_id: true, .. }"));
+    assert!(
+        text.contains("cs: CentralSystem { overrides: [], counting: false, last_transaction_id: None, expect_transaction_id: true, .. }"),
+        "{text}"
+    );
     assert!(text.len() < 8 * 1024, "{} bytes", text.len());
 }
 

@@ -1,7 +1,9 @@
 //! The OCPP engine on a Cortex-M0 with 16 KiB of RAM (QEMU's `microbit`).
 //!
-//! Runs a scripted charging session against a scripted central system
-//! compiled in ([`csms`]), with a virtual clock, and reports over
+//! Runs a scripted charging session against the test kit's scripted
+//! central system and drive loop (`ocpp_testkit::Pair`), compiled in, with
+//! a virtual clock and the firmware's own reading of every frame
+//! ([`check`]), and reports over
 //! semihosting: each step's outcome, the pool's peak, the stack's high-water
 //! mark and the static RAM. Then runs the same session again with budgets
 //! too small for it, and once more for each of its allocations with that
@@ -21,7 +23,7 @@ use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hprintln};
 use ocpp_alloc::{FailureInjector, FailurePlan, Measured};
 
-mod csms;
+mod check;
 #[path = "../../rp2040/src/line.rs"]
 #[allow(dead_code)]
 mod line;
@@ -303,7 +305,7 @@ fn memory(one: &SessionOne, stack_all: usize, stack: Option<session::StackUse>, 
     );
     hprintln!(
         "stack per engine call, beyond the caller's frame: new {} B, handle_frame {} B, poll_transmit {} B, poll_event {} B, inputs and handle_timeout {} B; \
-         deepest caller (main, harness, script) {} B, whose frames hold {} B of buffers (UART line {} B, transmit {} B, answer {} B); \
+         deepest caller (main, harness, script, test kit loop) {} B, whose frames hold {} B of buffers (UART line {} B, transmit {} B, central system's answer {} B); \
          deepest point {} B, in {}",
         s.new,
         s.handle_frame,
@@ -311,10 +313,10 @@ fn memory(one: &SessionOne, stack_all: usize, stack: Option<session::StackUse>, 
         s.poll_event,
         s.input,
         s.caller,
-        session::LINE_LEN + session::TX_LEN + csms::ANSWER_LEN,
+        session::LINE_LEN + session::TX_LEN + session::ANSWER_LEN,
         session::LINE_LEN,
         session::TX_LEN,
-        csms::ANSWER_LEN,
+        session::ANSWER_LEN,
         s.deepest,
         s.deepest_call
     );

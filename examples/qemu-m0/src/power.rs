@@ -17,10 +17,11 @@ use embedded_storage::nor_flash::{
 use ocpp_engine::ocpp_model::{Measurand, Reason};
 use ocpp_engine::{ChargePoint, Duration, Instant, Record, RecordKey, Storage, Value};
 use ocpp_storage::flash::{Blocking, FlashStorage};
+use ocpp_testkit::{CentralSystem, Pair};
 use sequential_storage::cache::{Cache, Uncached};
 
-use crate::csms::{Csms, Heard, ANSWER_LEN};
-use crate::session::{config, Alloc, TX_LEN};
+use crate::check::{Checker, Sent};
+use crate::session::{Alloc, FirmwarePair, Watch, ANSWER_LEN, CONFIG};
 
 /// Erase pages of the RAM flash: 1 KiB (the nRF51's own flash page) each,
 /// four of them. A page holds the records this session writes (two
@@ -135,46 +136,10 @@ impl NorFlash for RamFlash {
 
 impl MultiwriteNorFlash for RamFlash {}
 
-/// Static RAM of this part, not of the engine: the RAM flash (a board's is
-/// flash) and the adapter with its record buffer (a board's too, in its
-/// statics or on its stack).
-pub const STATICS: usize = FLASH_LEN + core::mem::size_of::<Mutex<RefCell<Option<Map>>>>();
-
-/// Delivers everything the charge point sends, the central system answering
-/// at once; returns what it heard last of `want`.
-fn exchange<S: Storage>(
-    cp: &mut ChargePoint<Alloc<'_>, S>,
-    cs: &mut Csms,
-    now: Instant,
-    mut want: impl FnMut(Heard),
-) -> bool {
-    let mut tx = [0u8; TX_LEN];
-    let mut answer = [0u8; ANSWER_LEN];
-    for _ in 0..32 {
-        let n = match cp.poll_transmit(now, &mut tx) {
-            Ok(Some(n)) => n,
-            Ok(None) => {
-                while cp.poll_event().is_some() {}
-                return true;
-            }
-            Err(_) => return false,
-        };
-        let (heard, len) = cs.hear(&tx[..n], &mut answer);
-        want(heard);
-        if let Some(len) = len {
-            let line = &answer[..len];
-            let line = line.strip_suffix(b"\n").unwrap_or(line);
-            if cp.handle_frame(now, line).is_err() {
-                return false;
-            }
-        }
-    }
-    false
-}
-
+/// Puts the adapter over the erased RAM flash into [`STORE`]. (Out of
+/// line: the adapter and its buffer pass through this frame only.)
 #[inline(never)]
-pub fn run(alloc: Alloc<'_>) -> bool {
-    hprintln!("\n== session 5: a power cut during a transaction, records in NOR flash (FlashStorage over {} B of RAM flash)", FLASH_LEN);
+fn install_flash() -> bool {
     let map = Map::new(
         Blocking(RamFlash),
         0..FLASH_LEN as u32,
@@ -185,56 +150,59 @@ pub fn run(alloc: Alloc<'_>) -> bool {
         return false;
     };
     critical_section::with(|cs| STORE.borrow_ref_mut(cs).replace(map));
-    let mut now = Instant::from_millis(1_000);
-    let mut cs = Csms::new();
-    let mut ok = true;
-    let (writes, stopped) = {
-        let Ok((mut cp, first)) = ChargePoint::restore(&config(), alloc, Flash, now, |_| true)
-        else {
-            hprintln!("restore on an empty flash failed -> FAIL");
-            return false;
-        };
-        ok &= first.records == 0;
-        ok &= cp
-            .configure(
-                now,
-                "MeterValuesSampledData",
-                "Energy.Active.Import.Register",
-            )
-            .is_ok();
-        ok &= cp.configure(now, "MeterValueSampleInterval", "60").is_ok();
-        cp.connected(now);
-        ok &= exchange(&mut cp, &mut cs, now, |_| {});
-        let energy = Measurand::EnergyActiveImportRegister;
-        ok &= cp
-            .set_meter(now, 1, energy, Value::from_units(1_000))
-            .is_ok();
-        ok &= cp.plug_in(now, 1).is_ok();
-        ok &= cp.present_id_tag(now, 1, "ABCD1234").is_ok();
-        ok &= exchange(&mut cp, &mut cs, now, |_| {});
-        let started = cp.transaction(1);
-        ok &= cp
-            .set_meter(now, 1, energy, Value::from_units(1_500))
-            .is_ok();
-        now = now + Duration::from_secs(60);
-        cp.handle_timeout(now);
-        ok &= exchange(&mut cp, &mut cs, now, |_| {});
-        // A reading after the last sample: not stored, lost with the power.
-        ok &= cp
-            .set_meter(now, 1, energy, Value::from_units(1_700))
-            .is_ok();
-        ok &= cp.persist().is_ok();
-        hprintln!(
-            "before the cut: transaction {:?}, {} record writes, the queue {:?}",
-            started,
-            cp.writes(),
-            cp.queue().queued
-        );
-        (cp.writes(), started)
-        // The power goes: the charge point is gone, the flash stays.
+    true
+}
+
+/// What the first life of the charge point left, for the second.
+struct Cut {
+    ok: bool,
+    /// Record writes before the cut.
+    writes: u32,
+    cs: CentralSystem<ANSWER_LEN>,
+    /// The central system's reading: the transaction it started, its meterStart.
+    check: Checker,
+    now: Instant,
+    /// The transaction it started.
+    started: Option<i32>,
+}
+
+/// From an empty flash: a transaction that samples and is stored, until
+/// the power goes. (Out of line, as [`second_life`]: each holds its pair
+/// in its own frame, and only one is on the stack at a time.)
+#[inline(never)]
+fn first_life(alloc: Alloc<'_>) -> Option<Cut> {
+    let now = Instant::from_millis(1_000);
+    let Ok((cp, first)) = ChargePoint::restore(&CONFIG, alloc, Flash, now, |_| true) else {
+        hprintln!("restore on an empty flash failed -> FAIL");
+        return None;
     };
-    now = now + Duration::from_secs(5);
-    let (mut cp, restored) = match ChargePoint::restore(&config(), alloc, Flash, now, |_| false) {
+    let mut p: FlashPair<'_> = Pair::with_charge_point(cp, Watch::new());
+    p.cs.count_transactions();
+    let ok = first.records == 0 && before_the_cut(&mut p);
+    let started = p.cp.transaction(1);
+    hprintln!(
+        "before the cut: transaction {:?}, {} record writes, the queue {:?}",
+        started,
+        p.cp.writes(),
+        p.cp.queue().queued
+    );
+    Some(Cut {
+        ok,
+        writes: p.cp.writes(),
+        cs: p.cs.clone(),
+        check: core::mem::replace(&mut p.observer.check, Checker::new()),
+        now: p.now,
+        started: started.flatten(),
+    })
+}
+
+/// Five seconds later: the charge point comes back from the flash, cannot
+/// resume, and the central system must get the StopTransaction (PowerLoss)
+/// of the transaction it started, at the last stored meter value.
+#[inline(never)]
+fn second_life(alloc: Alloc<'_>, cut: Cut) -> bool {
+    let now = cut.now + Duration::from_secs(5);
+    let (cp, restored) = match ChargePoint::restore(&CONFIG, alloc, Flash, now, |_| false) {
         Ok(r) => r,
         Err(_) => {
             hprintln!("restore after the cut failed -> FAIL");
@@ -247,35 +215,94 @@ pub fn run(alloc: Alloc<'_>) -> bool {
         restored.stopped,
         restored.queued
     );
-    ok &= restored.records >= 2 && restored.stopped == 1;
-    cp.connected(now);
-    let mut stop = None;
-    ok &= exchange(&mut cp, &mut cs, now, |h| {
-        if let Heard::Stop {
-            tx,
-            reason,
-            meter_stop,
-        } = h
-        {
-            stop = Some((tx, reason, meter_stop));
-        }
-    });
-    let expected = stopped
-        .flatten()
+    let mut ok = restored.records >= 2 && restored.stopped == 1;
+    let mut p: FlashPair<'_> = Pair::with_charge_point(cp, Watch::new());
+    (p.cs, p.now, p.observer.check) = (cut.cs, now, cut.check);
+    let r = p.connect();
+    p.observer.outcome(r);
+    let stop = stop_heard(&p.observer);
+    let expected = cut
+        .started
         .map(|tx| (tx, Reason::PowerLoss.as_str(), 1_500));
+    let fine = clean(&mut p);
     hprintln!(
         "the central system got StopTransaction {:?} (expected {:?}){}",
         stop,
         expected,
-        if cs.problems.is_empty() {
-            ""
-        } else {
-            "; it found problems"
-        }
+        if fine { "" } else { "; it found problems" }
     );
-    ok &= stop.is_some() && stop == expected && cs.problems.is_empty();
-    ok &= cp.queue().queued == 0 && cp.transaction(1).is_none();
-    drop(cp);
+    ok &= fine && stop.is_some() && stop == expected;
+    ok & (p.cp.queue().queued == 0 && p.cp.transaction(1).is_none())
+}
+
+/// Configures, connects, runs a transaction with one sample, stores.
+fn before_the_cut(p: &mut FlashPair<'_>) -> bool {
+    let energy = Measurand::EnergyActiveImportRegister;
+    let steps = [
+        p.input(|cp, now| cp.configure(now, "MeterValuesSampledData", energy.as_str())),
+        p.input(|cp, now| cp.configure(now, "MeterValueSampleInterval", "60")),
+        p.connect(),
+        p.input(|cp, now| cp.set_meter(now, 1, energy, Value::from_units(1_000))),
+        p.input(|cp, now| cp.plug_in(now, 1)),
+        p.input(|cp, now| cp.present_id_tag(now, 1, "ABCD1234")),
+        p.input(|cp, now| cp.set_meter(now, 1, energy, Value::from_units(1_500))),
+        // The sample at 60 s is stored with the transaction.
+        p.advance(60),
+        // A reading after the last sample: not stored, lost with the power.
+        p.input(|cp, now| cp.set_meter(now, 1, energy, Value::from_units(1_700))),
+    ];
+    let mut ok = true;
+    for r in steps {
+        ok &= r.is_ok();
+        p.observer.outcome(r);
+    }
+    ok & p.cp.persist().is_ok() & clean(p)
+}
+
+/// Static RAM of this part, not of the engine: the RAM flash (a board's is
+/// flash) and the adapter with its record buffer (a board's too, in its
+/// statics or on its stack).
+pub const STATICS: usize = FLASH_LEN + core::mem::size_of::<Mutex<RefCell<Option<Map>>>>();
+
+/// The charge point with its records in the flash, the test kit's central
+/// system and clock, and the firmware's reading of what it sends.
+type FlashPair<'a> = FirmwarePair<'a, Flash>;
+
+/// Whether the last exchanges went without a problem of the charge point's
+/// or of what it sent; forgets them.
+fn clean(p: &mut FlashPair<'_>) -> bool {
+    let w = &mut p.observer;
+    let ok = w.trouble.is_empty() && w.check.problems.is_empty() && w.oom == 0;
+    w.check.problems.clear();
+    w.clear_step();
+    ok
+}
+
+/// The StopTransaction the central system heard last, if any.
+fn stop_heard(w: &Watch) -> Option<(i32, &'static str, i32)> {
+    w.sent.as_slice().iter().rev().find_map(|s| match *s {
+        Sent::Stop {
+            tx,
+            reason,
+            meter_stop,
+        } => Some((tx, reason, meter_stop)),
+        _ => None,
+    })
+}
+
+#[inline(never)]
+pub fn run(alloc: Alloc<'_>) -> bool {
+    hprintln!("\n== session 5: a power cut during a transaction, records in NOR flash (FlashStorage over {} B of RAM flash)", FLASH_LEN);
+    if !install_flash() {
+        return false;
+    }
+    let Some(cut) = first_life(alloc) else {
+        return false;
+    };
+    // The power goes: the charge point is gone, the flash stays; the
+    // central system and what it heard stay too.
+    let writes = cut.writes;
+    let mut ok = cut.ok && second_life(alloc, cut);
     let flash_used = critical_section::with(|cs| {
         FLASH
             .borrow_ref(cs)

@@ -1,8 +1,9 @@
-//! A scripted charging session: the engine, the scripted central system
-//! ([`crate::csms`]) and a virtual clock, driven step by step.
+//! A scripted charging session: the engine and the test kit's central
+//! system and virtual clock (`ocpp_testkit::Pair`), driven step by step;
+//! [`watch::Watch`] reads what the charge point sends, by hand.
 //!
-//! Every frame the central system answers travels through the RP2040
-//! firmware's [`LineBuffer`] first, as it would over the UART.
+//! Every CALL of the central system travels through the RP2040 firmware's
+//! [`LineBuffer`] first, as it would over the UART.
 //!
 //! In [`Mode::Expect`] each step checks what the charge point sent and which
 //! events it raised. In [`Mode::Tolerate`] (a pool too small, or an
@@ -15,17 +16,20 @@
 
 use cortex_m_semihosting::hprintln;
 use ocpp_alloc::{FailureInjector, Measured};
-use ocpp_engine::ocpp_model::{Action, AuthorizationStatus, ErrorCode, Limits, RegistrationStatus};
-use ocpp_engine::{CallFailure, ChargePoint, Config, Event, HandleError, InputError, Instant};
+use ocpp_engine::ocpp_model::{Action, Limits};
+use ocpp_engine::{ChargePoint, Config, InputError, Instant, NoStorage};
+use ocpp_testkit::{Answer, Error, Pair};
 
-use crate::csms::{Csms, Heard, ANSWER_LEN};
+use crate::check::Sent;
 use crate::line::LineBuffer;
-use crate::log::Log;
 use crate::mem::StackProbe;
 use crate::EnginePool;
 
 mod call;
 mod script;
+mod watch;
+
+pub use watch::{Seen, StackUse, Watch};
 
 /// The allocator the engine gets: the static pool, behind the failure
 /// injector, counted (and capped).
@@ -35,11 +39,23 @@ pub type Alloc<'a> = &'a Measured<&'static FailureInjector<EnginePool>>;
 pub const LINE_LEN: usize = 512;
 /// Room for the longest frame the charge point sends.
 pub const TX_LEN: usize = 384;
+/// The central system's room for one answer: the longest of this script
+/// is 103 B (the test kit's default room is 256 B).
+pub const ANSWER_LEN: usize = 160;
+
+/// The charge point, the test kit's central system and clock, and the
+/// firmware's [`Watch`]; frames of at most [`TX_LEN`], answers of at most
+/// [`ANSWER_LEN`].
+pub type FirmwarePair<'a, S = NoStorage> = Pair<Alloc<'a>, Watch, TX_LEN, S, ANSWER_LEN>;
+
+/// The charge point's configuration in every run, in flash: a `Config`
+/// on the session's stack would sit under every engine call.
+pub static CONFIG: Config<'static> = config();
 
 /// The charge point's configuration in every run.
 pub const fn config() -> Config<'static> {
     Config::new("VendorX", "ModelY")
-        .with_connectors(crate::csms::CONNECTORS as u8)
+        .with_connectors(crate::check::CONNECTORS as u8)
         .with_serial_number("QEMU-M0-0001")
         .with_firmware_version(env!("CARGO_PKG_VERSION"))
         .with_limits(Limits::new(LINE_LEN, 8))
@@ -61,25 +77,6 @@ pub enum Mode {
     /// The pool is too small: out-of-memory outcomes are counted and
     /// allowed; `verbose` prints every step.
     Tolerate { verbose: bool },
-}
-
-/// An event, reduced to what the script compares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Seen {
-    Registered(RegistrationStatus),
-    Authorized(AuthorizationStatus),
-    AuthorizeFailed(CallFailure),
-    /// Contactor of a connector: closed (`true`) or open.
-    Energy(u8, bool),
-    Unlock(u8),
-    IdTagRefused(AuthorizationStatus),
-    IdTagUnverified(CallFailure),
-    Reset {
-        hard: bool,
-    },
-    ConfigurationChanged(&'static str),
-    /// An event this script does not know.
-    Other,
 }
 
 /// How a session ended.
@@ -106,41 +103,12 @@ pub struct Report {
     pub stack: StackUse,
 }
 
-/// Stack taken by each kind of engine call, beyond the caller's frame.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct StackUse {
-    pub new: usize,
-    pub handle_frame: usize,
-    pub poll_transmit: usize,
-    pub poll_event: usize,
-    pub input: usize,
-    /// The deepest an engine call was made from: main, the harness and
-    /// the script, down to the engine's caller.
-    pub caller: usize,
-    /// The deepest the stack went in an engine call, from its top, and
-    /// which call that was.
-    pub deepest: usize,
-    pub deepest_call: &'static str,
-}
-
-impl StackUse {
-    fn note(&mut self, name: &'static str, p: &StackProbe, depth: usize) {
-        self.caller = self.caller.max(p.caller_depth());
-        let total = p.caller_depth() + depth;
-        if total > self.deepest {
-            self.deepest = total;
-            self.deepest_call = name;
-        }
-    }
-}
-
 /// Runs the whole script against a fresh charge point in `alloc`. With
 /// `probe`, measures the stack each engine call takes (slow: it repaints the
 /// stack around every call).
 pub fn run(alloc: Alloc<'_>, mode: Mode, probe: bool) -> Report {
-    let config = config();
     let probe_new = probe.then(StackProbe::start);
-    let cp = call::new(&config, alloc);
+    let cp = call::new(&CONFIG, alloc);
     let new_depth = probe_new.map_or(0, |p| p.depth());
     let cp = match cp {
         Ok(cp) => cp,
@@ -159,157 +127,104 @@ pub fn run(alloc: Alloc<'_>, mode: Mode, probe: bool) -> Report {
         }
     };
     let base = alloc.stats().in_use;
-    let mut h = Harness::new(cp, alloc, mode);
+    let mut h = Harness::new(cp, alloc, mode, probe);
     h.report.base = base;
-    h.probe = probe;
     h.report.stack.new = new_depth;
     script::script(&mut h);
     let mut report = h.report;
+    let w = &h.pair.observer;
+    report.longest_sent = w.longest_sent;
+    report.longest_received = report.longest_received.max(w.longest_received);
+    report.stack = StackUse {
+        new: new_depth,
+        ..w.stack
+    };
     report.peak = report.peak.max(alloc.stats().peak);
     report
 }
 
 struct Harness<'a> {
-    cp: ChargePoint<Alloc<'a>>,
+    /// The charge point, the test kit's central system (its usual answers,
+    /// transactionIds counted out from 42), the virtual clock, and the
+    /// firmware's [`Watch`] over the exchanges; frames of at most `TX_LEN`.
+    pair: FirmwarePair<'a>,
     alloc: Alloc<'a>,
     mode: Mode,
-    csms: Csms,
-    /// The central system's CALL waiting for its answer.
-    csms_call: Option<Action>,
-    /// The virtual clock, in milliseconds.
-    now_ms: u64,
-    /// The charge point's UART receive side.
+    /// The charge point's UART receive side, for the central system's CALLs.
     lines: LineBuffer<LINE_LEN>,
-    tx: [u8; TX_LEN],
-    answer: [u8; ANSWER_LEN],
-    /// What the current step saw.
-    sent: Log<Heard, 8>,
-    events: Log<Seen, 6>,
-    /// Out-of-memory outcomes of the current step.
-    oom: u32,
-    /// RemoteStartTransactions answered `Rejected` in the current step.
-    rejected: u32,
-    /// What went wrong in the current step, whatever the mode.
-    trouble: Log<&'static str, 4>,
-    /// Where the step left the script's path in a way an earlier refusal
-    /// explains (an input refused as Busy, NoTransaction or Unavailable):
-    /// a failure in Expect mode only.
-    deviations: Log<&'static str, 4>,
     report: Report,
-    probe: bool,
 }
 
 impl<'a> Harness<'a> {
-    fn new(cp: ChargePoint<Alloc<'a>>, alloc: Alloc<'a>, mode: Mode) -> Self {
+    /// Out of line: the pair is assembled in this frame, which is gone
+    /// while the script runs, and written once into the caller's.
+    #[inline(never)]
+    fn new(cp: ChargePoint<Alloc<'a>>, alloc: Alloc<'a>, mode: Mode, probe: bool) -> Self {
+        let mut pair = Pair::with_charge_point(cp, Watch::new());
+        pair.cs.count_transactions();
+        // The firmware's own reading checks the transactionIds, per
+        // connector, and allows a triggered MeterValues outside a transaction.
+        pair.cs.expect_transaction_id = false;
+        // A date-time without an offset, as Python's `utcnow().isoformat()`
+        // writes it: the engine reads it as UTC.
+        let heartbeat = Answer::Result(r#"{"currentTime":"2026-11-25T10:05:00.123456"}"#);
+        let _ = pair.cs.answer(Action::Heartbeat, heartbeat);
+        pair.observer.probe = probe;
         Harness {
-            cp,
+            pair,
             alloc,
             mode,
-            csms: Csms::new(),
-            csms_call: None,
-            now_ms: 0,
             lines: LineBuffer::new(),
-            tx: [0; TX_LEN],
-            answer: [0; ANSWER_LEN],
-            sent: Log::new(),
-            events: Log::new(),
-            oom: 0,
-            rejected: 0,
-            trouble: Log::new(),
-            deviations: Log::new(),
             report: Report::default(),
-            probe: false,
         }
     }
 
-    fn now(&self) -> Instant {
-        Instant::from_millis(self.now_ms)
+    /// The virtual clock, in milliseconds.
+    fn now_ms(&self) -> u64 {
+        self.pair.now.as_millis()
     }
 
-    /// Runs `call`, and with probing on, records how deep it went in `slot`.
-    fn probed<T>(
-        &mut self,
-        name: &'static str,
-        slot: fn(&mut StackUse) -> &mut usize,
-        call: impl FnOnce(&mut Self) -> T,
-    ) -> T {
-        if !self.probe {
-            return call(self);
-        }
-        let p = StackProbe::start();
-        let out = call(self);
-        let depth = p.depth();
-        let max = slot(&mut self.report.stack);
-        *max = (*max).max(depth);
-        self.report.stack.note(name, &p, depth);
-        out
-    }
-
-    /// One step: a second passes, `input` happens, the harness drives the
-    /// engine until it is quiet, and the outcome is checked. (One copy for
-    /// all steps, out of line: the script's frame stays small.)
+    /// One step: a second passes, `input` happens, the test kit's loop
+    /// drives the engine until it is quiet, and the outcome is checked.
+    /// (One copy for all steps, out of line: the script's frame stays small.)
     #[inline(never)]
     fn step(
         &mut self,
         name: &str,
         input: &dyn Fn(&mut Self),
-        want_sent: &[Heard],
+        want_sent: &[Sent],
         want_events: &[Seen],
     ) {
         self.report.steps += 1;
-        self.now_ms += 1_000;
-        self.sent.clear();
-        self.events.clear();
-        self.trouble.clear();
-        self.deviations.clear();
-        self.oom = 0;
-        self.rejected = 0;
+        self.pair.observer.clear_step();
         self.alloc.reset_peak();
         let refusals = self.alloc.stats().refusals;
-        let skipped = self.cp.queue().skipped;
+        let skipped = self.pair.cp.queue().skipped;
 
+        let r = self.pair.advance(1);
+        self.did(r);
         input(self);
-        self.drive();
 
         let stats = self.alloc.stats();
         self.report.peak = self.report.peak.max(stats.peak);
         let refused = stats.refusals > refusals;
-        // A periodic sample skipped is the engine's out-of-memory outcome
-        // for a sample; so is a remote start rejected while memory was refused.
-        self.oom += self.cp.queue().skipped.saturating_sub(skipped);
-        if refused {
-            self.oom += self.rejected;
-        }
-        for &p in self.csms.problems.as_slice() {
-            self.trouble.push(p);
-        }
-        if self.csms.problems.overflowed() {
-            self.trouble.push("more problems the central system found");
-        }
-        self.csms.problems.clear();
-        // An expectation the step did not meet stays with the step.
-        if !core::mem::take(&mut self.csms.expect_in_result).is_empty() {
-            self.deviations
-                .push("the CALLRESULT the script expects did not come");
-        }
-        if refused && self.oom == 0 {
-            self.trouble
-                .push("an allocation was refused and no out-of-memory outcome came of it");
-        }
-        self.report.out_of_memory += self.oom;
+        let skipped = self.pair.cp.queue().skipped.saturating_sub(skipped);
+        let w = &mut self.pair.observer;
+        w.end_step(refused, skipped);
+        self.report.out_of_memory += w.oom;
         let n = self.report.steps;
         let (ok, verbose) = match self.mode {
             Mode::Expect { verbose } => {
-                let ok = self.sent.as_slice() == want_sent
-                    && !self.sent.overflowed()
-                    && self.events.as_slice() == want_events
-                    && !self.events.overflowed()
-                    && self.trouble.is_empty()
-                    && self.deviations.is_empty()
-                    && self.oom == 0;
+                let ok = w.sent.as_slice() == want_sent
+                    && !w.sent.overflowed()
+                    && w.events.as_slice() == want_events
+                    && !w.events.overflowed()
+                    && w.trouble.is_empty()
+                    && w.deviations.is_empty()
+                    && w.oom == 0;
                 (ok, verbose)
             }
-            Mode::Tolerate { verbose } => (self.trouble.is_empty(), verbose),
+            Mode::Tolerate { verbose } => (w.trouble.is_empty(), verbose),
         };
         if verbose || !ok {
             hprintln!(
@@ -317,9 +232,9 @@ impl<'a> Harness<'a> {
                 if ok { "ok" } else { "FAIL" },
                 n,
                 name,
-                self.now_ms / 1000,
-                self.sent.as_slice(),
-                self.events.as_slice(),
+                self.pair.now.as_millis() / 1000,
+                w.sent.as_slice(),
+                w.events.as_slice(),
                 stats.in_use,
                 stats.peak,
             );
@@ -337,10 +252,23 @@ impl<'a> Harness<'a> {
             }
             hprintln!(
                 "       trouble {:?}, deviations {:?}, out-of-memory outcomes {}",
-                self.trouble.as_slice(),
-                self.deviations.as_slice(),
-                self.oom
+                w.trouble.as_slice(),
+                w.deviations.as_slice(),
+                w.oom
             );
+        }
+    }
+
+    /// Files what the test kit's loop returned, then does what the firmware
+    /// does after events: answers an UnlockConnector (no lock motor: always
+    /// Unlocked), and lets that answer go out.
+    fn did(&mut self, result: Result<(), Error>) {
+        self.pair.observer.outcome(result);
+        while let Some(connector) = self.pair.observer.unlock.take() {
+            // `false` when it was not the central system that asked.
+            let _ = call::unlock_result(&mut self.pair.cp, connector);
+            let r = self.pair.exchange();
+            self.pair.observer.outcome(r);
         }
     }
 
@@ -350,16 +278,26 @@ impl<'a> Harness<'a> {
         &mut self,
         f: impl FnOnce(&mut ChargePoint<Alloc<'a>>, Instant) -> Result<(), InputError>,
     ) {
-        let now = self.now();
-        let result = self.probed("an input", |s| &mut s.input, |h| f(&mut h.cp, now));
-        match result {
-            Ok(()) => {}
-            Err(InputError::OutOfMemory) => self.oom += 1,
-            Err(InputError::Busy) => self.deviations.push("input refused: Busy"),
-            Err(InputError::NoTransaction) => self.deviations.push("input refused: NoTransaction"),
-            Err(InputError::Unavailable) => self.deviations.push("input refused: Unavailable"),
-            Err(_) => self.trouble.push("input refused (not for memory)"),
+        let r = self.pair.input(f);
+        if let Err(Error::Input(_)) = r {
+            // Refused: what it changed before (nothing, or a state an
+            // earlier refusal explains) still goes out.
+            self.pair.observer.outcome(r);
+            let r = self.pair.exchange();
+            self.did(r);
+        } else {
+            self.did(r);
         }
+    }
+
+    fn connect(&mut self) {
+        let r = self.pair.connect();
+        self.did(r);
+    }
+
+    fn disconnect(&mut self) {
+        let r = self.pair.disconnect();
+        self.did(r);
     }
 
     fn authorize(&mut self, id_tag: &str) {
@@ -386,192 +324,63 @@ impl<'a> Harness<'a> {
         self.input(|cp, now| call::configure(cp, now, key, value));
     }
 
-    /// The central system sends a frame of its own, given in parts.
+    /// From now on the central system answers `action` with `answer`.
+    fn answer(&mut self, action: Action, answer: Answer) {
+        if self.pair.cs.answer(action, answer).is_err() {
+            self.pair
+                .observer
+                .trouble
+                .push("more overridden answers than the test kit holds");
+        }
+    }
+
+    /// The central system sends a frame of its own, given in parts: over
+    /// the UART, byte by byte, into the charge point's line buffer.
     fn csms_sends(&mut self, parts: &[&[u8]]) {
-        let Some(len) = crate::csms::write(&mut self.answer[..ANSWER_LEN - 1], parts) else {
-            self.trouble
-                .push("a frame of the script does not fit the answer buffer");
+        let bytes = parts.iter().flat_map(|p| p.iter()).chain(b"\n");
+        for &b in bytes {
+            let Some(line) = self.lines.push(b) else {
+                continue;
+            };
+            self.report.longest_received = self.report.longest_received.max(line.len());
+            let w = &mut self.pair.observer;
+            w.csms_call = crate::check::call_action(line);
+            let r = self.pair.receive(line);
+            self.did(r);
             return;
-        };
-        self.csms_call =
-            ocpp_engine::ocpp_model::Frame::parse(&self.answer[..len], &Limits::DEFAULT)
-                .ok()
-                .and_then(|f| match f {
-                    ocpp_engine::ocpp_model::Frame::Call { action, .. } => {
-                        Action::parse(action).ok()
-                    }
-                    _ => None,
-                });
-        self.answer[len] = b'\n';
-        self.receive(len + 1);
+        }
+        self.pair
+            .observer
+            .trouble
+            .push("a frame of the script did not come out of the line buffer");
     }
 
     /// A line longer than the UART buffer: the line buffer drops it whole,
     /// and the frame after it still gets through.
     fn overlong_line(&mut self) {
         let before = self.lines.dropped();
+        let trouble = &mut self.pair.observer.trouble;
         for _ in 0..LINE_LEN + 100 {
             if self.lines.push(b'x').is_some() {
-                self.trouble.push("part of an over-long line came out");
+                trouble.push("part of an over-long line came out");
             }
         }
         if self.lines.push(b'\n').is_some() {
-            self.trouble.push("an over-long line came out");
+            trouble.push("an over-long line came out");
         }
         if self.lines.dropped() != before + 1 {
-            self.trouble.push("the over-long line was not counted");
+            trouble.push("the over-long line was not counted");
         }
     }
 
-    /// Moves the clock forward by `ms`, stopping at every deadline on the way.
+    /// Moves the clock forward by `ms`, waking the charge point at every
+    /// deadline on the way.
     fn advance(&mut self, ms: u64) {
-        self.advance_to(self.now_ms + ms);
+        self.advance_to(self.now_ms() + ms);
     }
 
     fn advance_to(&mut self, target_ms: u64) {
-        while let Some(deadline) = self
-            .cp
-            .poll_timeout()
-            .filter(|d| d.as_millis() <= target_ms)
-        {
-            self.now_ms = self.now_ms.max(deadline.as_millis());
-            self.drive();
-            // Handled and drained: the next deadline must lie ahead, or a
-            // real main loop would spin on it.
-            if self
-                .cp
-                .poll_timeout()
-                .is_some_and(|d| d.as_millis() <= self.now_ms)
-            {
-                self.trouble
-                    .push("poll_timeout not after now once handled: the loop would spin");
-                break;
-            }
-        }
-        self.now_ms = self.now_ms.max(target_ms);
-    }
-
-    // --- the loop an integrator writes ------------------------------------
-
-    /// Timers, then frames out (each answered by the central system and the
-    /// answer fed back), then events; until nothing moves.
-    fn drive(&mut self) {
-        for _ in 0..64 {
-            let mut moved = false;
-            let now = self.now();
-            if self
-                .cp
-                .poll_timeout()
-                .is_some_and(|deadline| deadline <= now)
-            {
-                self.probed(
-                    "handle_timeout",
-                    |s| &mut s.input,
-                    |h| call::handle_timeout(&mut h.cp, now),
-                );
-            }
-            match self.probed(
-                "poll_transmit",
-                |s| &mut s.poll_transmit,
-                |h| call::poll_transmit(&mut h.cp, now, &mut h.tx),
-            ) {
-                Ok(Some(n)) => {
-                    moved = true;
-                    self.heard(n);
-                }
-                Ok(None) => {}
-                Err(_) => self.trouble.push("poll_transmit: frame does not fit"),
-            }
-            while let Some(event) = self.probed(
-                "poll_event",
-                |s| &mut s.poll_event,
-                |h| call::poll_event(&mut h.cp),
-            ) {
-                moved = true;
-                self.event(event);
-            }
-            if !moved {
-                return;
-            }
-        }
-        self.trouble.push("the engine never went quiet");
-    }
-
-    /// The central system reads the `n` bytes the charge point sent, and
-    /// its answer, if any, goes back over the UART.
-    fn heard(&mut self, n: usize) {
-        self.report.longest_sent = self.report.longest_sent.max(n);
-        let (heard, answer) = self.csms.hear(&self.tx[..n.min(TX_LEN)], &mut self.answer);
-        match heard {
-            Heard::CallError(ErrorCode::InternalError) => self.oom += 1, // could not process a CALL
-            // The action's own Rejected where the spec has one: a remote
-            // start, or a triggered MeterValues without room for its samples.
-            Heard::CallResult(Some("Rejected"))
-                if matches!(
-                    self.csms_call,
-                    Some(Action::RemoteStartTransaction | Action::TriggerMessage)
-                ) =>
-            {
-                self.rejected += 1;
-            }
-            Heard::Garbage | Heard::UnknownCall => self
-                .trouble
-                .push("sent a frame the central system cannot read"),
-            _ => {}
-        }
-        if matches!(heard, Heard::CallResult(_) | Heard::CallError(_)) {
-            self.csms_call = None;
-        }
-        self.sent.push(heard);
-        if let Some(len) = answer {
-            self.receive(len);
-        }
-    }
-
-    /// What the firmware does with an event: here, note it; answer an
-    /// UnlockConnector (no lock motor: always Unlocked).
-    fn event(&mut self, event: Event) {
-        self.events.push(match event {
-            Event::Registered(status) => Seen::Registered(status),
-            Event::Authorized { info, .. } => Seen::Authorized(info.status),
-            Event::AuthorizeFailed { reason, .. } => Seen::AuthorizeFailed(reason),
-            Event::Energy { connector, on } => Seen::Energy(connector, on),
-            Event::Unlock { connector } => {
-                // `false` when it was not the central system that asked.
-                let _ = call::unlock_result(&mut self.cp, connector);
-                Seen::Unlock(connector)
-            }
-            Event::IdTagRefused { status, .. } => Seen::IdTagRefused(status),
-            Event::IdTagUnverified { reason, .. } => Seen::IdTagUnverified(reason),
-            Event::Reset { hard } => Seen::Reset { hard },
-            Event::ConfigurationChanged { key } => Seen::ConfigurationChanged(key),
-            _ => Seen::Other,
-        });
-    }
-
-    /// `len` bytes of `self.answer` arrive on the UART.
-    fn receive(&mut self, len: usize) {
-        let now = self.now();
-        for i in 0..len.min(ANSWER_LEN) {
-            let Some(line) = self.lines.push(self.answer[i]) else {
-                continue;
-            };
-            self.report.longest_received = self.report.longest_received.max(line.len());
-            let probe = self.probe.then(StackProbe::start);
-            let result = call::handle_frame(&mut self.cp, now, line);
-            if let Some(p) = probe {
-                let (s, depth) = (&mut self.report.stack, p.depth());
-                s.handle_frame = s.handle_frame.max(depth);
-                s.note("handle_frame", &p, depth);
-            }
-            match result {
-                Ok(()) => {}
-                Err(HandleError::OutOfMemory) => self.oom += 1,
-                // Answers are transmitted before the next frame comes in.
-                Err(HandleError::Busy) => self.trouble.push("handle_frame: Busy"),
-                Err(HandleError::Unsolicited) => self.trouble.push("handle_frame: Unsolicited"),
-                Err(_) => self.trouble.push("handle_frame: Ignored or NotRegistered"),
-            }
-        }
+        let r = self.pair.advance_to(Instant::from_millis(target_ms));
+        self.did(r);
     }
 }

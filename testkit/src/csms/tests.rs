@@ -85,8 +85,9 @@ fn answers_the_transaction_messages_of_the_script() {
         v.unwrap()[2],
         serde_json::json!({"transactionId": TRANSACTION_ID, "idTagInfo": {"status": "Accepted"}})
     );
+    assert_eq!(cs.last_transaction_id(), Some(TRANSACTION_ID));
     let field = std::format!("\"transactionId\":{TRANSACTION_ID},");
-    assert_eq!(TRANSACTION_ID_FIELD.text, field.as_bytes());
+    assert_eq!(THE_TRANSACTION_ID_FIELD.text, field.as_bytes());
 
     let meter = r#"[2,"6","MeterValues",{"connectorId":1,"transactionId":42,"meterValue":[{"timestamp":"2026-11-25T10:01:00Z","sampledValue":[{"value":"183.333","measurand":"Energy.Active.Import.Register"},{"value":"11000","measurand":"Power.Active.Import"}]}]}]"#;
     let (v, sampled) = answer_to(&mut cs, meter);
@@ -107,9 +108,54 @@ fn answers_the_transaction_messages_of_the_script() {
     let none = stop.replace(r#""transactionId":42,"#, "");
     assert!(cs.receive(other.as_bytes(), START).is_err());
     assert!(cs.receive(none.as_bytes(), START).is_err());
+    let twice = meter.replace(r#""connectorId":1,"#, r#""transactionId":42,"#);
+    assert!(cs.receive(twice.as_bytes(), START).is_err());
     cs.expect_transaction_id = false;
     assert_eq!(answer_to(&mut cs, &other).1, 2);
     assert!(answer_to(&mut cs, &none).0.is_some());
+}
+
+#[test]
+fn counts_transactions_out_when_asked() {
+    let mut cs = CentralSystem::new();
+    assert_eq!(cs.last_transaction_id(), None);
+    let start = r#"[2,"5","StartTransaction",{"connectorId":1,"idTag":"ABCD1234","meterStart":0,"timestamp":"2026-11-25T10:00:00Z"}]"#;
+    let stop_of = |id: i32| {
+        std::format!(
+            r#"[2,"7","StopTransaction",{{"meterStop":1,"timestamp":"2026-11-25T10:10:00Z","transactionId":{id}}}]"#
+        )
+    };
+    // Not counting: every StartTransaction gets TRANSACTION_ID.
+    for _ in 0..2 {
+        let (v, _) = answer_to(&mut cs, start);
+        assert_eq!(v.unwrap()[2]["transactionId"], TRANSACTION_ID);
+    }
+    assert!(cs.receive(stop_of(43).as_bytes(), START).is_err());
+
+    let mut cs = CentralSystem::new();
+    cs.count_transactions();
+    // Before any StartTransaction, no transactionId is one it gave.
+    assert!(cs.receive(stop_of(42).as_bytes(), START).is_err());
+    for id in [42, 43, 44] {
+        let (v, _) = answer_to(&mut cs, start);
+        assert_eq!(v.unwrap()[2]["transactionId"], id);
+        assert_eq!(cs.last_transaction_id(), Some(id));
+    }
+    // Any it gave, and one it did not.
+    for id in [42, 44] {
+        assert!(answer_to(&mut cs, &stop_of(id)).0.is_some());
+    }
+    for id in [41, 45, -1] {
+        assert!(cs.receive(stop_of(id).as_bytes(), START).is_err(), "{id}");
+    }
+    // An overridden StartTransaction answer gives no number.
+    cs.answer(
+        Action::StartTransaction,
+        Answer::Result(r#"{"transactionId":7,"idTagInfo":{"status":"Accepted"}}"#),
+    )
+    .unwrap();
+    answer_to(&mut cs, start);
+    assert_eq!(cs.last_transaction_id(), Some(44));
 }
 
 #[test]

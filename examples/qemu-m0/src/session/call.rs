@@ -1,11 +1,13 @@
-//! The engine's calls, each kept out of line so that a [`StackProbe`] around
-//! it sees all the stack it takes (inlined into the harness, part of it
-//! would hide in the harness's own frame).
+//! The firmware's engine calls, each kept out of line so that a
+//! [`StackProbe`] around it sees all the stack it takes (inlined into the
+//! harness, part of it would hide in the harness's own frame). The test
+//! kit's loop makes the others (`poll_transmit`, `handle_frame`,
+//! `poll_event`, `handle_timeout`); the harness's observer measures them.
 //!
 //! [`StackProbe`]: crate::mem::StackProbe
 
-use ocpp_engine::ocpp_model::{EncodeError, Measurand, UnlockStatus};
-use ocpp_engine::{ChargePoint, Config, Event, HandleError, InputError, Instant, NewError, Value};
+use ocpp_engine::ocpp_model::{Measurand, UnlockStatus};
+use ocpp_engine::{ChargePoint, Config, InputError, Instant, NewError, Value};
 
 use super::Alloc;
 
@@ -14,30 +16,6 @@ type Cp<'a> = ChargePoint<Alloc<'a>>;
 #[inline(never)]
 pub fn new<'a>(config: &Config<'_>, alloc: Alloc<'a>) -> Result<Cp<'a>, NewError> {
     ChargePoint::new(config, alloc)
-}
-
-#[inline(never)]
-pub fn handle_frame(cp: &mut Cp<'_>, now: Instant, frame: &[u8]) -> Result<(), HandleError> {
-    cp.handle_frame(now, frame)
-}
-
-#[inline(never)]
-pub fn poll_transmit(
-    cp: &mut Cp<'_>,
-    now: Instant,
-    buf: &mut [u8],
-) -> Result<Option<usize>, EncodeError> {
-    cp.poll_transmit(now, buf)
-}
-
-#[inline(never)]
-pub fn poll_event(cp: &mut Cp<'_>) -> Option<Event> {
-    cp.poll_event()
-}
-
-#[inline(never)]
-pub fn handle_timeout(cp: &mut Cp<'_>, now: Instant) {
-    cp.handle_timeout(now);
 }
 
 #[inline(never)]

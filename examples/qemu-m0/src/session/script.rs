@@ -12,38 +12,39 @@
 
 use ocpp_engine::ocpp_model::{Action, AuthorizationStatus, ErrorCode, RegistrationStatus};
 use ocpp_engine::CallFailure;
+use ocpp_testkit::{Answer, TRANSACTION_ID as TX1};
 
 use super::{Harness, Seen};
-use crate::csms::{digits, AuthorizeAnswer, Heard, FIRST_TRANSACTION_ID as TX1};
+use crate::check::Sent;
 
 const TX2: i32 = TX1 + 1;
 const TX3: i32 = TX1 + 2;
 
-const BOOT: Heard = Heard::Call(Action::BootNotification);
-const AUTH: Heard = Heard::Call(Action::Authorize);
-const HEARTBEAT: Heard = Heard::Call(Action::Heartbeat);
+const BOOT: Sent = Sent::Call(Action::BootNotification);
+const AUTH: Sent = Sent::Call(Action::Authorize);
+const HEARTBEAT: Sent = Sent::Call(Action::Heartbeat);
 const ID_TAG: &str = "ABCD1234";
 /// The contactor's power while charging, in W.
 const POWER: i32 = 11_000;
 
-const fn status(connector: u8, s: &'static str) -> Heard {
-    Heard::Status(connector, s)
+const fn status(connector: u8, s: &'static str) -> Sent {
+    Sent::Status(connector, s)
 }
 
-const fn result(status: &'static str) -> Heard {
-    Heard::CallResult(Some(status))
+const fn result(status: &'static str) -> Sent {
+    Sent::CallResult(Some(status))
 }
 
-const fn start(id_tag: &'static str, meter_start: i32) -> Heard {
-    Heard::Start {
+const fn start(id_tag: &'static str, meter_start: i32) -> Sent {
+    Sent::Start {
         connector: 1,
         id_tag,
         meter_start,
     }
 }
 
-const fn meter(tx: i32, wh: i32) -> Heard {
-    Heard::Meter {
+const fn meter(tx: i32, wh: i32) -> Sent {
+    Sent::Meter {
         connector: 1,
         tx: Some(tx),
         wh: Some(wh),
@@ -51,12 +52,28 @@ const fn meter(tx: i32, wh: i32) -> Heard {
     }
 }
 
-const fn stop(tx: i32, reason: &'static str, meter_stop: i32) -> Heard {
-    Heard::Stop {
+const fn stop(tx: i32, reason: &'static str, meter_stop: i32) -> Sent {
+    Sent::Stop {
         tx,
         reason,
         meter_stop,
     }
+}
+
+/// `n` in decimal, for frames the script writes (a RemoteStopTransaction's id).
+fn digits(n: i32, f: impl FnOnce(&[u8])) {
+    let mut buf = [b'-'; 11];
+    let mut at = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    f(&buf[at - usize::from(n < 0)..]);
 }
 
 pub(super) fn script(h: &mut Harness<'_>) {
@@ -89,11 +106,11 @@ fn boot_and_authorize(h: &mut Harness<'_>) -> u64 {
     );
     h.step(
         "connect: boot, then every connector's status",
-        &|h| h.cp.connected(h.now()),
+        &|h| h.connect(),
         const { &[BOOT, status(0, "Available"), status(1, "Available")] },
         const { &[Seen::Registered(RegistrationStatus::Accepted)] },
     );
-    let booted_at = h.now_ms;
+    let booted_at = h.now_ms();
 
     h.step(
         "firmware asks about idTag ABCD1234: Accepted",
@@ -101,14 +118,20 @@ fn boot_and_authorize(h: &mut Harness<'_>) -> u64 {
         const { &[AUTH] },
         const { &[Seen::Authorized(Auth::Accepted)] },
     );
-    h.csms.authorize = AuthorizeAnswer::Invalid;
+    h.answer(
+        Action::Authorize,
+        Answer::Result(r#"{"idTagInfo":{"status":"Invalid"}}"#),
+    );
     h.step(
         "firmware asks about idTag UNKNOWN1: Invalid",
         &|h| h.authorize("UNKNOWN1"),
         const { &[AUTH] },
         const { &[Seen::Authorized(Auth::Invalid)] },
     );
-    h.csms.authorize = AuthorizeAnswer::CallError;
+    h.answer(
+        Action::Authorize,
+        Answer::CallError(ErrorCode::InternalError, "scripted failure"),
+    );
     h.step(
         "Authorize answered with a CALLERROR",
         &|h| h.authorize(ID_TAG),
@@ -119,7 +142,7 @@ fn boot_and_authorize(h: &mut Harness<'_>) -> u64 {
             ))]
         },
     );
-    h.csms.authorize = AuthorizeAnswer::Silent;
+    h.answer(Action::Authorize, Answer::Silent);
     h.step(
         "idTag asked about right after a failed CALL: sent at once, left unanswered",
         &|h| h.authorize(ID_TAG),
@@ -132,7 +155,7 @@ fn boot_and_authorize(h: &mut Harness<'_>) -> u64 {
         &[],
         const { &[Seen::AuthorizeFailed(CallFailure::Timeout)] },
     );
-    h.csms.authorize = AuthorizeAnswer::Accepted;
+    h.answer(Action::Authorize, Answer::Usual);
     booted_at
 }
 
@@ -150,7 +173,7 @@ fn local_transaction(h: &mut Harness<'_>) {
         const { &[AUTH, start(ID_TAG, 1000), status(1, "Charging")] },
         const { &[Seen::Energy(1, true)] },
     );
-    let started = h.now_ms;
+    let started = h.now_ms();
     for (k, wh) in [(1, 1183), (2, 1366), (3, 1550)] {
         h.step(
             "60 s of charging at 11 kW: MeterValues of transaction 42",
@@ -193,13 +216,13 @@ fn central_system_calls(h: &mut Harness<'_>) {
     h.step(
         "central system calls an unknown action: NotImplemented",
         &|h| h.csms_sends(&[br#"[2,"cs-2","FlyToTheMoon",{}]"#]),
-        const { &[Heard::CallError(ErrorCode::NotImplemented)] },
+        const { &[Sent::CallError(ErrorCode::NotImplemented)] },
         &[],
     );
     h.step(
         "central system sends a CALL with a non-object payload: FormationViolation",
         &|h| h.csms_sends(&[br#"[2,"cs-3","Heartbeat",[]]"#]),
-        const { &[Heard::CallError(ErrorCode::FormationViolation)] },
+        const { &[Sent::CallError(ErrorCode::FormationViolation)] },
         &[],
     );
     h.step(
@@ -215,14 +238,14 @@ fn central_system_calls(h: &mut Harness<'_>) {
     h.step(
         "GetConfiguration of two keys and an unknown one",
         &|h| {
-            h.csms.expect_in_result = &[
+            h.pair.observer.check.expect_in_result = &[
                 r#"{"key":"MeterValueSampleInterval","readonly":false,"value":"60"}"#,
                 r#""value":"Energy.Active.Import.Register,Power.Active.Import""#,
                 r#""unknownKey":["NoSuchKey"]"#,
             ];
             h.csms_sends(&[br#"[2,"cs-5","GetConfiguration",{"key":["MeterValueSampleInterval","MeterValuesSampledData","NoSuchKey"]}]"#]);
         },
-        const { &[Heard::CallResult(None)] },
+        const { &[Sent::CallResult(None)] },
         &[],
     );
     h.step(
@@ -255,7 +278,7 @@ fn central_system_calls(h: &mut Harness<'_>) {
         const {
             &[
                 result("Accepted"),
-                Heard::Meter {
+                Sent::Meter {
                     connector: 1,
                     tx: None,
                     wh: Some(1553),
@@ -317,7 +340,7 @@ fn remote_transaction(h: &mut Harness<'_>) {
         const { &[start("REMOTE01", 1553), status(1, "Charging")] },
         const { &[Seen::Energy(1, true)] },
     );
-    let started = h.now_ms;
+    let started = h.now_ms();
     h.step(
         "30 s of charging: MeterValues of transaction 43",
         &|h| {
@@ -332,7 +355,7 @@ fn remote_transaction(h: &mut Harness<'_>) {
         &|h| {
             h.set_meter(1650, POWER);
             // The transactionId the central system gave, whatever it was.
-            let id = h.csms.last_tx.unwrap_or(0);
+            let id = h.pair.cs.last_transaction_id().unwrap_or(0);
             digits(id, |id| {
                 h.csms_sends(&[
                     br#"[2,"cs-14","RemoteStopTransaction",{"transactionId":"#,
@@ -377,8 +400,8 @@ fn offline_transaction(h: &mut Harness<'_>) {
         const { &[AUTH, start(ID_TAG, 1650), status(1, "Charging")] },
         const { &[Seen::Energy(1, true)] },
     );
-    let started = h.now_ms;
-    h.step("connection lost", &|h| h.cp.disconnected(h.now()), &[], &[]);
+    let started = h.now_ms();
+    h.step("connection lost", &|h| h.disconnect(), &[], &[]);
     let samples = [(1, 1741), (2, 1833), (3, 1925)];
     for (k, wh) in samples {
         h.step(
@@ -423,7 +446,7 @@ fn offline_transaction(h: &mut Harness<'_>) {
     );
     h.step(
         "reconnect: boot, the queued transaction messages in order, statuses, the held Authorize",
-        &|h| h.cp.connected(h.now()),
+        &|h| h.connect(),
         const {
             &[
                 BOOT,

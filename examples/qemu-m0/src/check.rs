@@ -1,14 +1,21 @@
-//! The scripted central system compiled into the firmware: it splits each
-//! frame the charge point sends with `ocpp_model::Frame::parse`, reads the
-//! payload by hand ([`read`]), checks it, and answers per action with a
-//! CALLRESULT it writes itself.
+//! What the central system heard, read by hand: every frame the charge
+//! point sends, split and read by [`read`] (a small JSON member reader
+//! that shares nothing with our codec, nor with the test kit's central
+//! system, which only looks at a frame's head), and checked.
 //!
-//! Its answers are written by hand, not by our encoder, and what it checks
-//! is read by hand, not by our decoder, so that a fault in the codec cannot
-//! hide itself. It hands out transaction ids from 42 on and checks that
-//! every MeterValues and StopTransaction carries the one it gave.
+//! The central system itself is the test kit's (`ocpp_testkit`): it answers
+//! from its one table of usual answers (`USUAL`), written by its own byte
+//! writer, not by our encoder, and counts transactionIds out from 42. This
+//! reading is the firmware's own check of what the charge point sends, so
+//! that a fault in our encoder or decoder cannot hide itself: every
+//! MeterValues and StopTransaction carries the transactionId the central
+//! system gave for that connector (read back from its answer), the sampled
+//! values are whole numbers in Wh (energy) and W (power), `Sample.Periodic`
+//! (or `Trigger`), meterStop is not below meterStart, the reason is one of
+//! the specification's, a StatusNotification's errorCode is NoError.
 
-use ocpp_engine::ocpp_model::{Action, ErrorCode, Frame, Limits, MessageId};
+use ocpp_engine::ocpp_model::{Action, ErrorCode};
+use ocpp_testkit::Heard;
 
 use crate::log::Log;
 
@@ -16,23 +23,10 @@ mod read;
 
 /// Connectors of the charge point (not counting connector 0).
 pub const CONNECTORS: usize = 1;
-/// The transactionId of the first StartTransaction.
-pub const FIRST_TRANSACTION_ID: i32 = 42;
 
-/// How the central system treats the next Authorize.
+/// What the charge point sent, as the script compares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthorizeAnswer {
-    Accepted,
-    Invalid,
-    /// A CALLERROR `InternalError`.
-    CallError,
-    /// No answer at all: the charge point's call timeout runs out.
-    Silent,
-}
-
-/// What the charge point sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Heard {
+pub enum Sent {
     /// A CALL of this action (those without a variant of their own).
     Call(Action),
     /// StatusNotification: connector and status.
@@ -60,12 +54,10 @@ pub enum Heard {
     /// An answer to one of the central system's CALLs, with the `status`
     /// of its payload when it has one of [`RESULT_STATUSES`].
     CallResult(Option<&'static str>),
-    /// A CALLERROR answering one of our CALLs.
+    /// A CALLERROR answering one of the central system's CALLs.
     CallError(ErrorCode),
     /// A CALL of an action the model does not know (never expected).
     UnknownCall,
-    /// Something `Frame::parse` rejected (never expected).
-    Garbage,
 }
 
 /// The idTags of the script.
@@ -109,6 +101,16 @@ const REASONS: [&str; 11] = [
 const ENERGY: &str = "Energy.Active.Import.Register";
 const POWER: &str = "Power.Active.Import";
 
+/// The action of the CALL `frame` (`[2,"id","Action",{...}]`), read by hand.
+pub fn call_action(frame: &[u8]) -> Option<Action> {
+    let mut parts = read::elements(frame);
+    if parts.next()? != b"2" {
+        return None;
+    }
+    let name = parts.nth(1)?.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    Action::parse(core::str::from_utf8(name).ok()?).ok()
+}
+
 /// A transaction the central system started: its id and meterStart.
 #[derive(Clone, Copy, Debug)]
 struct Running {
@@ -116,115 +118,69 @@ struct Running {
     meter_start: i32,
 }
 
-pub struct Csms {
-    pub authorize: AuthorizeAnswer,
-    next_tx: i32,
+/// The central system's reading of what it hears, and what it remembers
+/// for its checks.
+#[derive(Debug)]
+pub struct Checker {
     /// Connector `c` at index `c - 1`.
     running: [Option<Running>; CONNECTORS],
-    /// The id of the transaction started last.
-    pub last_tx: Option<i32>,
     /// Text the next CALLRESULT of the charge point must contain.
     pub expect_in_result: &'static [&'static str],
     /// What was wrong in what the charge point sent.
     pub problems: Log<&'static str, 4>,
 }
 
-/// Room for the longest answer of the script.
-pub const ANSWER_LEN: usize = 160;
-
-impl Csms {
+impl Checker {
     pub const fn new() -> Self {
-        Csms {
-            authorize: AuthorizeAnswer::Accepted,
-            next_tx: FIRST_TRANSACTION_ID,
+        Checker {
             running: [None; CONNECTORS],
-            last_tx: None,
             expect_in_result: &[],
             problems: Log::new(),
         }
     }
 
-    /// Reads one frame of the charge point; writes the answer, if any, into
-    /// `out` (one line, with its `\n`) and returns its length.
-    pub fn hear(&mut self, frame: &[u8], out: &mut [u8; ANSWER_LEN]) -> (Heard, Option<usize>) {
-        let (id, action, payload) = match Frame::parse(frame, &Limits::DEFAULT) {
-            Ok(Frame::Call {
-                id,
-                action,
-                payload,
-            }) => (id, action, payload),
-            Ok(Frame::CallResult { payload, .. }) => {
+    /// Reads one `frame` of the charge point, which the test kit's central
+    /// system took as `heard` (and answered, if a CALL).
+    pub fn read(&mut self, frame: &[u8], heard: &Heard<'_>) -> Sent {
+        // `[2,"id","Action",{...}]`, `[3,"id",{...}]` or `[4,...]`.
+        let mut parts = read::elements(frame).skip(2);
+        match *heard {
+            Heard::Error { code, .. } => Sent::CallError(code),
+            Heard::Result { .. } => {
+                let payload = parts.next().unwrap_or_default();
                 self.check_result(payload);
                 let status =
                     read::field(payload, "status").and_then(|s| read::one_of(s, &RESULT_STATUSES));
-                return (Heard::CallResult(status), None);
+                Sent::CallResult(status)
             }
-            Ok(Frame::CallError { code, .. }) => return (Heard::CallError(code), None),
-            Err(_) => return (Heard::Garbage, None),
-        };
-        let Ok(action) = Action::parse(action) else {
-            return (Heard::UnknownCall, None);
-        };
-        let mut heard = Heard::Call(action);
-        let answer = match action {
-            Action::BootNotification => result(
-                out,
-                &id,
-                br#"{"status":"Accepted","currentTime":"2026-11-25T10:00:00Z","interval":300}"#,
-            ),
-            // A date-time without an offset, as Python's `utcnow().isoformat()`
-            // writes it: the engine reads it as UTC.
-            Action::Heartbeat => {
-                result(out, &id, br#"{"currentTime":"2026-11-25T10:05:00.123456"}"#)
+            Heard::Call { action: None, .. } => Sent::UnknownCall,
+            Heard::Call {
+                action: Some(action),
+                answer,
+                ..
+            } => {
+                let payload = parts.nth(1).unwrap_or_default();
+                self.call(action, payload, answer)
             }
-            Action::StatusNotification => {
-                heard = self.status(payload);
-                result(out, &id, b"{}")
-            }
-            Action::Authorize => match self.authorize {
-                AuthorizeAnswer::Accepted => {
-                    result(out, &id, br#"{"idTagInfo":{"status":"Accepted"}}"#)
-                }
-                AuthorizeAnswer::Invalid => {
-                    result(out, &id, br#"{"idTagInfo":{"status":"Invalid"}}"#)
-                }
-                AuthorizeAnswer::CallError => write(
-                    out,
-                    &[
-                        b"[4,\"",
-                        id.as_str().as_bytes(),
-                        b"\",\"InternalError\",\"scripted failure\",{}]\n",
-                    ],
-                ),
-                AuthorizeAnswer::Silent => None,
-            },
+        }
+    }
+
+    /// A CALL of `action`, and the central system's `answer` to it.
+    fn call(&mut self, action: Action, payload: &[u8], answer: Option<&[u8]>) -> Sent {
+        match action {
+            Action::StatusNotification => self.status(payload),
             Action::StartTransaction => {
-                let (h, tx) = self.start(payload);
-                heard = h;
-                let digits = Digits::new(tx);
-                write(
-                    out,
-                    &[
-                        b"[3,\"",
-                        id.as_str().as_bytes(),
-                        b"\",{\"transactionId\":",
-                        digits.as_bytes(),
-                        b",\"idTagInfo\":{\"status\":\"Accepted\"}}]\n",
-                    ],
-                )
+                // `[3,"id",{"transactionId":n,...}]`: the id it gave.
+                let given = answer
+                    .and_then(|a| read::elements(a).nth(2))
+                    .and_then(|p| read::field(p, "transactionId"))
+                    .and_then(read::int32);
+                self.start(payload, given)
             }
-            Action::MeterValues => {
-                heard = self.meter_values(payload);
-                result(out, &id, b"{}")
-            }
-            Action::StopTransaction => {
-                heard = self.stop(payload);
-                result(out, &id, br#"{"idTagInfo":{"status":"Accepted"}}"#)
-            }
-            // Not in this script: answered with an empty result.
-            _ => result(out, &id, b"{}"),
-        };
-        (heard, answer)
+            Action::MeterValues => self.meter_values(payload),
+            Action::StopTransaction => self.stop(payload),
+            other => Sent::Call(other),
+        }
     }
 
     fn problem(&mut self, what: &'static str) {
@@ -251,7 +207,7 @@ impl Csms {
         }
     }
 
-    fn status(&mut self, payload: &[u8]) -> Heard {
+    fn status(&mut self, payload: &[u8]) -> Sent {
         let connector = self.connector(payload, 0);
         let status = read::field(payload, "status").and_then(|s| read::one_of(s, &STATUSES));
         let error = read::field(payload, "errorCode");
@@ -259,16 +215,17 @@ impl Csms {
             self.problem("StatusNotification: errorCode is not NoError");
         }
         match status {
-            Some(s) => Heard::Status(connector, s),
+            Some(s) => Sent::Status(connector, s),
             None => {
                 self.problem("StatusNotification: no status of the specification");
-                Heard::Call(Action::StatusNotification)
+                Sent::Call(Action::StatusNotification)
             }
         }
     }
 
-    /// A StartTransaction: hands out the next transaction id.
-    fn start(&mut self, payload: &[u8]) -> (Heard, i32) {
+    /// A StartTransaction, and the transactionId the central system gave
+    /// it (`None`: it did not answer, or not as usual).
+    fn start(&mut self, payload: &[u8], given: Option<i32>) -> Sent {
         let connector = self.connector(payload, 1);
         let id_tag = read::field(payload, "idTag").and_then(|t| read::one_of(t, &ID_TAGS));
         let meter_start = read::field(payload, "meterStart").and_then(read::int32);
@@ -276,30 +233,26 @@ impl Csms {
         {
             self.problem("StartTransaction: idTag, meterStart or timestamp missing");
         }
-        let tx = self.next_tx;
-        self.next_tx += 1;
-        self.last_tx = Some(tx);
         if let Some(slot) = self.running.get_mut(usize::from(connector).wrapping_sub(1)) {
             if slot.is_some() {
                 self.problems
                     .push("StartTransaction on a connector with a transaction");
             }
-            *slot = Some(Running {
+            *slot = given.map(|tx| Running {
                 tx,
                 meter_start: meter_start.unwrap_or(0),
             });
         }
-        let heard = Heard::Start {
+        Sent::Start {
             connector,
             id_tag: id_tag.unwrap_or(""),
             meter_start: meter_start.unwrap_or(-1),
-        };
-        (heard, tx)
+        }
     }
 
     /// A MeterValues: during a transaction it carries that transaction's id;
     /// every sampled value is a whole number with the unit of its measurand.
-    fn meter_values(&mut self, payload: &[u8]) -> Heard {
+    fn meter_values(&mut self, payload: &[u8]) -> Sent {
         let connector = self.connector(payload, 0);
         let tx = read::field(payload, "transactionId").and_then(read::int32);
         let running = self
@@ -345,7 +298,7 @@ impl Csms {
         if values == 0 {
             self.problem("MeterValues without a sampled value");
         }
-        Heard::Meter {
+        Sent::Meter {
             connector,
             tx,
             wh,
@@ -356,7 +309,7 @@ impl Csms {
     /// A StopTransaction: of a transaction this central system started,
     /// with a reason of the specification and a meterStop not below its
     /// meterStart.
-    fn stop(&mut self, payload: &[u8]) -> Heard {
+    fn stop(&mut self, payload: &[u8]) -> Sent {
         let tx = read::field(payload, "transactionId").and_then(read::int32);
         let reason = match read::field(payload, "reason") {
             None => Some("Local"), // the default
@@ -383,62 +336,10 @@ impl Csms {
         if reason.is_none() || read::field(payload, "timestamp").is_none() {
             self.problem("StopTransaction: no reason of the specification, or no timestamp");
         }
-        Heard::Stop {
+        Sent::Stop {
             tx: tx.unwrap_or(-1),
             reason: reason.unwrap_or(""),
             meter_stop: meter_stop.unwrap_or(-1),
         }
     }
-}
-
-/// A non-negative integer in decimal, on the stack.
-struct Digits {
-    buf: [u8; 20],
-    start: usize,
-}
-
-impl Digits {
-    fn new(n: i32) -> Self {
-        let mut d = Digits {
-            buf: [b'0'; 20],
-            start: 19,
-        };
-        let mut n = n.unsigned_abs();
-        let mut i = 20;
-        while i > 0 {
-            i -= 1;
-            d.buf[i] = b'0' + (n % 10) as u8;
-            d.start = i;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        d
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.buf[self.start..]
-    }
-}
-
-/// `n` in decimal, for frames the script writes (a RemoteStopTransaction's id).
-pub fn digits(n: i32, f: impl FnOnce(&[u8])) {
-    f(Digits::new(n).as_bytes());
-}
-
-fn result(out: &mut [u8; ANSWER_LEN], id: &MessageId, payload: &[u8]) -> Option<usize> {
-    write(
-        out,
-        &[b"[3,\"", id.as_str().as_bytes(), b"\",", payload, b"]\n"],
-    )
-}
-
-pub fn write(out: &mut [u8], parts: &[&[u8]]) -> Option<usize> {
-    let mut len = 0;
-    for part in parts {
-        out.get_mut(len..len + part.len())?.copy_from_slice(part);
-        len += part.len();
-    }
-    Some(len)
 }
