@@ -284,3 +284,53 @@ fn stop_txn_aligned_samples_are_restored_and_a_version_2_record_read() {
     assert_eq!(got, [Some((1, 900_000)), Some((9, 1_800_000)), None]);
     assert_eq!(tx.stop_data.all()[0].values, full());
 }
+
+/// A restore the pool refuses at any of its allocations (the resumed
+/// transaction's room, the samples' store, the queue) gives everything it
+/// took back: out of memory, and the pool as before.
+#[test]
+fn a_refused_restore_with_samples_gives_back_what_it_took() {
+    use ocpp_alloc::{FailureInjector, FailurePlan};
+    let runs = [running(1)];
+    let queue = [(power_loss(None, ReadingsRec::of(&Readings::EMPTY)), 0u8)];
+    let kept = [AlignedRec {
+        local: 1,
+        timestamp: 900_000,
+        values: ReadingsRec::of(&full()),
+    }];
+    let body = (
+        10u32,
+        Seq(|| runs.iter()),
+        Seq(|| queue.iter()),
+        Seq(|| kept.iter()),
+    );
+    let mut buf = [0u8; 1024];
+    let n = postcard::to_slice(&body, &mut buf).unwrap().len();
+    let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(16 * 1024);
+    let injector = FailureInjector::new(&*pool);
+    let mut refused = 0;
+    for k in 1.. {
+        let mut tx = Transactions::new(1, 8, &injector).unwrap();
+        let before = pool.stats().in_use;
+        injector.set_plan(FailurePlan::Nth(k));
+        let restored = tx.restore(
+            3,
+            &buf[..n],
+            Instant::from_millis(0),
+            crate::Duration::ZERO,
+            &mut |_| true,
+        );
+        injector.set_plan(FailurePlan::Never);
+        match restored {
+            Err(RestoreFail::OutOfMemory) => {
+                refused += 1;
+                assert_eq!(pool.stats().in_use, before, "refusal {k}: leaked");
+                assert!(tx.stop_data.is_empty() && tx.queue.len() == 0);
+            }
+            Ok(_) => break,
+            Err(RestoreFail::Dropped(d)) => panic!("refusal {k}: dropped ({d:?})"),
+        }
+    }
+    // The room, the samples' box and their vector, the queue.
+    assert_eq!(refused, 4);
+}
