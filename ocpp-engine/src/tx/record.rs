@@ -349,10 +349,11 @@ impl<A: Allocator + Clone> Transactions<A> {
         interval: crate::Duration,
         resume: &mut dyn FnMut(u8) -> bool,
     ) -> Result<(u8, u8), RestoreFail> {
+        // One call for each layout of readings: each is large, and two
+        // inlined copies would stack both frames (found on the Cortex-M0).
         match version {
             1 => self.restore_as::<ReadingsRecV1>(body, false, now, interval, resume),
-            2 => self.restore_as::<ReadingsRec>(body, false, now, interval, resume),
-            _ => self.restore_as::<ReadingsRec>(body, true, now, interval, resume),
+            v => self.restore_as::<ReadingsRec>(body, v >= 3, now, interval, resume),
         }
     }
 
