@@ -365,22 +365,31 @@ impl<A: Allocator + Clone> Transactions<A> {
         interval: crate::Duration,
         resume: &mut dyn FnMut(u8) -> bool,
     ) -> Result<(u8, u8), RestoreFail> {
-        // First every part is read and checked; nothing is kept yet.
+        let parts = self.check::<R>(body, with_aligned)?;
+        let resumes = self.take_memory::<R>(&parts, resume)?;
+        // Commit: everything was checked and allocated, nothing below fails.
+        Ok(self.commit::<R>(parts, &resumes, now, interval))
+    }
+
+    /// Reads and checks every part of the record; nothing is kept yet.
+    fn check<'a, R: ReadingsFormat>(
+        &self,
+        body: &'a [u8],
+        with_aligned: bool,
+    ) -> Result<Parts<'a>, Dropped> {
         let mut r = Reader::new(body);
         let next_local: u32 = r.take()?;
         let n = r.len()?;
         let running_at = r.clone();
-        let mut seen = [0u8; 32];
+        let mut seen = Connectors::default();
         for _ in 0..n {
             let rec: RunningRec<'_, R> = r.take()?;
             rec.running()?;
             let i = usize::from(rec.connector).wrapping_sub(1);
-            let bit = 1u8 << (rec.connector % 8);
-            let byte = &mut seen[usize::from(rec.connector / 8)];
-            if i >= self.sessions.len() || *byte & bit != 0 {
-                return Err(Dropped::Invalid.into());
+            if i >= self.sessions.len() || seen.has(rec.connector) {
+                return Err(Dropped::Invalid);
             }
-            *byte |= bit;
+            seen.add(rec.connector);
         }
         let m = r.len()?;
         let queue_at = r.clone();
@@ -394,10 +403,28 @@ impl<A: Allocator + Clone> Transactions<A> {
             r.take::<AlignedRec>()?.sample()?;
         }
         r.finish()?;
-        // A transaction that resumes gets its room in the pool (until the
-        // commit, in its session's `claimed`: none is claimed at a restore).
+        Ok(Parts {
+            next_local,
+            running: (n, running_at),
+            queue: (m, queue_at),
+            aligned: (k, aligned_at),
+        })
+    }
+
+    /// Takes what the restored state needs from the pool, all or nothing:
+    /// a room for each transaction that resumes (`resume` says which), the
+    /// queue's messages and a place for each running transaction's
+    /// StopTransaction (as `present` claimed it), the samples' store.
+    /// Returns the connectors that resume.
+    fn take_memory<R: ReadingsFormat>(
+        &mut self,
+        parts: &Parts<'_>,
+        resume: &mut dyn FnMut(u8) -> bool,
+    ) -> Result<Connectors, RestoreFail> {
+        let (n, ref running_at) = parts.running;
         let claims = u8::try_from(n).map_err(|_| Dropped::Invalid)?;
-        let mut resumes = [0u8; 32];
+        let alloc = self.sessions.allocator().clone();
+        let mut resumes = Connectors::default();
         let mut r = running_at.clone();
         for _ in 0..n {
             let Ok(rec) = r.take::<RunningRec<'_, R>>() else {
@@ -406,30 +433,41 @@ impl<A: Allocator + Clone> Transactions<A> {
             let (Ok(running), true) = (rec.running(), resume(rec.connector)) else {
                 continue;
             };
-            let room = Box::try_new_in(running, self.sessions.allocator().clone());
+            let room = Box::try_new_in(running, alloc.clone());
             let (Ok(room), Some(s)) = (room, self.sessions.get_mut(usize::from(rec.connector) - 1))
             else {
                 self.drop_rooms();
                 return Err(RestoreFail::OutOfMemory);
             };
             s.room = Some(room);
-            resumes[usize::from(rec.connector / 8)] |= 1 << (rec.connector % 8);
+            resumes.add(rec.connector);
         }
-        // The queue's memory: its messages, and a place for each running
-        // transaction's StopTransaction (as `present` claimed it); and the
-        // StopTxnAlignedData samples'.
-        let alloc = self.sessions.allocator().clone();
-        if self.stop_data.reserve_restored(k, &alloc).is_err() {
+        if self
+            .stop_data
+            .reserve_restored(parts.aligned.0, &alloc)
+            .is_err()
+        {
             self.drop_rooms();
             return Err(RestoreFail::OutOfMemory);
         }
-        if self.queue.reserve_restored(m, claims).is_err() {
+        if self.queue.reserve_restored(parts.queue.0, claims).is_err() {
             self.drop_rooms();
             self.stop_data.forget();
             return Err(RestoreFail::OutOfMemory);
         }
-        // Commit: everything was checked, nothing below fails.
-        let mut r = queue_at;
+        Ok(resumes)
+    }
+
+    /// Puts the checked record in place, in the memory `take_memory` took;
+    /// returns how many transactions resumed and stopped.
+    fn commit<R: ReadingsFormat>(
+        &mut self,
+        parts: Parts<'_>,
+        resumes: &Connectors,
+        now: Instant,
+        interval: crate::Duration,
+    ) -> (u8, u8) {
+        let (m, mut r) = parts.queue;
         for _ in 0..m {
             if let Ok((msg, attempts)) = r.take::<(MessageRec<'_, R>, u8)>() {
                 if let Ok(msg) = msg.message() {
@@ -437,66 +475,107 @@ impl<A: Allocator + Clone> Transactions<A> {
                 }
             }
         }
-        let mut r = aligned_at;
+        let (k, mut r) = parts.aligned;
         for _ in 0..k {
             if let Ok(sample) = r.take::<AlignedRec>().and_then(|a| a.sample()) {
                 self.stop_data.push_restored(sample);
             }
         }
-        self.next_local = next_local.max(1);
+        self.next_local = parts.next_local.max(1);
         let (mut resumed, mut stopped) = (0, 0);
-        let mut r = running_at;
+        let (n, mut r) = parts.running;
         for _ in 0..n {
             let Ok(rec) = r.take::<RunningRec<'_, R>>() else {
                 continue;
             };
-            let Ok(mut running) = rec.running() else {
+            let Ok(running) = rec.running() else {
                 continue;
             };
-            let s = &mut self.sessions[usize::from(rec.connector) - 1];
-            let room = s.room.take();
-            let resumes = resumes[usize::from(rec.connector / 8)] & 1 << (rec.connector % 8) != 0;
-            if let (true, Some(mut room)) = (resumes, room) {
-                // An orphan samples nothing (see `Transactions::orphan`):
-                // a sample due for it would never be taken, and the
-                // integrator's loop would spin on it (found by fuzzing).
-                let samples = !interval.is_zero() && !running.orphan;
-                running.next_sample = samples.then(|| now + interval);
-                // Until the firmware reads the meter again, the last value
-                // known stands: a stop never reports less than was sampled.
-                let last = Value::from_units(i64::from(running.last.1));
-                s.readings.set(MeterReading::new(
-                    Measurand::EnergyActiveImportRegister,
-                    last,
-                ));
-                s.plugged = true;
-                s.in_socket = true;
-                *room = running;
-                s.room = Some(room);
-                s.phase = Phase::Running;
+            if resumes.has(rec.connector) {
+                self.resume(rec.connector, running, now, interval);
                 resumed += 1;
             } else {
+                self.stop_lost(running);
                 stopped += 1;
-                if running.orphan {
-                    // No id to stop: the place it held goes back.
-                    self.queue.release(1);
-                    continue;
-                }
-                self.queue.push_claimed(TxMessage::Stop(Stop {
-                    local: running.local,
-                    transaction_id: running.transaction_id,
-                    id_tag: None,
-                    meter_stop: running.last.1,
-                    timestamp: running.last.0,
-                    reason: Reason::PowerLoss,
-                    begin: running.begin,
-                    end: Readings::EMPTY,
-                }));
             }
         }
         // Samples no StopTransaction will carry (an orphan's) go.
         self.prune_stop_data();
-        Ok((resumed, stopped))
+        (resumed, stopped)
+    }
+
+    /// The transaction of `connector` runs on, in the room `take_memory` made.
+    fn resume(
+        &mut self,
+        connector: u8,
+        mut running: Running,
+        now: Instant,
+        interval: crate::Duration,
+    ) {
+        let s = &mut self.sessions[usize::from(connector) - 1];
+        let Some(mut room) = s.room.take() else {
+            debug_assert!(false, "a resumed transaction without its room");
+            return;
+        };
+        // An orphan samples nothing (see `Transactions::orphan`): a sample
+        // due for it would never be taken, and the integrator's loop would
+        // spin on it (found by fuzzing).
+        let samples = !interval.is_zero() && !running.orphan;
+        running.next_sample = samples.then(|| now + interval);
+        // Until the firmware reads the meter again, the last value known
+        // stands: a stop never reports less than was sampled.
+        let last = Value::from_units(i64::from(running.last.1));
+        s.readings.set(MeterReading::new(
+            Measurand::EnergyActiveImportRegister,
+            last,
+        ));
+        s.plugged = true;
+        s.in_socket = true;
+        *room = running;
+        s.room = Some(room);
+        s.phase = Phase::Running;
+    }
+
+    /// A transaction that cannot resume stops with PowerLoss at its last
+    /// known meter value and time, in the place claimed for its stop.
+    fn stop_lost(&mut self, running: Running) {
+        if running.orphan {
+            // No id to stop: the place it held goes back.
+            self.queue.release(1);
+            return;
+        }
+        self.queue.push_claimed(TxMessage::Stop(Stop {
+            local: running.local,
+            transaction_id: running.transaction_id,
+            id_tag: None,
+            meter_stop: running.last.1,
+            timestamp: running.last.0,
+            reason: Reason::PowerLoss,
+            begin: running.begin,
+            end: Readings::EMPTY,
+        }));
+    }
+}
+
+/// Where each part of a checked record starts, and its length.
+struct Parts<'a> {
+    next_local: u32,
+    running: (usize, Reader<'a>),
+    queue: (usize, Reader<'a>),
+    aligned: (usize, Reader<'a>),
+}
+
+/// A set of connectors (1 to 255), one bit each.
+#[derive(Default)]
+struct Connectors([u8; 32]);
+
+impl Connectors {
+    fn add(&mut self, c: u8) {
+        self.0[usize::from(c / 8)] |= 1 << (c % 8);
+    }
+
+    fn has(&self, c: u8) -> bool {
+        self.0[usize::from(c / 8)] & 1 << (c % 8) != 0
     }
 }
 
