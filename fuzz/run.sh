@@ -5,6 +5,7 @@
 #   fuzz/run.sh 600        # 10 minutes per target
 #   FUZZ_SECONDS=3600 fuzz/run.sh          # an hour per target
 #   FUZZ_TARGETS=charge_point FUZZ_JOBS=2 FUZZ_SECONDS=36000 fuzz/run.sh
+#   FUZZ_TARGETS=round_trip FUZZ_SECONDS=14400 fuzz/run.sh   # one target, 4 hours
 #
 # Installs what it needs: the nightly toolchain (rustup) and cargo-fuzz
 # (cargo install --locked). New inputs that add coverage go to a scratch
@@ -16,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds="${1:-${FUZZ_SECONDS:-60}}"
-targets="${FUZZ_TARGETS:-codec charge_point}"
+targets="${FUZZ_TARGETS:-codec charge_point round_trip}"
 jobs="${FUZZ_JOBS:-1}"
 
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal

@@ -17,7 +17,7 @@ cargo fmt --all -- --check
 step "clippy (library crates carry clippy.toml: no global heap, no aborting allocation)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "fuzz crate (its own workspace): format, clippy, the committed corpus through both targets on stable"
+step "fuzz crate (its own workspace): format, clippy, the committed corpus through every target on stable"
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 cargo clippy --manifest-path fuzz/Cargo.toml --all-targets --locked -- -D warnings
 cargo test --manifest-path fuzz/Cargo.toml --locked
@@ -46,7 +46,7 @@ MIRIFLAGS="${MIRIFLAGS:-}" cargo +nightly miri test --locked -p ocpp-alloc --fea
 step "per-operation memory (the main job)"
 cargo run --locked --release -q -p ocpp-benches --bin memory -- --sessions 100
 
-step "fuzzing: each target for \${FUZZ_SECONDS:-60}s from the committed corpus (libFuzzer, nightly)"
+step "fuzzing: each target (codec, charge_point, round_trip) for \${FUZZ_SECONDS:-60}s from the committed corpus (libFuzzer, nightly)"
 fuzz/run.sh "${FUZZ_SECONDS:-60}"
 
 if [ -x examples/ci.sh ]; then

@@ -22,17 +22,20 @@
 //! (date-times without an offset read as UTC) or this target allows it:
 //! `-0` is the integer 0 for us and the float -0.0, which draft-04
 //! `integer` refuses, for serde_json. Not compared: which CALLERROR code
-//! (the oracle has none), and the global heap (`no_global_heap.rs` in
-//! ocpp-model covers it; a counting global allocator needs `unsafe`).
+//! (the oracle has none).
+//!
+//! Also checked: our parse and decode take nothing from the global heap,
+//! whatever the bytes (error paths included), counted by
+//! `ocpp_alloc::CountingGlobal`, which the binary must register.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ocpp_alloc::{HostPool, Talc};
-use ocpp_model::{Frame, Limits};
+use ocpp_alloc::{CountingGlobal, HostPool, Talc};
+use ocpp_model::{Allocator, DecodeError, Frame, FrameErrorKind, Limits};
 use serde_json::Value;
 
-use crate::common::{core_profile::CORE, oracle, ours, schema_json, validator, SLICE};
+use crate::common::{core_profile::CORE, decode_as, oracle, schema_json, validator, SLICE};
 
 /// Every message we decode, by schema name.
 pub fn names() -> impl Iterator<Item = &'static str> {
@@ -65,8 +68,51 @@ fn has_negative_zero(v: &Value) -> bool {
     }
 }
 
-/// One input; panics on a disagreement, a leak, or a panic of ours.
+/// Why our side refused a frame as message `name`.
+#[derive(Debug)]
+enum Refused {
+    Frame(FrameErrorKind),
+    OtherKindOrAction,
+    Decode(DecodeError),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Frame(kind) => write!(f, "{kind:?}"),
+            Refused::OtherKindOrAction => f.write_str("other frame kind or action"),
+            Refused::Decode(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Our verdict on `data` as message `name` (as `common::ours`, without its
+/// strings), and how many global-heap requests it took.
+fn ours<A: Allocator + Clone>(name: &str, data: &[u8], a: A) -> (Result<(), Refused>, usize) {
+    CountingGlobal::count(|| {
+        let f = Frame::parse(data, &Limits::DEFAULT).map_err(|e| Refused::Frame(e.kind))?;
+        let payload = match (f, name.ends_with("Response")) {
+            (
+                Frame::Call {
+                    action, payload, ..
+                },
+                false,
+            ) if action == name => payload,
+            (Frame::CallResult { payload, .. }, true) => payload,
+            _ => return Err(Refused::OtherKindOrAction),
+        };
+        decode_as(name, payload, a).map_err(Refused::Decode)
+    })
+}
+
+/// One input; panics on a disagreement, a global allocation, a leak, or a
+/// panic of ours.
 pub fn run(data: &[u8]) {
+    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    assert!(
+        *INSTALLED.get_or_init(CountingGlobal::is_installed),
+        "the binary must register ocpp_alloc::CountingGlobal as its #[global_allocator]"
+    );
     let pool = HostPool::<Talc>::new(64 * 1024);
     let parsed = Frame::parse(data, &Limits::DEFAULT);
     let json: Option<Value> = serde_json::from_slice(data).ok();
@@ -90,7 +136,14 @@ pub fn run(data: &[u8]) {
     let lenient = json.as_ref().is_some_and(has_negative_zero);
     for name in compare {
         let (v, schema) = &oracles()[name];
-        let our = ours(name, data, &*pool);
+        let (our, allocations) = ours(name, data, &*pool);
+        let our = our.map_err(|refused| refused.to_string());
+        assert_eq!(
+            allocations,
+            0,
+            "{name}: our parse and decode took from the global heap: {}",
+            String::from_utf8_lossy(data)
+        );
         let theirs = oracle(name, data, v, schema);
         assert!(
             our.is_ok() == theirs.is_ok() || (lenient && our.is_ok()),

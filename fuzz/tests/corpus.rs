@@ -1,19 +1,25 @@
-//! The committed corpus through both targets' logic on stable, without
+//! The committed corpus through every target's logic on stable, without
 //! libFuzzer (regressions found by fuzzing also live in the normal suites);
 //! and, with `OCPP_FUZZ_WRITE_SEEDS=1`, the seed corpus written anew from
 //! ocpp-model's malformed-frame cases, generated valid frames of every
-//! message, and scripted charge-point sessions.
+//! message, scripted charge-point sessions, and one round-trip input per
+//! message type.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 use ocpp_fuzz::charge_point::{op, CALLS};
 use ocpp_fuzz::common::corpus::*;
 use ocpp_fuzz::common::{gen_core::gen_core_frame, gen_frame, Rng, SLICE};
+use ocpp_fuzz::round_trip::{message_of, MESSAGES};
 use ocpp_model::*;
 
 #[allow(unused_imports)]
 use ErrorCode::*;
 #[allow(unused_imports)]
 use FrameErrorKind::*;
+
+/// The round-trip target counts global-heap requests through it.
+#[global_allocator]
+static GLOBAL: ocpp_alloc::CountingGlobal = ocpp_alloc::CountingGlobal;
 
 #[path = "../../ocpp-model/tests/corpus/frames.rs"]
 mod frames;
@@ -94,7 +100,17 @@ fn write_seeds() {
     let mut offline = vec![op::DISCONNECT];
     offline.extend(session().into_iter().skip(5));
     cp.push(("session-offline".into(), offline));
-    for (target, seeds) in [("codec", codec), ("charge_point", cp)] {
+    // Round trip: seeded random inputs, the first one that makes each message.
+    let mut rt: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut r = Rng::new(16);
+    while rt.len() < MESSAGES.len() {
+        let input: Vec<u8> = (0..200 + r.below(400)).map(|_| r.next() as u8).collect();
+        let name = format!("msg-{}", message_of(&input));
+        if !rt.iter().any(|(n, _)| *n == name) {
+            rt.push((name, input));
+        }
+    }
+    for (target, seeds) in [("codec", codec), ("charge_point", cp), ("round_trip", rt)] {
         std::fs::create_dir_all(dir(target)).unwrap();
         for (name, bytes) in seeds {
             std::fs::write(dir(target).join(name), bytes).unwrap();
@@ -103,7 +119,7 @@ fn write_seeds() {
 }
 
 #[test]
-fn the_corpus_passes_both_targets() {
+fn the_corpus_passes_every_target() {
     if std::env::var_os("OCPP_FUZZ_WRITE_SEEDS").is_some() {
         write_seeds();
     }
@@ -123,6 +139,17 @@ fn the_corpus_passes_both_targets() {
         eprintln!("{path}");
         ocpp_fuzz::charge_point::run(&bytes);
     }
+    let rt = files("round_trip");
+    let made: std::collections::HashSet<_> = rt.iter().map(|(_, b)| message_of(b)).collect();
+    assert_eq!(
+        made.len(),
+        MESSAGES.len(),
+        "a round-trip seed for every message"
+    );
+    for (path, bytes) in rt {
+        eprintln!("{path}");
+        ocpp_fuzz::round_trip::run(&bytes);
+    }
 }
 
 #[test]
@@ -132,6 +159,8 @@ fn replay() {
     let bytes = std::fs::read(&path).unwrap();
     if path.contains("codec") {
         ocpp_fuzz::codec::run(&bytes);
+    } else if path.contains("round_trip") {
+        ocpp_fuzz::round_trip::run(&bytes);
     } else {
         ocpp_fuzz::charge_point::run(&bytes);
     }

@@ -9,6 +9,8 @@ extern crate std;
 mod arena;
 mod backend;
 #[cfg(feature = "std")]
+mod counting;
+#[cfg(feature = "std")]
 mod host;
 mod inject;
 mod measured;
@@ -18,6 +20,8 @@ mod stats;
 
 pub use arena::Arena;
 pub use backend::{Backend, LinkedList, Talc};
+#[cfg(feature = "std")]
+pub use counting::CountingGlobal;
 #[cfg(feature = "std")]
 pub use host::HostPool;
 pub use inject::{FailureInjector, FailurePlan};
