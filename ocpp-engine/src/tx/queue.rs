@@ -301,3 +301,7 @@ impl<A: Allocator + Clone> Queue<A> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "queue_tests.rs"]
+mod tests;
