@@ -1,11 +1,15 @@
-//! The transaction queue's places over time: given back when an idTag's
-//! ConnectionTimeOut passes, and the sampling grid kept when the clock
-//! jumps (found missed by mutation testing, fuzz/MUTANTS.md).
+//! The transaction block's places and timers: the queue's places given
+//! back when an idTag's ConnectionTimeOut passes, every deadline in
+//! `poll_timeout`, the sampling grids (periodic and clock-aligned), and
+//! which connectors a TriggerMessage(MeterValues) samples (found missed by
+//! mutation testing, fuzz/MUTANTS.md).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod support;
 
-use ocpp_engine::{Duration, InputError};
+use ocpp_engine::{Duration, InputError, Value};
+use ocpp_model::Measurand;
+use serde_json::json;
 use support::{config, pool, Harness};
 
 /// An idTag waiting for a cable holds the two places of its transaction;
@@ -23,6 +27,8 @@ fn connection_timeout_gives_the_places_back() {
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
     h.expect_status(1, "Preparing");
+    // The integrator sleeps until poll_timeout: the expiry is in it.
+    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(20)));
     h.advance(21); // no cable: the idTag expires
     h.expect_status(1, "Available");
     assert_eq!(
@@ -58,4 +64,108 @@ fn a_clock_jump_keeps_the_sampling_grid() {
         next <= start + Duration::from_secs(6 * 60),
         "{next:?}: off the grid"
     );
+}
+
+/// A StartTransaction the central system failed to process waits
+/// TransactionMessageRetryInterval, and that wait is the deadline.
+#[test]
+fn the_retry_of_a_transaction_message_is_a_deadline() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.meter_wh(1, 100);
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, "ABCD1234");
+    let a = h.expect_call("Authorize");
+    h.reply_ok(&a);
+    let start = h.expect_call("StartTransaction");
+    let error = json!([4, start.id(), "InternalError", "", {}]).to_string();
+    h.receive(&error).unwrap();
+    h.drain();
+    while let Some(s) = support::skip_statuses(&mut h) {
+        panic!("unexpected {}", s.raw);
+    }
+    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(60)));
+    h.advance(60);
+    h.expect_call("StartTransaction");
+}
+
+/// ClockAlignedDataInterval set between two multiples of it: the next
+/// aligned sample is at the next multiple on the wall clock, and it is the
+/// deadline at once.
+#[test]
+fn clock_aligned_data_set_later_falls_on_the_grid() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.meter_wh(1, 77);
+    h.boot(); // 10:00:00
+    h.cp.configure(h.now, "HeartbeatInterval", "3600").unwrap();
+    h.advance(5 * 60); // 10:05:00
+    h.expect_quiet();
+    h.cp.configure(h.now, "ClockAlignedDataInterval", "900")
+        .unwrap();
+    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(600)));
+    h.advance(600);
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(
+        mv.payload()["meterValue"][0]["timestamp"],
+        "2026-11-25T10:15:00Z"
+    );
+}
+
+/// TriggerMessage(MeterValues): the connector asked for, or every one with
+/// readings, each with its own connectorId, and the running transaction's
+/// id; Rejected when nothing is there to sample.
+#[test]
+fn a_triggered_sample_is_of_the_connectors_asked_for() {
+    let pool = pool();
+    let config = config().with_connectors(2);
+    let mut h = Harness::with_config(&pool, &config);
+    h.boot();
+    let trigger = |h: &mut Harness, connector: Option<u8>| {
+        let mut payload = json!({"requestedMessage": "MeterValues"});
+        if let Some(c) = connector {
+            payload["connectorId"] = json!(c);
+        }
+        let id = h.cs_call("TriggerMessage", payload);
+        h.expect_answer(&id)["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(trigger(&mut h, None), "Rejected", "no readings anywhere");
+    h.meter_wh(2, 2_000);
+    assert_eq!(trigger(&mut h, Some(1)), "Rejected", "none on connector 1");
+    assert_eq!(trigger(&mut h, Some(2)), "Accepted");
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(mv.payload()["connectorId"], 2);
+    h.reply_ok(&mv);
+    h.cp.set_meter(
+        h.now,
+        1,
+        Measurand::EnergyActiveImportRegister,
+        Value::from_units(1_000),
+    )
+    .unwrap();
+    assert_eq!(trigger(&mut h, Some(2)), "Accepted");
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(mv.payload()["connectorId"], 2, "only the one asked for");
+    h.reply_ok(&mv);
+    h.expect_quiet();
+    assert_eq!(trigger(&mut h, None), "Accepted");
+    for connector in [1, 2] {
+        let mv = h.expect_call("MeterValues");
+        assert_eq!(mv.payload()["connectorId"], connector);
+        h.reply_ok(&mv);
+    }
+    // During a transaction: its id.
+    h.plug(1);
+    h.expect_status(1, "Preparing");
+    h.present_at(1, "ABCD1234");
+    for action in ["Authorize", "StartTransaction"] {
+        let call = h.expect_call(action);
+        h.reply_ok(&call);
+    }
+    h.expect_status(1, "Charging");
+    assert_eq!(trigger(&mut h, Some(1)), "Accepted");
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(mv.payload()["transactionId"], ocpp_testkit::TRANSACTION_ID);
 }
