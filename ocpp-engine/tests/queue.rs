@@ -72,6 +72,9 @@ fn a_clock_jump_keeps_the_sampling_grid() {
 fn the_retry_of_a_transaction_message_is_a_deadline() {
     let pool = pool();
     let mut h = Harness::new(&pool);
+    // No sample to fall due at the same time.
+    h.cp.configure(h.now, "MeterValueSampleInterval", "0").unwrap();
+    h.cp.configure(h.now, "TransactionMessageRetryInterval", "45").unwrap();
     h.boot();
     h.meter_wh(1, 100);
     h.plug(1);
@@ -86,8 +89,8 @@ fn the_retry_of_a_transaction_message_is_a_deadline() {
     while let Some(s) = support::skip_statuses(&mut h) {
         panic!("unexpected {}", s.raw);
     }
-    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(60)));
-    h.advance(60);
+    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(45)));
+    h.advance(45);
     h.expect_call("StartTransaction");
 }
 
