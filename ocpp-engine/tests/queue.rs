@@ -73,8 +73,10 @@ fn the_retry_of_a_transaction_message_is_a_deadline() {
     let pool = pool();
     let mut h = Harness::new(&pool);
     // No sample to fall due at the same time.
-    h.cp.configure(h.now, "MeterValueSampleInterval", "0").unwrap();
-    h.cp.configure(h.now, "TransactionMessageRetryInterval", "45").unwrap();
+    h.cp.configure(h.now, "MeterValueSampleInterval", "0")
+        .unwrap();
+    h.cp.configure(h.now, "TransactionMessageRetryInterval", "45")
+        .unwrap();
     h.boot();
     h.meter_wh(1, 100);
     h.plug(1);
