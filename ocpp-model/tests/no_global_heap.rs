@@ -7,53 +7,12 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use common::pool;
+use ocpp_alloc::CountingGlobal;
 use ocpp_model::*;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    /// Only this test's thread is measured (the harness allocates on others).
-    static MEASURING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn count() {
-    if MEASURING.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-// SAFETY: forwards to `System`, only counting.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingGlobal = CountingGlobal;
 
 /// Frames of every message, escapes included. A CALLRESULT's id names the
 /// action it answers.
@@ -278,17 +237,10 @@ fn decoding_and_encoding_use_no_global_heap() {
     // thread locals), outside the measurement.
     let expected = exercise(&pool);
     let pool_allocations = pool.stats().allocations;
-    MEASURING.with(|m| m.set(true));
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
-    let total = exercise(&pool);
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
-    MEASURING.with(|m| m.set(false));
+    assert!(CountingGlobal::is_installed());
+    let (total, global) = CountingGlobal::count(|| exercise(&pool));
     assert_eq!(total, expected);
-    assert_eq!(
-        after - before,
-        0,
-        "global allocations while decoding/encoding"
-    );
+    assert_eq!(global, 0, "global allocations while decoding/encoding");
     // The pool did the allocating, and got everything back.
     assert_eq!(
         pool.stats().allocations - pool_allocations,
@@ -299,11 +251,7 @@ fn decoding_and_encoding_use_no_global_heap() {
 
 #[test]
 fn the_counter_counts() {
-    MEASURING.with(|m| m.set(true));
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
-    let v = std::hint::black_box(vec![1u8; 10]);
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
-    MEASURING.with(|m| m.set(false));
+    let (v, global) = CountingGlobal::count(|| std::hint::black_box(vec![1u8; 10]));
     drop(v);
-    assert!(after > before);
+    assert!(global > 0);
 }
