@@ -582,6 +582,8 @@ fn peek_header(bytes: &[u8]) -> (Option<u8>, Option<MessageId>) {
 #[path = "frame_fast.rs"]
 mod fast;
 
+pub use fast::{PayloadCheck, MAX_MESSAGE_DEPTH};
+
 #[cfg(test)]
 #[path = "tests/frame.rs"]
 mod tests;

@@ -213,7 +213,10 @@ pub use encode::{
     encode_raw_call_result, Field,
 };
 pub use errors::{DecodeError, EncodeError, ErrorCode, UnknownVariant};
-pub use frame::{Frame, FrameError, FrameErrorKind, Limits, MessageId, MAX_MESSAGE_ID_LEN};
+pub use frame::{
+    Frame, FrameError, FrameErrorKind, Limits, MessageId, PayloadCheck, MAX_MESSAGE_DEPTH,
+    MAX_MESSAGE_ID_LEN,
+};
 pub use types::{CiString, CiStringError, DateTime, DateTimeError, Decimal, IdToken, Text};
 
 // The messages also at the root, where the other crates of the workspace

@@ -89,10 +89,13 @@ fn statuses() {
 }
 
 /// Every generated Core frame validates against its schema (the generators
-/// reach what the differential test mutates).
+/// reach what the differential test mutates), and nests at most
+/// `MAX_MESSAGE_DEPTH` deep, the bound `Frame::parse_deferred` relies on;
+/// the deepest messages reach it.
 #[test]
 fn generated_frames_validate() {
     let pool = pool();
+    let mut deepest = 0;
     for (k, name) in CORE.iter().enumerate() {
         let v = validator(name);
         let mut r = Rng::new(40 + k as u64);
@@ -100,7 +103,13 @@ fn generated_frames_validate() {
             let frame = gen_core_frame(name, &mut r, &*pool);
             assert_valid_frame(name, &frame, &v);
             assert_eq!(ours(name, &frame, &*pool), Ok(()), "{name}");
+            let depth = (1..=scan::MAX_SCAN_DEPTH)
+                .find(|&d| scan::scan(&frame, d).is_ok())
+                .unwrap();
+            assert!(depth <= MAX_MESSAGE_DEPTH, "{name}: {depth} deep");
+            deepest = deepest.max(depth);
         }
         assert_eq!(pool.stats().in_use, 0);
     }
+    assert_eq!(deepest, MAX_MESSAGE_DEPTH);
 }

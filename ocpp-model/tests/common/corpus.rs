@@ -112,7 +112,47 @@ pub fn check_outcomes(cases: &[Case]) {
             }
             (outcome, parsed) => panic!("case {i}: {shown}: expected {outcome:?}, got {parsed:?}"),
         }
+        check_deferred(&c.input, alloc, &shown);
         assert_eq!(pool.stats().in_use, 0, "case {i}: leaked");
+    }
+}
+
+/// `Frame::parse_deferred` keeps `Frame::parse`'s verdict: the same frame
+/// when it checked the payload; when it deferred the check, either the
+/// payload decodes and `Frame::parse` gives the same frame, or the payload
+/// is refused by its decoder too (a malformed payload as
+/// `FormationViolation`).
+fn check_deferred<A: Allocator + Clone>(input: &[u8], alloc: A, shown: &str) {
+    for max_depth in [MAX_MESSAGE_DEPTH - 1, MAX_MESSAGE_DEPTH, 8] {
+        let limits = Limits::new(Limits::DEFAULT.max_frame_len, max_depth);
+        let full = Frame::parse(input, &limits);
+        match Frame::parse_deferred(input, &limits) {
+            Ok((frame, PayloadCheck::Checked)) => assert_eq!(Ok(frame), full, "{shown}"),
+            Err(e) => assert_eq!(Err(e), full, "{shown}"),
+            Ok((frame, PayloadCheck::Deferred)) => {
+                assert!(max_depth >= MAX_MESSAGE_DEPTH, "{shown}");
+                let (msg, payload) = match frame {
+                    Frame::Call {
+                        action, payload, ..
+                    } => (action, payload),
+                    Frame::CallResult { payload, .. } => ("BootNotificationResponse", payload),
+                    Frame::CallError { .. } => panic!("{shown}: a deferred CALLERROR"),
+                };
+                // Any type: a payload it decodes is one the frame check takes.
+                let own = Action::parse(msg).is_ok().then_some(msg);
+                let others = ["MeterValues", "RemoteStartTransaction", "DataTransfer"];
+                for msg in own.into_iter().chain(others) {
+                    let decoded = decode_as(msg, payload, alloc.clone());
+                    match (&decoded, &full) {
+                        (Ok(()), full) => assert_eq!(full, &Ok(frame), "{shown} as {msg}"),
+                        (Err(_), Ok(f)) => assert_eq!(f, &frame, "{shown}"),
+                        (Err(e), Err(_)) => {
+                            assert_eq!(e.code, FormationViolation, "{shown} as {msg}: {e:?}")
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
