@@ -3,10 +3,11 @@
 use allocator_api2::boxed::Box;
 use ocpp_model::{
     Allocator, ChargePointErrorCode, ChargePointStatus, DateTime, EncodeError, Frame, MessageId,
+    PayloadCheck,
 };
 use serde::Serialize;
 
-use crate::answers::{self, Answers, Reply};
+use crate::answers::{Answers, Reply};
 use crate::authorize::{self, Authorizations};
 use crate::block::{Outgoing, Settings};
 use crate::config::Config;
@@ -19,6 +20,7 @@ use crate::heartbeat::{self, Clock, Heartbeat};
 use crate::persist::Store;
 use crate::registration::{self, BootState, Identity, Registration};
 use crate::remote;
+use crate::router::Deferred;
 use crate::storage::{NoStorage, Storage};
 use crate::time::{earliest, Instant};
 use crate::tx::{self, Transactions};
@@ -326,33 +328,38 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// every `Err` case the state is unchanged.
     pub fn handle_frame(&mut self, now: Instant, bytes: &[u8]) -> Result<(), HandleError> {
         let s = &mut *self.state;
-        match Frame::parse(bytes, &s.settings.limits()) {
-            Err(e) => match e.reply() {
-                Some((id, code)) => s.answer(
-                    id,
-                    Reply::Error {
-                        code,
-                        description: answers::describe(e.kind),
-                    },
-                ),
-                None => Err(HandleError::Ignored(e.kind)),
-            },
-            Ok(Frame::Call {
+        let limits = s.settings.limits();
+        // One pass: the payload of a plain CALL or CALLRESULT is checked by
+        // its decoder, not before; where it is not decoded, `Frame::parse`
+        // of the whole frame says whether it was malformed (see `Deferred`).
+        let (frame, check) = match Frame::parse_deferred(bytes, &limits) {
+            Ok(parsed) => parsed,
+            Err(e) => return s.frame_error(e),
+        };
+        let deferred = Deferred {
+            frame: (check == PayloadCheck::Deferred).then_some(bytes),
+            limits,
+        };
+        match frame {
+            Frame::Call {
                 id,
                 action,
                 payload,
-            }) => {
-                s.handle_call(now, id, action, payload)?;
+            } => {
+                s.handle_call(now, id, action, payload, deferred)?;
                 // A remote start or stop, a reset, an unlock or a change of
                 // availability changes sessions: their statuses follow now.
                 s.sync_statuses(now);
                 Ok(())
             }
-            Ok(Frame::CallResult { id, payload }) => {
-                let o = s.expect_answer(id)?;
-                s.on_result(now, o, payload)
+            Frame::CallResult { id, payload } => {
+                let o = match s.expect_answer(id) {
+                    Ok(o) => o,
+                    Err(e) => return s.refuse(e, deferred),
+                };
+                s.on_result(now, o, payload, deferred)
             }
-            Ok(Frame::CallError { id, code, .. }) => {
+            Frame::CallError { id, code, .. } => {
                 let o = s.expect_answer(id)?;
                 s.outstanding = None;
                 s.on_failure(now, o.token, CallFailure::CallError(code));

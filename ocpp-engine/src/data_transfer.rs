@@ -20,7 +20,7 @@ use ocpp_model::{
 use serde::Serialize;
 
 use crate::answers::{request, Reply};
-use crate::block::{AnswerError, Cx, Outgoing};
+use crate::block::{well_formed, AnswerError, Cx, Outgoing};
 use crate::error::InputError;
 use crate::event::CallFailure;
 
@@ -278,6 +278,8 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         _token: Token,
         payload: &[u8],
     ) -> Result<(), AnswerError> {
+        // Handed on raw, not decoded: checked here.
+        well_formed(cx, payload)?;
         let Some(own) = self.own.as_mut() else {
             return Ok(());
         };

@@ -2,9 +2,9 @@
 //! block that sent the CALL, and each block's CALLs out in a fixed order.
 //! It holds no state of its own (DESIGN.md, "How the engine grows").
 
-use ocpp_model::{Action, Allocator, EncodeError, ErrorCode, MessageId};
+use ocpp_model::{Action, Allocator, EncodeError, ErrorCode, Frame, FrameError, Limits, MessageId};
 
-use crate::answers::{Answer, Reply};
+use crate::answers::{self, Answer, Reply};
 use crate::block::{AnswerError, Cx, Outgoing};
 use crate::charge_point::{Blocks, Outstanding, State, Token};
 use crate::configuration::{Configuration, Key};
@@ -53,6 +53,34 @@ impl<A: Allocator + Clone> State<A> {
             .map_err(|_| HandleError::Busy)
     }
 
+    /// A frame `Frame::parse` refused: a CALL is answered with the CALLERROR
+    /// its fault calls for, anything else is dropped.
+    pub(crate) fn frame_error(&mut self, e: FrameError) -> Result<(), HandleError> {
+        match e.reply() {
+            Some((id, code)) => self.answer(
+                id,
+                Reply::Error {
+                    code,
+                    description: answers::describe(e.kind),
+                },
+            ),
+            None => Err(HandleError::Ignored(e.kind)),
+        }
+    }
+
+    /// `why` a frame is not taken in; but a malformed frame is refused as
+    /// such first, as when its payload was checked before anything else.
+    pub(crate) fn refuse(
+        &mut self,
+        why: HandleError,
+        frame: Deferred<'_>,
+    ) -> Result<(), HandleError> {
+        match frame.malformed() {
+            Some(e) => self.frame_error(e),
+            None => Err(why),
+        }
+    }
+
     /// The outstanding CALL that `id` answers.
     pub(crate) fn expect_answer(&self, id: MessageId) -> Result<Outstanding, HandleError> {
         match self.outstanding {
@@ -64,13 +92,44 @@ impl<A: Allocator + Clone> State<A> {
     /// A CALL of the central system, routed by action to the block that
     /// owns it. Its answer waits in an inline slot: a refusal while decoding
     /// is answered `InternalError` and changes nothing else.
+    ///
+    /// A payload whose check was deferred is checked by its decoder; where
+    /// there is none (an unknown or the firmware's own action, one not
+    /// supported) or it refused the payload, by `Frame::parse` before the
+    /// answer, which is then the frame's CALLERROR when it was malformed. A
+    /// block that answers with a CALLERROR has changed nothing.
     pub(crate) fn handle_call(
         &mut self,
         now: Instant,
         id: MessageId,
         action: &str,
         payload: &[u8],
+        frame: Deferred<'_>,
     ) -> Result<(), HandleError> {
+        let decoded =
+            Action::parse(action).is_ok() && self.blocks.data_transfer.custom(action).is_none();
+        if !decoded {
+            if let Some(e) = frame.malformed() {
+                return self.frame_error(e);
+            }
+        }
+        let reply = self.reply(now, id, action, payload);
+        if matches!(reply, Ok(Reply::Error { .. }) | Err(_)) {
+            if let Some(e) = frame.malformed() {
+                return self.frame_error(e);
+            }
+        }
+        self.answer(id, reply?)
+    }
+
+    /// The answer to a CALL of the central system; nothing is queued yet.
+    fn reply(
+        &mut self,
+        now: Instant,
+        id: MessageId,
+        action: &str,
+        payload: &[u8],
+    ) -> Result<Reply, HandleError> {
         if self.blocks.registration.is_rejected() {
             return Err(HandleError::NotRegistered);
         }
@@ -83,7 +142,7 @@ impl<A: Allocator + Clone> State<A> {
             // The firmware has not answered the last one yet.
             return Err(HandleError::Busy);
         }
-        let reply = match (Action::parse(action), custom) {
+        Ok(match (Action::parse(action), custom) {
             (Err(_), Some(action)) => {
                 let (cx, b, _) = self.split(now);
                 b.data_transfer.hold(&cx, id, action, payload)
@@ -103,8 +162,7 @@ impl<A: Allocator + Clone> State<A> {
                 let (cx, b, _) = self.split(now);
                 b.route_call(&cx, action, payload)
             }
-        };
-        self.answer(id, reply)
+        })
     }
 
     /// GetConfiguration or ChangeConfiguration, and what a change means
@@ -141,11 +199,19 @@ impl<A: Allocator + Clone> State<A> {
     }
 
     /// The answer to our outstanding CALL `o`, to the block that sent it.
+    ///
+    /// A payload whose check was deferred is checked by the block's decoder;
+    /// a block that takes an answer without decoding it checks it with
+    /// [`crate::block::well_formed`]. When the block refused it, `Frame::parse`
+    /// says whether the frame was malformed: then it is dropped and the CALL
+    /// stays outstanding, as when the payload was checked first (a block
+    /// that refuses an answer has changed nothing).
     pub(crate) fn on_result(
         &mut self,
         now: Instant,
         o: Outstanding,
         payload: &[u8],
+        frame: Deferred<'_>,
     ) -> Result<(), HandleError> {
         let mut heartbeat_interval = None;
         let (cx, b, clock) = self.split(now);
@@ -174,6 +240,11 @@ impl<A: Allocator + Clone> State<A> {
         };
         if let Some(d) = heartbeat_interval {
             self.config.set_heartbeat_interval(d);
+        }
+        if applied.is_err() {
+            if let Some(e) = frame.malformed() {
+                return self.frame_error(e);
+            }
         }
         match applied {
             Ok(()) => {
@@ -248,5 +319,23 @@ impl<A: Allocator + Clone> Blocks<A> {
             return self.remote(cx, action, payload);
         }
         Reply::NOT_SUPPORTED
+    }
+}
+
+/// A received frame whose payload's check was deferred to its decoder
+/// ([`Frame::parse_deferred`]), or `None` when it was checked.
+#[derive(Clone, Copy)]
+pub(crate) struct Deferred<'a> {
+    pub(crate) frame: Option<&'a [u8]>,
+    pub(crate) limits: Limits,
+}
+
+impl Deferred<'_> {
+    /// Why `Frame::parse` refuses the whole frame, if it does: the check
+    /// that was deferred, made where the payload was not (or could not be)
+    /// decoded. Cold: only a frame that fails somewhere gets here.
+    #[cold]
+    pub(crate) fn malformed(self) -> Option<FrameError> {
+        Frame::parse(self.frame?, &self.limits).err()
     }
 }

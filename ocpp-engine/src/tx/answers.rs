@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::message::TxMessage;
 use super::session::{same_parent, Phase};
 use super::{Learned, Token, Transactions};
-use crate::block::{answer, AnswerError, Cx};
+use crate::block::{answer, well_formed, AnswerError, Cx};
 use crate::event::CallFailure;
 
 /// What the firmware must hear of a connector's session.
@@ -94,11 +94,13 @@ impl<A: Allocator + Clone> Transactions<A> {
         local: u32,
         payload: &[u8],
     ) -> Result<Learned, AnswerError> {
+        // An answer to a message no longer at the front (given up while it
+        // was out) is taken and changes nothing.
         let Some(front) = self.queue.front(cx.now).copied() else {
-            return Ok(None);
+            return well_formed(cx, payload).map(|()| None);
         };
         if front.local() != local {
-            return Ok(None);
+            return well_formed(cx, payload).map(|()| None);
         }
         match front {
             TxMessage::Start(m) => {
