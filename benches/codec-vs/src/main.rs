@@ -2,8 +2,10 @@
 //! Rust user would pick instead, on the same frames: every Core message
 //! (and TriggerMessage), both directions, every optional field present.
 //!
-//! - Decoding, ours: `Frame::parse` then `decode_with` into pool-allocated
-//!   types, every schema constraint checked. Theirs: `serde_json::from_slice`
+//! - Decoding, ours: `Frame::parse_deferred` then `decode_with` into
+//!   pool-allocated types, every schema constraint checked: the engine's
+//!   route (`ChargePoint::handle_frame`), where the payload is checked by
+//!   its decoder alone. Theirs: `serde_json::from_slice`
 //!   straight into a tuple `(u8, &str, &str, T)` (CALL) or `(u8, &str, T)`
 //!   (CALLRESULT) of rust-ocpp's types, its fastest route (no `Value`, no
 //!   `validator` call). The decoded value is dropped inside the measurement
@@ -97,7 +99,7 @@ where
         name,
         frame,
         ours_decode: Box::new(move || {
-            let f = Frame::parse(black_box(frame.as_bytes()), &LIMITS).unwrap();
+            let (f, _) = Frame::parse_deferred(black_box(frame.as_bytes()), &LIMITS).unwrap();
             let Frame::Call { payload, .. } = f else {
                 panic!()
             };
@@ -136,7 +138,7 @@ where
         name,
         frame,
         ours_decode: Box::new(move || {
-            let f = Frame::parse(black_box(frame.as_bytes()), &LIMITS).unwrap();
+            let (f, _) = Frame::parse_deferred(black_box(frame.as_bytes()), &LIMITS).unwrap();
             let Frame::CallResult { payload, .. } = f else {
                 panic!()
             };
