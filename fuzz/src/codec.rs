@@ -24,7 +24,10 @@
 //! `integer` refuses, for serde_json. Not compared: which CALLERROR code
 //! (the oracle has none).
 //!
-//! Also checked: our parse and decode take nothing from the global heap,
+//! Also checked: the route the engine takes, `Frame::parse_deferred` with
+//! the payload checked by its decoder alone, gives the verdict of
+//! `Frame::parse` then the decoder (`common::ours` compares the two); our
+//! parse and decode take nothing from the global heap,
 //! whatever the bytes (error paths included), counted by
 //! `ocpp_alloc::CountingGlobal`, which the binary must register.
 
@@ -143,6 +146,13 @@ pub fn run(data: &[u8]) {
             0,
             "{name}: our parse and decode took from the global heap: {}",
             String::from_utf8_lossy(data)
+        );
+        // The engine's route (`Frame::parse_deferred`, the payload checked
+        // by its decoder) gives the same verdict: `common::ours` asserts it.
+        assert_eq!(
+            crate::common::ours(name, data, &*pool).is_ok(),
+            our.is_ok(),
+            "{name}"
         );
         let theirs = oracle(name, data, v, schema);
         assert!(

@@ -73,8 +73,9 @@ pub(super) fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Option<Frame<'a>> {
     header(bytes, limits, true)
 }
 
-/// [`parse`], the payload checked only when `check`.
-#[inline]
+/// [`parse`], the payload checked only when `check`. One copy for both
+/// callers (thumbv6m code size).
+#[inline(never)]
 fn header<'a>(bytes: &'a [u8], limits: &Limits, check: bool) -> Option<Frame<'a>> {
     if bytes.len() > limits.max_frame_len {
         return None;
@@ -120,7 +121,6 @@ fn plain_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 /// `rest` is `{..}]`, whitespace allowed around the `]`: the payload, if
 /// it is one well-formed UTF-8 JSON object within the depth the frame's own
 /// array leaves (when `check`; otherwise whatever is between).
-#[inline]
 fn payload<'a>(rest: &'a [u8], limits: &Limits, check: bool) -> Option<&'a [u8]> {
     if rest.first() != Some(&b'{') {
         return None;
