@@ -23,7 +23,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-rustup toolchain install nightly --profile minimal >/dev/null 2>&1 || true
+# Installs nightly only where it is missing (never updates one that is there).
+if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal
+fi
 rustup target add thumbv6m-none-eabi --toolchain nightly >/dev/null
 rustup component add llvm-tools --toolchain nightly >/dev/null
 if ! command -v qemu-system-arm >/dev/null; then

@@ -43,6 +43,7 @@ Usage: static_stack.py ELF OBJDUMP [--measured RUN_LOG] [--budgets MAIN_RS]
   --fail-over-budget: exit 1 if a bound is over its call's budget
 """
 
+import bisect
 import re
 import struct
 import subprocess
@@ -202,8 +203,10 @@ def imm(ops):
     return int(ops.split("#")[-1], 0)
 
 
-def disassembly_frame(f, words):
-    """The deepest the function's own pushes and `sub sp` take it, read linearly."""
+def disassembly_frame(f, words, odd):
+    """The deepest the function's own pushes and `sub sp` take it, read
+    linearly; records the words it loads from its literal pool, and in
+    `odd` the writes of sp it cannot read."""
     cur = deepest = 0
     regs = {}  # register -> literal loaded from the pool
     for _addr, mn, ops in f.insns:
@@ -211,14 +214,16 @@ def disassembly_frame(f, words):
             cur += 4 * reg_count(ops)
         elif mn == "pop":
             cur -= 4 * reg_count(ops)
-        elif mn in ("sub", "subs") and ops.startswith("sp, sp, #") or ops.startswith("sp, #") and mn == "sub":
+        elif mn == "sub" and re.match(r"^sp, (sp, )?#", ops):
             cur += imm(ops)
-        elif mn == "add" and (ops.startswith("sp, #") or ops.startswith("sp, sp, #")):
+        elif mn == "add" and re.match(r"^sp, (sp, )?#", ops):
             cur -= imm(ops)
-        elif mn == "add" and re.match(r"^sp, r\d+$", ops):
-            val = regs.get(ops.split(", ")[1])
-            if val is not None:
-                cur -= struct.unpack("<i", struct.pack("<I", val))[0]
+        elif mn == "add" and re.match(r"^sp, r\d+$", ops) and ops.split(", ")[1] in regs:
+            cur -= struct.unpack("<i", struct.pack("<I", regs[ops.split(", ")[1]]))[0]
+        elif ops.startswith("sp,") and mn != "mov":
+            # `mov sp, rN` restores the frame (an epilogue); anything else
+            # moves sp by an amount this reading cannot know.
+            odd.append(f"{mn} {ops}")
         elif mn == "ldr":
             m = LITERAL.search(ops)
             if m and int(m.group(1), 16) in words:
@@ -233,19 +238,21 @@ def build_graph(funcs, words, sizes):
     addrs = [f.addr for f in funcs]
 
     def containing(a):
-        import bisect
         i = bisect.bisect_right(addrs, a) - 1
         return funcs[i] if i >= 0 else None
 
     mismatches = []
     for f in funcs:
-        dis = disassembly_frame(f, words)
+        odd = []
+        dis = disassembly_frame(f, words, odd)
         if f.addr in sizes:
             f.frame, f.frame_from = sizes[f.addr], "stack_sizes"
             if dis != f.frame:
                 mismatches.append((f, f.frame, dis))
         else:
             f.frame, f.frame_from = dis, "disassembly"
+            for o in odd:
+                f.unresolved.append((f.addr, f"frame not readable: {o}"))
         for i, (a, mn, ops) in enumerate(f.insns):
             if mn == "bl" or (mn == "b" or re.fullmatch(r"b(eq|ne|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|cs|cc)", mn)):
                 m = TARGET.match(ops)
@@ -306,7 +313,11 @@ def taken(f, starts, dwords):
     set of functions whose Thumb address is a word of its literal pool or
     of a table of such addresses at a `.rodata` address it loads, and
     vtable maps a slot number to the functions in that slot of a vtable
-    (drop or 0, size, align, then methods) at an address it loads."""
+    (drop or 0, size, align, then methods) at an address it loads. Not
+    followed further: rustc puts a `dyn` vtable's address, a closure's or
+    a formatter's function address in the literal pool of the function
+    that makes the trait object or the `fmt::Arguments` (the assumption
+    the README states)."""
     plain, vt = set(), {}
     for w in f.literals:
         if is_fn(w, starts):
@@ -350,10 +361,11 @@ def site_slot(f, site):
 def panic_cut(funcs, by_addr):
     """panic_fmt and every function that never returns and calls into it."""
     def returns(f):
-        return (any(t == "tail" for t in f.calls.values())
-                or any(mn == "bx" or (mn == "pop" and "pc" in ops) or (mn == "mov" and ops.startswith("pc,"))
-                       and not (mn == "mov" and ops != "pc, lr" and f.insns) or (mn == "mov" and ops == "pc, lr")
-                       for _a, mn, ops in f.insns if mn in ("bx", "pop", "mov")))
+        # A return (`bx`, `pop {.., pc}`, `mov pc, lr`) or a tail call.
+        return any(t == "tail" for t in f.calls.values()) or any(
+            mn == "bx" or (mn == "pop" and "pc" in ops) or (mn == "mov" and ops == "pc, lr")
+            for _a, mn, ops in f.insns)
+
     cut = {f.addr for f in funcs if f.name == PANIC_ROOT}
     grew = True
     while grew:
@@ -376,7 +388,7 @@ class Analysis:
         self.entry, self.by, self.stored = entry, by_addr, stored
         plain, vt = set(), {}
         while True:
-            self.edges, self.sites = {}, {}
+            self.edges, self.sites, self.args = {}, {}, {}
             stack, reach = [entry.addr], set()
             while stack:
                 a = stack.pop()
@@ -385,13 +397,19 @@ class Analysis:
                 reach.add(a)
                 f = by_addr[a]
                 es = set()
+                args = set()
                 if a not in cut:
                     es |= set(f.calls)
                     for site in f.indirect:
                         t = self.targets(f, site, plain, vt)
                         self.sites[site] = (f, t)
-                        es |= t
+                        if f.name == FMT_WRITE and site_slot(f, site) is None:
+                            args |= t
+                        else:
+                            es |= t
                 self.edges[a] = sorted(es)
+                self.args[a] = args
+                es |= args
                 stack.extend(es)
             grew = False
             for a in reach - cut:
@@ -406,6 +424,8 @@ class Analysis:
             if not grew:
                 break
         self.reach, self.plain, self.vt, self.cut = reach, plain, vt, cut
+        self.own = {a: frozenset(taken(by_addr[a], by_addr, dwords)[0]) for a in reach - cut}
+        self.vt_all = set().union(*vt.values()) if vt else set()
 
     def targets(self, f, site, plain, vt):
         if FMT_SCOPE.match(f.name):
@@ -419,32 +439,43 @@ class Analysis:
 
     def bound(self):
         """(bytes, path) of the deepest chain from the entry, at most
-        FMT_DEPTH core::fmt::write on it; raises Cycle on other recursion."""
-        memo, onpath = {}, set()
+        FMT_DEPTH core::fmt::write on it; raises Cycle on other recursion.
+
+        core::fmt::write calls the formatters of a `fmt::Arguments`, which
+        the caller of write!/format_args! built on its own stack: a
+        function on the current path. So at its non-vtable sites it may
+        call the vtable methods the entry takes, and of the plain pointers
+        only those that a function on the path takes."""
+        memo, onpath, self.pruned = {}, set(), set()
         fmt = {a for a in self.reach if self.by[a].name == FMT_WRITE}
 
-        def go(v, n):
-            key = (v, n)
+        def go(v, n, ctx):
+            ctx = ctx | self.own.get(v, frozenset())
+            key = (v, n, ctx)
             if key in memo:
                 return memo[key]
             if key in onpath:
                 raise Cycle(v)
             onpath.add(key)
             best, via = 0, None
-            for w in self.edges[v]:
+            nexts = list(self.edges[v])
+            if self.args[v]:
+                nexts += sorted(self.args[v] & (ctx | self.vt_all))
+            for w in nexts:
                 m = n + (w in fmt)
                 if m > FMT_DEPTH:
+                    self.pruned.add(v)
                     continue
-                d = go(w, m)[0]
+                d = go(w, m, ctx)[0]
                 if d > best:
-                    best, via = d, (w, m)
+                    best, via = d, (w, m, ctx | self.own.get(w, frozenset()))
             onpath.discard(key)
             memo[key] = (self.by[v].frame + best, via)
             return memo[key]
 
-        start = (self.entry.addr, int(self.entry.addr in fmt))
-        total = go(*start)[0]
-        path, k = [], start
+        e = self.entry.addr
+        total = go(e, int(e in fmt), frozenset())[0]
+        path, k = [], (e, int(e in fmt), frozenset(self.own.get(e, frozenset())))
         while k is not None:
             path.append(k[0])
             k = memo[k][1]
@@ -544,6 +575,9 @@ def main():
             if unresolved or jumps:
                 total = None
             rows.setdefault(key, []).append((name, total, path, a, unresolved, jumps))
+            for v in getattr(a, "pruned", ()):
+                notes.add(f"fmt nesting followed {FMT_DEPTH} deep: a deeper core::fmt::write from "
+                          f"{short(by_addr[v].name)} left out")
             for g, site in dead:
                 notes.add(f"indirect call at {site:#x} in {short(g.name)}: no target in this firmware "
                           f"(only pointers from {', '.join(STORED)} reach it, and nothing here calls that)")
