@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI for examples/: builds both firmwares for thumbv6m-none-eabi, runs the
 # RP2040 firmware on rp2040js (npm), builds and tests the host bridge, runs
-# the QEMU Cortex-M0 session (pass/fail), tests the host charge point (a
+# the QEMU Cortex-M0 session (pass/fail) and its static stack bound per
+# engine call (qemu-m0/static-stack.sh), tests the host charge point (a
 # SIGKILL mid-transaction and a restart, reconnects, Basic authentication,
 # TLS with a client certificate, commands through a pipe, scenario files,
 # a configuration file, each against an in-test central system; the swarm of
@@ -51,6 +52,11 @@ step "bridge (build + test)"
 
 step "QEMU Cortex-M0 session"
 "$here/qemu-m0/run.sh"
+
+step "QEMU Cortex-M0: static stack bound per engine call (nightly -Z emit-stack-sizes, llvm-objdump)"
+# Fails if a bound is unbounded or below the painted figure; reports the
+# bounds over a budget (qemu-m0/README.md, "Static stack bound").
+"$here/qemu-m0/static-stack.sh"
 
 step "host charge point (test) and interop against the Python ocpp central system"
 # --release: the interop run builds the release binary next, on the same dependencies.
