@@ -16,6 +16,7 @@
 #
 #   ./static-stack.sh                     # report; fails if a bound is unbounded or below the painted figure
 #   ./static-stack.sh --fail-over-budget  # also fails if a bound is over its call's budget
+#                                         # (STATIC_STACK_BUDGETS in src/main.rs; CI runs this)
 #
 # Installs what it needs: the nightly toolchain's thumbv6m-none-eabi target
 # and llvm-tools (rustup), qemu-system-arm (apt) if missing.
@@ -50,4 +51,5 @@ timeout 60 qemu-system-arm -machine microbit -cpu cortex-m0 -nographic \
     -kernel "$elf" >"$log" 2>&1 || { cat "$log"; echo "static-stack: the firmware run failed" >&2; exit 1; }
 grep -q '^RESULT: PASS' "$log" || { cat "$log"; echo "static-stack: no PASS verdict" >&2; exit 1; }
 
-python3 "$here/static_stack.py" "$elf" "$objdump" --measured "$log" --budgets "$here/src/main.rs" --check "$@"
+python3 "$here/static_stack.py" "$elf" "$objdump" --measured "$log" --budgets "$here/src/main.rs" \
+    --budgets-name STATIC_STACK_BUDGETS --check "$@"

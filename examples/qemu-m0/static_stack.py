@@ -34,9 +34,10 @@ includes. Needs the ELF built with `-Z merge-functions=disabled`, so that
 each of those closures keeps a symbol of its own.
 
 Usage: static_stack.py ELF OBJDUMP [--measured RUN_LOG] [--budgets MAIN_RS]
-                        [--check] [--fail-over-budget]
+                        [--budgets-name NAME] [--check] [--fail-over-budget]
   --measured: the firmware's QEMU output, for the painted figures
-  --budgets:  src/main.rs, for STACK_BUDGETS
+  --budgets:  src/main.rs, for STACK_BUDGETS (or the array NAME names:
+              STATIC_STACK_BUDGETS, the budgets of the static bounds)
   --check:    exit 1 if a bound is unbounded (unresolved indirect call or
               jump, recursion) or below the painted figure (the analysis
               would be wrong)
@@ -534,7 +535,10 @@ def main():
     budgets = {}
     if "--budgets" in args:
         src = read_text(args[args.index("--budgets") + 1])
-        block = src[src.index("STACK_BUDGETS"):]
+        name = "STACK_BUDGETS"
+        if "--budgets-name" in args:
+            name = args[args.index("--budgets-name") + 1]
+        block = src[src.index(f"const {name}:"):]
         block = block[:block.index("];")]
         budgets = {k: int(v) for k, v in re.findall(r'\("([^"]+)",\s*(\d+)\)', block)}
 
