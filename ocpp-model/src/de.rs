@@ -58,6 +58,10 @@ impl de::Error for Error {
 
 type Result<T> = core::result::Result<T, Error>;
 
+/// The newtype name under which [`crate::Decimal`] asks for a number's
+/// token (see `deserialize_newtype_struct`).
+pub(crate) const NUMBER_TOKEN: &str = "$ocpp_model::NumberToken";
+
 /// Reads a scanned payload.
 pub(crate) struct De<'de> {
     text: &'de str,
@@ -354,11 +358,20 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         self.deserialize_unit(visitor)
     }
 
+    /// A number asked for as [`NUMBER_TOKEN`] comes as its token
+    /// (`visit_borrowed_str`), `null` as `visit_unit`: a decimal is read
+    /// without a float parser. Any other newtype as serde-json-core's.
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        if name == NUMBER_TOKEN {
+            return match self.float()? {
+                Some(token) => visitor.visit_borrowed_str(token),
+                None => visitor.visit_unit(),
+            };
+        }
         visitor.visit_newtype_struct(self)
     }
 
