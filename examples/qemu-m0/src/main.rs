@@ -73,14 +73,15 @@ const STACK_BUDGETS: [(&str, usize); 5] = [
 ];
 
 /// The budgets of the static worst-case bounds of the same calls
-/// (`static-stack.sh`, which reads them from here; CI fails past one). The
-/// static bound sees paths the session does not take: `handle_frame`'s is
-/// a charging profile's `limit` read by core's float parser (a 1,688 B
-/// frame on thumbv6m), `handle_timeout`'s a clock-aligned sample.
+/// (`static-stack.sh`, which reads them from here; CI fails past one): the
+/// painted budget where the bound is within it, the bound rounded up to
+/// the next 256 B where not. The static bound sees paths the session does
+/// not take: `handle_frame`'s and `handle_timeout`'s is a clock-aligned
+/// sample.
 #[allow(dead_code)]
 const STATIC_STACK_BUDGETS: [(&str, usize); 5] = [
     ("new", 1536),
-    ("handle_frame", 3584),
+    ("handle_frame", 2560),
     ("poll_transmit", 1792),
     ("poll_event", 512),
     ("inputs and handle_timeout", 1536),
