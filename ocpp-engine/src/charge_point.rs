@@ -20,7 +20,7 @@ use crate::heartbeat::{self, Clock, Heartbeat};
 use crate::persist::Store;
 use crate::registration::{self, BootState, Identity, Registration};
 use crate::remote;
-use crate::router::Deferred;
+use crate::router::{Applied, Deferred};
 use crate::storage::{NoStorage, Storage};
 use crate::time::{earliest, Instant};
 use crate::tx::{self, Transactions};
@@ -357,7 +357,12 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                     Ok(o) => o,
                     Err(e) => return s.refuse(e, deferred),
                 };
-                s.on_result(now, o, payload, deferred)
+                match s.on_result(now, o, payload, deferred)? {
+                    Applied::Yes => s.after_answer(now),
+                    Applied::Failed(token, why) => s.on_failure(now, token, why),
+                    Applied::No => {}
+                }
+                Ok(())
             }
             Frame::CallError { id, code, .. } => {
                 let o = s.expect_answer(id)?;

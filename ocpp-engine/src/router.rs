@@ -206,13 +206,14 @@ impl<A: Allocator + Clone> State<A> {
     /// says whether the frame was malformed: then it is dropped and the CALL
     /// stays outstanding, as when the payload was checked first (a block
     /// that refuses an answer has changed nothing).
+    #[inline(never)]
     pub(crate) fn on_result(
         &mut self,
         now: Instant,
         o: Outstanding,
         payload: &[u8],
         frame: Deferred<'_>,
-    ) -> Result<(), HandleError> {
+    ) -> Result<Applied, HandleError> {
         let mut heartbeat_interval = None;
         let (cx, b, clock) = self.split(now);
         let applied = match o.token {
@@ -243,30 +244,35 @@ impl<A: Allocator + Clone> State<A> {
         }
         if applied.is_err() {
             if let Some(e) = frame.malformed() {
-                return self.frame_error(e);
+                return self.frame_error(e).map(|()| Applied::No);
             }
         }
         match applied {
             Ok(()) => {
                 self.outstanding = None;
-                // The wall clock may have been set: clock-aligned samples
-                // can be timed.
-                let (cx, b, _) = self.split(now);
-                b.tx.handle_timeout(&cx);
-                self.sync_statuses(now);
-                Ok(())
+                Ok(Applied::Yes)
             }
             // Nothing changed: the CALL stays outstanding.
             Err(AnswerError::OutOfMemory) => Err(HandleError::OutOfMemory),
             Err(AnswerError::Bad(code)) => {
                 self.outstanding = None;
-                self.on_failure(now, o.token, CallFailure::BadAnswer(code));
-                Ok(())
+                Ok(Applied::Failed(o.token, CallFailure::BadAnswer(code)))
             }
         }
     }
 
+    /// What an applied answer sets going: the wall clock may have been set,
+    /// so clock-aligned samples can be timed; statuses follow the sessions.
+    /// Called once `on_result` returned (see [`Applied`]).
+    #[inline(never)]
+    pub(crate) fn after_answer(&mut self, now: Instant) {
+        let (cx, b, _) = self.split(now);
+        b.tx.handle_timeout(&cx);
+        self.sync_statuses(now);
+    }
+
     /// Our CALL `token` failed; the outstanding slot is already free.
+    #[inline(never)]
     pub(crate) fn on_failure(&mut self, now: Instant, token: Token, why: CallFailure) {
         let (cx, b, _) = self.split(now);
         match token {
@@ -338,4 +344,17 @@ impl Deferred<'_> {
     pub(crate) fn malformed(self) -> Option<FrameError> {
         Frame::parse(self.frame?, &self.limits).err()
     }
+}
+
+/// What `on_result` did with an answer. What follows runs once it has
+/// returned, so that its frame (and its decoders') is not under the
+/// follow-up's on the stack.
+#[derive(Clone, Copy)]
+pub(crate) enum Applied {
+    /// Applied: `after_answer` follows.
+    Yes,
+    /// Refused as the CALL's answer: the CALL failed (`on_failure`).
+    Failed(Token, CallFailure),
+    /// Dropped as a malformed frame: nothing changed.
+    No,
 }
