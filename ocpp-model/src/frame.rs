@@ -440,12 +440,13 @@ impl<'a> Elements<'a> {
         Ok((elements, id))
     }
 
-    /// The text of element `i` ("" past the recorded ones). Every recorded
-    /// range lies inside `text` and on ASCII boundaries.
+    /// The text of element `i` ("" past the recorded ones: the scanner
+    /// leaves their ranges at `0..0`). Every recorded range lies inside
+    /// `text` and on ASCII boundaries.
     fn get(&self, i: usize) -> &'a str {
         match self.scanned.elements.get(i) {
-            Some(&(a, b)) if i < self.scanned.count => self.text.get(a..b).unwrap_or_default(),
-            _ => "",
+            Some(&(a, b)) => self.text.get(a..b).unwrap_or_default(),
+            None => "",
         }
     }
 
@@ -525,11 +526,10 @@ fn string_body(token: &str) -> Option<&str> {
     token.strip_prefix('"')?.strip_suffix('"')
 }
 
-/// The value of a token of 1 to 3 decimal digits, if it fits a `u8`.
+/// The value of a token of decimal digits, if it fits a `u8`. Both callers
+/// hand it a JSON number token or a run of ASCII digits, so the one form
+/// `u8::from_str` takes that those cannot be, a leading `+`, never comes.
 fn small_int(token: &str) -> Option<u8> {
-    if token.is_empty() || token.len() > 3 || !token.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     token.parse().ok()
 }
 

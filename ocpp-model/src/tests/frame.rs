@@ -85,6 +85,32 @@ fn header_is_peeked_from_broken_frames() {
     );
 }
 
+/// A frame of exactly `max_frame_len` bytes is taken, one byte more is
+/// `TooLarge`: on the fast path, and on the full one (whitespace in the
+/// header), for `parse` and `parse_deferred` alike.
+#[test]
+fn the_size_limit_is_inclusive_on_both_paths() {
+    let limits = Limits::new(64, 8);
+    for head in [
+        r#"[2,"1","DataTransfer",{"vendorId":""#,
+        r#"[ 2, "1", "DataTransfer", {"vendorId":""#,
+    ] {
+        let fill = 64 - head.len() - r#""}]"#.len();
+        let exact = format!(r#"{head}{}"}}]"#, "x".repeat(fill));
+        assert_eq!(exact.len(), 64);
+        assert!(Frame::parse(exact.as_bytes(), &limits).is_ok(), "{exact}");
+        assert!(Frame::parse_deferred(exact.as_bytes(), &limits).is_ok());
+        let over = format!(r#"{head}{}"}}]"#, "x".repeat(fill + 1));
+        for e in [
+            Frame::parse(over.as_bytes(), &limits).unwrap_err(),
+            Frame::parse_deferred(over.as_bytes(), &limits).unwrap_err(),
+        ] {
+            assert_eq!(e.kind, FrameErrorKind::TooLarge, "{over}");
+            assert_eq!(e.id, MessageId::new("1"));
+        }
+    }
+}
+
 /// The id of the CALL `[2,<id_json>,"Heartbeat",{}]`, or the frame's error.
 fn call_id(id_json: &str) -> Result<MessageId, FrameErrorKind> {
     let frame = format!(r#"[2,{id_json},"Heartbeat",{{}}]"#);
