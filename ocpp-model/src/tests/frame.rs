@@ -85,6 +85,27 @@ fn header_is_peeked_from_broken_frames() {
     );
 }
 
+/// What a broken frame's header tells (`peek_header`), with whitespace
+/// around its parts: the message type when it is a small integer (a lone
+/// `0` is one; `00`, `1000` and `-1` are not), and the id after it.
+#[test]
+fn a_broken_frame_still_tells_its_type_and_id() {
+    let peek = |s: &str| {
+        let e = parse(s).unwrap_err();
+        (e.message_type, e.id.map(|id| id.as_str().to_owned()))
+    };
+    let abc = || Some("abc".to_owned());
+    assert_eq!(peek(r#"[ 200 , "abc" , {"#), (Some(200), abc()));
+    assert_eq!(peek("[\n\t255,\"abc\",1"), (Some(255), abc()));
+    assert_eq!(peek(r#"[  2, "abc", {"#), (Some(2), abc()));
+    assert_eq!(peek(r#"[0,"abc",{"#), (Some(0), abc()));
+    assert_eq!(peek(r#"[ 0 ,"abc",{"#), (Some(0), abc()));
+    assert_eq!(peek(r#"[00,"abc",{"#), (None, None));
+    assert_eq!(peek(r#"[256,"abc",{"#), (None, None));
+    assert_eq!(peek(r#"[ 1000,"abc",{"#), (None, None));
+    assert_eq!(peek(r#"[-1,"abc",{"#), (None, None));
+}
+
 /// A frame of exactly `max_frame_len` bytes is taken, one byte more is
 /// `TooLarge`: on the fast path, and on the full one (whitespace in the
 /// header), for `parse` and `parse_deferred` alike.
