@@ -103,6 +103,7 @@ fn a_broken_frame_still_tells_its_type_and_id() {
     assert_eq!(peek(r#"[00,"abc",{"#), (None, None));
     assert_eq!(peek(r#"[256,"abc",{"#), (None, None));
     assert_eq!(peek(r#"[ 1000,"abc",{"#), (None, None));
+    assert_eq!(peek(r#"[1000,"abc",{"#), (None, None));
     assert_eq!(peek(r#"[-1,"abc",{"#), (None, None));
 }
 
@@ -120,7 +121,10 @@ fn the_size_limit_is_inclusive_on_both_paths() {
         let exact = format!(r#"{head}{}"}}]"#, "x".repeat(fill));
         assert_eq!(exact.len(), 64);
         assert!(Frame::parse(exact.as_bytes(), &limits).is_ok(), "{exact}");
-        assert!(Frame::parse_deferred(exact.as_bytes(), &limits).is_ok());
+        // The fast path reads a plain header up to the limit itself.
+        let (_, check) = Frame::parse_deferred(exact.as_bytes(), &limits).unwrap();
+        let plain = !head.contains(' ');
+        assert_eq!(check == PayloadCheck::Deferred, plain, "{exact}");
         let over = format!(r#"{head}{}"}}]"#, "x".repeat(fill + 1));
         for e in [
             Frame::parse(over.as_bytes(), &limits).unwrap_err(),
