@@ -139,18 +139,18 @@ impl From<DecodeError> for AnswerError {
 }
 
 /// For an answer a block takes without decoding it: `Bad` unless the
-/// payload is what `Frame::parse` accepts (one UTF-8 JSON object within
-/// the depth the frame's array leaves), since its check may have been
-/// deferred to the block ([`ocpp_model::Frame::parse_deferred`]).
+/// payload is what `Frame::parse` accepts (UTF-8 JSON within the depth the
+/// frame's array leaves; that it is an object, starting with `{`, both
+/// frame paths check), since its check may have been deferred to the block
+/// ([`ocpp_model::Frame::parse_deferred`]).
 pub(crate) fn well_formed<A: Allocator + Clone>(
     cx: &Cx<'_, A>,
     payload: &[u8],
 ) -> Result<(), AnswerError> {
     let depth = cx.settings.limits().max_depth.saturating_sub(1);
-    let object = core::str::from_utf8(payload).is_ok()
-        && ocpp_model::scan::scan(payload, depth)
-            .is_ok_and(|s| !s.is_array && payload.get(s.start) == Some(&b'{'));
-    if object {
+    let json = core::str::from_utf8(payload).is_ok()
+        && ocpp_model::scan::scan(payload, depth).is_ok();
+    if json {
         Ok(())
     } else {
         Err(AnswerError::Bad(ErrorCode::FormationViolation))
