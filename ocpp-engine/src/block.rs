@@ -148,8 +148,8 @@ pub(crate) fn well_formed<A: Allocator + Clone>(
     payload: &[u8],
 ) -> Result<(), AnswerError> {
     let depth = cx.settings.limits().max_depth.saturating_sub(1);
-    let json = core::str::from_utf8(payload).is_ok()
-        && ocpp_model::scan::scan(payload, depth).is_ok();
+    let json =
+        core::str::from_utf8(payload).is_ok() && ocpp_model::scan::scan(payload, depth).is_ok();
     if json {
         Ok(())
     } else {

@@ -93,11 +93,13 @@ impl<A: Allocator + Clone> State<A> {
     /// owns it. Its answer waits in an inline slot: a refusal while decoding
     /// is answered `InternalError` and changes nothing else.
     ///
-    /// A payload whose check was deferred is checked by its decoder; where
-    /// there is none (an unknown or the firmware's own action, one not
-    /// supported) or it refused the payload, by `Frame::parse` before the
-    /// answer, which is then the frame's CALLERROR when it was malformed. A
-    /// block that answers with a CALLERROR has changed nothing.
+    /// A payload whose check was deferred is checked by its decoder. The
+    /// firmware's own actions take their payload raw: it is checked by
+    /// `Frame::parse` first. Any other CALL not answered with a success
+    /// (its decoder refused the payload; unknown or not supported; busy,
+    /// not registered) is checked by `Frame::parse` before the answer,
+    /// which is then the frame's CALLERROR when it was malformed. A block
+    /// that answers with a CALLERROR has changed nothing.
     pub(crate) fn handle_call(
         &mut self,
         now: Instant,
@@ -106,9 +108,7 @@ impl<A: Allocator + Clone> State<A> {
         payload: &[u8],
         frame: Deferred<'_>,
     ) -> Result<(), HandleError> {
-        let decoded =
-            Action::parse(action).is_ok() && self.blocks.data_transfer.custom(action).is_none();
-        if !decoded {
+        if self.blocks.data_transfer.custom(action).is_some() {
             if let Some(e) = frame.malformed() {
                 return self.frame_error(e);
             }
