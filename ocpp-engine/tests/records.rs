@@ -7,7 +7,7 @@
 mod support;
 
 use ocpp_engine::storage::{crc32, BufferTooSmall, Dropped};
-use ocpp_engine::{ChargePoint, NoStorage, Record, RecordKey, Restored};
+use ocpp_engine::{ChargePoint, NoStorage, Record, RecordKey, Restored, Storage};
 use ocpp_model::Reason;
 use ocpp_storage::MemoryStorage;
 use ocpp_testkit::START;
@@ -263,4 +263,51 @@ fn without_storage_nothing_is_restored_and_nothing_dropped() {
     for key in RecordKey::ALL {
         assert_eq!(restored.dropped(key), None, "{key}");
     }
+}
+
+/// A storage adapter sizes its buffer by [`Record::len`]: every record
+/// the engine writes is exactly as long as it says.
+#[test]
+fn every_record_written_is_as_long_as_it_says() {
+    /// Memory that notes each record's stated length and written length.
+    struct Exact(MemoryStorage, Vec<(RecordKey, usize, usize)>);
+    impl Storage for Exact {
+        type Error = <MemoryStorage as Storage>::Error;
+        fn read(
+            &mut self,
+            key: RecordKey,
+            read: &mut dyn FnMut(&[u8]),
+        ) -> Result<bool, Self::Error> {
+            self.0.read(key, read)
+        }
+        fn write(&mut self, key: RecordKey, record: &Record<'_>) -> Result<(), Self::Error> {
+            let mut buf = vec![0; record.len()];
+            let n = record.write_to(&mut buf).expect("a buffer of its length");
+            self.1.push((key, record.len(), n));
+            self.0.write(key, record)
+        }
+        fn remove(&mut self, key: RecordKey) -> Result<(), Self::Error> {
+            self.0.remove(key)
+        }
+    }
+    let pool = pool();
+    let storage = Exact(MemoryStorage::new(), Vec::new());
+    let (mut cp, _) = ChargePoint::restore(&config(), &*pool, storage, START, |_| true).unwrap();
+    cp.configure(START, "MeterValueSampleInterval", "30")
+        .unwrap();
+    cp.configure(START, "AuthorizationKey", "0123456789abcdef")
+        .unwrap();
+    cp.persist().unwrap();
+    let writes = &cp.storage().1;
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    for &(key, len, n) in writes {
+        assert_eq!(len, n, "{key}");
+    }
+    assert_eq!(
+        cp.storage()
+            .0
+            .record(RecordKey::Configuration)
+            .map(|r| r.len()),
+        Some(writes[0].1)
+    );
 }
