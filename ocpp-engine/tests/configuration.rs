@@ -4,7 +4,8 @@
 
 mod support;
 
-use ocpp_engine::{Access, Event, InputError, Key};
+use ocpp_alloc::{FailureInjector, FailurePlan};
+use ocpp_engine::{Access, ChargePoint, Event, HandleError, InputError, Key};
 use serde_json::json;
 use support::{pool, Harness};
 
@@ -256,4 +257,223 @@ fn an_answer_too_large_for_the_transmit_buffer_becomes_a_callerror() {
         keys.iter().any(|k| k["key"] == "HeartbeatInterval"),
         "{all}"
     );
+}
+
+/// One GetConfiguration answer waits at a time: a second one before the
+/// first is transmitted is refused as Busy (the firmware takes it again
+/// later), and the answer that goes out is the first one's.
+#[test]
+fn a_second_get_configuration_waits_until_the_first_answer_is_out() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let first = r#"[2,"g1","GetConfiguration",{"key":["HeartbeatInterval"]}]"#;
+    let second = r#"[2,"g2","GetConfiguration",{"key":["ResetRetries"]}]"#;
+    h.cp.handle_frame(h.now, first.as_bytes()).unwrap();
+    assert_eq!(
+        h.cp.handle_frame(h.now, second.as_bytes()),
+        Err(HandleError::Busy)
+    );
+    h.incoming
+        .insert("g1".to_owned(), "GetConfiguration".to_owned());
+    h.drain();
+    h.expect_result(
+        "g1",
+        json!({"configurationKey": [{"key": "HeartbeatInterval", "readonly": false, "value": "300"}]}),
+    );
+    h.expect_quiet();
+    // Once it is out, the second one is taken in and answered.
+    h.receive(second).unwrap();
+    h.expect_result(
+        "g2",
+        json!({"configurationKey": [{"key": "ResetRetries", "readonly": false, "value": "1"}]}),
+    );
+}
+
+/// GetConfiguration by name finds every firmware key, not only the first
+/// one added; the Core keys come first, in the table's order.
+#[test]
+fn get_configuration_finds_each_firmware_key_by_name() {
+    fn any(_: &str) -> bool {
+        true
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    for (name, value) in [("LedBrightness", "80"), ("FanSpeed", "2"), ("Buzzer", "on")] {
+        h.cp.add_configuration_key(name, value, Access::ReadWrite, any)
+            .unwrap();
+    }
+    h.boot();
+    h.receive(r#"[2,"a","GetConfiguration",{"key":["Buzzer"]}]"#)
+        .unwrap();
+    h.expect_result(
+        "a",
+        json!({"configurationKey": [{"key": "Buzzer", "readonly": false, "value": "on"}]}),
+    );
+    h.receive(r#"[2,"b","GetConfiguration",{"key":["FanSpeed","HeartbeatInterval"]}]"#)
+        .unwrap();
+    h.expect_result(
+        "b",
+        json!({"configurationKey": [
+            {"key": "HeartbeatInterval", "readonly": false, "value": "300"},
+            {"key": "FanSpeed", "readonly": false, "value": "2"}
+        ]}),
+    );
+}
+
+/// An integrator's `{:?}` log of the charge point shows the firmware's
+/// own keys with their values.
+#[test]
+fn the_debug_view_shows_the_firmware_keys_and_their_values() {
+    fn any(_: &str) -> bool {
+        true
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.add_configuration_key("LedBrightness", "73", Access::ReadWrite, any)
+        .unwrap();
+    let view = format!("{:?}", h.cp);
+    assert!(view.contains("LedBrightness"), "{view}");
+    assert!(view.contains("73"), "{view}");
+}
+
+/// Every key the central system changes is told to the firmware by its
+/// name, once: `AuthorizationKey` (the firmware's HTTP Basic password) and
+/// each of the firmware's own keys, not only the first one added.
+#[test]
+fn each_change_by_the_central_system_is_told_by_its_key() {
+    fn any(_: &str) -> bool {
+        true
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    for (name, value) in [("LedBrightness", "80"), ("FanSpeed", "2"), ("Buzzer", "on")] {
+        h.cp.add_configuration_key(name, value, Access::ReadWrite, any)
+            .unwrap();
+    }
+    h.boot();
+    for (key, value) in [
+        ("Buzzer", "off"),
+        ("AuthorizationKey", "0123456789abcdef"),
+        ("FanSpeed", "3"),
+    ] {
+        let id = h.cs_call("ChangeConfiguration", json!({"key": key, "value": value}));
+        assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}), "{key}");
+        assert_eq!(
+            h.events.drain(..).collect::<Vec<_>>(),
+            [Event::ConfigurationChanged { key }]
+        );
+    }
+}
+
+/// A firmware key is refused, and nothing added, when its name is taken (a
+/// Core key or one of the firmware's own), is not 1 to 50 ASCII characters
+/// (OCPP's CiString50 of a key), or its default value fails its own
+/// check; at most 64 are kept.
+#[test]
+fn a_firmware_key_is_added_only_with_a_fresh_name_and_a_valid_value() {
+    fn percent(v: &str) -> bool {
+        v.parse::<u8>().is_ok_and(|p| p <= 100)
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    let rw = Access::ReadWrite;
+    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
+        .unwrap();
+    let longest: &'static str = Box::leak("K".repeat(50).into_boxed_str());
+    let too_long: &'static str = Box::leak("K".repeat(51).into_boxed_str());
+    for (name, value) in [
+        ("LedBrightness", "70"),
+        ("HeartbeatInterval", "1"),
+        ("", "1"),
+        (too_long, "1"),
+        ("Helligkeitsstufe\u{e4}", "1"),
+        ("FanSpeed", "101"),
+    ] {
+        assert_eq!(
+            h.cp.add_configuration_key(name, value, rw, percent),
+            Err(InputError::InvalidValue),
+            "{name:?} = {value:?}"
+        );
+    }
+    let mut shown = String::new();
+    for refused in ["", too_long, "Helligkeitsstufe\u{e4}", "FanSpeed"] {
+        assert!(!h.cp.read_configuration(refused, &mut shown), "{refused:?}");
+    }
+    assert!(h.cp.read_configuration("LedBrightness", &mut shown));
+    assert_eq!(shown, "80", "the first LedBrightness stands");
+    h.cp.add_configuration_key(longest, "1", rw, percent)
+        .unwrap();
+    for i in 2..64 {
+        let name: &'static str = Box::leak(format!("Key{i}").into_boxed_str());
+        h.cp.add_configuration_key(name, "1", rw, percent).unwrap();
+    }
+    assert_eq!(
+        h.cp.add_configuration_key("OneTooMany", "1", rw, percent),
+        Err(InputError::InvalidValue),
+        "the 65th"
+    );
+    assert!(!h.cp.read_configuration("OneTooMany", &mut shown));
+}
+
+/// A write-only firmware key (a password) is set by the central system
+/// but never shown: not by GetConfiguration, not to the firmware's reads.
+#[test]
+fn a_write_only_firmware_key_is_set_but_never_shown() {
+    fn any(_: &str) -> bool {
+        true
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.add_configuration_key("WifiPassword", "secret", Access::WriteOnly, any)
+        .unwrap();
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "WifiPassword", "value": "hunter2"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.expect_event(Event::ConfigurationChanged {
+        key: "WifiPassword",
+    });
+    let mut shown = String::new();
+    assert!(!h.cp.read_configuration("WifiPassword", &mut shown));
+    assert_eq!(shown, "");
+    let id = h.cs_call("GetConfiguration", json!({"key": ["WifiPassword"]}));
+    assert_eq!(h.expect_answer(&id), json!({"configurationKey": []}));
+    let id = h.cs_call("GetConfiguration", json!({}));
+    let all = h.expect_answer(&id).to_string();
+    assert!(
+        !all.contains("WifiPassword") && !all.contains("hunter2"),
+        "{all}"
+    );
+}
+
+/// A firmware key's new value that the pool cannot hold is OutOfMemory (the
+/// firmware may try again), not InvalidValue, and the old value stands.
+#[test]
+fn a_firmware_value_the_pool_cannot_hold_is_out_of_memory() {
+    fn any(_: &str) -> bool {
+        true
+    }
+    let pool = pool();
+    let injector = FailureInjector::new(&*pool);
+    let mut cp = ChargePoint::new(&support::config(), &injector).unwrap();
+    let now = ocpp_engine::Instant::from_millis(0);
+    cp.add_configuration_key("Greeting", "hello", Access::ReadWrite, any)
+        .unwrap();
+    injector.set_plan(FailurePlan::Nth(1));
+    assert_eq!(
+        cp.configure(now, "Greeting", "good morning"),
+        Err(InputError::OutOfMemory)
+    );
+    injector.set_plan(FailurePlan::Nth(1));
+    assert_eq!(
+        cp.add_configuration_key("Farewell", "bye", Access::ReadWrite, any),
+        Err(InputError::OutOfMemory)
+    );
+    let mut shown = String::new();
+    assert!(cp.read_configuration("Greeting", &mut shown));
+    assert_eq!(shown, "hello");
+    assert!(!cp.read_configuration("Farewell", &mut shown));
 }

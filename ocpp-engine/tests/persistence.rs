@@ -465,3 +465,37 @@ fn an_orphan_transaction_resumed_after_a_power_cut_does_not_spin() {
     h.advance(61);
     h.advance(61);
 }
+
+/// The firmware adds its keys some turns of its loop after the restore:
+/// transmits, events and timers change no record (the blocks they touch
+/// are as they were), so the configuration record keeps the value the
+/// central system set for a firmware key until the firmware adds it.
+#[test]
+fn a_firmware_key_added_a_few_turns_after_the_restore_gets_its_stored_value() {
+    fn percent(v: &str) -> bool {
+        v.parse::<u8>().is_ok_and(|p| p <= 100)
+    }
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    let rw = ocpp_engine::Access::ReadWrite;
+    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
+        .unwrap();
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "LedBrightness", "value": "35"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.reboot();
+    let writes = h.cp.storage().writes();
+    for _ in 0..3 {
+        h.drain();
+        h.advance(5);
+    }
+    assert_eq!(h.cp.storage().writes(), writes, "nothing written");
+    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
+        .unwrap();
+    let mut value = String::new();
+    assert!(h.cp.read_configuration("LedBrightness", &mut value));
+    assert_eq!(value, "35");
+}

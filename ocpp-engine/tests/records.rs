@@ -1,14 +1,17 @@
 //! The records themselves (issue #7): a corrupt, foreign or older record
-//! at a reboot, a record written only when its content changed, and one
-//! with bytes after its end.
+//! at a reboot, a record written only when its content changed, one with
+//! bytes after its end; and what a storage adapter relies on (the keys'
+//! ids and names, a record's length and bytes, a borrowed storage).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod support;
 
-use ocpp_engine::storage::{crc32, Dropped};
-use ocpp_engine::RecordKey;
+use ocpp_engine::storage::{crc32, BufferTooSmall, Dropped};
+use ocpp_engine::{ChargePoint, NoStorage, Record, RecordKey, Restored, Storage};
 use ocpp_model::Reason;
-use support::{charging, pool, skip_statuses, Harness, TAG};
+use ocpp_storage::MemoryStorage;
+use ocpp_testkit::START;
+use support::{charging, config, pool, skip_statuses, Harness, TAG};
 
 #[test]
 fn a_corrupt_or_foreign_record_is_dropped_reported_and_overwritten() {
@@ -141,8 +144,8 @@ fn unchanged_records_are_not_written_again() {
         "a delivery alone writes nothing"
     );
     assert_eq!(
-        h.cp.bytes_written(),
-        h.cp.storage().bytes_written(),
+        (h.cp.writes(), h.cp.bytes_written()),
+        (h.cp.storage().writes(), h.cp.storage().bytes_written()),
         "the engine counts what the storage got"
     );
     h.reboot();
@@ -177,5 +180,134 @@ fn a_record_with_trailing_bytes_is_dropped() {
     assert_eq!(
         h.restored.dropped(RecordKey::Transactions),
         Some(Dropped::Invalid)
+    );
+}
+
+/// The ids and names of the records are a flash map's keys and a
+/// directory's file names: the same in every build.
+#[test]
+fn every_record_key_has_a_stable_id_and_name() {
+    let keys = [
+        (RecordKey::Configuration, 1, "configuration"),
+        (RecordKey::Availability, 2, "availability"),
+        (RecordKey::Cache, 3, "cache"),
+        (RecordKey::Transactions, 4, "transactions"),
+    ];
+    assert_eq!(RecordKey::ALL.map(|k| (k, k.id(), k.name())), keys);
+    for (key, id, name) in keys {
+        assert_eq!(RecordKey::from_id(id), Some(key));
+        assert_eq!(key.to_string(), name);
+    }
+    assert_eq!(RecordKey::from_id(0), None);
+    assert_eq!(RecordKey::from_id(5), None);
+}
+
+/// A record says its length and writes its bytes into a buffer that holds
+/// them; a shorter buffer is refused.
+#[test]
+fn a_record_writes_itself_only_into_a_buffer_that_holds_it() {
+    let fill = |buf: &mut [u8]| {
+        buf.get_mut(..3)?.copy_from_slice(b"abc");
+        Some(3)
+    };
+    let record = Record::from_fn(3, &fill);
+    assert_eq!(record.len(), 3);
+    assert_eq!(format!("{record:?}"), "Record { len: 3 }");
+    let mut short = [0u8; 2];
+    assert_eq!(record.write_to(&mut short), Err(BufferTooSmall));
+    let mut buf = [0u8; 8];
+    assert_eq!(record.write_to(&mut buf), Ok(3));
+    assert_eq!(&buf[..3], b"abc");
+}
+
+/// A charge point can borrow its storage (`&mut S` is a storage too): the
+/// records are read, written and removed through the reference.
+#[test]
+fn a_borrowed_storage_reads_writes_and_removes_the_records() {
+    let pool = pool();
+    let mut storage = MemoryStorage::new();
+    {
+        let (mut cp, restored) =
+            ChargePoint::restore(&config(), &*pool, &mut storage, START, |_| true).unwrap();
+        assert_eq!(restored, Restored::default());
+        cp.configure(START, "MeterValueSampleInterval", "30")
+            .unwrap();
+        cp.persist().unwrap();
+    }
+    assert!(
+        storage.record(RecordKey::Configuration).is_some(),
+        "written"
+    );
+    {
+        let (mut cp, restored) =
+            ChargePoint::restore(&config(), &*pool, &mut storage, START, |_| true).unwrap();
+        assert_eq!(restored.records, 1, "{restored:?}");
+        let mut value = String::new();
+        assert!(cp.read_configuration("MeterValueSampleInterval", &mut value));
+        assert_eq!(value, "30", "read");
+        // Back to the default (60 s): no record.
+        cp.configure(START, "MeterValueSampleInterval", "60")
+            .unwrap();
+        cp.persist().unwrap();
+    }
+    assert_eq!(storage.record(RecordKey::Configuration), None, "removed");
+}
+
+/// Built over [`NoStorage`], a charge point finds no record, and drops none.
+#[test]
+fn without_storage_nothing_is_restored_and_nothing_dropped() {
+    let pool = pool();
+    let (_, restored) =
+        ChargePoint::restore(&config(), &*pool, NoStorage, START, |_| true).unwrap();
+    assert_eq!(restored, Restored::default());
+    for key in RecordKey::ALL {
+        assert_eq!(restored.dropped(key), None, "{key}");
+    }
+}
+
+/// A storage adapter sizes its buffer by [`Record::len`]: every record
+/// the engine writes is exactly as long as it says.
+#[test]
+fn every_record_written_is_as_long_as_it_says() {
+    /// Memory that notes each record's stated length and written length.
+    struct Exact(MemoryStorage, Vec<(RecordKey, usize, usize)>);
+    impl Storage for Exact {
+        type Error = <MemoryStorage as Storage>::Error;
+        fn read(
+            &mut self,
+            key: RecordKey,
+            read: &mut dyn FnMut(&[u8]),
+        ) -> Result<bool, Self::Error> {
+            self.0.read(key, read)
+        }
+        fn write(&mut self, key: RecordKey, record: &Record<'_>) -> Result<(), Self::Error> {
+            let mut buf = vec![0; record.len()];
+            let n = record.write_to(&mut buf).expect("a buffer of its length");
+            self.1.push((key, record.len(), n));
+            self.0.write(key, record)
+        }
+        fn remove(&mut self, key: RecordKey) -> Result<(), Self::Error> {
+            self.0.remove(key)
+        }
+    }
+    let pool = pool();
+    let storage = Exact(MemoryStorage::new(), Vec::new());
+    let (mut cp, _) = ChargePoint::restore(&config(), &*pool, storage, START, |_| true).unwrap();
+    cp.configure(START, "MeterValueSampleInterval", "30")
+        .unwrap();
+    cp.configure(START, "AuthorizationKey", "0123456789abcdef")
+        .unwrap();
+    cp.persist().unwrap();
+    let writes = &cp.storage().1;
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    for &(key, len, n) in writes {
+        assert_eq!(len, n, "{key}");
+    }
+    assert_eq!(
+        cp.storage()
+            .0
+            .record(RecordKey::Configuration)
+            .map(|r| r.len()),
+        Some(writes[0].1)
     );
 }
