@@ -206,7 +206,6 @@ impl<A: Allocator + Clone> State<A> {
     /// says whether the frame was malformed: then it is dropped and the CALL
     /// stays outstanding, as when the payload was checked first (a block
     /// that refuses an answer has changed nothing).
-    #[inline(never)]
     pub(crate) fn on_result(
         &mut self,
         now: Instant,
