@@ -58,9 +58,11 @@ impl<'a> Frame<'a> {
         limits: &Limits,
     ) -> Result<(Self, PayloadCheck), FrameError> {
         if limits.max_depth >= MAX_MESSAGE_DEPTH {
-            if let Some(frame) = header(bytes, limits, false) {
-                return Ok((frame, PayloadCheck::Deferred));
-            }
+            return match header(bytes, limits, false) {
+                Some(frame) => Ok((frame, PayloadCheck::Deferred)),
+                // The checked fast path is stricter and would refuse it too.
+                None => Self::parse_full(bytes, limits).map(|frame| (frame, PayloadCheck::Checked)),
+            };
         }
         Self::parse(bytes, limits).map(|frame| (frame, PayloadCheck::Checked))
     }
