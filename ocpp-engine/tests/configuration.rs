@@ -7,7 +7,7 @@ mod support;
 use ocpp_alloc::{FailureInjector, FailurePlan};
 use ocpp_engine::{Access, ChargePoint, Event, HandleError, InputError, Key};
 use serde_json::json;
-use support::{pool, Harness};
+use support::{any_value, percent, pool, Harness};
 
 #[test]
 fn get_configuration_lists_every_key_with_its_access_and_never_the_authorization_key() {
@@ -154,9 +154,6 @@ fn change_configuration_answers_as_ocpp_says_and_tells_the_firmware() {
 fn the_firmware_adds_keys_of_its_own_with_a_check() {
     let pool = pool();
     let mut h = Harness::new(&pool);
-    fn percent(v: &str) -> bool {
-        v.parse::<u8>().is_ok_and(|p| p <= 100)
-    }
     h.cp.add_configuration_key("LedBrightness", "80", Access::ReadWrite, percent)
         .unwrap();
     assert_eq!(
@@ -294,16 +291,8 @@ fn a_second_get_configuration_waits_until_the_first_answer_is_out() {
 /// one added; the Core keys come first, in the table's order.
 #[test]
 fn get_configuration_finds_each_firmware_key_by_name() {
-    fn any(_: &str) -> bool {
-        true
-    }
     let pool = pool();
-    let mut h = Harness::new(&pool);
-    for (name, value) in [("LedBrightness", "80"), ("FanSpeed", "2"), ("Buzzer", "on")] {
-        h.cp.add_configuration_key(name, value, Access::ReadWrite, any)
-            .unwrap();
-    }
-    h.boot();
+    let mut h = three_firmware_keys(&pool);
     h.receive(r#"[2,"a","GetConfiguration",{"key":["Buzzer"]}]"#)
         .unwrap();
     h.expect_result(
@@ -325,12 +314,9 @@ fn get_configuration_finds_each_firmware_key_by_name() {
 /// own keys with their values.
 #[test]
 fn the_debug_view_shows_the_firmware_keys_and_their_values() {
-    fn any(_: &str) -> bool {
-        true
-    }
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.cp.add_configuration_key("LedBrightness", "73", Access::ReadWrite, any)
+    h.cp.add_configuration_key("LedBrightness", "73", Access::ReadWrite, any_value)
         .unwrap();
     let view = format!("{:?}", h.cp);
     assert!(view.contains("LedBrightness"), "{view}");
@@ -342,16 +328,8 @@ fn the_debug_view_shows_the_firmware_keys_and_their_values() {
 /// each of the firmware's own keys, not only the first one added.
 #[test]
 fn each_change_by_the_central_system_is_told_by_its_key() {
-    fn any(_: &str) -> bool {
-        true
-    }
     let pool = pool();
-    let mut h = Harness::new(&pool);
-    for (name, value) in [("LedBrightness", "80"), ("FanSpeed", "2"), ("Buzzer", "on")] {
-        h.cp.add_configuration_key(name, value, Access::ReadWrite, any)
-            .unwrap();
-    }
-    h.boot();
+    let mut h = three_firmware_keys(&pool);
     for (key, value) in [
         ("Buzzer", "off"),
         ("AuthorizationKey", "0123456789abcdef"),
@@ -372,9 +350,6 @@ fn each_change_by_the_central_system_is_told_by_its_key() {
 /// check; at most 64 are kept.
 #[test]
 fn a_firmware_key_is_added_only_with_a_fresh_name_and_a_valid_value() {
-    fn percent(v: &str) -> bool {
-        v.parse::<u8>().is_ok_and(|p| p <= 100)
-    }
     let pool = pool();
     let mut h = Harness::new(&pool);
     let rw = Access::ReadWrite;
@@ -420,12 +395,9 @@ fn a_firmware_key_is_added_only_with_a_fresh_name_and_a_valid_value() {
 /// but never shown: not by GetConfiguration, not to the firmware's reads.
 #[test]
 fn a_write_only_firmware_key_is_set_but_never_shown() {
-    fn any(_: &str) -> bool {
-        true
-    }
     let pool = pool();
     let mut h = Harness::new(&pool);
-    h.cp.add_configuration_key("WifiPassword", "secret", Access::WriteOnly, any)
+    h.cp.add_configuration_key("WifiPassword", "secret", Access::WriteOnly, any_value)
         .unwrap();
     h.boot();
     let id = h.cs_call(
@@ -453,14 +425,11 @@ fn a_write_only_firmware_key_is_set_but_never_shown() {
 /// firmware may try again), not InvalidValue, and the old value stands.
 #[test]
 fn a_firmware_value_the_pool_cannot_hold_is_out_of_memory() {
-    fn any(_: &str) -> bool {
-        true
-    }
     let pool = pool();
     let injector = FailureInjector::new(&*pool);
     let mut cp = ChargePoint::new(&support::config(), &injector).unwrap();
     let now = ocpp_engine::Instant::from_millis(0);
-    cp.add_configuration_key("Greeting", "hello", Access::ReadWrite, any)
+    cp.add_configuration_key("Greeting", "hello", Access::ReadWrite, any_value)
         .unwrap();
     injector.set_plan(FailurePlan::Nth(1));
     assert_eq!(
@@ -469,11 +438,23 @@ fn a_firmware_value_the_pool_cannot_hold_is_out_of_memory() {
     );
     injector.set_plan(FailurePlan::Nth(1));
     assert_eq!(
-        cp.add_configuration_key("Farewell", "bye", Access::ReadWrite, any),
+        cp.add_configuration_key("Farewell", "bye", Access::ReadWrite, any_value),
         Err(InputError::OutOfMemory)
     );
     let mut shown = String::new();
     assert!(cp.read_configuration("Greeting", &mut shown));
     assert_eq!(shown, "hello");
     assert!(!cp.read_configuration("Farewell", &mut shown));
+}
+
+/// A registered charge point with three firmware keys of any value:
+/// LedBrightness 80, FanSpeed 2, Buzzer on.
+fn three_firmware_keys(pool: &support::Pool) -> Harness<'_> {
+    let mut h = Harness::new(pool);
+    for (name, value) in [("LedBrightness", "80"), ("FanSpeed", "2"), ("Buzzer", "on")] {
+        h.cp.add_configuration_key(name, value, Access::ReadWrite, any_value)
+            .unwrap();
+    }
+    h.boot();
+    h
 }

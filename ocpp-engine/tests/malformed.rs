@@ -52,6 +52,23 @@ fn verdict(bytes: &[u8]) -> FrameError {
     Frame::parse(bytes, &Limits::DEFAULT).expect_err("a broken frame")
 }
 
+/// Every broken answer to CALL `id` is dropped as `Frame::parse` says,
+/// and changes nothing: the CALL stays outstanding.
+#[track_caller]
+fn every_broken_answer_is_dropped(h: &mut Harness<'_>, id: &str) {
+    for payload in BROKEN {
+        let bytes = frame(&format!(r#"[3,"{id}","#), payload);
+        let before = h.snapshot();
+        assert_eq!(
+            h.cp.handle_frame(h.now, &bytes),
+            Err(HandleError::Ignored(verdict(&bytes).kind)),
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
+        assert_eq!(h.snapshot(), before);
+    }
+}
+
 #[test]
 fn a_malformed_call_gets_the_frames_callerror_on_every_route() {
     let pool = pool();
@@ -137,33 +154,13 @@ fn a_malformed_answer_is_dropped_and_its_call_stays_outstanding() {
     h.plug(1);
     h.expect_status(1, "Preparing");
     h.present_at(1, "ABCD1234");
-    // Authorize (tx block), StartTransaction (the queue), Heartbeat (its
-    // own block), a firmware Authorize: every kind of answer.
+    // Authorize (the transaction block) and StartTransaction (the queue).
     let authorize = h.expect_call("Authorize");
-    for payload in BROKEN {
-        let bytes = frame(&format!(r#"[3,"{}","#, authorize.id()), payload);
-        let e = verdict(&bytes);
-        let before = h.snapshot();
-        assert_eq!(
-            h.cp.handle_frame(h.now, &bytes),
-            Err(HandleError::Ignored(e.kind)),
-            "{}",
-            String::from_utf8_lossy(&bytes)
-        );
-        assert_eq!(h.snapshot(), before);
-    }
+    every_broken_answer_is_dropped(&mut h, authorize.id());
     // Still outstanding: the real answer is taken.
     h.reply(&authorize, json!({"idTagInfo": {"status": "Accepted"}}));
     let start = h.expect_call("StartTransaction");
-    for payload in BROKEN {
-        let bytes = frame(&format!(r#"[3,"{}","#, start.id()), payload);
-        let before = h.snapshot();
-        assert_eq!(
-            h.cp.handle_frame(h.now, &bytes),
-            Err(HandleError::Ignored(verdict(&bytes).kind))
-        );
-        assert_eq!(h.snapshot(), before);
-    }
+    every_broken_answer_is_dropped(&mut h, start.id());
     h.reply(
         &start,
         json!({"transactionId": 42, "idTagInfo": {"status": "Accepted"}}),
@@ -197,16 +194,8 @@ fn the_firmwares_own_call_gets_only_a_well_formed_answer() {
     h.cp.send_call(h.now, "VendorPing", r#"{"n":1}"#).unwrap();
     h.drain();
     let call = h.expect_call("VendorPing");
-    for payload in BROKEN {
-        let bytes = frame(&format!(r#"[3,"{}","#, call.id()), payload);
-        let before = h.snapshot();
-        assert_eq!(
-            h.cp.handle_frame(h.now, &bytes),
-            Err(HandleError::Ignored(verdict(&bytes).kind))
-        );
-        assert_eq!(h.snapshot(), before);
-        assert!(h.events.is_empty());
-    }
+    every_broken_answer_is_dropped(&mut h, call.id());
+    assert!(h.events.is_empty());
     h.reply(&call, json!({"pong": [1, {"deep": [2]}]}));
     assert!(
         matches!(

@@ -8,7 +8,7 @@ mod support;
 
 use ocpp_engine::{ChargePoint, Event, RecordKey};
 use serde_json::json;
-use support::{charging, config, pool, skip_statuses, Harness, TAG};
+use support::{charging, config, percent, pool, skip_statuses, Harness, TAG};
 
 /// Boot; AllowOfflineTxForUnknownId; the connection lost; the energy
 /// register at `wh`; plug in and `TAG`: a transaction starts offline.
@@ -376,21 +376,10 @@ fn an_offline_start_resumes_after_a_reboot_and_gets_its_id() {
 /// reboot, and wins over the default the firmware adds the key with again.
 #[test]
 fn a_firmware_key_set_by_the_central_system_survives_a_reboot() {
-    fn percent(v: &str) -> bool {
-        v.parse::<u8>().is_ok_and(|p| p <= 100)
-    }
     let pool = pool();
     let mut h = Harness::new(&pool);
     let rw = ocpp_engine::Access::ReadWrite;
-    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
-        .unwrap();
-    h.boot();
-    let id = h.cs_call(
-        "ChangeConfiguration",
-        json!({"key": "LedBrightness", "value": "35"}),
-    );
-    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
-    h.reboot();
+    led_brightness_set_to_35_then_reboot(&mut h);
     // The charge point runs a little before the firmware adds its keys:
     // the stored value is still there for them.
     h.drain();
@@ -472,21 +461,10 @@ fn an_orphan_transaction_resumed_after_a_power_cut_does_not_spin() {
 /// central system set for a firmware key until the firmware adds it.
 #[test]
 fn a_firmware_key_added_a_few_turns_after_the_restore_gets_its_stored_value() {
-    fn percent(v: &str) -> bool {
-        v.parse::<u8>().is_ok_and(|p| p <= 100)
-    }
     let pool = pool();
     let mut h = Harness::new(&pool);
     let rw = ocpp_engine::Access::ReadWrite;
-    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
-        .unwrap();
-    h.boot();
-    let id = h.cs_call(
-        "ChangeConfiguration",
-        json!({"key": "LedBrightness", "value": "35"}),
-    );
-    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
-    h.reboot();
+    led_brightness_set_to_35_then_reboot(&mut h);
     let writes = h.cp.storage().writes();
     for _ in 0..3 {
         h.drain();
@@ -498,4 +476,20 @@ fn a_firmware_key_added_a_few_turns_after_the_restore_gets_its_stored_value() {
     let mut value = String::new();
     assert!(h.cp.read_configuration("LedBrightness", &mut value));
     assert_eq!(value, "35");
+}
+
+/// The firmware adds LedBrightness (80, a percentage), the central system
+/// sets it to 35, and the charge point reboots: the firmware has not added
+/// its keys again yet.
+fn led_brightness_set_to_35_then_reboot(h: &mut Harness<'_>) {
+    let rw = ocpp_engine::Access::ReadWrite;
+    h.cp.add_configuration_key("LedBrightness", "80", rw, percent)
+        .unwrap();
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "LedBrightness", "value": "35"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.reboot();
 }

@@ -18,6 +18,16 @@ pub fn pool() -> Pool {
     HostPool::new(16 * 1024)
 }
 
+/// The check of a firmware key that takes any value.
+pub fn any_value(_: &str) -> bool {
+    true
+}
+
+/// The check of a firmware key holding a percentage: 0 to 100.
+pub fn percent(v: &str) -> bool {
+    v.parse::<u8>().is_ok_and(|p| p <= 100)
+}
+
 pub fn config() -> Config<'static> {
     Config::new("VendorX", "ModelY").with_connectors(1)
 }
