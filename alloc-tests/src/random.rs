@@ -83,8 +83,10 @@ const MEASURANDS: [Measurand; 5] = [
     Measurand::SoC,
 ];
 
-const CONFIGURE: [(&str, &str); 13] = [
+const CONFIGURE: [(&str, &str); 15] = [
     ("MeterValueSampleInterval", "30"),
+    ("AuthorizationCacheEnabled", "false"),
+    ("AuthorizationCacheEnabled", "true"),
     ("ClockAlignedDataInterval", "45"),
     (
         "StopTxnAlignedData",
@@ -165,7 +167,12 @@ const ANSWERS: [&str; 9] = [
 /// in may be one that allocates (see [`Step::Stall`]).
 pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
     let mut rng = Rng(seed);
-    let mut s = vec![Step::Connect];
+    // The authorization cache on (it is off by default), so that what it
+    // learns is drawn too; a drawn step may turn it off and on again.
+    let mut s = vec![
+        Step::configure("AuthorizationCacheEnabled", "true"),
+        Step::Connect,
+    ];
     // While stalled: CALLs handed in since the stall began.
     let mut stalled: Option<usize> = None;
     while s.len() < len {

@@ -26,6 +26,18 @@ fn run(name: &str) -> Vec<Traced> {
     traced
 }
 
+/// The index of the step of scenario `name` that hands in a frame containing `needle`.
+fn step_receiving(name: &str, needle: &str) -> usize {
+    let (_, _, steps) = catalogue()
+        .into_iter()
+        .find(|(n, _, _)| *n == name)
+        .unwrap_or_else(|| panic!("no scenario {name}"));
+    steps
+        .iter()
+        .position(|s| matches!(s, Step::Receive(f) if f.contains(needle)))
+        .unwrap_or_else(|| panic!("{name}: no step receives {needle}"))
+}
+
 /// Every frame sent, parsed.
 fn frames(traced: &[Traced]) -> Vec<Json> {
     traced
@@ -313,7 +325,8 @@ fn calls_faster_than_the_link_meet_busy_and_nothing_is_lost() {
     );
     assert_eq!(answer(&f, "b6")[2]["status"], "UnlockFailed");
     // The unknown keys wait in the pool until the answer is sent.
-    let held = traced[7].in_use - traced[6].in_use;
+    let b1 = step_receiving("busy", r#""b1""#);
+    let held = traced[b1].in_use - traced[b1 - 1].in_use;
     assert!(held > 0);
     let flush = traced
         .iter()

@@ -74,6 +74,7 @@ pub const CALLS: &[&str] = &[
     r#"[2,"ca15","ChangeConfiguration",{"key":"LocalPreAuthorize","value":"true"}]"#,
     r#"[2,"ca16","ChangeConfiguration",{"key":"TransactionMessageAttempts","value":"1"}]"#,
     r#"[2,"ca17","TriggerMessage",{"requestedMessage":"DiagnosticsStatusNotification"}]"#,
+    r#"[2,"ca18","ChangeConfiguration",{"key":"AuthorizationCacheEnabled","value":"true"}]"#,
 ];
 
 /// Payloads the central system may answer our CALL with (any CALL).
@@ -162,6 +163,8 @@ const CONFIGURE: &[(&str, &str)] = &[
     ),
     ("StopTxnSampledData", "Energy.Active.Import.Register"),
     ("AllowOfflineTxForUnknownId", "true"),
+    ("AuthorizationCacheEnabled", "true"),
+    ("AuthorizationCacheEnabled", "false"),
     ("LocalPreAuthorize", "true"),
     ("LocalAuthorizeOffline", "false"),
     ("StopTransactionOnInvalidId", "false"),

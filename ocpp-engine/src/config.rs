@@ -57,9 +57,12 @@ pub struct Config<'a> {
     /// given to [`poll_transmit`](crate::ChargePoint::poll_transmit) must
     /// hold them; and the record ([`max_record_len`](crate::storage::max_record_len)).
     pub max_stop_aligned_samples: u8,
-    /// Entries of the authorization cache. Pool cost: 64 bytes an entry
-    /// once learned (the cache keeps what it learned: this is the
-    /// memory an idle charge point holds beyond its fixed state).
+    /// Entries of the authorization cache, once AuthorizationCacheEnabled is
+    /// true (it is false until the firmware, with
+    /// [`configure`](crate::ChargePoint::configure), or the central system
+    /// sets it). Pool cost: 64 bytes an entry once learned (the cache keeps
+    /// what it learned: with it enabled, this is the memory an idle charge
+    /// point holds beyond its fixed state); nothing while it is disabled.
     pub max_cache_entries: u8,
     /// Frame size and nesting limits applied to every received frame.
     pub limits: Limits,

@@ -30,8 +30,9 @@
 //! Registration (BootNotification first; nothing else before Accepted;
 //! a Rejected registration's CALLs unanswered), heartbeat, StatusNotification
 //! of every change (MinimumStatusDuration), Authorize with an authorization
-//! cache (AuthorizationCacheEnabled, LocalPreAuthorize, LocalAuthorizeOffline,
-//! AllowOfflineTxForUnknownId), transactions per connector (plug-in or idTag
+//! cache (AuthorizationCacheEnabled, off until set; LocalPreAuthorize,
+//! LocalAuthorizeOffline, AllowOfflineTxForUnknownId), transactions per
+//! connector (plug-in or idTag
 //! first, ConnectionTimeOut, stop by the same idTag or its parent, EV side
 //! disconnect, the firmware's reasons, a start not Accepted), meter values
 //! (MeterValuesSampledData every MeterValueSampleInterval, clock-aligned

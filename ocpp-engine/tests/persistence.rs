@@ -170,6 +170,8 @@ fn configuration_and_the_authorization_cache_survive_a_reboot() {
     assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
     h.cp.configure(h.now, "LocalAuthorizeOffline", "true")
         .unwrap();
+    h.cp.configure(h.now, "AuthorizationCacheEnabled", "true")
+        .unwrap();
     let id = h.cs_call(
         "ChangeConfiguration",
         json!({"key": "AuthorizationKey", "value": "0123456789abcdef"}),

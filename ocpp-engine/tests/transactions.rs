@@ -348,6 +348,8 @@ fn a_full_queue_refuses_a_new_transaction_and_changes_nothing() {
 fn a_refused_id_tag_is_reported_and_holds_nothing() {
     let pool = pool();
     let mut h = Harness::new(&pool);
+    h.cp.configure(h.now, "AuthorizationCacheEnabled", "true")
+        .unwrap();
     h.boot();
     let idle = pool.stats().in_use;
     h.plug(1);

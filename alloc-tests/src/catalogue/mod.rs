@@ -22,10 +22,16 @@ fn authorized() -> Step {
     Step::answer_with(AUTHORIZED)
 }
 
-/// Connect, BootNotification accepted, StatusNotification of connectors
-/// 0..=`connectors`.
+/// The authorization cache enabled (it is off by default: enabled, every
+/// idTag the central system answers for is learned, and that allocation is
+/// swept too); connect, BootNotification accepted, StatusNotification of
+/// connectors 0..=`connectors`.
 fn boot(connectors: u8) -> Scenario {
-    let mut s = vec![Step::Connect, Step::Answer];
+    let mut s = vec![
+        Step::configure("AuthorizationCacheEnabled", "true"),
+        Step::Connect,
+        Step::Answer,
+    ];
     s.extend((0..=connectors).map(|_| Step::Answer));
     s
 }

@@ -168,10 +168,14 @@ impl AuthorizationKey {
 
 impl Values {
     /// The values a charge point starts with: what the specification
-    /// suggests where it does, otherwise the conservative choice.
+    /// suggests where it does, otherwise the conservative choice. The
+    /// authorization cache is off (the specification leaves it to the
+    /// charge point; MicroOcpp ships it off too): enabled, it keeps memory
+    /// for every idTag it learns, up to `Config::max_cache_entries`, and an
+    /// integrator who wants it says so with `configure`.
     pub(crate) const DEFAULT: Values = Values {
         allow_offline_tx_for_unknown_id: false,
-        authorization_cache_enabled: true,
+        authorization_cache_enabled: false,
         authorize_remote_tx_requests: true,
         clock_aligned_data_interval: Secs::ZERO,
         connection_time_out: Secs::from_secs(60),

@@ -17,10 +17,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant as WallClock;
 
+use allocator_api2::alloc::Allocator;
 use ocpp_alloc::{Backend, HostPool, LinkedList, Measured, Talc};
 use ocpp_benches::calls::CallCounts;
 use ocpp_benches::scenario::{self, Step, CONNECTOR, INTERVALS};
-use ocpp_benches::{Driver, Error, OpFigures, Probe};
+use ocpp_benches::{Driver, Error, Metered, OpFigures, Probe};
 use ocpp_engine::{Config, Storage};
 use ocpp_storage::{FileStorage, MemoryStorage};
 use ocpp_testkit::TRANSACTION_ID;
@@ -108,10 +109,12 @@ fn options() -> Result<Options, String> {
 /// The configurations the session figures are measured with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Variant {
-    /// `Config::new`: an authorization cache of 8 entries.
+    /// `Config::new` as it comes: AuthorizationCacheEnabled is false.
     Default,
-    /// `Config::with_max_cache_entries(0)`: no authorization cache.
-    NoCache,
+    /// `Config::new`, and AuthorizationCacheEnabled set to true before the
+    /// boot: an authorization cache of up to 8 entries
+    /// (`Config::max_cache_entries`).
+    Cache,
     /// `Config::new` with storage on: `ocpp_storage::MemoryStorage`, so that
     /// the figures are the engine's (the file adapter's fsync time is
     /// measured apart, see [`file_write_ms`]).
@@ -119,12 +122,14 @@ enum Variant {
 }
 
 impl Variant {
-    const ALL: [Variant; 3] = [Variant::Default, Variant::NoCache, Variant::Storage];
+    const ALL: [Variant; 3] = [Variant::Default, Variant::Cache, Variant::Storage];
 
     fn label(self) -> &'static str {
         match self {
-            Variant::Default => "Config::new (authorization cache: 8 entries), storage off",
-            Variant::NoCache => "Config::with_max_cache_entries(0) (no authorization cache)",
+            Variant::Default => {
+                "Config::new (AuthorizationCacheEnabled false, the default), storage off"
+            }
+            Variant::Cache => "Config::new, AuthorizationCacheEnabled true (a cache of 8 entries)",
             Variant::Storage => "Config::new, storage on (MemoryStorage: the engine's own cost)",
         }
     }
@@ -132,16 +137,23 @@ impl Variant {
     fn key(self) -> &'static str {
         match self {
             Variant::Default => "default",
-            Variant::NoCache => "max_cache_entries_0",
+            Variant::Cache => "cache_enabled",
             Variant::Storage => "storage_on",
         }
     }
 
     fn config(self, connectors: u8) -> Config<'static> {
-        let c = Config::new("VendorX", "ModelY").with_connectors(connectors);
+        Config::new("VendorX", "ModelY").with_connectors(connectors)
+    }
+
+    /// What the firmware sets before the boot: the cache, for [`Variant::Cache`].
+    fn prepare<A: Allocator + Clone + Metered, S: Storage>(
+        self,
+        d: &mut Driver<A, S>,
+    ) -> Result<(), Error> {
         match self {
-            Variant::Default | Variant::Storage => c,
-            Variant::NoCache => c.with_max_cache_entries(0),
+            Variant::Cache => d.configure("AuthorizationCacheEnabled", "true"),
+            Variant::Default | Variant::Storage => Ok(()),
         }
     }
 }
@@ -363,10 +375,10 @@ fn session_figures<B: Backend>(
     let meter = Measured::new(&*host);
     let (mut s, mut p) = if v == Variant::Storage {
         let d = Driver::with_storage(&v.config(o.connectors), &meter, MemoryStorage::new())?;
-        sessions_in(o, d, &host, &meter)?
+        sessions_in(o, v, d, &host, &meter)?
     } else {
         let d = Driver::new(&v.config(o.connectors), &meter)?;
-        sessions_in(o, d, &host, &meter)?
+        sessions_in(o, v, d, &host, &meter)?
     };
     p.empty_after_drop = meter.stats().in_use == 0 && host.stats().in_use == 0;
     s.wall_ms = wall_time::<B>(o, v)?;
@@ -377,6 +389,7 @@ fn session_figures<B: Backend>(
 /// The boot and the sessions of [`session_figures`] on the driver `d`.
 fn sessions_in<B: Backend, S: Storage>(
     o: &Options,
+    v: Variant,
     mut d: Driver<&Measured<&ocpp_alloc::Pool<B>>, S>,
     host: &HostPool<B>,
     meter: &Measured<&ocpp_alloc::Pool<B>>,
@@ -386,6 +399,7 @@ fn sessions_in<B: Backend, S: Storage>(
         capacity: host.capacity(),
         ..PoolFigures::default()
     };
+    v.prepare(&mut d)?;
     scenario::boot(&mut d)?;
     s.boot_messages = d.counts().messages();
     s.idle = meter.stats().in_use;
@@ -447,12 +461,14 @@ fn wall_time<B: Backend>(o: &Options, v: Variant) -> Result<f64, Error> {
         let elapsed = if v == Variant::Storage {
             let storage = MemoryStorage::new();
             let mut d = Driver::with_storage(&v.config(o.connectors), &*host, storage)?;
+            v.prepare(&mut d)?;
             scenario::boot(&mut d)?;
             let t = WallClock::now();
             scenario::sessions(&mut d, o.sessions)?;
             t.elapsed()
         } else {
             let mut d = Driver::new(&v.config(o.connectors), &*host)?;
+            v.prepare(&mut d)?;
             scenario::boot(&mut d)?;
             let t = WallClock::now();
             scenario::sessions(&mut d, o.sessions)?;
@@ -471,7 +487,8 @@ fn fits<B: Backend>(bytes: usize, connectors: u8, v: Variant) -> bool {
         return false;
     };
     let ok = Driver::new(&v.config(connectors), &*host).is_ok_and(|mut d| {
-        scenario::boot(&mut d).is_ok()
+        v.prepare(&mut d).is_ok()
+            && scenario::boot(&mut d).is_ok()
             && scenario::session(&mut d, CONNECTOR).is_ok()
             && d.incoming_call(FITS_CALL.0).is_ok()
     });
