@@ -111,14 +111,24 @@ fn rejects_what_is_not_rfc3339() {
     }
 }
 
+/// The `currentTime` of a HeartbeatResponse whose JSON string is `json`
+/// (escapes in), as the decoder reads it.
+fn time(json: &str) -> Result<i64, crate::DecodeError> {
+    let payload = format!(r#"{{"currentTime":"{json}"}}"#);
+    crate::decode::<crate::HeartbeatResponse, _>(payload.as_bytes(), crate::test_util::heap())
+        .map(|r| r.current_time.unix_millis())
+}
+
+/// What the decoder says of a date-time it refuses.
+fn invalid() -> Result<i64, crate::DecodeError> {
+    Err(crate::DecodeError::new(
+        crate::ErrorCode::PropertyConstraintViolation,
+        "currentTime: invalid date-time",
+    ))
+}
+
 #[test]
 fn decodes_escaped_and_long_date_times_without_a_buffer() {
-    use crate::{decode, DecodeError, ErrorCode, HeartbeatResponse};
-    let time = |json: &str| {
-        let payload = format!(r#"{{"currentTime":"{json}"}}"#);
-        decode::<HeartbeatResponse, _>(payload.as_bytes(), crate::test_util::heap())
-            .map(|r| r.current_time.unix_millis())
-    };
     let utc = p("2026-11-25T10:00:00.123Z").unwrap();
     assert_eq!(time("2026-11-25T10:00:00.123456"), Ok(utc));
     assert_eq!(time(r"2026-11-25T10:00:00.123Z"), Ok(utc));
@@ -126,10 +136,6 @@ fn decodes_escaped_and_long_date_times_without_a_buffer() {
         time(&format!("2026-11-25T10:00:00.123{}", "4".repeat(500))),
         Ok(utc)
     );
-    let invalid = Err(DecodeError::new(
-        ErrorCode::PropertyConstraintViolation,
-        "currentTime: invalid date-time",
-    ));
     for bad in [
         "2026-02-30T10:00:00",
         "2026-13-01T10:00:00Z",
@@ -140,7 +146,7 @@ fn decodes_escaped_and_long_date_times_without_a_buffer() {
         r"2026-11-25T10:00:00Z\ud800",
         "２026-11-25T10:00:00Z",
     ] {
-        assert_eq!(time(bad), invalid, "{bad}");
+        assert_eq!(time(bad), invalid(), "{bad}");
     }
 }
 
@@ -210,5 +216,67 @@ fn write_then_parse_is_identity() {
         let ms = DateTime::MIN.unix_millis() + (x % span) as i64;
         let ms = if x & 1 == 0 { ms - ms % 1000 } else { ms };
         assert_eq!(p(&w(ms)), Some(ms));
+    }
+}
+
+/// February 29th exists in the years divisible by 4 but not by 100, and in
+/// those divisible by 400: a central system's date of a century year is
+/// accepted or refused as the calendar says.
+#[test]
+fn february_29th_of_century_years_follows_the_gregorian_rule() {
+    for (date, ms) in [
+        ("2000-02-29T00:00:00Z", Some(951_782_400_000)),
+        ("2400-02-29T00:00:00Z", Some(13_574_563_200_000)),
+        ("1600-02-29T00:00:00Z", Some(-11_670_998_400_000)),
+        ("1900-02-29T00:00:00Z", None),
+        ("2100-02-29T00:00:00Z", None),
+        ("2200-02-29T00:00:00Z", None),
+        ("2023-02-29T00:00:00Z", None),
+    ] {
+        assert_eq!(p(date), ms, "{date}");
+        // The general reader, through an offset, says the same.
+        let shifted = date.replace('Z', "+00:00");
+        assert_eq!(p(&shifted), ms, "{shifted}");
+    }
+    assert_eq!(w(951_782_400_000), "2000-02-29T00:00:00Z");
+    assert_eq!(w(13_574_563_200_000), "2400-02-29T00:00:00Z");
+}
+
+/// Offsets up to ±23:59 are read; an hour of 24 or a minute of 60 is not an
+/// offset.
+#[test]
+fn offsets_are_read_up_to_23_59_either_way() {
+    let utc = p("2026-11-25T12:00:00Z").unwrap();
+    assert_eq!(p("2026-11-26T11:59:00+23:59"), Some(utc));
+    assert_eq!(p("2026-11-24T12:01:00-23:59"), Some(utc));
+    assert_eq!(p("2026-11-25T13:59:00+01:59"), Some(utc));
+    assert_eq!(p("2026-11-25T12:00:00.250-00:00"), Some(utc + 250));
+    for bad in [
+        "2026-11-25T12:00:00+23:60",
+        "2026-11-25T12:00:00-24:00",
+        "2026-11-25T12:00:00+01:60",
+        "2026-11-25T12:00:00+99:00",
+    ] {
+        assert_eq!(p(bad), None, "{bad}");
+    }
+}
+
+/// A central system may escape any character of a JSON string: the
+/// date-time is what the escapes spell. An escaped character beyond ASCII
+/// is no part of a date-time, even one whose low byte would be (U+0132 `Ĳ`
+/// is 0x0132, U+0130 `İ` 0x0130).
+#[test]
+fn an_escaped_date_time_is_read_as_what_it_spells() {
+    let utc = p("2026-11-25T10:00:00.123Z").unwrap();
+    assert_eq!(time(r"2026-11-25\u005410:00:00.123\u005A"), Ok(utc));
+    assert_eq!(time(r"\u0032026-11-25T10:00:00.123"), Ok(utc));
+    assert_eq!(time(r"2026\u002d11-25T10:00:00.123+00:00"), Ok(utc));
+    for bad in [
+        r"\u0132026-11-25T10:00:00.123Z",
+        r"2026-11-25T10:00:0\u0130.123Z",
+        r"2026-11-25T10:00:00.123\/",
+        r"2026-11-25T10:00:00.123\u005A\u005A",
+    ] {
+        assert_eq!(time(bad), invalid(), "{bad}");
     }
 }
