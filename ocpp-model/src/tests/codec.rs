@@ -257,6 +257,50 @@ fn f64_decodes_any_finite_number() {
     );
 }
 
+/// `u32`, for a firmware's own messages (no Core message has one): 0 to
+/// 4294967295, a number beyond that out of range, and JSON's number syntax
+/// (a sign, a leading zero, a fraction: not a `u32`).
+#[test]
+fn u32_decodes_0_to_4294967295() {
+    ocpp_object! {
+        /// An unsigned property.
+        pub struct Count {
+            req n: u32 = "n";
+        }
+    }
+    let count = |text: &str| {
+        decode::<Count, _>(format!(r#"{{"n":{text}}}"#).as_bytes(), heap()).map(|c| c.n)
+    };
+    for (text, value) in [
+        ("0", 0),
+        ("7", 7),
+        ("10", 10),
+        (" 305", 305),
+        ("4294967295", u32::MAX),
+    ] {
+        assert_eq!(count(text), Ok(value), "{text}");
+    }
+    let refused =
+        |reason: &'static str| Err(DecodeError::new(ErrorCode::TypeConstraintViolation, reason));
+    for (text, reason) in [
+        ("4294967296", "n: number out of range"),
+        ("18446744073709551615", "n: number out of range"),
+        ("-1", "n: wrong type"),
+        ("-0", "n: wrong type"),
+        ("1.5", "n: wrong type"),
+        ("\"1\"", "n: wrong type"),
+        ("null", "n: wrong type"),
+    ] {
+        assert_eq!(count(text), refused(reason), "{text}");
+    }
+    // Beyond u64: refused too (the reader's overflow, before any range).
+    assert_eq!(
+        count("18446744073709551616").map_err(|e| e.code),
+        Err(ErrorCode::TypeConstraintViolation)
+    );
+    assert_eq!(count("01"), Err(DecodeError::NOT_JSON));
+}
+
 #[test]
 fn violation_codes() {
     assert_eq!(

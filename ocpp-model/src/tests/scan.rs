@@ -87,6 +87,24 @@ fn depth_is_limited_without_recursion() {
     assert_eq!(scan(br#"[{"a":[{"b":[}]}]"#, 8), Err(ScanError::NotJson));
 }
 
+/// The bit of a depth says object or array: an object there sets it, and
+/// an array that comes after it at the same depth must clear it again (an
+/// object, then a list, in a payload or a CALLERROR's details).
+#[test]
+fn an_array_after_an_object_at_the_same_depth_is_an_array() {
+    for s in [
+        r#"[{"a":1},[1,2]]"#,
+        r#"{"a":{"b":1},"c":[1,2]}"#,
+        r#"[[{}],[[1,2]]]"#,
+        r#"{"a":[{"b":{}},[[3,4]]]}"#,
+    ] {
+        ok(s);
+    }
+    for s in [r#"[{"a":1},[1:2]]"#, r#"{"a":{"b":1},"c":[1,"d":2]}"#] {
+        assert_eq!(err(s), ScanError::NotJson, "{s:?}");
+    }
+}
+
 #[test]
 fn splits_top_level_array() {
     let s = r#" [2, "id" ,"Heartbeat", {"a": [1]} ] "#;
