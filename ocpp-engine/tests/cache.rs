@@ -1,7 +1,7 @@
-//! The authorization cache (OCPP 1.6 §3.5.1): what it learns from the
-//! central system's answers, how many entries it keeps, what it says of an
-//! idTag once its entry has expired, and what survives a reboot. The
-//! places found by mutation testing of `authorize.rs` (fuzz/MUTANTS.md).
+//! The authorization cache (OCPP 1.6 §3.5.1): what it says offline of the
+//! idTags it learned from the central system's answers, once an entry has
+//! expired too, and what a reboot under a smaller bound keeps. The places
+//! found by mutation testing of `authorize.rs` (fuzz/MUTANTS.md).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod support;
