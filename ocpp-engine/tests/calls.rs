@@ -135,15 +135,20 @@ fn disconnect_fails_pending_authorizations_and_reconnect_registers_again() {
     h.boot();
     h.present("TAG1");
     h.expect_call("Authorize");
+    // Queued behind the one sent: it fails at once too, without waiting
+    // for its deadline.
+    h.present("TAG2");
     h.cp.disconnected(h.now);
     h.drain();
-    assert!(matches!(
-        h.events.pop_front(),
-        Some(Event::AuthorizeFailed {
-            reason: CallFailure::Offline,
-            ..
-        })
-    ));
+    for tag in ["TAG1", "TAG2"] {
+        match h.events.pop_front() {
+            Some(Event::AuthorizeFailed {
+                id_tag,
+                reason: CallFailure::Offline,
+            }) => assert_eq!(id_tag.as_str(), tag),
+            other => panic!("expected {tag} to fail Offline, got {other:?}"),
+        }
+    }
     assert_eq!(h.cp.poll_timeout(), None);
     h.boot(); // BootNotification first again, then every status
 }

@@ -150,6 +150,46 @@ fn change_configuration_answers_as_ocpp_says_and_tells_the_firmware() {
     h.expect_call("Heartbeat");
 }
 
+/// Only a new HeartbeatInterval restarts the heartbeat's period: a change
+/// of another key leaves the next Heartbeat where it was.
+#[test]
+fn a_change_of_another_key_leaves_the_heartbeat_alone() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot(); // HeartbeatInterval 300
+    h.advance(200);
+    h.expect_quiet();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "MeterValueSampleInterval", "value": "30"}),
+    );
+    h.expect_result(&id, json!({"status": "Accepted"}));
+    h.advance(100);
+    h.expect_call("Heartbeat");
+}
+
+/// A measurand listed twice is in the set once (a set, not a toggle).
+#[test]
+fn a_measurand_listed_twice_is_in_the_set_once() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let value = "Energy.Active.Import.Register,Power.Active.Import,Energy.Active.Import.Register";
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "MeterValuesSampledData", "value": value}),
+    );
+    h.expect_result(&id, json!({"status": "Accepted"}));
+    let id = h.cs_call(
+        "GetConfiguration",
+        json!({"key": ["MeterValuesSampledData"]}),
+    );
+    assert_eq!(
+        h.expect_answer(&id)["configurationKey"][0]["value"],
+        "Energy.Active.Import.Register,Power.Active.Import"
+    );
+}
+
 #[test]
 fn the_firmware_adds_keys_of_its_own_with_a_check() {
     let pool = pool();

@@ -119,6 +119,31 @@ fn clock_aligned_data_set_later_falls_on_the_grid() {
     );
 }
 
+/// The same when the central system sets it (ChangeConfiguration): the
+/// router restarts the grid for that key.
+#[test]
+fn clock_aligned_data_changed_by_the_central_system_falls_on_the_grid() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.meter_wh(1, 77);
+    h.boot(); // 10:00:00
+    h.cp.configure(h.now, "HeartbeatInterval", "3600").unwrap();
+    h.advance(5 * 60); // 10:05:00
+    h.expect_quiet();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "ClockAlignedDataInterval", "value": "900"}),
+    );
+    h.expect_result(&id, json!({"status": "Accepted"}));
+    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(600)));
+    h.advance(600);
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(
+        mv.payload()["meterValue"][0]["timestamp"],
+        "2026-11-25T10:15:00Z"
+    );
+}
+
 /// TriggerMessage(MeterValues): the connector asked for, or every one with
 /// readings, each with its own connectorId, and the running transaction's
 /// id; Rejected when nothing is there to sample.

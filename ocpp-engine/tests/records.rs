@@ -311,3 +311,21 @@ fn every_record_written_is_as_long_as_it_says() {
         Some(writes[0].1)
     );
 }
+
+/// A transaction started without StopTxnSampledData keeps no readings of
+/// its start for the StopTransaction: its record is shorter than that of
+/// one started with a measurand to keep, even one with no reading yet.
+#[test]
+fn a_transaction_without_stop_txn_sampled_data_stores_no_start_readings() {
+    let record_len = |stop_txn_sampled_data: &str| {
+        let pool = pool();
+        let mut h = Harness::new(&pool);
+        h.cp.configure(h.now, "StopTxnSampledData", stop_txn_sampled_data)
+            .unwrap();
+        charging(&mut h, 0);
+        let record = h.cp.storage().record(RecordKey::Transactions);
+        record.expect("the running transaction is stored").len()
+    };
+    let (without, with) = (record_len(""), record_len("Power.Active.Import"));
+    assert!(without < with, "{without} bytes, {with} with");
+}
