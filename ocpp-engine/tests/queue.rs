@@ -96,52 +96,43 @@ fn the_retry_of_a_transaction_message_is_a_deadline() {
     h.expect_call("StartTransaction");
 }
 
-/// ClockAlignedDataInterval set between two multiples of it: the next
-/// aligned sample is at the next multiple on the wall clock, and it is the
-/// deadline at once.
+/// ClockAlignedDataInterval set between two multiples of it, by the
+/// firmware or by the central system (ChangeConfiguration: the router
+/// restarts the grid for that key): the next aligned sample is at the next
+/// multiple on the wall clock, and it is the deadline at once.
 #[test]
 fn clock_aligned_data_set_later_falls_on_the_grid() {
-    let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.meter_wh(1, 77);
-    h.boot(); // 10:00:00
-    h.cp.configure(h.now, "HeartbeatInterval", "3600").unwrap();
-    h.advance(5 * 60); // 10:05:00
-    h.expect_quiet();
-    h.cp.configure(h.now, "ClockAlignedDataInterval", "900")
-        .unwrap();
-    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(600)));
-    h.advance(600);
-    let mv = h.expect_call("MeterValues");
-    assert_eq!(
-        mv.payload()["meterValue"][0]["timestamp"],
-        "2026-11-25T10:15:00Z"
-    );
-}
-
-/// The same when the central system sets it (ChangeConfiguration): the
-/// router restarts the grid for that key.
-#[test]
-fn clock_aligned_data_changed_by_the_central_system_falls_on_the_grid() {
-    let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.meter_wh(1, 77);
-    h.boot(); // 10:00:00
-    h.cp.configure(h.now, "HeartbeatInterval", "3600").unwrap();
-    h.advance(5 * 60); // 10:05:00
-    h.expect_quiet();
-    let id = h.cs_call(
-        "ChangeConfiguration",
-        json!({"key": "ClockAlignedDataInterval", "value": "900"}),
-    );
-    h.expect_result(&id, json!({"status": "Accepted"}));
-    assert_eq!(h.cp.poll_timeout(), Some(h.now + Duration::from_secs(600)));
-    h.advance(600);
-    let mv = h.expect_call("MeterValues");
-    assert_eq!(
-        mv.payload()["meterValue"][0]["timestamp"],
-        "2026-11-25T10:15:00Z"
-    );
+    for by_central_system in [false, true] {
+        let pool = pool();
+        let mut h = Harness::new(&pool);
+        h.meter_wh(1, 77);
+        h.boot(); // 10:00:00
+        h.cp.configure(h.now, "HeartbeatInterval", "3600").unwrap();
+        h.advance(5 * 60); // 10:05:00
+        h.expect_quiet();
+        if by_central_system {
+            let id = h.cs_call(
+                "ChangeConfiguration",
+                json!({"key": "ClockAlignedDataInterval", "value": "900"}),
+            );
+            h.expect_result(&id, json!({"status": "Accepted"}));
+        } else {
+            h.cp.configure(h.now, "ClockAlignedDataInterval", "900")
+                .unwrap();
+        }
+        let due = Some(h.now + Duration::from_secs(600));
+        assert_eq!(
+            h.cp.poll_timeout(),
+            due,
+            "by the central system: {by_central_system}"
+        );
+        h.advance(600);
+        let mv = h.expect_call("MeterValues");
+        assert_eq!(
+            mv.payload()["meterValue"][0]["timestamp"],
+            "2026-11-25T10:15:00Z"
+        );
+    }
 }
 
 /// TriggerMessage(MeterValues): the connector asked for, or every one with
