@@ -1,12 +1,13 @@
-//! The authorization cache (OCPP 1.6 §3.5.1): what it says offline of the
-//! idTags it learned from the central system's answers, once an entry has
-//! expired too, and what a reboot under a smaller bound keeps. The places
+//! The authorization cache (OCPP 1.6 §3.5.1): off until enabled; what it
+//! says offline of the idTags it learned from the central system's answers,
+//! once an entry has expired too, and what a reboot under a smaller bound
+//! keeps. The places
 //! found by mutation testing of `authorize.rs` (fuzz/MUTANTS.md).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod support;
 
-use ocpp_engine::Event;
+use ocpp_engine::{CallFailure, Event};
 use ocpp_model::{AuthorizationStatus, IdToken};
 use serde_json::{json, Value};
 use support::{pool, Harness};
@@ -98,4 +99,52 @@ fn a_cache_restored_under_a_smaller_bound_keeps_its_newest_entries() {
         "{:?}",
         h.events
     );
+}
+
+#[test]
+fn the_authorization_cache_is_off_until_it_is_enabled() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let id = h.cs_call(
+        "GetConfiguration",
+        json!({"key": ["AuthorizationCacheEnabled"]}),
+    );
+    assert_eq!(
+        h.expect_answer(&id),
+        json!({"configurationKey": [
+            {"key": "AuthorizationCacheEnabled", "readonly": false, "value": "false"}
+        ]})
+    );
+    drop(h);
+    for enabled in [false, true] {
+        let mut h = Harness::new(&pool);
+        if enabled {
+            h.cp.configure(h.now, "AuthorizationCacheEnabled", "true")
+                .unwrap();
+        }
+        h.boot();
+        let idle = pool.stats().in_use;
+        learn(&mut h, support::TAG, json!({"status": "Accepted"}));
+        // Learned (one entry, kept) only when enabled.
+        assert_eq!(pool.stats().in_use > idle, enabled, "enabled: {enabled}");
+        // Offline, LocalAuthorizeOffline starts a known idTag at once; an
+        // idTag nobody learned cannot be verified.
+        h.cp.disconnected(h.now);
+        h.plug(1);
+        h.present_at(1, support::TAG);
+        if enabled {
+            assert_eq!(h.cp.transaction(1), Some(None), "started, offline");
+        } else {
+            assert_eq!(h.cp.transaction(1), None);
+            match h.events.pop_front() {
+                Some(Event::IdTagUnverified {
+                    connector: 1,
+                    id_tag,
+                    reason: CallFailure::Offline,
+                }) => assert_eq!(id_tag.as_str(), support::TAG),
+                other => panic!("expected IdTagUnverified, got {other:?}"),
+            }
+        }
+    }
 }

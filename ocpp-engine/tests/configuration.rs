@@ -5,7 +5,7 @@
 mod support;
 
 use ocpp_alloc::{FailureInjector, FailurePlan};
-use ocpp_engine::{Access, CallFailure, ChargePoint, Event, HandleError, InputError, Key};
+use ocpp_engine::{Access, ChargePoint, Event, HandleError, InputError, Key};
 use serde_json::json;
 use support::{any_value, percent, pool, Harness};
 
@@ -497,55 +497,4 @@ fn three_firmware_keys(pool: &support::Pool) -> Harness<'_> {
     }
     h.boot();
     h
-}
-
-#[test]
-fn the_authorization_cache_is_off_until_it_is_enabled() {
-    let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.boot();
-    let id = h.cs_call(
-        "GetConfiguration",
-        json!({"key": ["AuthorizationCacheEnabled"]}),
-    );
-    assert_eq!(
-        h.expect_answer(&id),
-        json!({"configurationKey": [
-            {"key": "AuthorizationCacheEnabled", "readonly": false, "value": "false"}
-        ]})
-    );
-    drop(h);
-    for enabled in [false, true] {
-        let mut h = Harness::new(&pool);
-        if enabled {
-            h.cp.configure(h.now, "AuthorizationCacheEnabled", "true")
-                .unwrap();
-        }
-        h.boot();
-        let idle = pool.stats().in_use;
-        h.present(support::TAG);
-        let a = h.expect_call("Authorize");
-        h.reply_ok(&a);
-        h.events.clear();
-        // Learned (one entry, kept) only when enabled.
-        assert_eq!(pool.stats().in_use > idle, enabled, "enabled: {enabled}");
-        // Offline, LocalAuthorizeOffline starts a known idTag at once; an
-        // idTag nobody learned cannot be verified.
-        h.cp.disconnected(h.now);
-        h.plug(1);
-        h.present_at(1, support::TAG);
-        if enabled {
-            assert_eq!(h.cp.transaction(1), Some(None), "started, offline");
-        } else {
-            assert_eq!(h.cp.transaction(1), None);
-            match h.events.pop_front() {
-                Some(Event::IdTagUnverified {
-                    connector: 1,
-                    id_tag,
-                    reason: CallFailure::Offline,
-                }) => assert_eq!(id_tag.as_str(), support::TAG),
-                other => panic!("expected IdTagUnverified, got {other:?}"),
-            }
-        }
-    }
 }
