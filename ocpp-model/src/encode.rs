@@ -103,7 +103,14 @@ impl Out<'_> {
     }
 
     /// `[type,"id",` (`start` is `[type,`), the id escaped as JSON requires.
-    fn header(&mut self, start: &[u8], id: &MessageId) -> Result<(), EncodeError> {
+    fn header(&mut self, start: &[u8; 3], id: &MessageId) -> Result<(), EncodeError> {
+        if id.is_plain() {
+            // The usual id (a counter, a UUID): one bounds check, no scan.
+            return self
+                .0
+                .framed(start, id.as_bytes())
+                .map_err(|_| EncodeError::BufferFull);
+        }
         self.put(start)?;
         self.0
             .string_bytes(id.as_bytes())
@@ -122,9 +129,10 @@ pub fn encode_call<T: Serialize + ?Sized>(
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
     out.header(b"[2,", id)?;
-    out.put(b"\"")?;
-    out.put(action.as_str().as_bytes())?;
-    out.put(b"\",")?;
+    // An action's name is an identifier: nothing to escape.
+    out.0
+        .quoted(false, action.as_str().as_bytes(), b"\",")
+        .map_err(|_| EncodeError::BufferFull)?;
     out.json(payload)?;
     out.put(b"]")?;
     Ok(out.0.len)

@@ -105,6 +105,12 @@ pub const MAX_MESSAGE_ID_LEN: usize = 36;
 /// [`FrameErrorKind::BadMessageId`] and cannot be answered.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
+    /// The length in bytes, and [`MessageId::ESCAPE`] when the id has a
+    /// byte JSON escapes (a quote, a backslash, a control character): the
+    /// encoders copy an id without it as it is, without looking. The flag
+    /// is a function of the bytes, so the derived equality stays the
+    /// id's; it takes no byte of its own (an id is held in every answer
+    /// slot).
     len: u8,
     bytes: [u8; MAX_MESSAGE_ID_LEN],
 }
@@ -119,15 +125,38 @@ impl MessageId {
     /// [`MessageId::new`] of bytes known to be UTF-8 (from a `&str`, or
     /// ASCII checked by the caller).
     pub(crate) fn from_utf8_bytes(s: &[u8]) -> Option<Self> {
+        Self::with_flag(s, needs_escape(s))
+    }
+
+    /// [`MessageId::new`] of printable ASCII without a quote or a
+    /// backslash, as the caller checked: nothing to escape.
+    pub(crate) fn from_plain_bytes(s: &[u8]) -> Option<Self> {
+        Self::with_flag(s, false)
+    }
+
+    /// Set when the id has a byte JSON escapes (in `len`, above any length).
+    const ESCAPE: u8 = 0x80;
+
+    fn with_flag(s: &[u8], escape: bool) -> Option<Self> {
         if s.is_empty() || s.len() > MAX_MESSAGE_ID_LEN {
             return None;
         }
         let mut id = MessageId {
-            len: s.len() as u8,
+            len: s.len() as u8 | if escape { Self::ESCAPE } else { 0 },
             bytes: [0; MAX_MESSAGE_ID_LEN],
         };
         id.bytes.get_mut(..s.len())?.copy_from_slice(s);
         Some(id)
+    }
+
+    /// The length in bytes.
+    fn len(&self) -> usize {
+        usize::from(self.len & !Self::ESCAPE)
+    }
+
+    /// Whether the id is written in JSON as it is (no byte to escape).
+    pub(crate) fn is_plain(&self) -> bool {
+        self.len & Self::ESCAPE == 0
     }
 
     /// The decimal form of `n`, e.g. `"42"`.
@@ -161,25 +190,38 @@ impl MessageId {
             len: 0,
             bytes: [0; MAX_MESSAGE_ID_LEN],
         };
-        let len = scan::unescape_into(raw, &mut id.bytes)?.len();
+        let unescaped = scan::unescape_into(raw, &mut id.bytes)?;
+        let len = unescaped.len();
         if len == 0 {
             return None;
         }
-        id.len = len as u8;
+        id.len = len as u8
+            | if needs_escape(unescaped.as_bytes()) {
+                Self::ESCAPE
+            } else {
+                0
+            };
         Some(id)
     }
 
     /// The id's UTF-8 bytes (made from a `&str`, or unescaped into UTF-8),
     /// for the encoders: no second UTF-8 check.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+        self.bytes.get(..self.len()).unwrap_or_default()
     }
 
     /// The id, unescaped.
     pub fn as_str(&self) -> &str {
-        let bytes = self.bytes.get(..self.len as usize).unwrap_or_default();
+        let bytes = self.bytes.get(..self.len()).unwrap_or_default();
         core::str::from_utf8(bytes).unwrap_or_default()
     }
+}
+
+/// Whether JSON escapes a byte of `s` (a quote, a backslash, a control
+/// character). One copy of the scan for the constructors (thumbv6m code size).
+#[inline(never)]
+fn needs_escape(s: &[u8]) -> bool {
+    scan::plain_run_end(s, 0).is_some()
 }
 
 impl fmt::Debug for MessageId {

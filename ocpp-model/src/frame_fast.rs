@@ -86,7 +86,7 @@ fn header<'a>(bytes: &'a [u8], limits: &Limits, check: bool) -> Option<Frame<'a>
         return None;
     };
     let (id, rest) = plain_string(rest)?;
-    let id = MessageId::from_utf8_bytes(id)?;
+    let id = MessageId::from_plain_bytes(id)?;
     let rest = rest.strip_prefix(b",")?;
     match kind {
         b'2' => {

@@ -55,7 +55,7 @@ impl Writer<'_> {
     /// Appends `"`, `body` and `tail` (`":` or `"`), after a comma when
     /// `comma`, with one bounds check, or nothing.
     #[inline]
-    fn quoted(&mut self, comma: bool, body: &[u8], tail: &[u8; 2]) -> Result<(), Full> {
+    pub(crate) fn quoted(&mut self, comma: bool, body: &[u8], tail: &[u8; 2]) -> Result<(), Full> {
         let tail = if tail[1] == 0 { &tail[..1] } else { &tail[..] };
         let start = self.len + usize::from(comma);
         let body_at = start + 1;
@@ -76,6 +76,22 @@ impl Writer<'_> {
         for (d, &s) in t.iter_mut().zip(tail) {
             *d = s;
         }
+        self.len = end;
+        Ok(())
+    }
+
+    /// Appends `start`, `"`, `body` and `",`: a frame's header, whose id
+    /// needs no escape, with one bounds check, or nothing.
+    #[inline]
+    pub(crate) fn framed(&mut self, start: &[u8; 3], body: &[u8]) -> Result<(), Full> {
+        let body_at = self.len + 4;
+        let end = body_at.checked_add(body.len() + 2).ok_or(Full)?;
+        let dst = self.buf.get_mut(self.len..end).ok_or(Full)?;
+        let (head, rest) = dst.split_at_mut(4);
+        let (b, tail) = rest.split_at_mut(body.len());
+        head.copy_from_slice(&[start[0], start[1], start[2], b'"']);
+        b.copy_from_slice(body);
+        tail.copy_from_slice(b"\",");
         self.len = end;
         Ok(())
     }
