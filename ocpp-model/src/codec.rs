@@ -271,13 +271,13 @@ impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, 
 /// object.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct KeySeed<F>(pub fn(&str) -> Option<F>);
+pub struct KeySeed<F>(pub fn(&[u8]) -> Option<F>);
 
 impl<'de, F> DeserializeSeed<'de> for KeySeed<F> {
     type Value = Option<F>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<F>, D::Error> {
-        d.deserialize_str(self)
+        d.deserialize_identifier(self)
     }
 }
 
@@ -288,20 +288,25 @@ impl<F> Visitor<'_> for KeySeed<F> {
         f.write_str("a property name")
     }
 
-    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Option<F>, E> {
+    fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<Option<F>, E> {
         Ok(with_unescaped(raw, self.0))
+    }
+
+    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Option<F>, E> {
+        self.visit_bytes(raw.as_bytes())
     }
 }
 
 /// `f(raw)`, or when that is `None` and `raw` has an escape, `f` of it
-/// unescaped into a 64-byte stack buffer (`None` when that does not fit or
-/// is malformed). The names `f` knows have no backslash, so a raw string
-/// that `f` knows as it is has no escape: the common case costs one match.
-fn with_unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
+/// unescaped into a 64-byte stack buffer (`None` when that does not fit, is
+/// malformed or is not UTF-8). The names `f` knows are ASCII without a
+/// backslash, so a raw string that `f` knows as it is has no escape and is
+/// UTF-8: the common case costs one match.
+fn with_unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
     if let Some(v) = f(raw) {
         return Some(v);
     }
-    if !raw.as_bytes().contains(&b'\\') {
+    if !raw.contains(&b'\\') {
         return None;
     }
     unescaped(raw, f)
@@ -312,9 +317,10 @@ fn with_unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
 /// target).
 #[cold]
 #[inline(never)]
-fn unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
+fn unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
     let mut buf = [0u8; 64];
-    scan::unescape_into(raw, &mut buf).and_then(f)
+    let raw = core::str::from_utf8(raw).ok()?;
+    scan::unescape_into(raw, &mut buf).and_then(|s| f(s.as_bytes()))
 }
 
 /// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder,
@@ -325,24 +331,29 @@ fn unescaped<T>(raw: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
 pub fn decode_enum<'de, T, A, D>(
     cx: &Cx<A>,
     d: D,
-    parse: fn(&str) -> Result<T, UnknownVariant>,
+    parse: fn(&[u8]) -> Result<T, UnknownVariant>,
 ) -> Result<T, D::Error>
 where
     A: Allocator + Clone,
     D: Deserializer<'de>,
 {
-    struct V<'c, T, A>(&'c Cx<A>, fn(&str) -> Result<T, UnknownVariant>);
+    struct V<'c, T, A>(&'c Cx<A>, fn(&[u8]) -> Result<T, UnknownVariant>);
     impl<T, A: Allocator + Clone> Visitor<'_> for V<'_, T, A> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an enum string")
         }
-        fn visit_str<E: de::Error>(self, raw: &str) -> Result<T, E> {
+        // Raw bytes: a value that is no variant is refused as unknown; if
+        // it was not UTF-8 either, `decode_with` reports that instead.
+        fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<T, E> {
             with_unescaped(raw, |s| (self.1)(s).ok())
                 .ok_or_else(|| self.0.fail(Violation::UnknownValue))
         }
+        fn visit_str<E: de::Error>(self, raw: &str) -> Result<T, E> {
+            self.visit_bytes(raw.as_bytes())
+        }
     }
-    d.deserialize_str(V(cx, parse))
+    d.deserialize_identifier(V(cx, parse))
 }
 
 /// Implemented by every request type: the action it is sent with, and the
@@ -370,8 +381,8 @@ impl<T, A: Allocator> ItemCount for Vec<T, A> {
 /// into a `T` whose variable-size parts are allocated in `alloc`, with the
 /// default limits ([`Limits::DEFAULT`]: at most 32 items per array).
 ///
-/// Checks UTF-8, then decodes in one pass that checks the JSON syntax as it
-/// reads (see the `de` module) and every constraint of the schema. A
+/// Decodes in one pass that checks UTF-8 and the JSON syntax as it reads
+/// (see the `de` module) and every constraint of the schema. A
 /// malformed payload is reported as such (`FormationViolation`) whatever
 /// else is wrong with it: on any failure the payload is scanned before the
 /// answer. On error nothing stays allocated.
@@ -396,11 +407,8 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
     alloc: A,
     limits: &Limits,
 ) -> Result<T, DecodeError> {
-    let Ok(text) = core::str::from_utf8(payload) else {
-        return Err(DecodeError::NOT_JSON);
-    };
     let cx = Cx::with_limits(alloc, limits);
-    let mut de = crate::de::De::new(text);
+    let mut de = crate::de::De::new(payload);
     if de.starts_object() {
         if let Ok(value) = T::decode(&cx, &mut de) {
             if de.end().is_ok() {
@@ -417,6 +425,9 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
 #[cold]
 #[inline(never)]
 fn failure(payload: &[u8], found: DecodeError) -> DecodeError {
+    if core::str::from_utf8(payload).is_err() {
+        return DecodeError::NOT_JSON;
+    }
     match scan::scan(payload, DECODE_MAX_DEPTH) {
         Err(ScanError::NotJson) => DecodeError::NOT_JSON,
         Err(ScanError::TooDeep) => DecodeError::TOO_DEEP,

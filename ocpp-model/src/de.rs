@@ -5,8 +5,12 @@
 //! Each string's escapes and control characters are checked by the
 //! scanner's own [`scan::string_end`] while its end is found, each number's
 //! form by [`scan::number_end`], literals and the brackets, commas and colons
-//! as they come; the payload's UTF-8 was checked by the caller, so a string
-//! is borrowed from the payload's `&str` without a second check. What the
+//! as they come. UTF-8 is checked only where a string is read as a `&str`:
+//! outside strings any byte above ASCII is a syntax error, a property name,
+//! an enum value or a date-time goes to its visitor as raw bytes, which it
+//! matches against ASCII names or checks itself, and a string of printable
+//! ASCII is ASCII. So an accepted payload is UTF-8 throughout, without a
+//! pass over it (on a failure, [`crate::decode_with`] checks it). What the
 //! types add, the expected JSON *type* at each place, is checked too, and the
 //! tokens are consumed exactly as serde-json-core consumed them (it was the
 //! deserializer before this one): an integer property reads the digits of
@@ -25,7 +29,8 @@
 //! while it validates.
 //!
 //! Only the calls our `Decode` impls make are meant to be used: `str`,
-//! `bytes` (a string of printable ASCII, see there), `i64`, `u64`, `f64`,
+//! `bytes` (a string of printable ASCII, see there), `identifier` (a
+//! string's raw bytes, see there), `i64`, `u64`, `f64`,
 //! `bool`, `map`, `seq`; the other integer widths,
 //! `option`, `unit`, `struct` and `tuple` behave as serde-json-core's, and
 //! what serde-json-core does not support (`any`, `enum`, ...)
@@ -62,16 +67,16 @@ type Result<T> = core::result::Result<T, Error>;
 /// token (see `deserialize_newtype_struct`).
 pub(crate) const NUMBER_TOKEN: &str = "$ocpp_model::NumberToken";
 
-/// Reads a scanned payload.
+/// Reads a payload, checking it as it goes.
 pub(crate) struct De<'de> {
-    text: &'de str,
+    bytes: &'de [u8],
     i: usize,
 }
 
 impl<'de> De<'de> {
-    /// A deserializer over `text`.
-    pub(crate) fn new(text: &'de str) -> Self {
-        De { text, i: 0 }
+    /// A deserializer over `bytes`.
+    pub(crate) fn new(bytes: &'de [u8]) -> Self {
+        De { bytes, i: 0 }
     }
 
     /// Whether the first token is `{` (nothing is consumed but whitespace).
@@ -89,14 +94,13 @@ impl<'de> De<'de> {
 
     #[inline]
     fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.i).copied()
+        self.bytes.get(self.i).copied()
     }
 
     /// Skips whitespace; the next byte.
     #[inline]
     fn ws(&mut self) -> Option<u8> {
-        let bytes = self.text.as_bytes();
-        while let Some(&b) = bytes.get(self.i) {
+        while let Some(&b) = self.bytes.get(self.i) {
             if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
                 return Some(b);
             }
@@ -106,23 +110,29 @@ impl<'de> De<'de> {
     }
 
     /// The raw body of the string at the next token (escapes in), after
-    /// checking its escapes and that it has no control character.
+    /// checking its escapes and that it has no control character; its
+    /// UTF-8 is not checked.
     #[inline]
-    fn raw_str(&mut self) -> Result<&'de str> {
+    fn raw_bytes(&mut self) -> Result<&'de [u8]> {
         if self.ws() != Some(b'"') {
             return Err(Error);
         }
         let start = self.i + 1;
-        let end = scan::string_end(self.text.as_bytes(), self.i).map_err(|_| Error)?;
+        let end = scan::string_end(self.bytes, self.i).map_err(|_| Error)?;
         self.i = end;
-        // Both ends are next to an ASCII quote: char boundaries.
-        self.text.get(start..end - 1).ok_or(Error)
+        self.bytes.get(start..end - 1).ok_or(Error)
+    }
+
+    /// [`De::raw_bytes`] as UTF-8.
+    #[inline]
+    fn raw_str(&mut self) -> Result<&'de str> {
+        core::str::from_utf8(self.raw_bytes()?).map_err(|_| Error)
     }
 
     /// `literal` (after its first byte was seen) or an error.
     fn ident(&mut self, literal: &[u8]) -> Result<()> {
         let end = self.i + literal.len();
-        if self.text.as_bytes().get(self.i..end) == Some(literal) {
+        if self.bytes.get(self.i..end) == Some(literal) {
             self.i = end;
             Ok(())
         } else {
@@ -195,10 +205,12 @@ impl<'de> De<'de> {
             self.i += 1;
         }
         // `core` also reads `1.`, `.5`, `+1` and `01`: JSON does not.
-        if scan::number_end(self.text.as_bytes(), start) != Ok(self.i) {
+        if scan::number_end(self.bytes, start) != Ok(self.i) {
             return Err(Error);
         }
-        self.text.get(start..self.i).map(Some).ok_or(Error)
+        // A number's characters are ASCII.
+        let token = self.bytes.get(start..self.i).ok_or(Error)?;
+        core::str::from_utf8(token).map(Some).map_err(|_| Error)
     }
 
     /// After the elements of an array: `]`.
@@ -315,7 +327,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         if self.ws() != Some(b'"') {
             return Err(Error);
         }
-        let bytes = self.text.as_bytes();
+        let bytes = self.bytes;
         let start = self.i + 1;
         if let Some(end) = scan::printable_run_end(bytes, start) {
             if bytes.get(end) == Some(&b'"') {
@@ -432,8 +444,14 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         Err(Error)
     }
 
+    /// A string's raw bytes (escapes in, control characters refused, UTF-8
+    /// not checked) to `visit_borrowed_bytes`: for a visitor that matches
+    /// them against ASCII names (a property name, an enum value) or reads
+    /// ASCII (a date-time), and checks UTF-8 itself before it reads them
+    /// any other way.
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_str(visitor)
+        let raw = self.raw_bytes()?;
+        visitor.visit_borrowed_bytes(raw)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {

@@ -56,13 +56,25 @@ macro_rules! ocpp_enum {
             }
 
             /// The variant with this wire name (exact and case-sensitive).
+            #[inline]
             pub fn parse(s: &str) -> ::core::result::Result<Self, $crate::UnknownVariant> {
-                // A generated match: the compiler compares the length first,
-                // then the bytes of the names of that length only.
-                match s {
-                    $( $crate::macros::wire_name!($variant $($wire)?) => Ok($name::$variant), )+
-                    _ => Err($crate::UnknownVariant),
-                }
+                Self::parse_bytes(s.as_bytes())
+            }
+
+            /// [`Self::parse`] of bytes, which need not be UTF-8 (the
+            /// decoder's route: a value is matched before it is checked).
+            #[doc(hidden)]
+            pub fn parse_bytes(b: &[u8]) -> ::core::result::Result<Self, $crate::UnknownVariant> {
+                // What a `match` on `&str` literals compiles to: each name's
+                // length compared, its bytes only when the length is the
+                // same. (Byte-string patterns would compare byte by byte, in
+                // four times the code.)
+                $(
+                    if b == $crate::macros::wire_name!($variant $($wire)?).as_bytes() {
+                        return Ok($name::$variant);
+                    }
+                )+
+                Err($crate::UnknownVariant)
             }
         }
 
@@ -91,7 +103,7 @@ macro_rules! ocpp_enum {
                 cx: &$crate::Cx<A>,
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::codec::decode_enum(cx, d, Self::parse)
+                $crate::codec::decode_enum(cx, d, Self::parse_bytes)
             }
         }
     };
@@ -239,11 +251,13 @@ macro_rules! ocpp_object {
                         #[derive(Clone, Copy)]
                         enum __Field { $( $field, )* }
                         /// The property of this name: a generated match.
-                        fn __key(name: &str) -> ::core::option::Option<__Field> {
-                            match name {
-                                $( $json => ::core::option::Option::Some(__Field::$field), )*
-                                _ => ::core::option::Option::None,
-                            }
+                        fn __key(name: &[u8]) -> ::core::option::Option<__Field> {
+                            $(
+                                if name == $json.as_bytes() {
+                                    return ::core::option::Option::Some(__Field::$field);
+                                }
+                            )*
+                            ::core::option::Option::None
                         }
                         let cx = self.0;
                         $( let mut $field: ::core::option::Option<$ty> = None; )*

@@ -149,3 +149,60 @@ fn every_property_name_is_recognised_and_its_near_misses_are_not() {
         "{accepted} accepted, {refused} refused"
     );
 }
+
+/// A property name, an enum value and a date-time are matched as raw bytes
+/// before anything checks their UTF-8: a string that is not UTF-8 is still
+/// reported as not JSON (`FormationViolation`), whichever kind it is and
+/// wherever the bad byte is, and one that is UTF-8 but no name or value
+/// keeps its own verdict.
+#[test]
+fn strings_matched_as_bytes_are_still_checked_as_utf8() {
+    let pool = pool();
+    let boot = |payload: &[u8]| decode::<BootNotificationResponse, _>(payload, &*pool).map(|_| ());
+    let ok = br#"{"status":"Accepted","currentTime":"2026-11-25T10:00:00Z","interval":300}"#;
+    assert_eq!(boot(ok), Ok(()));
+    for (from, to) in [
+        // A property name: a stray byte, a byte in place of a letter, a
+        // lone lead byte at its end, one behind an escape.
+        (&b"\"status\""[..], &b"\"st\xffatus\""[..]),
+        (b"\"interval\"", b"\"interv\x80l\""),
+        (b"\"currentTime\"", b"\"currentTime\xc3\""),
+        (b"\"status\"", b"\"st\\u0061tus\xff\""),
+        // An enum value.
+        (b"\"Accepted\"", b"\"Accept\xffed\""),
+        (b"\"Accepted\"", b"\"Acc\\u0065pted\xe2\x82\""),
+        // A date-time: of the usual length (read at fixed places), and not.
+        (b"2026-11-25T10:00:00Z", b"2026-11-25T10:00:0\xffZ"),
+        (b"2026-11-25T10:00:00Z", b"2026-11-25T10:00:00.5\xffZ"),
+    ] {
+        let payload = replaced(ok, from, to);
+        assert_eq!(
+            boot(&payload),
+            Err(DecodeError::NOT_JSON),
+            "{}",
+            String::from_utf8_lossy(&payload)
+        );
+    }
+    // UTF-8, but no name or value: the verdicts of any string.
+    let unknown = replaced(ok, b"\"status\"", "\"stätus\"".as_bytes());
+    assert_eq!(boot(&unknown), Err(DecodeError::UNKNOWN_PROPERTY));
+    let value = replaced(ok, b"\"Accepted\"", "\"Accépted\"".as_bytes());
+    assert_eq!(
+        boot(&value).map_err(|e| e.code),
+        Err(ErrorCode::PropertyConstraintViolation)
+    );
+    let when = replaced(ok, b"10:00:00Z", "10:00:0é".as_bytes());
+    assert_eq!(
+        boot(&when).map_err(|e| e.code),
+        Err(ErrorCode::PropertyConstraintViolation)
+    );
+}
+
+/// `payload` with its one `from` replaced by `to`.
+fn replaced(payload: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = payload
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("in the payload");
+    [&payload[..at], to, &payload[at + from.len()..]].concat()
+}

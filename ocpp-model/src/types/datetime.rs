@@ -333,11 +333,24 @@ impl<A: Allocator + Clone> Decode<A> for DateTime {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a date-time string")
             }
+            // Raw bytes: the usual date-time (ASCII, UTC, no escape) is read
+            // as it is; any other is checked as UTF-8 first (a value that is
+            // not is then reported as such by `decode_with`).
+            fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<DateTime, E> {
+                let parsed = match DateTime::parse_plain_utc(raw) {
+                    Some(parsed) => parsed,
+                    None => match core::str::from_utf8(raw) {
+                        Ok(raw) => DateTime::parse_raw(raw),
+                        Err(_) => return Err(E::custom("not UTF-8")),
+                    },
+                };
+                parsed.map_err(|_| self.0.fail(Violation::BadDateTime))
+            }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<DateTime, E> {
                 DateTime::parse_raw(raw).map_err(|_| self.0.fail(Violation::BadDateTime))
             }
         }
-        d.deserialize_str(V(cx))
+        d.deserialize_identifier(V(cx))
     }
 }
 
