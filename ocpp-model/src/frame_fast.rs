@@ -94,8 +94,12 @@ fn header<'a>(bytes: &'a [u8], limits: &Limits, check: bool) -> Option<Frame<'a>
             if action.is_empty() {
                 return None;
             }
-            // Printable ASCII: always UTF-8.
-            let action = core::str::from_utf8(action).ok()?;
+            // A known action's name is a `&'static str` already; any other
+            // is printable ASCII, always UTF-8.
+            let action = match crate::Action::parse_bytes(action) {
+                Ok(known) => known.as_str(),
+                Err(_) => core::str::from_utf8(action).ok()?,
+            };
             let payload = payload(rest.strip_prefix(b",")?, limits, check)?;
             Some(Frame::Call {
                 id,
