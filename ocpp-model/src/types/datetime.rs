@@ -177,7 +177,7 @@ impl DateTime {
     /// - A leap second (`:60`) is read as the first second of the next
     ///   minute. A value outside the years 0000..=9999 in UTC is an error.
     pub fn parse(s: &str) -> Result<Self, DateTimeError> {
-        Self::parse_bytes(s.bytes())
+        Self::parse_bytes(s.as_bytes().iter().copied())
     }
 
     /// [`DateTime::parse`] over the bytes of the text, one at a time (a
@@ -299,19 +299,24 @@ impl Serialize for DateTime {
 }
 
 impl DateTime {
-    /// Parses the raw body of a JSON string (escapes still in). Not inlined
-    /// into the decoders: it is large, and decoding recurses.
+    /// Parses the raw body of a JSON string (escapes still in; its UTF-8
+    /// not checked: any byte above ASCII is refused, and the decoder then
+    /// reports a string that is not UTF-8 as such). Not inlined into the
+    /// decoders: it is large, and decoding recurses.
     #[inline(never)]
-    fn parse_raw(raw: &str) -> Result<DateTime, DateTimeError> {
-        if let Some(parsed) = DateTime::parse_plain_utc(raw.as_bytes()) {
+    fn parse_raw(raw: &[u8]) -> Result<DateTime, DateTimeError> {
+        if let Some(parsed) = DateTime::parse_plain_utc(raw) {
             return parsed;
         }
-        if !raw.as_bytes().contains(&b'\\') {
-            // The common case, no escape: the bytes as they are (a byte of a
-            // non-ASCII character matches no part of a date-time, as 0xFF
-            // below does not).
-            return DateTime::parse_bytes(raw.bytes());
+        if !raw.contains(&b'\\') {
+            // The common case, no escape: the bytes as they are (a byte
+            // above ASCII matches no part of a date-time, as 0xFF below
+            // does not).
+            return DateTime::parse_bytes(raw.iter().copied());
         }
+        let Ok(raw) = core::str::from_utf8(raw) else {
+            return Err(DateTimeError);
+        };
         // A character that is not ASCII, or a broken escape, becomes 0xFF:
         // no part of a date-time matches it.
         DateTime::parse_bytes(Unescape::new(raw).map(|c| match c {
@@ -333,21 +338,11 @@ impl<A: Allocator + Clone> Decode<A> for DateTime {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a date-time string")
             }
-            // Raw bytes: the usual date-time (ASCII, UTC, no escape) is read
-            // as it is; any other is checked as UTF-8 first (a value that is
-            // not is then reported as such by `decode_with`).
             fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<DateTime, E> {
-                let parsed = match DateTime::parse_plain_utc(raw) {
-                    Some(parsed) => parsed,
-                    None => match core::str::from_utf8(raw) {
-                        Ok(raw) => DateTime::parse_raw(raw),
-                        Err(_) => return Err(E::custom("not UTF-8")),
-                    },
-                };
-                parsed.map_err(|_| self.0.fail(Violation::BadDateTime))
+                DateTime::parse_raw(raw).map_err(|_| self.0.fail(Violation::BadDateTime))
             }
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<DateTime, E> {
-                DateTime::parse_raw(raw).map_err(|_| self.0.fail(Violation::BadDateTime))
+                self.visit_bytes(raw.as_bytes())
             }
         }
         d.deserialize_identifier(V(cx))
