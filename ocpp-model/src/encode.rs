@@ -102,6 +102,11 @@ impl Out<'_> {
         self.0.json(value).map_err(|_| EncodeError::BufferFull)
     }
 
+    /// The frame's closing `]` (one byte: no copy of a slice).
+    fn close(&mut self) -> Result<(), EncodeError> {
+        self.0.byte(b']').map_err(|_| EncodeError::BufferFull)
+    }
+
     /// `[type,"id",` (`start` is `[type,`), the id escaped as JSON requires.
     fn header(&mut self, start: &[u8; 3], id: &MessageId) -> Result<(), EncodeError> {
         if id.is_plain() {
@@ -134,7 +139,7 @@ pub fn encode_call<T: Serialize + ?Sized>(
         .quoted(false, action.as_str().as_bytes(), b"\",")
         .map_err(|_| EncodeError::BufferFull)?;
     out.json(payload)?;
-    out.put(b"]")?;
+    out.close()?;
     Ok(out.0.len)
 }
 
@@ -147,7 +152,7 @@ pub fn encode_call_result<T: Serialize + ?Sized>(
     let mut out = Out(Writer { buf, len: 0 });
     out.header(b"[3,", id)?;
     out.json(payload)?;
-    out.put(b"]")?;
+    out.close()?;
     Ok(out.0.len)
 }
 
@@ -186,7 +191,7 @@ pub fn encode_raw_call(
     out.json(action)?;
     out.put(b",")?;
     out.put(payload)?;
-    out.put(b"]")?;
+    out.close()?;
     Ok(out.0.len)
 }
 
@@ -200,7 +205,7 @@ pub fn encode_raw_call_result(
     let mut out = Out(Writer { buf, len: 0 });
     out.header(b"[3,", id)?;
     out.put(payload)?;
-    out.put(b"]")?;
+    out.close()?;
     Ok(out.0.len)
 }
 

@@ -98,7 +98,7 @@ impl Writer<'_> {
 
     /// Appends one byte.
     #[inline]
-    fn byte(&mut self, b: u8) -> Result<(), Full> {
+    pub(crate) fn byte(&mut self, b: u8) -> Result<(), Full> {
         let dst = self.buf.get_mut(self.len).ok_or(Full)?;
         *dst = b;
         self.len += 1;
