@@ -265,7 +265,8 @@ impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, 
 }
 
 /// Maps a raw (still escaped) object key to one of the known properties
-/// with the function `ocpp_object!` generates (a `match` on the names). A
+/// with the function `ocpp_object!` generates (the names' bytes compared,
+/// length first), from the raw bytes `De::deserialize_identifier` gives. A
 /// raw key that is no name and has escapes is unescaped into a 64-byte
 /// stack buffer and matched again; a longer one is no property of any OCPP
 /// object.
@@ -290,10 +291,6 @@ impl<F> Visitor<'_> for KeySeed<F> {
 
     fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<Option<F>, E> {
         Ok(with_unescaped(raw, self.0))
-    }
-
-    fn visit_str<E: de::Error>(self, raw: &str) -> Result<Option<F>, E> {
-        self.visit_bytes(raw.as_bytes())
     }
 }
 
@@ -323,8 +320,9 @@ fn unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
     scan::unescape_into(raw, &mut buf).and_then(|s| f(s.as_bytes()))
 }
 
-/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's decoder,
-/// a generated `match`). A raw string that is no variant and has escapes
+/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's
+/// `parse_bytes`, the names' bytes compared) from the raw bytes
+/// `De::deserialize_identifier` gives. A raw string that is no variant and has escapes
 /// is unescaped into a 64-byte stack buffer and parsed again; a longer one
 /// is no variant of any OCPP enum.
 #[doc(hidden)]
@@ -348,9 +346,6 @@ where
         fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<T, E> {
             with_unescaped(raw, |s| (self.1)(s).ok())
                 .ok_or_else(|| self.0.fail(Violation::UnknownValue))
-        }
-        fn visit_str<E: de::Error>(self, raw: &str) -> Result<T, E> {
-            self.visit_bytes(raw.as_bytes())
         }
     }
     d.deserialize_identifier(V(cx, parse))

@@ -178,6 +178,40 @@ fn ids_are_measured_and_kept_unescaped() {
     assert_eq!(call_id(r#""""#), Err(FrameErrorKind::BadMessageId));
 }
 
+/// An id is written as it is (no scan) only when JSON escapes none of
+/// its bytes, whichever way it was made; escaped or not, the same id.
+#[test]
+fn an_id_knows_whether_json_escapes_it() {
+    let plain = |id: &MessageId| (id.is_plain(), id.as_str().to_string());
+    assert_eq!(
+        plain(&MessageId::new("abc-1").unwrap()),
+        (true, "abc-1".into())
+    );
+    assert!(MessageId::from_u32(4_294_967_295).is_plain());
+    assert!(MessageId::new("é ~").unwrap().is_plain());
+    for s in ["a\"b", "a\\b", "\n", "x\u{1f}"] {
+        assert_eq!(
+            plain(&MessageId::new(s).unwrap()),
+            (false, s.to_string()),
+            "{s:?}"
+        );
+    }
+    // From a frame: the fast path's plain id, and ids written with escapes.
+    assert!(call_id(r#""19223201""#).unwrap().is_plain());
+    assert_eq!(
+        plain(&call_id(r#""\u0031\u0039""#).unwrap()),
+        (true, "19".into())
+    );
+    assert_eq!(
+        plain(&call_id(r#""a\"b""#).unwrap()),
+        (false, "a\"b".into())
+    );
+    assert_eq!(
+        plain(&call_id(r#""\u0001""#).unwrap()),
+        (false, "\u{1}".into())
+    );
+}
+
 #[test]
 fn escaped_ids_are_peeked_from_broken_frames() {
     let frame = format!(r#"[2,"{}","Heartbeat",{{"#, r"\u0041".repeat(36));

@@ -338,11 +338,9 @@ impl<A: Allocator + Clone> Decode<A> for DateTime {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a date-time string")
             }
+            // The raw bytes `De::deserialize_identifier` gives.
             fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<DateTime, E> {
                 DateTime::parse_raw(raw).map_err(|_| self.0.fail(Violation::BadDateTime))
-            }
-            fn visit_str<E: de::Error>(self, raw: &str) -> Result<DateTime, E> {
-                self.visit_bytes(raw.as_bytes())
             }
         }
         d.deserialize_identifier(V(cx))
