@@ -216,3 +216,65 @@ pub fn check_object(bytes: &[u8]) -> bool {
         && crate::scan::scan(bytes, crate::codec::DECODE_MAX_DEPTH)
             .is_ok_and(|s| !s.is_array && bytes.get(s.start) == Some(&b'{'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The firmware's own CALL and CALLRESULT: the payload as it is, the id
+    /// escaped, the exact length returned; a buffer one byte short is full.
+    #[test]
+    fn raw_frames_carry_the_payload_as_it_is() {
+        let id = MessageId::new("a\"1").unwrap();
+        let payload = br#"{"v": [1, {"x":"\u00e9"}]}"#;
+        let call = br#"[2,"a\"1","Vendor.Ping",{"v": [1, {"x":"\u00e9"}]}]"#;
+        let result = br#"[3,"a\"1",{"v": [1, {"x":"\u00e9"}]}]"#;
+        let mut buf = [0u8; 64];
+        let n = encode_raw_call(&mut buf, &id, "Vendor.Ping", payload);
+        assert_eq!(n.map(|n| &buf[..n]), Ok(&call[..]));
+        let mut buf = [0u8; 64];
+        let n = encode_raw_call_result(&mut buf, &id, payload);
+        assert_eq!(n.map(|n| &buf[..n]), Ok(&result[..]));
+        let short = &mut [0u8; 64][..call.len() - 1];
+        assert_eq!(
+            encode_raw_call(short, &id, "Vendor.Ping", payload),
+            Err(EncodeError::BufferFull)
+        );
+        let short = &mut [0u8; 64][..result.len() - 1];
+        assert_eq!(
+            encode_raw_call_result(short, &id, payload),
+            Err(EncodeError::BufferFull)
+        );
+    }
+
+    /// What the raw encoders accept: one JSON object, UTF-8, at most 32 deep.
+    #[test]
+    fn check_object_takes_one_json_object_only() {
+        let deep = |n: usize| format!(r#"{}1{}"#, r#"{"a":"#.repeat(n), "}".repeat(n));
+        for ok in [
+            &b"{}"[..],
+            b" {\"a\":[1,\"\xc3\xa9\"]} ",
+            deep(32).as_bytes(),
+        ] {
+            assert!(check_object(ok), "{ok:?}");
+        }
+        for bad in [
+            &b"[]"[..],
+            b"[{}]",
+            b"1",
+            b"\"{}\"",
+            b"{",
+            b"{} {}",
+            b"",
+            b"{\"a\":\"\xff\"}",
+            deep(33).as_bytes(),
+        ] {
+            assert!(!check_object(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_field_serializer_shows_in_debug() {
+        assert_eq!(format!("{:?}", FieldSer(&1i32)), "FieldSer");
+    }
+}

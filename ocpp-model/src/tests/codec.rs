@@ -514,3 +514,58 @@ fn every_enum_value_is_recognised_and_its_near_misses_are_not() {
         AuthorizationStatus,
     );
 }
+
+/// Each violation has a bit of its own in `Decode::VIOLATIONS` (a type
+/// names its property only for the violations it declares there).
+#[test]
+fn each_violation_has_its_own_bit() {
+    use Violation::*;
+    let all = [
+        WrongType,
+        TooLong,
+        NotPrintable,
+        OutOfRange,
+        UnknownValue,
+        BadDateTime,
+        NotMultipleOf,
+        TooManyItems,
+        OutOfMemory,
+    ];
+    for (i, v) in all.into_iter().enumerate() {
+        assert_eq!(v.bit(), 1 << i, "{v:?}");
+    }
+}
+
+/// An array of arrays (a firmware's own message may have one) declares what
+/// its items do and `TooManyItems` once: either array over the limit is
+/// described with the property's name.
+#[test]
+fn too_many_items_in_nested_arrays_names_the_property() {
+    ocpp_object! {
+        /// A matrix.
+        pub struct Matrix<A> {
+            req m: Vec<Vec<i32, A>, A> = "m";
+        }
+    }
+    let two = Limits::DEFAULT.with_max_items(2);
+    let m: Matrix<_> = decode_with(br#"{"m":[[1,2],[3]]}"#, heap(), &two).unwrap();
+    assert_eq!((&m.m[0][..], &m.m[1][..]), (&[1, 2][..], &[3][..]));
+    let too_many = Err(DecodeError::new(
+        ErrorCode::OccurenceConstraintViolation,
+        "m: more items than this charge point accepts",
+    ));
+    for payload in [r#"{"m":[[1],[2],[3]]}"#, r#"{"m":[[1,2,3]]}"#] {
+        assert_eq!(
+            decode_with::<Matrix<_>, _>(payload.as_bytes(), heap(), &two),
+            too_many,
+            "{payload}"
+        );
+    }
+}
+
+#[test]
+fn the_context_and_the_seed_show_in_debug() {
+    let cx = Cx::with_limits(heap(), &Limits::DEFAULT.with_max_items(3));
+    assert_eq!(format!("{cx:?}"), "Cx { max_items: 3, state: Clear, .. }");
+    assert_eq!(format!("{:?}", Seed::<i32, _>::new(&cx)), "Seed");
+}

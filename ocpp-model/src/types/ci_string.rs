@@ -255,6 +255,8 @@ mod tests {
         assert!(!s.eq_ignore_case("AB dx"));
         assert_ne!(s, CiString::<5, _>::try_from_str("AB DE", heap()).unwrap());
         assert_eq!(s, "ab DE");
+        assert_ne!(s, "ab DX");
+        assert!(s == *"ab DE" && s != *"ab D" && s != *"AB DE");
         assert_eq!(s.try_clone().unwrap(), s);
         assert_eq!(
             CiString::<5, _>::try_from_str("abcdef", heap()),
@@ -279,5 +281,40 @@ mod tests {
         let empty = CiString::<0, _>::try_from_str("", heap()).unwrap();
         assert!(empty.is_empty());
         assert_eq!(format!("{empty:?} {s}"), "\"\" ab DE");
+    }
+
+    crate::macros::ocpp_object! {
+        /// A test object with a CiString5.
+        pub struct Five<A> {
+            req s: CiString<5, A> = "s";
+        }
+    }
+
+    /// Decoding: exactly 5 characters fit, plain or escaped; a raw
+    /// character beyond ASCII is refused like an escaped one; escapes
+    /// (even a string of nothing but escaped backslashes) are undone.
+    #[test]
+    fn decodes_up_to_n_characters_and_undoes_escapes() {
+        use crate::{decode, DecodeError, ErrorCode};
+        let s = |payload: &str| decode::<Five<_>, _>(payload.as_bytes(), heap()).map(|f| f.s);
+        for (payload, value) in [
+            (r#"{"s":"abcde"}"#, "abcde"),
+            (r#"{"s":"ab\u0063de"}"#, "abcde"),
+            (r#"{"s":"\\"}"#, "\\"),
+            (r#"{"s":"\\\\"}"#, "\\\\"),
+            (r#"{"s":"\"\/"}"#, "\"/"),
+        ] {
+            assert_eq!(s(payload).unwrap(), value, "{payload}");
+        }
+        let refused = |reason| Err(DecodeError::new(ErrorCode::TypeConstraintViolation, reason));
+        for (payload, reason) in [
+            (r#"{"s":"abcdef"}"#, "s: longer than maxLength"),
+            (r#"{"s":"ab\u0063def"}"#, "s: longer than maxLength"),
+            (r#"{"s":"\u00e9"}"#, "s: not printable ASCII"),
+            ("{\"s\":\"\u{e9}\"}", "s: not printable ASCII"),
+            ("{\"s\":\"a\u{7f}\"}", "s: not printable ASCII"),
+        ] {
+            assert_eq!(s(payload), refused(reason), "{payload}");
+        }
     }
 }

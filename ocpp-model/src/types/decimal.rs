@@ -267,6 +267,24 @@ mod tests {
         assert_eq!(Decimal::from_f64(f64::NAN), Err(Violation::WrongType));
         assert_eq!(Decimal::from_tenths(-165).to_string(), "-16.5");
         assert_eq!(Decimal::from_tenths(7).to_string(), "0.7");
+        assert_eq!(Decimal::from_tenths(0).to_string(), "0.0");
+        assert_eq!(Decimal::from_tenths(-165).tenths(), -165);
+        assert_eq!(Decimal::from_tenths(i32::MAX).tenths(), i32::MAX);
+    }
+
+    /// Float noise of 0 is anything up to 8 float epsilons (2^-49) of ten
+    /// times the value, that bound included; the next float above is a
+    /// decimal with more than one fractional digit.
+    #[test]
+    fn the_float_noise_tolerance_is_inclusive() {
+        let bound = 8.0 * f64::EPSILON;
+        let v = bound / 10.0;
+        assert_eq!(v * 10.0, bound);
+        assert_eq!(Decimal::from_f64(v), Ok(Decimal::from_tenths(0)));
+        assert_eq!(Decimal::from_f64(-v), Ok(Decimal::from_tenths(0)));
+        let above = f64::from_bits(v.to_bits() + 1);
+        assert!(above * 10.0 > bound);
+        assert_eq!(Decimal::from_f64(above), Err(Violation::NotMultipleOf));
     }
 
     /// `from_json` of a token means what `from_f64` of core's float of it
@@ -324,9 +342,28 @@ mod tests {
             "3e9",
             "1e10",
             "0e999999",
+            // Leading zeros are not among the 19 digits kept; digits dropped
+            // before the point still count in the exponent.
+            "0.0000000000000000000165e21",
+            "16500000000000000000000e-21",
+            // Ten times the value at 2^-49 (10^20 / 2^49 = 177635.68...)
+            // and just above: noise of 0, then a refused decimal.
+            "177635e-21",
+            "177636e-21",
         ] {
             same(t);
         }
+        let read = |t: &str| Decimal::from_json(t.as_bytes());
+        assert_eq!(
+            read("0.0000000000000000000165e21"),
+            Ok(Decimal::from_tenths(165))
+        );
+        assert_eq!(
+            read("16500000000000000000000e-21"),
+            Ok(Decimal::from_tenths(165))
+        );
+        assert_eq!(read("177635e-21"), Ok(Decimal::from_tenths(0)));
+        assert_eq!(read("177636e-21"), Err(Violation::NotMultipleOf));
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut next = |n: u64| {
             x ^= x << 13;

@@ -207,6 +207,8 @@ mod tests {
         assert!(!t.eq_ignore_case("04A2 b3"));
         assert_ne!(t, IdToken::try_from_str("04A2 B3~").unwrap());
         assert_eq!(t, "04a2 B3~");
+        assert_ne!(t, "04a2 B3");
+        assert!(t == *"04a2 B3~" && t != *"04a2 B3" && t != *"04A2 B3~");
         assert_eq!(format!("{t:?} {t}"), "\"04a2 B3~\" 04a2 B3~");
         let full = "A".repeat(20);
         assert_eq!(IdToken::try_from_str(&full).unwrap().as_str(), full);
@@ -231,6 +233,11 @@ mod tests {
         let a = IdToken::try_from_str("TAG").unwrap();
         let b = IdToken::try_from_str("TAG").unwrap();
         assert_eq!(h.hash_one(a), h.hash_one(b));
+        // Unequal tokens (even by case only) hash apart.
+        for other in ["TAH", "tag", "TA", "TAGG"] {
+            let c = IdToken::try_from_str(other).unwrap();
+            assert_ne!(h.hash_one(a), h.hash_one(c), "{other}");
+        }
     }
 
     ocpp_object! {
@@ -257,6 +264,8 @@ mod tests {
             ),
             (r#"{"tag":"\u00e9"}"#, "tag: not printable ASCII"),
             (r#"{"tag":"\ud800"}"#, "tag: not printable ASCII"),
+            ("{\"tag\":\"\u{e9}\"}", "tag: not printable ASCII"),
+            ("{\"tag\":\"A\u{7f}\"}", "tag: not printable ASCII"),
             (r#"{"tag":1}"#, "tag: wrong type"),
             (r#"{"tag":null}"#, "tag: wrong type"),
         ] {
@@ -265,5 +274,11 @@ mod tests {
         let mut buf = [0u8; 64];
         let n = serde_json_core::to_slice(&t, &mut buf).unwrap();
         assert_eq!(&buf[..n], br#"{"tag":"ABC\"\\/"}"#);
+        // Nothing but escaped backslashes, and exactly 20 characters.
+        let t: Tagged = decode(br#"{"tag":"\\\\"}"#, &inject).unwrap();
+        assert_eq!(t.tag.as_str(), "\\\\");
+        let full = format!(r#"{{"tag":"{}\u0041"}}"#, "A".repeat(19));
+        let t: Tagged = decode(full.as_bytes(), &inject).unwrap();
+        assert_eq!(t.tag.as_str(), "A".repeat(20));
     }
 }

@@ -141,8 +141,26 @@ mod tests {
     #[test]
     fn keeps_any_unicode_at_its_exact_length() {
         let t = Text::try_from_str("größe ⚡", heap()).unwrap();
-        assert_eq!((t.as_str(), t.len()), ("größe ⚡", 11));
+        assert_eq!((t.as_str(), t.len(), t.is_empty()), ("größe ⚡", 11, false));
         assert!(Text::try_from_str("", heap()).unwrap().is_empty());
+        assert_eq!(t, "größe ⚡");
+        assert_ne!(t, "größe");
+        assert_eq!(t, Text::try_from_str("größe ⚡", heap()).unwrap());
+        assert_ne!(t, Text::try_from_str("grösse ⚡", heap()).unwrap());
+        assert_eq!(format!("{t:?}"), r#""größe ⚡""#);
+    }
+
+    /// The one way `try_from_str` fails: the allocator refuses.
+    #[test]
+    fn a_refused_allocation_is_out_of_memory() {
+        use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Talc};
+        let pool = HostPool::<Talc>::new(4096);
+        let inject = FailureInjector::new(&*pool);
+        inject.set_plan(FailurePlan::From(1));
+        assert_eq!(
+            Text::try_from_str("data", &inject).map(drop),
+            Err(crate::CiStringError::OutOfMemory)
+        );
     }
 
     #[test]
