@@ -11,6 +11,9 @@
 //!
 //! Escaping is serde-json-core's: `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`,
 //! other controls as `\u00XX`, everything else (DEL, non-ASCII) as it is.
+//! The parts of serde's data model our messages do not use are written as
+//! serde-json-core writes them too (a test holds each), and a `char`,
+//! which serde-json-core cannot write, as a one-character string.
 
 use core::fmt;
 
@@ -127,6 +130,12 @@ impl Writer<'_> {
     #[inline(never)]
     fn escaped(&mut self, bytes: &[u8]) -> Result<(), Full> {
         self.byte(b'"')?;
+        self.escaped_body(bytes)?;
+        self.byte(b'"')
+    }
+
+    /// `bytes` escaped as inside a JSON string, without the quotes.
+    fn escaped_body(&mut self, bytes: &[u8]) -> Result<(), Full> {
         let mut run = 0;
         while let Some(i) = crate::scan::plain_run_end(bytes, run) {
             self.put(&bytes[run..i])?;
@@ -147,8 +156,7 @@ impl Writer<'_> {
                 }
             }
         }
-        self.put(&bytes[run..])?;
-        self.byte(b'"')
+        self.put(&bytes[run..])
     }
 
     /// Appends an unsigned integer in decimal.
@@ -319,14 +327,18 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
     ) -> Result<(), Full> {
         value.serialize(self)
     }
+    /// `{"variant":value}`, the name as it is (as a property name).
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         _name: &'static str,
         _index: u32,
-        _variant: &'static str,
-        _value: &T,
+        variant: &'static str,
+        value: &T,
     ) -> Result<(), Full> {
-        Err(Full)
+        self.byte(b'{')?;
+        self.quoted(false, variant.as_bytes(), b"\":")?;
+        value.serialize(&mut *self)?;
+        self.byte(b'}')
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a, 'b>, Full> {
         self.byte(b'[')?;
@@ -373,8 +385,17 @@ impl<'a, 'b> ser::Serializer for &'a mut Writer<'b> {
     ) -> Result<Self::SerializeStructVariant, Full> {
         Err(Full)
     }
-    fn collect_str<T: fmt::Display + ?Sized>(self, _value: &T) -> Result<(), Full> {
-        Err(Full)
+    /// `value`'s `Display`, as a JSON string.
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<(), Full> {
+        struct Body<'w, 'b>(&'w mut Writer<'b>);
+        impl fmt::Write for Body<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0.escaped_body(s.as_bytes()).map_err(|_| fmt::Error)
+            }
+        }
+        self.byte(b'"')?;
+        fmt::write(&mut Body(&mut *self), format_args!("{value}")).map_err(|_| Full)?;
+        self.byte(b'"')
     }
 }
 
@@ -504,6 +525,62 @@ mod tests {
         same(&(true, false, (), Some(3u8), None::<u8>, [1u16, 2, 3]));
         same(&[[1i8], [2i8]]);
         same(&("k", &[] as &[u8]));
+    }
+
+    /// The rest of serde's data model, which our messages do not use, as
+    /// serde-json-core writes it, or refused where it refuses.
+    #[test]
+    fn writes_the_rest_of_serdes_model_as_serde_json_core() {
+        use std::collections::BTreeMap;
+        struct Shape(u8);
+        impl Serialize for Shape {
+            fn serialize<Z: ser::Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+                use ser::SerializeTupleStruct as _;
+                match self.0 {
+                    0 => s.serialize_unit_struct("U"),
+                    1 => s.serialize_unit_variant("E", 0, "A"),
+                    2 => s.serialize_newtype_struct("N", &5u8),
+                    3 => s.serialize_newtype_variant("E", 1, "B", &5u8),
+                    4 => s.collect_str(&format_args!("a\"b{}\n", 7)),
+                    _ => {
+                        let mut t = s.serialize_tuple_struct("T", 2)?;
+                        t.serialize_field(&1u8)?;
+                        t.serialize_field("y")?;
+                        t.end()
+                    }
+                }
+            }
+        }
+        for shape in 0..6 {
+            same(&Shape(shape));
+        }
+        same(&(-300i16, 1.5f32, serde_bytes_like(b"raw")));
+        // A char, which serde-json-core does not write (it panics): as a
+        // one-character string.
+        for (c, json) in [('é', "\"é\""), ('"', r#""\"""#), ('\n', r#""\n""#)] {
+            let mut buf = [0u8; 8];
+            let mut w = Writer {
+                buf: &mut buf,
+                len: 0,
+            };
+            w.json(&c).unwrap();
+            let n = w.len;
+            assert_eq!(&buf[..n], json.as_bytes(), "{c:?}");
+        }
+        same(&BTreeMap::from([("a", 1u8), ("b", 2)]));
+        same(&BTreeMap::<&str, u8>::new());
+        same(&[Shape(0), Shape(1), Shape(5)]);
+    }
+
+    /// A value serialized as bytes (serde's `serialize_bytes`).
+    fn serde_bytes_like(b: &'static [u8]) -> impl Serialize {
+        struct B(&'static [u8]);
+        impl Serialize for B {
+            fn serialize<Z: ser::Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+                s.serialize_bytes(self.0)
+            }
+        }
+        B(b)
     }
 
     /// Floats that are a number of tenths skip ryu: the same bytes, for

@@ -301,6 +301,84 @@ fn u32_decodes_0_to_4294967295() {
     assert_eq!(count("01"), Err(DecodeError::NOT_JSON));
 }
 
+/// A payload is an object: a type that could read another JSON value at
+/// the top (a number here) is refused before it reads it.
+#[test]
+fn a_payload_that_is_no_object_is_refused_as_such() {
+    assert_eq!(
+        decode::<u32, _>(b"5", heap()),
+        Err(DecodeError::NOT_AN_OBJECT)
+    );
+    assert_eq!(
+        decode::<u32, _>(b" 5 ", heap()),
+        Err(DecodeError::NOT_AN_OBJECT)
+    );
+    assert_eq!(decode::<u32, _>(b"5 x", heap()), Err(DecodeError::NOT_JSON));
+}
+
+/// `null` where a number is asked: a float reads it as NaN (serde-json-core
+/// did), which a property refuses as the wrong type; `nul` is no JSON.
+#[test]
+fn a_float_given_null_is_the_wrong_type() {
+    ocpp_object! {
+        /// A float property.
+        pub struct Float {
+            req x: f64 = "x";
+        }
+    }
+    let wrong = DecodeError::new(ErrorCode::TypeConstraintViolation, "x: wrong type");
+    assert_eq!(decode::<Float, _>(br#"{"x":null}"#, heap()), Err(wrong));
+    assert_eq!(decode::<Float, _>(br#"{"x":null }"#, heap()), Err(wrong));
+    assert_eq!(
+        decode::<Float, _>(br#"{"x":nul}"#, heap()),
+        Err(DecodeError::NOT_JSON)
+    );
+    assert_eq!(
+        decode::<Float, _>(br#"{"x":nulll}"#, heap()),
+        Err(DecodeError::NOT_JSON)
+    );
+}
+
+/// No message of ours reads an optional value or a unit through serde
+/// (an absent property is `None`), but a firmware's own type may: the
+/// deserializer reads them as serde-json-core did, `null` as `None` and
+/// as `()`.
+#[test]
+fn options_and_units_read_null() {
+    use serde::Deserialize as _;
+    #[derive(Debug, PartialEq)]
+    pub struct Maybe(Option<u32>, ());
+    impl<A: Allocator + Clone> Decode<A> for Maybe {
+        fn decode<'de, D: Deserializer<'de>>(_cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+            <(Option<u32>, ())>::deserialize(d).map(|(n, u)| Maybe(n, u))
+        }
+    }
+    impl crate::Field for Maybe {
+        fn serialize_field<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serde::Serialize::serialize(&(self.0, self.1), s)
+        }
+    }
+    ocpp_object! {
+        /// A pair of an optional number and a unit.
+        pub struct Pair {
+            req p: Maybe = "p";
+        }
+    }
+    let pair = |text: &str| {
+        decode::<Pair, _>(format!(r#"{{"p":{text}}}"#).as_bytes(), heap()).map(|p| p.p)
+    };
+    assert_eq!(pair("[null,null]"), Ok(Maybe(None, ())));
+    assert_eq!(pair("[ null , null ]"), Ok(Maybe(None, ())));
+    assert_eq!(pair("[7,null]"), Ok(Maybe(Some(7), ())));
+    for text in ["[nul,null]", "[null,nul]", "[nulx,null]", "[null,nulx]"] {
+        assert_eq!(pair(text), Err(DecodeError::NOT_JSON), "{text}");
+    }
+    for text in ["[\"7\",null]", "[7,0]", "[7,false]"] {
+        assert!(pair(text).is_err(), "{text}");
+        assert_ne!(pair(text), Err(DecodeError::NOT_JSON), "{text}");
+    }
+}
+
 #[test]
 fn violation_codes() {
     assert_eq!(
