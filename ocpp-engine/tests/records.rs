@@ -8,9 +8,10 @@ mod support;
 
 use ocpp_engine::storage::{crc32, BufferTooSmall, Dropped};
 use ocpp_engine::{ChargePoint, NoStorage, Record, RecordKey, Restored, Storage};
-use ocpp_model::Reason;
+use ocpp_model::{ChargePointErrorCode, ChargePointStatus, Reason};
 use ocpp_storage::MemoryStorage;
 use ocpp_testkit::START;
+use serde_json::json;
 use support::{charging, config, pool, skip_statuses, Harness, TAG};
 
 #[test]
@@ -328,4 +329,32 @@ fn a_transaction_without_stop_txn_sampled_data_stores_no_start_readings() {
     };
     let (without, with) = (record_len(""), record_len("Power.Active.Import"));
     assert!(without < with, "{without} bytes, {with} with");
+}
+
+/// An availability record that names a connector this build does not
+/// have (written by a build with more connectors) is dropped whole and
+/// reported: the connectors it names that exist keep their defaults.
+#[test]
+fn an_availability_record_naming_a_connector_too_many_is_dropped_whole() {
+    let pool = pool();
+    let mut h = Harness::with_config(&pool, &config().with_connectors(2));
+    h.boot();
+    for connector in [1, 2] {
+        let id = h.cs_call(
+            "ChangeAvailability",
+            json!({"connectorId": connector, "type": "Inoperative"}),
+        );
+        assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+        h.expect_status(connector, "Unavailable");
+    }
+    h.config = config();
+    h.reboot();
+    assert_eq!(
+        h.restored.dropped(RecordKey::Availability),
+        Some(Dropped::Invalid)
+    );
+    assert_eq!(
+        h.cp.status(1),
+        Some((ChargePointStatus::Available, ChargePointErrorCode::NoError))
+    );
 }

@@ -248,6 +248,55 @@ fn bad_hardware_inputs_are_refused_without_effect() {
     assert_eq!(h.snapshot(), before);
 }
 
+/// An idTag presented at connector 1, and a RemoteStartTransaction for
+/// it, are both refused: nothing is asked and no transaction begins.
+#[track_caller]
+fn connector_1_takes_no_transaction(h: &mut Harness) {
+    assert_eq!(
+        h.cp.present_id_tag(h.now, 1, "TAG1"),
+        Err(ocpp_engine::InputError::Unavailable)
+    );
+    let id = h.cs_call(
+        "RemoteStartTransaction",
+        json!({"connectorId": 1, "idTag": "TAG1"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Rejected"}));
+    h.drain();
+    h.expect_quiet();
+    assert_eq!(h.cp.transaction(1), None);
+}
+
+/// A connector made Inoperative by ChangeAvailability, or Operative but
+/// faulted, takes no idTag and no remote start; Operative and without a
+/// fault, it takes them again.
+#[test]
+fn an_inoperative_or_faulted_connector_takes_no_transaction() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let id = h.cs_call(
+        "ChangeAvailability",
+        json!({"connectorId": 1, "type": "Inoperative"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.expect_status(1, "Unavailable");
+    connector_1_takes_no_transaction(&mut h);
+    let id = h.cs_call(
+        "ChangeAvailability",
+        json!({"connectorId": 1, "type": "Operative"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.expect_status(1, "Available");
+    h.fault(1, Some(Ec::GroundFailure));
+    h.expect_status(1, "Faulted");
+    connector_1_takes_no_transaction(&mut h);
+    h.fault(1, None);
+    h.expect_status(1, "Available");
+    h.present_at(1, "TAG1");
+    let a = h.expect_call("Authorize");
+    assert_eq!(a.payload()["idTag"], "TAG1");
+}
+
 #[test]
 fn config_is_validated_and_nothing_leaks_on_refusal() {
     let pool = pool();

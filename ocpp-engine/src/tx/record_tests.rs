@@ -310,6 +310,8 @@ fn a_refused_restore_with_samples_gives_back_what_it_took() {
     let injector = FailureInjector::new(&*pool);
     let mut refused = 0;
     for k in 1.. {
+        // A restore that never succeeds fails here rather than looping.
+        assert!(k <= 8, "not restored after {refused} refusals");
         let mut tx = Transactions::new(1, 8, &injector).unwrap();
         let before = pool.stats().in_use;
         injector.set_plan(FailurePlan::Nth(k));
