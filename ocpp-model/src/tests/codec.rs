@@ -339,43 +339,52 @@ fn a_float_given_null_is_the_wrong_type() {
     );
 }
 
-/// No message of ours reads an optional value or a unit through serde
-/// (an absent property is `None`), but a firmware's own type may: the
-/// deserializer reads them as serde-json-core did, `null` as `None` and
-/// as `()`.
+/// No message of ours reads an optional value, a unit or a bare float
+/// through serde (an absent property is `None`), but a firmware's own type
+/// may: the deserializer reads them as serde-json-core did, `null` as
+/// `None`, as `()` and as NaN.
 #[test]
-fn options_and_units_read_null() {
+fn options_units_and_floats_read_null() {
     use serde::Deserialize as _;
     #[derive(Debug, PartialEq)]
-    pub struct Maybe(Option<u32>, ());
+    pub struct Maybe(Option<u32>, (), f64);
     impl<A: Allocator + Clone> Decode<A> for Maybe {
         fn decode<'de, D: Deserializer<'de>>(_cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-            <(Option<u32>, ())>::deserialize(d).map(|(n, u)| Maybe(n, u))
+            <(Option<u32>, (), f64)>::deserialize(d).map(|(n, u, x)| Maybe(n, u, x))
         }
     }
     impl crate::Field for Maybe {
         fn serialize_field<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            serde::Serialize::serialize(&(self.0, self.1), s)
+            serde::Serialize::serialize(&(self.0, self.1, self.2), s)
         }
     }
     ocpp_object! {
-        /// A pair of an optional number and a unit.
-        pub struct Pair {
+        /// An optional number, a unit and a float.
+        pub struct Triple {
             req p: Maybe = "p";
         }
     }
-    let pair = |text: &str| {
-        decode::<Pair, _>(format!(r#"{{"p":{text}}}"#).as_bytes(), heap()).map(|p| p.p)
+    // (the number, the unit, the float; NaN as None)
+    let triple = |text: &str| {
+        decode::<Triple, _>(format!(r#"{{"p":{text}}}"#).as_bytes(), heap())
+            .map(|t| (t.p.0, t.p.1, Some(t.p.2).filter(|x| !x.is_nan())))
     };
-    assert_eq!(pair("[null,null]"), Ok(Maybe(None, ())));
-    assert_eq!(pair("[ null , null ]"), Ok(Maybe(None, ())));
-    assert_eq!(pair("[7,null]"), Ok(Maybe(Some(7), ())));
-    for text in ["[nul,null]", "[null,nul]", "[nulx,null]", "[null,nulx]"] {
-        assert_eq!(pair(text), Err(DecodeError::NOT_JSON), "{text}");
+    assert_eq!(triple("[null,null,null]"), Ok((None, (), None)));
+    assert_eq!(triple("[ null , null , null ]"), Ok((None, (), None)));
+    assert_eq!(triple("[7,null,1.5]"), Ok((Some(7), (), Some(1.5))));
+    for text in [
+        "[nul,null,1]",
+        "[null,nul,1]",
+        "[null,null,nul]",
+        "[nulx,null,1]",
+        "[null,nulx,1]",
+        "[null,null,nulx]",
+    ] {
+        assert_eq!(triple(text), Err(DecodeError::NOT_JSON), "{text}");
     }
-    for text in ["[\"7\",null]", "[7,0]", "[7,false]"] {
-        assert!(pair(text).is_err(), "{text}");
-        assert_ne!(pair(text), Err(DecodeError::NOT_JSON), "{text}");
+    for text in ["[\"7\",null,1]", "[7,0,1]", "[7,false,1]", "[7,null,\"1\"]"] {
+        assert!(triple(text).is_err(), "{text}");
+        assert_ne!(triple(text), Err(DecodeError::NOT_JSON), "{text}");
     }
 }
 
