@@ -552,3 +552,6 @@ impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
 #[cfg(test)]
 #[path = "tests/codec.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "tests/codec_values.rs"]
+mod value_tests;

@@ -1,0 +1,95 @@
+//! Tests of the decoder's readers of JSON values the messages do not use
+//! (a top-level value that is no object, `null` for a number, options and
+//! units), as a firmware's own types may.
+#![allow(clippy::disallowed_types)]
+
+use super::*;
+use crate::macros::ocpp_object;
+use crate::test_util::heap;
+
+/// A payload is an object: a type that could read another JSON value at
+/// the top (a number here) is refused before it reads it.
+#[test]
+fn a_payload_that_is_no_object_is_refused_as_such() {
+    assert_eq!(
+        decode::<u32, _>(b"5", heap()),
+        Err(DecodeError::NOT_AN_OBJECT)
+    );
+    assert_eq!(
+        decode::<u32, _>(b" 5 ", heap()),
+        Err(DecodeError::NOT_AN_OBJECT)
+    );
+    assert_eq!(decode::<u32, _>(b"5 x", heap()), Err(DecodeError::NOT_JSON));
+}
+
+/// `null` where a number is asked: a float reads it as NaN (serde-json-core
+/// did), which a property refuses as the wrong type; `nul` is no JSON.
+#[test]
+fn a_float_given_null_is_the_wrong_type() {
+    ocpp_object! {
+        /// A float property.
+        pub struct Float {
+            req x: f64 = "x";
+        }
+    }
+    let wrong = DecodeError::new(ErrorCode::TypeConstraintViolation, "x: wrong type");
+    assert_eq!(decode::<Float, _>(br#"{"x":null}"#, heap()), Err(wrong));
+    assert_eq!(decode::<Float, _>(br#"{"x":null }"#, heap()), Err(wrong));
+    assert_eq!(
+        decode::<Float, _>(br#"{"x":nul}"#, heap()),
+        Err(DecodeError::NOT_JSON)
+    );
+    assert_eq!(
+        decode::<Float, _>(br#"{"x":nulll}"#, heap()),
+        Err(DecodeError::NOT_JSON)
+    );
+}
+
+/// No message of ours reads an optional value, a unit or a bare float
+/// through serde (an absent property is `None`), but a firmware's own type
+/// may: the deserializer reads them as serde-json-core did, `null` as
+/// `None`, as `()` and as NaN.
+#[test]
+fn options_units_and_floats_read_null() {
+    use serde::Deserialize as _;
+    #[derive(Debug, PartialEq)]
+    pub struct Maybe(Option<u32>, (), f64);
+    impl<A: Allocator + Clone> Decode<A> for Maybe {
+        fn decode<'de, D: Deserializer<'de>>(_cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
+            <(Option<u32>, (), f64)>::deserialize(d).map(|(n, u, x)| Maybe(n, u, x))
+        }
+    }
+    impl crate::Field for Maybe {
+        fn serialize_field<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serde::Serialize::serialize(&(self.0, self.1, self.2), s)
+        }
+    }
+    ocpp_object! {
+        /// An optional number, a unit and a float.
+        pub struct Triple {
+            req p: Maybe = "p";
+        }
+    }
+    // (the number, the unit, the float; NaN as None)
+    let triple = |text: &str| {
+        decode::<Triple, _>(format!(r#"{{"p":{text}}}"#).as_bytes(), heap())
+            .map(|t| (t.p.0, t.p.1, Some(t.p.2).filter(|x| !x.is_nan())))
+    };
+    assert_eq!(triple("[null,null,null]"), Ok((None, (), None)));
+    assert_eq!(triple("[ null , null , null ]"), Ok((None, (), None)));
+    assert_eq!(triple("[7,null,1.5]"), Ok((Some(7), (), Some(1.5))));
+    for text in [
+        "[nul,null,1]",
+        "[null,nul,1]",
+        "[null,null,nul]",
+        "[nulx,null,1]",
+        "[null,nulx,1]",
+        "[null,null,nulx]",
+    ] {
+        assert_eq!(triple(text), Err(DecodeError::NOT_JSON), "{text}");
+    }
+    for text in ["[\"7\",null,1]", "[7,0,1]", "[7,false,1]", "[7,null,\"1\"]"] {
+        assert!(triple(text).is_err(), "{text}");
+        assert_ne!(triple(text), Err(DecodeError::NOT_JSON), "{text}");
+    }
+}
