@@ -5,7 +5,8 @@
 
 mod support;
 
-use ocpp_engine::{CallFailure, Event, HandleError, InputError};
+use ocpp_alloc::{FailureInjector, FailurePlan};
+use ocpp_engine::{CallFailure, ChargePoint, Event, HandleError, InputError, Instant};
 use serde_json::json;
 use support::{pool, Harness};
 
@@ -196,4 +197,121 @@ fn a_firmware_answer_too_large_to_send_becomes_a_callerror_and_frees_the_slot() 
     h.expect_event(Event::IncomingCall {
         action: "DataTransfer",
     });
+}
+
+#[test]
+fn names_the_firmware_registers_are_plain_distinct_and_at_most_eight_of_each_kind() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    // Written raw into frames: printable ASCII, no space, quote or backslash.
+    for bad in [
+        "",
+        "com acme",
+        "com\"acme",
+        "com\\acme",
+        "com\u{7f}",
+        "café",
+        "a\tb",
+    ] {
+        assert_eq!(
+            h.cp.register_vendor(bad),
+            Err(InputError::InvalidValue),
+            "{bad:?}"
+        );
+        assert_eq!(
+            h.cp.register_action(bad),
+            Err(InputError::InvalidValue),
+            "{bad:?}"
+        );
+    }
+    h.cp.register_vendor("!~").unwrap();
+    h.cp.register_vendor("com.acme").unwrap();
+    assert_eq!(
+        h.cp.register_vendor("com.acme"),
+        Err(InputError::InvalidValue)
+    );
+    // A vendor and an action are counted apart: the same name is both.
+    h.cp.register_action("com.acme").unwrap();
+    assert_eq!(
+        h.cp.register_action("com.acme"),
+        Err(InputError::InvalidValue)
+    );
+    for vendor in ["v3", "v4", "v5", "v6", "v7", "v8"] {
+        h.cp.register_vendor(vendor).unwrap();
+    }
+    assert_eq!(h.cp.register_vendor("v9"), Err(InputError::InvalidValue));
+    for action in ["A2", "A3", "A4", "A5", "A6", "A7", "A8"] {
+        h.cp.register_action(action).unwrap();
+    }
+    assert_eq!(h.cp.register_action("A9"), Err(InputError::InvalidValue));
+    h.boot();
+    // A vendor's name is no action of its own, and the other way round.
+    h.receive(r#"[2,"c1","v8",{}]"#).unwrap();
+    h.expect_call_error("c1", "NotImplemented");
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"A8"}]"#)
+        .unwrap();
+    h.expect_result("d1", json!({"status": "UnknownVendorId"}));
+    h.receive(r#"[2,"d2","DataTransfer",{"vendorId":"!~"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
+}
+
+#[test]
+fn a_call_held_for_the_firmware_is_void_once_the_connection_drops() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.cp.register_vendor("com.acme").unwrap();
+    h.boot();
+    let idle = pool.stats().in_use;
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","data":"ping"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
+    // Its id was of that connection: no answer can go, its memory goes back.
+    h.go_offline();
+    assert_eq!(h.cp.incoming_call(), None);
+    assert_eq!(pool.stats().in_use, idle);
+    assert_eq!(
+        h.cp.answer_incoming(h.now, r#"{"status":"Accepted"}"#),
+        Err(InputError::NoCall)
+    );
+    // The next connection's DataTransfer is not Busy.
+    h.boot();
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","data":"again"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
+    h.cp.answer_incoming(h.now, r#"{"status":"Rejected"}"#)
+        .unwrap();
+    h.drain();
+    h.expect_result("d1", json!({"status": "Rejected"}));
+}
+
+/// A DataTransfer.conf the pool cannot decode is OutOfMemory (the firmware
+/// may answer again), not InvalidValue, and the CALL still waits.
+#[test]
+fn a_firmware_answer_the_pool_cannot_check_is_out_of_memory() {
+    let pool = pool();
+    let injector = FailureInjector::new(&*pool);
+    let mut cp = ChargePoint::new(&support::config(), &injector).unwrap();
+    let now = Instant::from_millis(0);
+    cp.register_vendor("com.acme").unwrap();
+    cp.connected(now);
+    cp.handle_frame(now, br#"[2,"d1","DataTransfer",{"vendorId":"com.acme"}]"#)
+        .unwrap();
+    assert_eq!(cp.incoming_call().map(|(a, _)| a), Some("DataTransfer"));
+    let answer = r#"{"status":"Accepted","data":"pong"}"#;
+    injector.set_plan(FailurePlan::Nth(1));
+    assert_eq!(
+        cp.answer_incoming(now, answer),
+        Err(InputError::OutOfMemory)
+    );
+    assert_eq!(cp.incoming_call().map(|(a, _)| a), Some("DataTransfer"));
+    injector.set_plan(FailurePlan::Never);
+    assert_eq!(cp.answer_incoming(now, answer), Ok(()));
+    assert_eq!(cp.incoming_call(), None);
 }

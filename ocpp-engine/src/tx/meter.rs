@@ -392,4 +392,29 @@ mod tests {
                 "measurand": "Temperature", "location": "Body", "unit": "Celsius"})
         );
     }
+
+    /// The field count given to `serialize_struct` is serde's contract:
+    /// serde_json's writer closes the object at once when it is 0. (Our
+    /// wire encoder does not read it.)
+    #[test]
+    fn a_sampled_value_counts_the_fields_it_writes() {
+        let text = |r| {
+            let out = SampledValueOut {
+                reading: r,
+                context: ReadingContext::SamplePeriodic,
+            };
+            serde_json::to_string(&out).unwrap()
+        };
+        let all = reading(Measurand::CurrentImport, 16)
+            .on(Phase::L1)
+            .at(Location::Cable);
+        assert_eq!(
+            text(all),
+            r#"{"value":"16","context":"Sample.Periodic","measurand":"Current.Import","phase":"L1","location":"Cable","unit":"A"}"#
+        );
+        assert_eq!(
+            text(reading(Measurand::RPM, 900)),
+            r#"{"value":"900","context":"Sample.Periodic","measurand":"RPM"}"#
+        );
+    }
 }
