@@ -161,11 +161,7 @@ fn a_firmware_answer_too_large_to_send_becomes_a_callerror_and_frees_the_slot() 
     h.cp.register_vendor("com.acme").unwrap();
     h.boot();
     let idle = pool.stats().in_use;
-    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","data":"ping"}]"#)
-        .unwrap();
-    h.expect_event(Event::IncomingCall {
-        action: "DataTransfer",
-    });
+    hold_ping(&mut h);
     let data = "x".repeat(400);
     h.cp.answer_incoming(
         h.now,
@@ -265,11 +261,7 @@ fn a_call_held_for_the_firmware_is_void_once_the_connection_drops() {
     h.cp.register_vendor("com.acme").unwrap();
     h.boot();
     let idle = pool.stats().in_use;
-    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","data":"ping"}]"#)
-        .unwrap();
-    h.expect_event(Event::IncomingCall {
-        action: "DataTransfer",
-    });
+    hold_ping(&mut h);
     // Its id was of that connection: no answer can go, its memory goes back.
     h.go_offline();
     assert_eq!(h.cp.incoming_call(), None);
@@ -314,4 +306,14 @@ fn a_firmware_answer_the_pool_cannot_check_is_out_of_memory() {
     injector.set_plan(FailurePlan::Never);
     assert_eq!(cp.answer_incoming(now, answer), Ok(()));
     assert_eq!(cp.incoming_call(), None);
+}
+
+/// A DataTransfer `d1` to the registered vendor `com.acme`, held for the
+/// firmware to answer.
+fn hold_ping(h: &mut Harness<'_>) {
+    h.receive(r#"[2,"d1","DataTransfer",{"vendorId":"com.acme","data":"ping"}]"#)
+        .unwrap();
+    h.expect_event(Event::IncomingCall {
+        action: "DataTransfer",
+    });
 }
