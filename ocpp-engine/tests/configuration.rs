@@ -498,3 +498,88 @@ fn three_firmware_keys(pool: &support::Pool) -> Harness<'_> {
     h.boot();
     h
 }
+
+/// ConnectorPhaseRotation tells the central system how the phases are
+/// wired; this charge point's one true value is `NotApplicable`. Setting
+/// that is Accepted (and told); a rotation it does not have is Rejected,
+/// and the key keeps saying `NotApplicable`.
+#[test]
+fn connector_phase_rotation_takes_only_the_one_true_value() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "ConnectorPhaseRotation", "value": "NotApplicable"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.expect_event(Event::ConfigurationChanged {
+        key: "ConnectorPhaseRotation",
+    });
+    for wrong in ["0.RST,1.RST", "Unknown", "notapplicable", ""] {
+        let id = h.cs_call(
+            "ChangeConfiguration",
+            json!({"key": "ConnectorPhaseRotation", "value": wrong}),
+        );
+        assert_eq!(
+            h.expect_answer(&id),
+            json!({"status": "Rejected"}),
+            "{wrong:?}"
+        );
+    }
+    assert_eq!(
+        h.cp.configure(h.now, "ConnectorPhaseRotation", "0.RST"),
+        Err(InputError::InvalidValue)
+    );
+    h.cp.configure(h.now, "ConnectorPhaseRotation", "NotApplicable")
+        .unwrap();
+    assert!(h.events.is_empty(), "{:?}", h.events);
+    let id = h.cs_call(
+        "GetConfiguration",
+        json!({"key": ["ConnectorPhaseRotation"]}),
+    );
+    assert_eq!(
+        h.expect_answer(&id),
+        json!({"configurationKey": [
+            {"key": "ConnectorPhaseRotation", "readonly": false, "value": "NotApplicable"}
+        ]})
+    );
+}
+
+/// The counts ResetRetries and TransactionMessageAttempts take any whole
+/// number of 0 to 255 the central system writes (TransactionMessageAttempts
+/// at least 1: a message must be tried once), and show it back as written.
+#[test]
+fn the_counts_are_taken_as_written_within_their_range() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    for (key, value, status) in [
+        ("ResetRetries", "3", "Accepted"),
+        ("ResetRetries", "0", "Accepted"),
+        ("ResetRetries", "256", "Rejected"),
+        ("ResetRetries", "-1", "Rejected"),
+        ("TransactionMessageAttempts", "255", "Accepted"),
+        ("TransactionMessageAttempts", "0", "Rejected"),
+        ("TransactionMessageAttempts", "5", "Accepted"),
+        ("TransactionMessageAttempts", "many", "Rejected"),
+    ] {
+        let id = h.cs_call("ChangeConfiguration", json!({"key": key, "value": value}));
+        assert_eq!(
+            h.expect_answer(&id),
+            json!({ "status": status }),
+            "{key} = {value}"
+        );
+    }
+    let id = h.cs_call(
+        "GetConfiguration",
+        json!({"key": ["ResetRetries", "TransactionMessageAttempts"]}),
+    );
+    assert_eq!(
+        h.expect_answer(&id),
+        json!({"configurationKey": [
+            {"key": "ResetRetries", "readonly": false, "value": "0"},
+            {"key": "TransactionMessageAttempts", "readonly": false, "value": "5"}
+        ]})
+    );
+}
