@@ -151,21 +151,29 @@ fn change_configuration_answers_as_ocpp_says_and_tells_the_firmware() {
 }
 
 /// Only a new HeartbeatInterval restarts the heartbeat's period: a change
-/// of another key leaves the next Heartbeat where it was.
+/// of another key, by the central system or by the firmware, leaves the
+/// next Heartbeat where it was.
 #[test]
 fn a_change_of_another_key_leaves_the_heartbeat_alone() {
-    let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.boot(); // HeartbeatInterval 300
-    h.advance(200);
-    h.expect_quiet();
-    let id = h.cs_call(
-        "ChangeConfiguration",
-        json!({"key": "MeterValueSampleInterval", "value": "30"}),
-    );
-    h.expect_result(&id, json!({"status": "Accepted"}));
-    h.advance(100);
-    h.expect_call("Heartbeat");
+    for by_the_firmware in [false, true] {
+        let pool = pool();
+        let mut h = Harness::new(&pool);
+        h.boot(); // HeartbeatInterval 300
+        h.advance(200);
+        h.expect_quiet();
+        if by_the_firmware {
+            h.cp.configure(h.now, "MeterValueSampleInterval", "30")
+                .unwrap();
+        } else {
+            let id = h.cs_call(
+                "ChangeConfiguration",
+                json!({"key": "MeterValueSampleInterval", "value": "30"}),
+            );
+            h.expect_result(&id, json!({"status": "Accepted"}));
+        }
+        h.advance(100);
+        h.expect_call("Heartbeat");
+    }
 }
 
 /// A measurand listed twice is in the set once (a set, not a toggle).
