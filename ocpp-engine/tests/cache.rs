@@ -1,8 +1,8 @@
 //! The authorization cache (OCPP 1.6 §3.5.1): off until enabled; what it
 //! says offline of the idTags it learned from the central system's answers,
 //! once an entry has expired too, and what a reboot under a smaller bound
-//! keeps. The places
-//! found by mutation testing of `authorize.rs` (fuzz/MUTANTS.md).
+//! keeps; online, when it stands for the answer. The places found by
+//! mutation testing of `authorize.rs` and `inputs.rs` (fuzz/MUTANTS.md).
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
 mod support;
@@ -145,6 +145,45 @@ fn the_authorization_cache_is_off_until_it_is_enabled() {
                 }) => assert_eq!(id_tag.as_str(), support::TAG),
                 other => panic!("expected IdTagUnverified, got {other:?}"),
             }
+        }
+    }
+}
+
+/// Online, an idTag presented at a connector is taken from the cache at
+/// once only under LocalPreAuthorize and only while its entry is valid;
+/// otherwise the central system is asked again (Authorize), whatever the
+/// cache says.
+#[test]
+fn online_the_cache_stands_for_the_answer_only_under_local_pre_authorize_and_while_valid() {
+    let soon = json!({"status": "Accepted", "expiryDate": "2026-11-25T10:01:00Z"});
+    for (local_pre_authorize, id_tag, later, asked) in [
+        ("false", "GOOD", 0, true),
+        ("true", "GOOD", 0, false),
+        ("true", "SOON", 0, false),
+        ("true", "SOON", 120, true),
+    ] {
+        let pool = pool();
+        let mut h = Harness::new(&pool);
+        h.cp.configure(h.now, "AuthorizationCacheEnabled", "true")
+            .unwrap();
+        h.cp.configure(h.now, "LocalPreAuthorize", local_pre_authorize)
+            .unwrap();
+        h.boot();
+        learn(&mut h, "GOOD", json!({"status": "Accepted"}));
+        learn(&mut h, "SOON", soon.clone());
+        h.advance(later);
+        h.plug(1);
+        h.expect_status(1, "Preparing");
+        h.present_at(1, id_tag);
+        let case = format!("LocalPreAuthorize {local_pre_authorize}, {id_tag} after {later} s");
+        if asked {
+            let a = h.expect_call("Authorize");
+            assert_eq!(a.payload()["idTag"], id_tag, "{case}");
+            assert_eq!(h.cp.transaction(1), None, "{case}: waits for the answer");
+        } else {
+            let start = h.expect_call("StartTransaction");
+            assert_eq!(start.payload()["idTag"], id_tag, "{case}");
+            assert_eq!(h.cp.transaction(1), Some(None), "{case}: started");
         }
     }
 }

@@ -151,21 +151,29 @@ fn change_configuration_answers_as_ocpp_says_and_tells_the_firmware() {
 }
 
 /// Only a new HeartbeatInterval restarts the heartbeat's period: a change
-/// of another key leaves the next Heartbeat where it was.
+/// of another key, by the central system or by the firmware, leaves the
+/// next Heartbeat where it was.
 #[test]
 fn a_change_of_another_key_leaves_the_heartbeat_alone() {
-    let pool = pool();
-    let mut h = Harness::new(&pool);
-    h.boot(); // HeartbeatInterval 300
-    h.advance(200);
-    h.expect_quiet();
-    let id = h.cs_call(
-        "ChangeConfiguration",
-        json!({"key": "MeterValueSampleInterval", "value": "30"}),
-    );
-    h.expect_result(&id, json!({"status": "Accepted"}));
-    h.advance(100);
-    h.expect_call("Heartbeat");
+    for by_the_firmware in [false, true] {
+        let pool = pool();
+        let mut h = Harness::new(&pool);
+        h.boot(); // HeartbeatInterval 300
+        h.advance(200);
+        h.expect_quiet();
+        if by_the_firmware {
+            h.cp.configure(h.now, "MeterValueSampleInterval", "30")
+                .unwrap();
+        } else {
+            let id = h.cs_call(
+                "ChangeConfiguration",
+                json!({"key": "MeterValueSampleInterval", "value": "30"}),
+            );
+            h.expect_result(&id, json!({"status": "Accepted"}));
+        }
+        h.advance(100);
+        h.expect_call("Heartbeat");
+    }
 }
 
 /// A measurand listed twice is in the set once (a set, not a toggle).
@@ -497,4 +505,89 @@ fn three_firmware_keys(pool: &support::Pool) -> Harness<'_> {
     }
     h.boot();
     h
+}
+
+/// ConnectorPhaseRotation tells the central system how the phases are
+/// wired; this charge point's one true value is `NotApplicable`. Setting
+/// that is Accepted (and told); a rotation it does not have is Rejected,
+/// and the key keeps saying `NotApplicable`.
+#[test]
+fn connector_phase_rotation_takes_only_the_one_true_value() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let id = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "ConnectorPhaseRotation", "value": "NotApplicable"}),
+    );
+    assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
+    h.expect_event(Event::ConfigurationChanged {
+        key: "ConnectorPhaseRotation",
+    });
+    for wrong in ["0.RST,1.RST", "Unknown", "notapplicable", ""] {
+        let id = h.cs_call(
+            "ChangeConfiguration",
+            json!({"key": "ConnectorPhaseRotation", "value": wrong}),
+        );
+        assert_eq!(
+            h.expect_answer(&id),
+            json!({"status": "Rejected"}),
+            "{wrong:?}"
+        );
+    }
+    assert_eq!(
+        h.cp.configure(h.now, "ConnectorPhaseRotation", "0.RST"),
+        Err(InputError::InvalidValue)
+    );
+    h.cp.configure(h.now, "ConnectorPhaseRotation", "NotApplicable")
+        .unwrap();
+    assert!(h.events.is_empty(), "{:?}", h.events);
+    let id = h.cs_call(
+        "GetConfiguration",
+        json!({"key": ["ConnectorPhaseRotation"]}),
+    );
+    assert_eq!(
+        h.expect_answer(&id),
+        json!({"configurationKey": [
+            {"key": "ConnectorPhaseRotation", "readonly": false, "value": "NotApplicable"}
+        ]})
+    );
+}
+
+/// The counts ResetRetries and TransactionMessageAttempts take any whole
+/// number of 0 to 255 the central system writes (TransactionMessageAttempts
+/// at least 1: a message must be tried once), and show it back as written.
+#[test]
+fn the_counts_are_taken_as_written_within_their_range() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    for (key, value, status) in [
+        ("ResetRetries", "3", "Accepted"),
+        ("ResetRetries", "0", "Accepted"),
+        ("ResetRetries", "256", "Rejected"),
+        ("ResetRetries", "-1", "Rejected"),
+        ("TransactionMessageAttempts", "255", "Accepted"),
+        ("TransactionMessageAttempts", "0", "Rejected"),
+        ("TransactionMessageAttempts", "5", "Accepted"),
+        ("TransactionMessageAttempts", "many", "Rejected"),
+    ] {
+        let id = h.cs_call("ChangeConfiguration", json!({"key": key, "value": value}));
+        assert_eq!(
+            h.expect_answer(&id),
+            json!({ "status": status }),
+            "{key} = {value}"
+        );
+    }
+    let id = h.cs_call(
+        "GetConfiguration",
+        json!({"key": ["ResetRetries", "TransactionMessageAttempts"]}),
+    );
+    assert_eq!(
+        h.expect_answer(&id),
+        json!({"configurationKey": [
+            {"key": "ResetRetries", "readonly": false, "value": "0"},
+            {"key": "TransactionMessageAttempts", "readonly": false, "value": "5"}
+        ]})
+    );
 }
