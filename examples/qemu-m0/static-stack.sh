@@ -24,22 +24,21 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-# Installs nightly only where it is missing (never updates one that is there).
-if ! rustup toolchain list | grep -q '^nightly'; then
-    rustup toolchain install nightly --profile minimal
-fi
-rustup target add thumbv6m-none-eabi --toolchain nightly >/dev/null
-rustup component add llvm-tools --toolchain nightly >/dev/null
+# A pinned nightly: not every nightly ships thumbv6m-none-eabi's rust-std
+# (2026-10-29's does not), and the budgets were measured with this one.
+nightly="${OCPP_STACK_NIGHTLY:-nightly-2026-05-20}"
+rustup toolchain install "$nightly" --profile minimal --target thumbv6m-none-eabi \
+    --component llvm-tools >/dev/null
 if ! command -v qemu-system-arm >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
 fi
-sysroot="$(rustc +nightly --print sysroot)"
+sysroot="$(rustc +"$nightly" --print sysroot)"
 objdump="$(find "$sysroot/lib/rustlib" -path '*/bin/llvm-objdump' | head -n1)"
 [ -x "$objdump" ] || { echo "static-stack: no llvm-objdump in $sysroot (rustup component add llvm-tools)" >&2; exit 1; }
 
 # --config appends to .cargo/config.toml's rustflags (the link script stays).
-cargo +nightly build --release --locked --target-dir target/static-stack \
+cargo +"$nightly" build --release --locked --target-dir target/static-stack \
     --config 'target.thumbv6m-none-eabi.rustflags=["-Zemit-stack-sizes", "-Zmerge-functions=disabled"]'
 elf="$here/target/static-stack/thumbv6m-none-eabi/release/ocpp-qemu-m0"
 
