@@ -7,7 +7,7 @@
 
 use ocpp_model::{
     decode_with, encode_call_error, encode_call_result, Allocator, Decode, EncodeError, ErrorCode,
-    FrameErrorKind, MessageId, UnlockStatus,
+    FrameErrorKind, MessageId, Serde, UnlockStatus,
 };
 use serde::ser::{SerializeStruct, Serializer};
 
@@ -72,11 +72,11 @@ impl Reply {
     pub(crate) fn encode(&self, buf: &mut [u8], id: &MessageId) -> Result<usize, EncodeError> {
         match *self {
             Reply::Error { code, description } => encode_call_error(buf, id, code, description),
-            Reply::Status(status) => encode_call_result(buf, id, &StatusOnly(status)),
+            Reply::Status(status) => encode_call_result(buf, id, &Serde(&StatusOnly(status))),
             Reply::Unlock {
                 outcome: Some(status),
                 ..
-            } => encode_call_result(buf, id, &StatusOnly(status.as_str())),
+            } => encode_call_result(buf, id, &Serde(&StatusOnly(status.as_str()))),
             // Encoded by its owner (see `ChargePoint::poll_transmit`), or
             // not ready (never handed out by `Answers::front`).
             Reply::Configuration

@@ -19,10 +19,9 @@
 //! another through methods.
 
 use ocpp_model::{
-    decode_with, encode_call, Allocator, DateTime, Decode, DecodeError, EncodeError, ErrorCode,
-    MessageId, Request,
+    decode_with, encode_call, Allocator, DateTime, Decode, DecodeError, Encode, EncodeError,
+    ErrorCode, MessageId, Request,
 };
-use serde::Serialize;
 
 use crate::time::{Duration, Instant};
 
@@ -96,7 +95,7 @@ impl<'b> Outgoing<'b> {
 
     /// Encodes `request` as the CALL. A block changes its state only once
     /// this returned `Ok`: on `BufferFull` the CALL stays where it was.
-    pub(crate) fn send<R: Request + Serialize>(&mut self, request: &R) -> Result<(), EncodeError> {
+    pub(crate) fn send<R: Request + Encode>(&mut self, request: &R) -> Result<(), EncodeError> {
         let n = encode_call(self.buf, self.id, R::ACTION, request)?;
         self.len = Some(n);
         Ok(())

@@ -4,7 +4,8 @@
 
 use allocator_api2::vec::Vec;
 use ocpp_model::{
-    Action, Allocator, BootNotificationResponse, DateTime, EncodeError, RegistrationStatus, Request,
+    Action, Allocator, BootNotificationResponse, DateTime, EncodeError, RegistrationStatus,
+    Request, Serde,
 };
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -201,7 +202,7 @@ impl<A: Allocator> Registration<A> {
         if !due {
             return Ok(None);
         }
-        out.send(&self.identity)?;
+        out.send(&Serde(&self.identity))?;
         self.state = BootState::Sent;
         Ok(Some(Token))
     }

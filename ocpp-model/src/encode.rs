@@ -1,5 +1,12 @@
 //! Encoding frames into caller buffers, and the serialization of property
 //! values.
+//!
+//! A payload reaches the buffer through [`Encode`], which `ocpp_object!`
+//! generates for every message from its table: property names are written
+//! as constants with their quotes, comma and colon, and the strings whose
+//! contents are known (enum values, date-times, decimals) without a scan.
+//! serde's `Serialize`, which every message also has, goes through
+//! [`Serde`]: the route of the payloads other crates write.
 
 use core::fmt;
 
@@ -10,16 +17,53 @@ use serde::{Serialize, Serializer};
 use crate::action::Action;
 use crate::errors::{EncodeError, ErrorCode};
 use crate::frame::MessageId;
-use crate::ser::Writer;
+pub use crate::ser::{Full, Writer};
 use crate::types::{CiString, DateTime, Decimal};
 use crate::Allocator;
 
-/// A property value, as the `ocpp_object!` macro serializes it. It exists
-/// because `allocator_api2::vec::Vec` has no `Serialize` without turning on
-/// serde's `std`; arrays are serialized here, element by element.
+/// A payload the frame encoders write as a JSON object: every message of
+/// [`crate::v16`], and any `Serialize` value through [`Serde`].
+pub trait Encode {
+    /// Writes the payload; `Err` when the buffer is full.
+    #[doc(hidden)]
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full>;
+}
+
+/// A `Serialize` payload, written by our serializer (the same bytes
+/// serde-json-core would write): `encode_call_result(buf, &id,
+/// &Serde(&answer))`.
+#[derive(Clone, Copy)]
+pub struct Serde<'a, T: ?Sized>(pub &'a T);
+
+impl<T: ?Sized> fmt::Debug for Serde<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Serde")
+    }
+}
+
+/// A request's action and answer are those of the request it wraps.
+impl<T: crate::Request + ?Sized> crate::Request for Serde<'_, T> {
+    const ACTION: Action = T::ACTION;
+    type Response = T::Response;
+}
+
+impl<T: Serialize + ?Sized> Encode for Serde<'_, T> {
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        w.json(self.0)
+    }
+}
+
+/// A property value, as the `ocpp_object!` macro writes it: through
+/// [`Encode`]'s writer, or through serde (`allocator_api2::vec::Vec` has
+/// no `Serialize` without turning on serde's `std`; arrays are serialized
+/// here, element by element).
 pub trait Field {
     /// Serializes the value.
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+
+    /// Writes the value as JSON.
+    #[doc(hidden)]
+    fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full>;
 }
 
 /// Serializes a [`Field`] through serde.
@@ -46,35 +90,67 @@ impl<T: Field, A: Allocator> Field for Vec<T, A> {
         }
         seq.end()
     }
+
+    fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        w.byte(b'[')?;
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                w.byte(b',')?;
+            }
+            item.write_json(w)?;
+        }
+        w.byte(b']')
+    }
 }
 
 macro_rules! field_via_serialize {
-    ($($t:ty),*) => {
+    ($($t:ty => |$v:ident, $w:ident| $write:expr),* $(,)?) => {
         $(
             impl Field for $t {
                 fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     Serialize::serialize(self, s)
+                }
+
+                fn write_json(&self, $w: &mut Writer<'_>) -> Result<(), Full> {
+                    let $v = *self;
+                    $write
                 }
             }
         )*
     };
 }
 
-field_via_serialize!(i32, i64, u32, bool, DateTime, Decimal);
+field_via_serialize! {
+    i32 => |v, w| w.signed(v.into()),
+    i64 => |v, w| w.signed(v),
+    u32 => |v, w| w.unsigned(v.into(), false),
+    bool => |v, w| w.put(if v { b"true" } else { b"false" }),
+    // Digits and separators: nothing to escape.
+    DateTime => |v, w| w.plain(v.write_bytes(&mut [0; 24])),
+    // The bytes ryu writes for the float `tenths / 10` (see `ser.rs`).
+    Decimal => |v, w| w.tenths(v.tenths()),
+}
 
 /// A JSON number has no NaN or infinity (serializers write `null`): NaN is
 /// written as 0 and an infinity as the largest finite `f64` of its sign, so
 /// a frame is always valid JSON. Decoding never produces either.
+fn finite(v: f64) -> f64 {
+    if v.is_nan() {
+        0.0
+    } else if v.is_infinite() {
+        f64::MAX.copysign(v)
+    } else {
+        v
+    }
+}
+
 impl Field for f64 {
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let v = if self.is_nan() {
-            0.0
-        } else if self.is_infinite() {
-            f64::MAX.copysign(*self)
-        } else {
-            *self
-        };
-        s.serialize_f64(v)
+        s.serialize_f64(finite(*self))
+    }
+
+    fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        w.f64(finite(*self))
     }
 }
 
@@ -82,11 +158,19 @@ impl<A: Allocator> Field for crate::Text<A> {
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(self, s)
     }
+
+    fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        w.string_bytes(self.as_bytes())
+    }
 }
 
 impl<const N: usize, A: Allocator> Field for CiString<N, A> {
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         Serialize::serialize(self, s)
+    }
+
+    fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        w.string_bytes(self.as_bytes())
     }
 }
 
@@ -102,6 +186,12 @@ impl Out<'_> {
         self.0.json(value).map_err(|_| EncodeError::BufferFull)
     }
 
+    fn payload<T: Encode + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        value
+            .encode_json(&mut self.0)
+            .map_err(|_| EncodeError::BufferFull)
+    }
+
     /// The frame's closing `]` (one byte: no copy of a slice).
     fn close(&mut self) -> Result<(), EncodeError> {
         self.0.byte(b']').map_err(|_| EncodeError::BufferFull)
@@ -111,11 +201,20 @@ impl Out<'_> {
     fn header(&mut self, start: &[u8; 3], id: &MessageId) -> Result<(), EncodeError> {
         if id.is_plain() {
             // The usual id (a counter, a UUID): one bounds check, no scan.
+            let (bytes, len) = id.padded();
             return self
                 .0
-                .framed(start, id.as_bytes())
+                .framed_padded(start, bytes, len)
                 .map_err(|_| EncodeError::BufferFull);
         }
+        self.escaped_header(start, id)
+    }
+
+    /// [`Out::header`] of an id with something to escape (out of line: the
+    /// usual header then needs no saved registers).
+    #[cold]
+    #[inline(never)]
+    fn escaped_header(&mut self, start: &[u8; 3], id: &MessageId) -> Result<(), EncodeError> {
         self.put(start)?;
         self.0
             .string_bytes(id.as_bytes())
@@ -125,8 +224,9 @@ impl Out<'_> {
 }
 
 /// Encodes `[2,"id","Action",{payload}]` at the start of `buf`; returns its
-/// length, or `BufferFull` (the bytes written so far are not a frame).
-pub fn encode_call<T: Serialize + ?Sized>(
+/// length, or `BufferFull` (the bytes written so far are not a frame). The
+/// bytes of `buf` past the returned length may have been written too.
+pub fn encode_call<T: Encode + ?Sized>(
     buf: &mut [u8],
     id: &MessageId,
     action: Action,
@@ -138,20 +238,21 @@ pub fn encode_call<T: Serialize + ?Sized>(
     out.0
         .quoted(false, action.as_str().as_bytes(), b"\",")
         .map_err(|_| EncodeError::BufferFull)?;
-    out.json(payload)?;
+    out.payload(payload)?;
     out.close()?;
     Ok(out.0.len)
 }
 
-/// Encodes `[3,"id",{payload}]` at the start of `buf`; returns its length.
-pub fn encode_call_result<T: Serialize + ?Sized>(
+/// Encodes `[3,"id",{payload}]` at the start of `buf`; returns its length
+/// (the bytes past it may have been written, as with [`encode_call`]).
+pub fn encode_call_result<T: Encode + ?Sized>(
     buf: &mut [u8],
     id: &MessageId,
     payload: &T,
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
     out.header(b"[3,", id)?;
-    out.json(payload)?;
+    out.payload(payload)?;
     out.close()?;
     Ok(out.0.len)
 }
@@ -271,6 +372,69 @@ mod tests {
         ] {
             assert!(!check_object(bad), "{bad:?}");
         }
+    }
+
+    /// The id is copied at its fixed size where the buffer has room for
+    /// all of it, and at its length near the end of a buffer: every buffer
+    /// from the frame's length up holds the same frame, and every shorter
+    /// one is refused.
+    #[test]
+    fn every_buffer_length_holds_the_same_frame_or_is_full() {
+        use crate::v16::{HeartbeatRequest, ResetResponse, ResetStatus};
+        let id = MessageId::new("19223209").unwrap();
+        let call = br#"[2,"19223209","Heartbeat",{}]"#;
+        let result = br#"[3,"19223209",{"status":"Accepted"}]"#;
+        let answer = ResetResponse {
+            status: ResetStatus::Accepted,
+        };
+        for len in 0..result.len() + 64 {
+            let mut buf = [0xAAu8; 128];
+            let got = encode_call(
+                &mut buf[..len],
+                &id,
+                Action::Heartbeat,
+                &HeartbeatRequest {},
+            );
+            match len < call.len() {
+                true => assert_eq!(got, Err(EncodeError::BufferFull), "{len}"),
+                false => assert_eq!(got.map(|n| &buf[..n]), Ok(&call[..]), "{len}"),
+            }
+            let mut buf = [0xAAu8; 128];
+            let got = encode_call_result(&mut buf[..len], &id, &answer);
+            match len < result.len() {
+                true => assert_eq!(got, Err(EncodeError::BufferFull), "{len}"),
+                false => assert_eq!(got.map(|n| &buf[..n]), Ok(&result[..]), "{len}"),
+            }
+        }
+    }
+
+    /// A `Serialize` payload through [`Serde`] is written as our
+    /// serializer writes it, and a message the same by either route.
+    #[test]
+    fn serde_payloads_take_the_serializer() {
+        use crate::v16::{ResetResponse, ResetStatus};
+        #[derive(serde::Serialize)]
+        struct Custom<'a> {
+            status: &'a str,
+            n: i32,
+        }
+        let id = MessageId::from_u32(7);
+        let mut buf = [0u8; 64];
+        let custom = Custom {
+            status: "a\"b",
+            n: -3,
+        };
+        let n = encode_call_result(&mut buf, &id, &Serde(&custom));
+        let want = br#"[3,"7",{"status":"a\"b","n":-3}]"#;
+        assert_eq!(n.map(|n| &buf[..n]), Ok(&want[..]));
+        let answer = ResetResponse {
+            status: ResetStatus::Rejected,
+        };
+        let mut other = [0u8; 64];
+        let a = encode_call_result(&mut buf, &id, &answer).unwrap();
+        let b = encode_call_result(&mut other, &id, &Serde(&answer)).unwrap();
+        assert_eq!(&buf[..a], &other[..b]);
+        assert_eq!(format!("{:?}", Serde(&answer)), "Serde");
     }
 
     #[test]

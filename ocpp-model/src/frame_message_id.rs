@@ -25,7 +25,7 @@ pub const MAX_MESSAGE_ID_LEN: usize = 36;
 /// bytes (stricter than 36 characters, for ids no central system is known
 /// to send: UUIDs and counters are ASCII). A longer id, or one with a lone
 /// UTF-16 surrogate escape (no character at all), is
-/// [`FrameErrorKind::BadMessageId`] and cannot be answered.
+/// [`FrameErrorKind::BadMessageId`](crate::FrameErrorKind::BadMessageId) and cannot be answered.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId {
     /// The length in bytes, and [`MessageId::ESCAPE`] when the id has a
@@ -80,6 +80,11 @@ impl MessageId {
     /// Whether the id is written in JSON as it is (no byte to escape).
     pub(crate) fn is_plain(&self) -> bool {
         self.len & Self::ESCAPE == 0
+    }
+
+    /// The id's bytes in a fixed-size array, and how many of them are the id.
+    pub(crate) fn padded(&self) -> (&[u8; MAX_MESSAGE_ID_LEN], usize) {
+        (&self.bytes, self.len())
     }
 
     /// The decimal form of `n`, e.g. `"42"`.

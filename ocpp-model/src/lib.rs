@@ -210,7 +210,7 @@ pub use action::Action;
 pub use codec::{decode, decode_with, Cx, Decode, ItemCount, Request, Seed, Violation};
 pub use encode::{
     check_object, encode_call, encode_call_error, encode_call_result, encode_raw_call,
-    encode_raw_call_result, Field,
+    encode_raw_call_result, Encode, Field, Serde,
 };
 pub use errors::{DecodeError, EncodeError, ErrorCode, UnknownVariant};
 pub use frame::{
@@ -271,7 +271,7 @@ pub(crate) mod test_util {
     #[track_caller]
     pub fn call_round_trip<T>(frame: &str, expected: &T)
     where
-        T: Decode<Global> + Serialize + PartialEq + Debug + Request,
+        T: Decode<Global> + Serialize + crate::Encode + PartialEq + Debug + Request,
     {
         let Ok(Frame::Call {
             id,
@@ -300,7 +300,7 @@ pub(crate) mod test_util {
     pub fn answer_round_trip<R>(frame: &str, expected: &R::Response)
     where
         R: Request,
-        R::Response: Decode<Global> + Serialize + PartialEq + Debug,
+        R::Response: Decode<Global> + Serialize + crate::Encode + PartialEq + Debug,
     {
         result_round_trip(frame, expected);
     }
@@ -310,7 +310,7 @@ pub(crate) mod test_util {
     #[track_caller]
     pub fn result_round_trip<T>(frame: &str, expected: &T)
     where
-        T: Decode<Global> + Serialize + PartialEq + Debug,
+        T: Decode<Global> + Serialize + crate::Encode + PartialEq + Debug,
     {
         let Ok(Frame::CallResult { id, payload }) =
             Frame::parse(frame.as_bytes(), &Limits::DEFAULT)

@@ -94,6 +94,11 @@ macro_rules! ocpp_enum {
             fn serialize_field<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
+
+            fn write_json(&self, w: &mut $crate::encode::Writer<'_>) -> ::core::result::Result<(), $crate::encode::Full> {
+                // A wire name has nothing to escape.
+                w.plain(self.as_str().as_bytes())
+            }
         }
 
         impl<A: $crate::Allocator + Clone> $crate::Decode<A> for $name {
@@ -124,6 +129,23 @@ macro_rules! ser_field {
         match $e {
             ::core::option::Option::Some(v) => $st.serialize_field($json, &$crate::encode::FieldSer(v))?,
             ::core::option::Option::None => $st.skip_field($json)?,
+        }
+    };
+}
+
+/// Writes one property, `,"name":value`, or `{"name":value` when `$first`
+/// (an absent option is skipped).
+macro_rules! write_field {
+    (req $w:ident $first:ident $json:literal $e:expr) => {
+        $w.property($first, concat!(",\"", $json, "\":").as_bytes())?;
+        $first = false;
+        $crate::Field::write_json($e, $w)?;
+    };
+    (opt $w:ident $first:ident $json:literal $e:expr) => {
+        if let ::core::option::Option::Some(v) = $e {
+            $w.property($first, concat!(",\"", $json, "\":").as_bytes())?;
+            $first = false;
+            $crate::Field::write_json(v, $w)?;
         }
     };
 }
@@ -226,6 +248,23 @@ macro_rules! ocpp_object {
         $($hdr)* $crate::Field for $($self_ty)* {
             fn serialize_field<S: ::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
                 ::serde::Serialize::serialize(self, s)
+            }
+
+            #[inline]
+            fn write_json(&self, w: &mut $crate::encode::Writer<'_>) -> ::core::result::Result<(), $crate::encode::Full> {
+                $crate::encode::Encode::encode_json(self, w)
+            }
+        }
+
+        $($hdr)* $crate::encode::Encode for $($self_ty)* {
+            // Not inlined into `Field::write_json`: one copy of each.
+            #[inline(never)]
+            #[allow(unused_assignments, unused_mut)]
+            fn encode_json(&self, w: &mut $crate::encode::Writer<'_>) -> ::core::result::Result<(), $crate::encode::Full> {
+                // The first property written opens the object.
+                let mut first = true;
+                $( $crate::macros::write_field!($kind w first $json &self.$field); )*
+                w.end_object(first)
             }
         }
 
@@ -357,4 +396,5 @@ macro_rules! ocpp_object {
 
 pub(crate) use {
     describe, field_present, field_ty, finish_field, ocpp_enum, ocpp_object, ser_field, wire_name,
+    write_field,
 };

@@ -110,7 +110,7 @@ const BAD_ALLOCATIONS: usize = 1 + 33 + 1;
 /// (`None`) a CALLRESULT.
 fn round<'p, T>(payload: &[u8], pool: &'p Pool, id: &MessageId, action: Option<Action>) -> usize
 where
-    T: Decode<&'p Pool> + serde::Serialize,
+    T: Decode<&'p Pool> + ocpp_model::Encode,
 {
     let mut out = [0u8; 1024];
     let v: T = decode(payload, pool).unwrap();
@@ -153,7 +153,7 @@ fn answer(action: Action, payload: &[u8], pool: &Pool, id: &MessageId) -> usize 
     type P<'p> = &'p Pool;
     fn r<'p, R: Request>(payload: &[u8], pool: &'p Pool, id: &MessageId) -> usize
     where
-        R::Response: Decode<&'p Pool> + serde::Serialize,
+        R::Response: Decode<&'p Pool> + ocpp_model::Encode,
     {
         round::<R::Response>(payload, pool, id, None)
     }

@@ -23,7 +23,7 @@ const BIG: Limits = Limits::new(1 << 16, 8);
 #[track_caller]
 fn check<'p, T>(name: &str, value: &T, pool: A<'p>)
 where
-    T: Serialize + Decode<A<'p>> + PartialEq + Debug,
+    T: Serialize + ocpp_model::Encode + Decode<A<'p>> + PartialEq + Debug,
 {
     let id = MessageId::new("4f1e").unwrap();
     let mut buf = vec![0u8; 16 * 1024];

@@ -84,7 +84,7 @@ fn payload(frame: &[u8]) -> &[u8] {
 /// A CALL: `[2,"id","Action",{payload}]`.
 fn call<O, T>(name: &'static str, frame: &'static str, pool: Al) -> Case
 where
-    O: ocpp_model::Decode<Al> + serde::Serialize + 'static,
+    O: ocpp_model::Decode<Al> + ocpp_model::Encode + 'static,
     T: serde::de::DeserializeOwned + serde::Serialize + 'static,
 {
     let (_, id, action, theirs): (u8, String, String, T) =
@@ -124,7 +124,7 @@ where
 /// A CALLRESULT: `[3,"id",{payload}]`.
 fn result<O, T>(name: &'static str, frame: &'static str, pool: Al) -> Case
 where
-    O: ocpp_model::Decode<Al> + serde::Serialize + 'static,
+    O: ocpp_model::Decode<Al> + ocpp_model::Encode + 'static,
     T: serde::de::DeserializeOwned + serde::Serialize + 'static,
 {
     let (_, id, theirs): (u8, String, T) =

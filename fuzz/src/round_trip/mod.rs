@@ -362,7 +362,7 @@ fn generate_and_check(name: &'static str, g: &mut Gen<'_, A>, k: &Knobs, pool: A
 /// `longest` items.
 fn check<T>(k: &Knobs, name: &str, action: Option<Action>, value: &T, longest: usize, pool: A)
 where
-    T: Decode<A> + Serialize + PartialEq + Debug,
+    T: Decode<A> + Serialize + ocpp_model::Encode + PartialEq + Debug,
 {
     let encode = |buf: &mut [u8]| match action {
         Some(action) => encode_call(buf, &k.id, action, value),

@@ -8,7 +8,7 @@ use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     encode_call_result, Action, Allocator, ChangeConfigurationRequest, CiString,
-    ConfigurationStatus, EncodeError, GetConfigurationRequest, MessageId,
+    ConfigurationStatus, EncodeError, GetConfigurationRequest, MessageId, Serde,
 };
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
@@ -458,15 +458,15 @@ impl<A: Allocator + Clone> Configuration<A> {
     ) -> Result<usize, EncodeError> {
         let Some(p) = self.pending.as_deref() else {
             // Cannot happen: the reply was queued with the answer.
-            return encode_call_result(buf, id, &Answer { cfg: self, p: None });
+            return encode_call_result(buf, id, &Serde(&Answer { cfg: self, p: None }));
         };
         let n = encode_call_result(
             buf,
             id,
-            &Answer {
+            &Serde(&Answer {
                 cfg: self,
                 p: Some(p),
-            },
+            }),
         )?;
         self.pending = None;
         Ok(n)

@@ -63,6 +63,9 @@ fn options_units_and_floats_read_null() {
         fn serialize_field<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             serde::Serialize::serialize(&(self.0, self.1, self.2), s)
         }
+        fn write_json(&self, w: &mut crate::encode::Writer<'_>) -> Result<(), crate::encode::Full> {
+            w.json(&(self.0, self.1, self.2))
+        }
     }
     ocpp_object! {
         /// An optional number, a unit and a float.

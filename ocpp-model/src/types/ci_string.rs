@@ -141,6 +141,11 @@ impl<const N: usize, A: Allocator> CiString<N, A> {
         core::str::from_utf8(&self.bytes).unwrap_or_default()
     }
 
+    /// Its bytes (printable ASCII), without [`Self::as_str`]'s check.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Its length in characters (= bytes).
     pub fn len(&self) -> usize {
         self.bytes.len()

@@ -246,6 +246,11 @@ impl DateTime {
     /// Writes the UTC form into `buf`: `YYYY-MM-DDTHH:MM:SSZ`, or
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` when the milliseconds are not 0.
     pub fn write(self, buf: &mut [u8; 24]) -> &str {
+        core::str::from_utf8(self.write_bytes(buf)).unwrap_or_default()
+    }
+
+    /// [`Self::write`] as bytes (ASCII), without a UTF-8 check.
+    pub(crate) fn write_bytes(self, buf: &mut [u8; 24]) -> &[u8] {
         let ms = Self::from_unix_millis(self.ms).ms;
         let days = ms.div_euclid(MS_PER_DAY);
         let in_day = ms.rem_euclid(MS_PER_DAY);
@@ -282,7 +287,7 @@ impl DateTime {
             buf[23] = b'Z';
             24
         };
-        core::str::from_utf8(&buf[..len]).unwrap_or_default()
+        &buf[..len]
     }
 }
 

@@ -92,8 +92,12 @@ impl IdToken {
 
     /// The idTag.
     pub fn as_str(&self) -> &str {
-        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
-        core::str::from_utf8(bytes).unwrap_or_default()
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// Its bytes (printable ASCII), without [`Self::as_str`]'s check.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
     }
 
     /// Its length in characters (= bytes).
@@ -159,6 +163,10 @@ impl Serialize for IdToken {
 impl crate::Field for IdToken {
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+
+    fn write_json(&self, w: &mut crate::encode::Writer<'_>) -> Result<(), crate::encode::Full> {
+        w.string_bytes(self.as_bytes())
     }
 }
 

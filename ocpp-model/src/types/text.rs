@@ -72,6 +72,11 @@ impl<A: Allocator> Text<A> {
         core::str::from_utf8(&self.bytes).unwrap_or_default()
     }
 
+    /// Its UTF-8 bytes, without [`Self::as_str`]'s check.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Its length in bytes.
     pub fn len(&self) -> usize {
         self.bytes.len()

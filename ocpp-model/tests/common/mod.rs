@@ -223,12 +223,13 @@ pub fn gen_frame<A: Allocator + Clone>(name: &str, r: &mut Rng, a: A) -> Vec<u8>
 }
 
 /// decode(encode(value)) == value through a whole frame (a CALL of
-/// `action`, or a CALLRESULT), with nothing left in the pool; and every
-/// shorter buffer is refused.
+/// `action`, or a CALLRESULT), with nothing left in the pool; the payload
+/// is what serde-json-core writes of the value's `Serialize`, byte for
+/// byte; and every shorter buffer is refused.
 #[track_caller]
 pub fn round_trip<'p, T>(value: &T, action: Option<Action>, pool: &'p Pool<Talc>)
 where
-    T: Decode<&'p Pool<Talc>> + serde::Serialize + PartialEq + fmt::Debug,
+    T: Decode<&'p Pool<Talc>> + Encode + serde::Serialize + PartialEq + fmt::Debug,
 {
     let id = MessageId::from_u32(7);
     let mut buf = [0u8; 4096];
@@ -254,6 +255,13 @@ where
         (f, _) => panic!("{f:?}"),
     };
     assert_eq!(frame.id(), id);
+    let mut oracle = [0u8; 4096];
+    let m = serde_json_core::to_slice(value, &mut oracle).unwrap();
+    assert_eq!(
+        payload,
+        &oracle[..m],
+        "the generated encoder against serde-json-core"
+    );
     let before = pool.stats().in_use;
     let decoded: T = decode(payload, pool).unwrap();
     assert_eq!(&decoded, value, "{}", String::from_utf8_lossy(&buf[..n]));
