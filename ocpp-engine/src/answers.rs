@@ -5,11 +5,11 @@
 //! `InternalError`. When the slots are full the frame is refused with
 //! [`HandleError::Busy`](crate::HandleError::Busy) and nothing is dropped.
 
+use ocpp_model::encode::{Encode, Full, Writer};
 use ocpp_model::{
     decode_with, encode_call_error, encode_call_result, Allocator, Decode, EncodeError, ErrorCode,
-    FrameErrorKind, MessageId, Serde, UnlockStatus,
+    FrameErrorKind, MessageId, UnlockStatus,
 };
-use serde::ser::{SerializeStruct, Serializer};
 
 use crate::block::Cx;
 use serde::Serialize;
@@ -72,11 +72,11 @@ impl Reply {
     pub(crate) fn encode(&self, buf: &mut [u8], id: &MessageId) -> Result<usize, EncodeError> {
         match *self {
             Reply::Error { code, description } => encode_call_error(buf, id, code, description),
-            Reply::Status(status) => encode_call_result(buf, id, &Serde(&StatusOnly(status))),
+            Reply::Status(status) => encode_call_result(buf, id, &StatusOnly(status)),
             Reply::Unlock {
                 outcome: Some(status),
                 ..
-            } => encode_call_result(buf, id, &Serde(&StatusOnly(status.as_str()))),
+            } => encode_call_result(buf, id, &StatusOnly(status.as_str())),
             // Encoded by its owner (see `ChargePoint::poll_transmit`), or
             // not ready (never handed out by `Answers::front`).
             Reply::Configuration
@@ -100,13 +100,14 @@ pub(crate) fn request<T: Decode<A>, A: Allocator + Clone>(
     })
 }
 
+/// `{"status":"..."}`, the answer of most of the central system's CALLs.
 struct StatusOnly(&'static str);
 
-impl Serialize for StatusOnly {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Response", 1)?;
-        st.serialize_field("status", self.0)?;
-        st.end()
+impl Encode for StatusOnly {
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        let mut o = w.object()?;
+        o.field("status", self.0)?;
+        o.end()
     }
 }
 

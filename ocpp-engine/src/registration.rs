@@ -3,9 +3,9 @@
 //! after the `interval` of Pending and Rejected.
 
 use allocator_api2::vec::Vec;
+use ocpp_model::encode::{Encode, Full, Writer};
 use ocpp_model::{
-    Action, Allocator, BootNotificationResponse, DateTime, EncodeError, RegistrationStatus,
-    Request, Serde,
+    Action, Allocator, BootNotificationResponse, DateTime, EncodeError, RegistrationStatus, Request,
 };
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -119,6 +119,22 @@ impl<A: Allocator> Request for Identity<A> {
 }
 
 /// BootNotification.req, in the schema's order, absent options left out.
+impl<A: Allocator> Encode for Identity<A> {
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        let mut o = w.object()?;
+        o.field("chargePointVendor", self.get(0))?;
+        o.field("chargePointModel", self.get(1))?;
+        for (i, name) in [(2, "chargePointSerialNumber"), (3, "firmwareVersion")] {
+            let value = self.get(i);
+            if !value.is_empty() {
+                o.field(name, value)?;
+            }
+        }
+        o.end()
+    }
+}
+
+/// The same object, for the snapshot.
 impl<A: Allocator> Serialize for Identity<A> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (serial, firmware) = (self.get(2), self.get(3));
@@ -202,7 +218,7 @@ impl<A: Allocator> Registration<A> {
         if !due {
             return Ok(None);
         }
-        out.send(&Serde(&self.identity))?;
+        out.send(&self.identity)?;
         self.state = BootState::Sent;
         Ok(Some(Token))
     }

@@ -19,13 +19,14 @@ use crate::errors::{EncodeError, ErrorCode};
 use crate::frame::MessageId;
 pub use crate::ser::{Full, Writer};
 use crate::types::{CiString, DateTime, Decimal};
+pub use crate::write::{Array, Object};
 use crate::Allocator;
 
 /// A payload the frame encoders write as a JSON object: every message of
-/// [`crate::v16`], and any `Serialize` value through [`Serde`].
+/// [`crate::v16`], one's own through [`Writer::object`], and any
+/// `Serialize` value through [`Serde`].
 pub trait Encode {
     /// Writes the payload; `Err` when the buffer is full.
-    #[doc(hidden)]
     fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full>;
 }
 
@@ -62,8 +63,18 @@ pub trait Field {
     fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
 
     /// Writes the value as JSON.
-    #[doc(hidden)]
     fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full>;
+}
+
+/// A string, escaped as JSON requires.
+impl Field for str {
+    fn serialize_field<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+
+    fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        w.string(self)
+    }
 }
 
 /// Serializes a [`Field`] through serde.
@@ -182,8 +193,9 @@ impl Out<'_> {
         self.0.put(bytes).map_err(|_| EncodeError::BufferFull)
     }
 
-    fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.0.json(value).map_err(|_| EncodeError::BufferFull)
+    /// `s` as a JSON string, escaped as JSON requires.
+    fn string(&mut self, s: &str) -> Result<(), EncodeError> {
+        self.0.string(s).map_err(|_| EncodeError::BufferFull)
     }
 
     fn payload<T: Encode + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
@@ -272,7 +284,7 @@ pub fn encode_call_error(
     out.put(b"\"")?;
     out.put(code.as_str().as_bytes())?;
     out.put(b"\",")?;
-    out.json(description)?;
+    out.string(description)?;
     out.put(b",{}]")?;
     Ok(out.0.len)
 }
@@ -289,7 +301,7 @@ pub fn encode_raw_call(
 ) -> Result<usize, EncodeError> {
     let mut out = Out(Writer { buf, len: 0 });
     out.header(b"[2,", id)?;
-    out.json(action)?;
+    out.string(action)?;
     out.put(b",")?;
     out.put(payload)?;
     out.close()?;

@@ -205,6 +205,7 @@ pub mod scan;
 mod ser;
 mod types;
 pub mod v16;
+mod write;
 
 pub use action::Action;
 pub use codec::{decode, decode_with, Cx, Decode, ItemCount, Request, Seed, Violation};

@@ -6,11 +6,12 @@ use core::fmt;
 
 use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
+use ocpp_model::encode::{Encode, Full, Writer};
 use ocpp_model::{
     encode_call_result, Action, Allocator, ChangeConfigurationRequest, CiString,
-    ConfigurationStatus, EncodeError, GetConfigurationRequest, MessageId, Serde,
+    ConfigurationStatus, EncodeError, GetConfigurationRequest, MessageId,
 };
-use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
+use serde::ser::Serializer;
 use serde::Serialize;
 
 use super::keys::{Access, Fixed, Key, Refusal};
@@ -458,15 +459,15 @@ impl<A: Allocator + Clone> Configuration<A> {
     ) -> Result<usize, EncodeError> {
         let Some(p) = self.pending.as_deref() else {
             // Cannot happen: the reply was queued with the answer.
-            return encode_call_result(buf, id, &Serde(&Answer { cfg: self, p: None }));
+            return encode_call_result(buf, id, &Answer { cfg: self, p: None });
         };
         let n = encode_call_result(
             buf,
             id,
-            &Serde(&Answer {
+            &Answer {
                 cfg: self,
                 p: Some(p),
-            }),
+            },
         )?;
         self.pending = None;
         Ok(n)
@@ -486,76 +487,48 @@ struct Answer<'a, A: Allocator + Clone> {
     p: Option<&'a Pending<A>>,
 }
 
-impl<A: Allocator + Clone> Serialize for Answer<'_, A> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl<A: Allocator + Clone> Encode for Answer<'_, A> {
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
         let (known, custom) = self.p.map_or((0, 0), |p| (p.known, p.custom));
-        let mut st = s.serialize_struct("GetConfigurationResponse", 2)?;
-        st.serialize_field(
-            "configurationKey",
-            &KeyValues {
-                cfg: self.cfg,
-                known,
-                custom,
-            },
-        )?;
-        match self.p.filter(|p| !p.unknown.is_empty()) {
-            Some(p) => st.serialize_field("unknownKey", &Unknown(&p.unknown))?,
-            None => st.skip_field("unknownKey")?,
+        let mut o = w.object()?;
+        o.field_with("configurationKey", |w| self.key_values(w, known, custom))?;
+        if let Some(p) = self.p.filter(|p| !p.unknown.is_empty()) {
+            o.field("unknownKey", &p.unknown)?;
         }
-        st.end()
+        o.end()
     }
 }
 
-struct KeyValues<'a, A: Allocator + Clone> {
-    cfg: &'a Configuration<A>,
-    known: u64,
-    custom: u64,
-}
-
-impl<A: Allocator + Clone> Serialize for KeyValues<'_, A> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
+impl<A: Allocator + Clone> Answer<'_, A> {
+    /// `configurationKey`: the known keys of `known` (bits over
+    /// [`Key::ALL`]), then the custom keys of `custom`, but write-only ones.
+    fn key_values(&self, w: &mut Writer<'_>, known: u64, custom: u64) -> Result<(), Full> {
+        let mut a = w.array()?;
         for (i, &k) in Key::ALL.iter().enumerate() {
-            if self.known & (1 << i) != 0 && k.access() != Access::WriteOnly {
+            if known & (1 << i) != 0 && k.access() != Access::WriteOnly {
                 // The longest value is a CSL of four measurands.
                 let mut value = StackStr::<160>::default();
                 // Values are short (a CSL of 4 measurands at most): cannot fail.
                 let _ = self.cfg.values.write(k, &self.cfg.fixed, &mut value);
-                seq.serialize_element(&KeyValue {
-                    key: k.name(),
-                    readonly: k.access() == Access::ReadOnly,
-                    value: value.as_str(),
-                })?;
+                let readonly = k.access() == Access::ReadOnly;
+                a.item_with(|w| key_value(w, k.name(), readonly, value.as_str()))?;
             }
         }
         for (i, c) in self.cfg.custom.iter().enumerate() {
-            if self.custom & (1 << i) != 0 && c.access != Access::WriteOnly {
-                seq.serialize_element(&KeyValue {
-                    key: c.name,
-                    readonly: c.access == Access::ReadOnly,
-                    value: c.value.as_str(),
-                })?;
+            if custom & (1 << i) != 0 && c.access != Access::WriteOnly {
+                let readonly = c.access == Access::ReadOnly;
+                a.item_with(|w| key_value(w, c.name, readonly, c.value.as_str()))?;
             }
         }
-        seq.end()
+        a.end()
     }
 }
 
-#[derive(Serialize)]
-struct KeyValue<'a> {
-    key: &'a str,
-    readonly: bool,
-    value: &'a str,
-}
-
-struct Unknown<'a, A: Allocator>(&'a Vec<CiString<50, A>, A>);
-
-impl<A: Allocator> Serialize for Unknown<'_, A> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for k in self.0.iter() {
-            seq.serialize_element(k.as_str())?;
-        }
-        seq.end()
-    }
+/// One `configurationKey` item.
+fn key_value(w: &mut Writer<'_>, key: &str, readonly: bool, value: &str) -> Result<(), Full> {
+    let mut o = w.object()?;
+    o.field("key", key)?;
+    o.field("readonly", &readonly)?;
+    o.field("value", value)?;
+    o.end()
 }

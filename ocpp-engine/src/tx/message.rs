@@ -2,11 +2,11 @@
 //! postcard-encodable for the storage to come), and their encoding onto the
 //! wire straight from that form, without building the model's pool types.
 
+use ocpp_model::encode::{Encode, Full, Writer};
 use ocpp_model::{
     Action, Allocator, DateTime, IdToken, MeterValuesResponse, ReadingContext, Reason, Request,
     StartTransactionRequest, StopTransactionResponse,
 };
-use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::Serialize;
 
 use super::meter::{Readings, SampledValueOut};
@@ -83,22 +83,20 @@ impl Request for MeterValuesOut<'_> {
 }
 
 /// MeterValues.req, schema order: connectorId, transactionId, meterValue.
-impl Serialize for MeterValuesOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl Encode for MeterValuesOut<'_> {
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
         let this = self.0;
-        let mut st = s.serialize_struct("MeterValues", 3)?;
-        st.serialize_field("connectorId", &i32::from(this.connector))?;
-        match this.transaction_id {
-            Some(id) => st.serialize_field("transactionId", &id)?,
-            None => st.skip_field("transactionId")?,
+        let mut o = w.object()?;
+        o.field("connectorId", &u32::from(this.connector))?;
+        if let Some(id) = this.transaction_id {
+            o.field("transactionId", &id)?;
         }
-        let one = MeterValueOut {
-            timestamp: this.timestamp,
-            values: &this.values,
-            context: this.context,
-        };
-        st.serialize_field("meterValue", &[one])?;
-        st.end()
+        o.field_with("meterValue", |w| {
+            let mut a = w.array()?;
+            a.item_with(|w| meter_value(w, this.timestamp, &this.values, this.context))?;
+            a.end()
+        })?;
+        o.end()
     }
 }
 
@@ -131,31 +129,28 @@ impl<A: Allocator + Clone> Request for StopTransactionOut<'_, A> {
 }
 
 /// StopTransaction.req, schema order.
-impl<A: Allocator + Clone> Serialize for StopTransactionOut<'_, A> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl<A: Allocator + Clone> Encode for StopTransactionOut<'_, A> {
+    fn encode_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
         let this = self.stop;
-        let mut st = s.serialize_struct("StopTransaction", 6)?;
-        match &this.id_tag {
-            Some(t) => st.serialize_field("idTag", t)?,
-            None => st.skip_field("idTag")?,
+        let mut o = w.object()?;
+        if let Some(t) = &this.id_tag {
+            o.field("idTag", t)?;
         }
-        st.serialize_field("meterStop", &this.meter_stop)?;
-        st.serialize_field("timestamp", &this.timestamp)?;
+        o.field("meterStop", &this.meter_stop)?;
+        o.field("timestamp", &this.timestamp)?;
         // Sent only once known (see `Transactions::poll_call`).
-        st.serialize_field("transactionId", &this.transaction_id.unwrap_or(0))?;
-        st.serialize_field("reason", this.reason.as_str())?;
+        o.field("transactionId", &this.transaction_id.unwrap_or(0))?;
+        o.field("reason", &this.reason)?;
         let data = TransactionData {
             begin: this.begin.filter(|(_, r)| !r.is_empty()),
             aligned: self.aligned,
             local: this.local,
             end: (this.timestamp, &this.end),
         };
-        if data.is_empty() {
-            st.skip_field("transactionData")?;
-        } else {
-            st.serialize_field("transactionData", &data)?;
+        if !data.is_empty() {
+            o.field_with("transactionData", |w| data.write(w))?;
         }
-        st.end()
+        o.end()
     }
 }
 
@@ -174,63 +169,45 @@ impl<A: Allocator + Clone> TransactionData<'_, A> {
             && self.end.1.is_empty()
             && self.aligned.of(self.local).next().is_none()
     }
-}
 
-impl<A: Allocator + Clone> Serialize for TransactionData<'_, A> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), Full> {
+        let mut a = w.array()?;
         if let Some((timestamp, values)) = &self.begin {
-            seq.serialize_element(&MeterValueOut {
-                timestamp: *timestamp,
-                values,
-                context: ReadingContext::TransactionBegin,
-            })?;
+            a.item_with(|w| meter_value(w, *timestamp, values, ReadingContext::TransactionBegin))?;
         }
         for sample in self.aligned.of(self.local) {
-            seq.serialize_element(&MeterValueOut {
-                timestamp: sample.timestamp,
-                values: &sample.values,
-                context: ReadingContext::SampleClock,
+            a.item_with(|w| {
+                meter_value(
+                    w,
+                    sample.timestamp,
+                    &sample.values,
+                    ReadingContext::SampleClock,
+                )
             })?;
         }
         if !self.end.1.is_empty() {
-            seq.serialize_element(&MeterValueOut {
-                timestamp: self.end.0,
-                values: self.end.1,
-                context: ReadingContext::TransactionEnd,
-            })?;
+            let (timestamp, values) = self.end;
+            a.item_with(|w| meter_value(w, timestamp, values, ReadingContext::TransactionEnd))?;
         }
-        seq.end()
+        a.end()
     }
 }
 
 /// One `meterValue`: a timestamp and its sampled values.
-struct MeterValueOut<'a> {
+fn meter_value(
+    w: &mut Writer<'_>,
     timestamp: DateTime,
-    values: &'a Readings,
+    values: &Readings,
     context: ReadingContext,
-}
-
-impl Serialize for MeterValueOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("MeterValue", 2)?;
-        st.serialize_field("timestamp", &self.timestamp)?;
-        st.serialize_field("sampledValue", &Sampled(self.values, self.context))?;
-        st.end()
-    }
-}
-
-struct Sampled<'a>(&'a Readings, ReadingContext);
-
-impl Serialize for Sampled<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
-        for reading in self.0.iter() {
-            seq.serialize_element(&SampledValueOut {
-                reading,
-                context: self.1,
-            })?;
+) -> Result<(), Full> {
+    let mut o = w.object()?;
+    o.field("timestamp", &timestamp)?;
+    o.field_with("sampledValue", |w| {
+        let mut a = w.array()?;
+        for reading in values.iter() {
+            a.item_with(|w| SampledValueOut { reading, context }.write(w))?;
         }
-        seq.end()
-    }
+        a.end()
+    })?;
+    o.end()
 }

@@ -21,7 +21,7 @@ use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     Allocator, AuthorizationStatus, AuthorizeRequest, ChargePointStatus, DateTime, EncodeError,
-    IdTagInfo, IdToken, Measurand, Reason, Serde,
+    IdTagInfo, IdToken, Measurand, Reason,
 };
 use serde::Serialize;
 
@@ -487,13 +487,13 @@ impl<A: Allocator + Clone> Transactions<A> {
         };
         match &message {
             TxMessage::Start(m) => out.send(&m.request())?,
-            TxMessage::Meter(m) => out.send(&Serde(&MeterValuesOut(m)))?,
+            TxMessage::Meter(m) => out.send(&MeterValuesOut(m))?,
             // A StopTransaction needs the id of its transaction: it waits
             // behind its StartTransaction, which is first in the queue.
-            TxMessage::Stop(m) => out.send(&Serde(&StopTransactionOut {
+            TxMessage::Stop(m) => out.send(&StopTransactionOut {
                 stop: m,
                 aligned: &self.stop_data,
-            }))?,
+            })?,
         }
         Ok(Some(Token::Queued {
             local: message.local(),
