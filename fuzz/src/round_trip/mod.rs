@@ -6,7 +6,9 @@
 //!
 //! 1. the value encodes (CALL or CALLRESULT) into a large buffer, and into
 //!    the knob's buffer: the same bytes where they fit, else
-//!    `EncodeError::BufferFull` and nothing else;
+//!    `EncodeError::BufferFull` and nothing else; the payload is, byte for
+//!    byte, what serde-json-core writes of the value's `Serialize` (the
+//!    encoder generated from the tables against serde's route);
 //! 2. the frame is JSON of the OCPP-J shape whose payload validates against
 //!    the official schema, with no duplicate key and no `null`, and follows
 //!    the rules where this crate is documented to be stricter than the
@@ -385,6 +387,23 @@ where
         }
         frame
     });
+    // (A buffer the size of the frame: serde-json-core's bytes cannot be
+    // longer than our payload if they are the same.)
+    let mut oracle = vec![0u8; frame.len()];
+    let m = serde_json_core::to_slice(value, &mut oracle).unwrap_or_else(|e| {
+        let text = String::from_utf8_lossy(&frame);
+        panic!("{name}: serde-json-core writes more than the encoder ({e:?}): {text}")
+    });
+    let payload = frame
+        .len()
+        .checked_sub(m + 1)
+        .map(|at| &frame[at..frame.len() - 1]);
+    assert_eq!(
+        payload,
+        Some(&oracle[..m]),
+        "{name}: the encoder against serde-json-core: {}",
+        String::from_utf8_lossy(&frame)
+    );
     if trace() {
         let text = String::from_utf8_lossy(&frame);
         eprintln!("{k:?} longest array {longest}\n  {text}");
