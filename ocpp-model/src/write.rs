@@ -233,5 +233,7 @@ mod tests {
         assert_eq!(w.value("abcdefgh"), Err(Full));
         assert_eq!(w.len(), 4, "nothing of a refused value is counted");
         assert_eq!(&buf[..4], br#""ab""#);
+        let w = Writer::new(&mut buf);
+        assert_eq!(format!("{w:?}"), "Writer { len: 0, capacity: 8 }");
     }
 }
