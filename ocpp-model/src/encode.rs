@@ -102,6 +102,8 @@ impl<T: Field, A: Allocator> Field for Vec<T, A> {
         seq.end()
     }
 
+    // A loop of its own, not `Writer::array`: measured 320 instructions
+    // less over `benches/codec-vs.sh`'s frames.
     fn write_json(&self, w: &mut Writer<'_>) -> Result<(), Full> {
         w.byte(b'[')?;
         for (i, item) in self.iter().enumerate() {

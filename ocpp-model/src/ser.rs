@@ -316,12 +316,18 @@ fn tenths_of(v: f64) -> Option<i32> {
 /// A container being written: whether an element was written yet.
 #[derive(Debug)]
 pub struct Compound<'a, 'b> {
-    w: &'a mut Writer<'b>,
+    pub(crate) w: &'a mut Writer<'b>,
     first: bool,
 }
 
-impl Compound<'_, '_> {
-    fn comma(&mut self) -> Result<(), Full> {
+impl<'a, 'b> Compound<'a, 'b> {
+    /// A container whose opening bracket `w` has just written.
+    pub(crate) fn new(w: &'a mut Writer<'b>) -> Self {
+        Compound { w, first: true }
+    }
+
+    /// A comma, but before the first item.
+    pub(crate) fn comma(&mut self) -> Result<(), Full> {
         if self.first {
             self.first = false;
             Ok(())
@@ -332,7 +338,7 @@ impl Compound<'_, '_> {
 
     /// `"key":`, the key as it is (serde-json-core does not escape
     /// property names; ours are identifiers).
-    fn key(&mut self, key: &str) -> Result<(), Full> {
+    pub(crate) fn key(&mut self, key: &str) -> Result<(), Full> {
         let comma = !self.first;
         self.first = false;
         self.w.quoted(comma, key.as_bytes(), b"\":")

@@ -32,7 +32,7 @@
 //! ```
 
 use crate::encode::Field;
-use crate::ser::{Full, Writer};
+use crate::ser::{Compound, Full, Writer};
 
 impl<'b> Writer<'b> {
     /// A writer at the start of `buf`.
@@ -53,19 +53,13 @@ impl<'b> Writer<'b> {
     /// Opens a JSON object: its properties follow, then [`Object::end`].
     pub fn object(&mut self) -> Result<Object<'_, 'b>, Full> {
         self.byte(b'{')?;
-        Ok(Object {
-            w: self,
-            first: true,
-        })
+        Ok(Object(Compound::new(self)))
     }
 
     /// Opens a JSON array: its items follow, then [`Array::end`].
     pub fn array(&mut self) -> Result<Array<'_, 'b>, Full> {
         self.byte(b'[')?;
-        Ok(Array {
-            w: self,
-            first: true,
-        })
+        Ok(Array(Compound::new(self)))
     }
 
     /// Writes a value: a string, a number, a date-time, an enum value, an
@@ -75,26 +69,17 @@ impl<'b> Writer<'b> {
     }
 }
 
-/// An object being written ([`Writer::object`]).
+/// An object being written ([`Writer::object`]): the serializer's
+/// container, so both routes place commas and names alike.
 #[derive(Debug)]
-pub struct Object<'w, 'b> {
-    w: &'w mut Writer<'b>,
-    first: bool,
-}
+pub struct Object<'w, 'b>(Compound<'w, 'b>);
 
 impl<'b> Object<'_, 'b> {
-    /// `"name":` (after a comma but for the first), the name as it is: an
-    /// identifier, with nothing to escape.
-    fn key(&mut self, name: &str) -> Result<(), Full> {
-        let comma = !self.first;
-        self.first = false;
-        self.w.quoted(comma, name.as_bytes(), b"\":")
-    }
-
-    /// Writes the property `"name":value`.
+    /// Writes the property `"name":value`; the name as it is, an
+    /// identifier with nothing to escape.
     pub fn field<T: Field + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Full> {
-        self.key(name)?;
-        value.write_json(self.w)
+        self.0.key(name)?;
+        value.write_json(self.0.w)
     }
 
     /// Writes the property `"name":` and then what `value` writes (an
@@ -104,36 +89,25 @@ impl<'b> Object<'_, 'b> {
         name: &str,
         value: impl FnOnce(&mut Writer<'b>) -> Result<(), Full>,
     ) -> Result<(), Full> {
-        self.key(name)?;
-        value(self.w)
+        self.0.key(name)?;
+        value(self.0.w)
     }
 
     /// Closes the object.
     pub fn end(self) -> Result<(), Full> {
-        self.w.byte(b'}')
+        self.0.w.byte(b'}')
     }
 }
 
 /// An array being written ([`Writer::array`]).
 #[derive(Debug)]
-pub struct Array<'w, 'b> {
-    w: &'w mut Writer<'b>,
-    first: bool,
-}
+pub struct Array<'w, 'b>(Compound<'w, 'b>);
 
 impl<'b> Array<'_, 'b> {
-    fn comma(&mut self) -> Result<(), Full> {
-        if core::mem::replace(&mut self.first, false) {
-            Ok(())
-        } else {
-            self.w.byte(b',')
-        }
-    }
-
     /// Writes an item.
     pub fn item<T: Field + ?Sized>(&mut self, value: &T) -> Result<(), Full> {
-        self.comma()?;
-        value.write_json(self.w)
+        self.0.comma()?;
+        value.write_json(self.0.w)
     }
 
     /// Writes an item of one's own (an object, an array).
@@ -141,13 +115,13 @@ impl<'b> Array<'_, 'b> {
         &mut self,
         value: impl FnOnce(&mut Writer<'b>) -> Result<(), Full>,
     ) -> Result<(), Full> {
-        self.comma()?;
-        value(self.w)
+        self.0.comma()?;
+        value(self.0.w)
     }
 
     /// Closes the array.
     pub fn end(self) -> Result<(), Full> {
-        self.w.byte(b']')
+        self.0.w.byte(b']')
     }
 }
 
