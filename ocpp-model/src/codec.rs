@@ -1,32 +1,31 @@
 //! Decoding payloads into pool-allocated values.
 //!
-//! serde drives decoding (the `Decode` trait and our visitors), but the
-//! deserializer is our own (`de`), not serde-json-core: it reads the payload
-//! once, checking the JSON syntax as it goes, where serde-json-core needed
-//! the scanner to have looked at every byte first and then looked again
-//! (a string's end by counting backslashes before each quote, its UTF-8 a
-//! second time). It consumes tokens as serde-json-core did, so every
-//! failure maps to the same CALLERROR. Strings reach our visitors raw
-//! (escapes still in) and borrowed from the frame. Each string type
-//! unescapes while it validates and copies the result into the pool at its
-//! exact size, so no global heap and no scratch buffer is needed; a string
-//! without escapes is checked in one look at each byte and copied at once.
+//! Each type decodes itself from our [`Reader`] (the `Decode` trait), with
+//! code the message tables generate (see the `ocpp_object!` macro); serde
+//! is not involved. The reader goes through the payload once, checking the
+//! JSON syntax as it goes, where serde-json-core needed the scanner to have
+//! looked at every byte first and then looked again (a string's end by
+//! counting backslashes before each quote, its UTF-8 a second time). It
+//! consumes tokens as serde-json-core did, so every failure maps to the
+//! same CALLERROR. Strings reach the decoders raw (escapes still in) and
+//! borrowed from the frame. Each string type unescapes while it validates
+//! and copies the result into the pool at its exact size, so no global heap
+//! and no scratch buffer is needed; a string without escapes is checked in
+//! one look at each byte and copied at once.
 //!
-//! A visitor's error cannot carry our reason through serde, so a failing
-//! visitor first records the precise [`Violation`] in the decoding context
-//! [`Cx`], then returns a generic serde error. The object visitor that called
-//! it names the property (see the `ocpp_object!` macro), and [`decode`]
+//! A failing decoder records the precise [`Violation`] in the decoding
+//! context [`Cx`] and returns [`Failed`]. The object decoder that called it
+//! names the property (see the `ocpp_object!` macro), and [`decode`]
 //! returns the result as a [`DecodeError`]. Property names and enum values
 //! are recognised by a `match` the macros generate.
 
 use core::cell::Cell;
 use core::fmt;
-use core::marker::PhantomData;
 
 use allocator_api2::vec::Vec;
-use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use crate::action::Action;
+pub use crate::de::{Failed, Printable, Reader};
 use crate::errors::{DecodeError, ErrorCode, UnknownVariant};
 use crate::frame::Limits;
 use crate::scan::{self, ScanError};
@@ -120,8 +119,8 @@ enum State {
 }
 
 /// The decoding context: the allocator every decoded part goes to, the
-/// most items an array may have, and the first failure, recorded before a
-/// generic serde error is returned.
+/// most items an array may have, and the first failure, recorded before
+/// [`Failed`] is returned.
 pub struct Cx<A> {
     alloc: A,
     max_items: u16,
@@ -164,22 +163,22 @@ impl<A: Allocator + Clone> Cx<A> {
     }
 
     /// Records `v` (unless a failure is already recorded) and returns the
-    /// serde error to fail with. `OutOfMemory` is final at once: it is never
+    /// error to fail with. `OutOfMemory` is final at once: it is never
     /// renamed after a property.
-    pub fn fail<E: de::Error>(&self, v: Violation) -> E {
+    pub fn fail(&self, v: Violation) -> Failed {
         if let State::Clear = self.state.get() {
             self.state.set(match v {
                 Violation::OutOfMemory => State::Final(DecodeError::OUT_OF_MEMORY),
                 v => State::Pending(v),
             });
         }
-        E::custom("")
+        Failed
     }
 
     /// Records a complete error (unless one is already recorded).
-    pub fn fail_final<E: de::Error>(&self, e: DecodeError) -> E {
+    pub fn fail_final(&self, e: DecodeError) -> Failed {
         self.set_final_if_clear(e);
-        E::custom("")
+        Failed
     }
 
     fn set_final_if_clear(&self, e: DecodeError) {
@@ -190,7 +189,7 @@ impl<A: Allocator + Clone> Cx<A> {
 
     /// Names a failure of the value of one property: a pending violation
     /// gets its property's description from `describe`; no record at all
-    /// means the deserializer refused the JSON type (`WrongType`).
+    /// means the reader refused the JSON type (`WrongType`).
     pub fn attribute(&self, describe: impl FnOnce(Violation) -> &'static str) {
         let v = match self.state.get() {
             State::Final(_) => return,
@@ -202,7 +201,7 @@ impl<A: Allocator + Clone> Cx<A> {
     }
 
     /// Records a `TypeConstraintViolation` with `reason` if nothing is
-    /// recorded (the deserializer failed after a value it read in part, as in
+    /// recorded (the reader failed after a value it read in part, as in
     /// `1.5` for an integer).
     pub fn wrong_type_if_clear(&self, reason: &'static str) {
         self.set_final_if_clear(DecodeError::new(ErrorCode::TypeConstraintViolation, reason));
@@ -221,9 +220,11 @@ impl<A: Allocator + Clone> Cx<A> {
 
 /// A type that decodes from a payload into memory from `A`.
 ///
-/// Implemented by every message, every enum and field type, `i32`, `bool`,
-/// `f64` and `Vec<T, A>`. Implementations expect the deserializer of
-/// [`decode`]: ours (`de`), strings raw (escapes still in).
+/// Implemented by every message, every enum and field type, `i32`, `i64`,
+/// `u32`, `bool`, `f64` and `Vec<T, A>`. An implementation reads one value
+/// with the [`Reader`] of [`decode`] (strings raw, escapes still in), and on
+/// a failure records why in `cx` ([`Cx::fail`]) unless the JSON type was
+/// wrong, which the caller records.
 pub trait Decode<A: Allocator + Clone>: Sized {
     /// The violations (as [`Violation::bit`]s) this type reports as pending,
     /// to be described with the property's name. Only these get a
@@ -231,75 +232,18 @@ pub trait Decode<A: Allocator + Clone>: Sized {
     const VIOLATIONS: u16 = 0;
 
     /// Decodes one value.
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error>;
-}
-
-/// A [`DeserializeSeed`] decoding a `T` with a context.
-pub struct Seed<'c, T, A> {
-    cx: &'c Cx<A>,
-    marker: PhantomData<fn() -> T>,
-}
-
-impl<T, A> fmt::Debug for Seed<'_, T, A> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Seed")
-    }
-}
-
-impl<'c, T, A> Seed<'c, T, A> {
-    /// A seed decoding with `cx`.
-    pub fn new(cx: &'c Cx<A>) -> Self {
-        Seed {
-            cx,
-            marker: PhantomData,
-        }
-    }
-}
-
-impl<'de, T: Decode<A>, A: Allocator + Clone> DeserializeSeed<'de> for Seed<'_, T, A> {
-    type Value = T;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        T::decode(self.cx, d)
-    }
-}
-
-/// Maps a raw (still escaped) object key to one of the known properties
-/// with the function `ocpp_object!` generates (the names' bytes compared,
-/// length first), from the raw bytes `De::deserialize_identifier` gives. A
-/// raw key that is no name and has escapes is unescaped into a 64-byte
-/// stack buffer and matched again; a longer one is no property of any OCPP
-/// object.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct KeySeed<F>(pub fn(&[u8]) -> Option<F>);
-
-impl<'de, F> DeserializeSeed<'de> for KeySeed<F> {
-    type Value = Option<F>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<F>, D::Error> {
-        d.deserialize_identifier(self)
-    }
-}
-
-impl<F> Visitor<'_> for KeySeed<F> {
-    type Value = Option<F>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a property name")
-    }
-
-    fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<Option<F>, E> {
-        Ok(with_unescaped(raw, self.0))
-    }
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed>;
 }
 
 /// `f(raw)`, or when that is `None` and `raw` has an escape, `f` of it
 /// unescaped into a 64-byte stack buffer (`None` when that does not fit, is
 /// malformed or is not UTF-8). The names `f` knows are ASCII without a
 /// backslash, so a raw string that `f` knows as it is has no escape and is
-/// UTF-8: the common case costs one match.
-fn with_unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
+/// UTF-8: the common case costs one match. A property name or an enum
+/// value longer than 64 bytes is no name of any OCPP object or enum.
+#[doc(hidden)]
+#[inline]
+pub fn with_unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
     if let Some(v) = f(raw) {
         return Some(v);
     }
@@ -321,34 +265,18 @@ fn unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
 }
 
 /// Decodes a string enum with `parse` (the `ocpp_enum!` macro's
-/// `parse_bytes`, the names' bytes compared) from the raw bytes
-/// `De::deserialize_identifier` gives. A raw string that is no variant and has escapes
-/// is unescaped into a 64-byte stack buffer and parsed again; a longer one
-/// is no variant of any OCPP enum.
+/// `parse_bytes`, the names' bytes compared) from the string's raw bytes
+/// ([`Reader::raw_string`]), through [`with_unescaped`].
 #[doc(hidden)]
-pub fn decode_enum<'de, T, A, D>(
+pub fn decode_enum<T, A: Allocator + Clone>(
     cx: &Cx<A>,
-    d: D,
+    r: &mut Reader<'_>,
     parse: fn(&[u8]) -> Result<T, UnknownVariant>,
-) -> Result<T, D::Error>
-where
-    A: Allocator + Clone,
-    D: Deserializer<'de>,
-{
-    struct V<'c, T, A>(&'c Cx<A>, fn(&[u8]) -> Result<T, UnknownVariant>);
-    impl<T, A: Allocator + Clone> Visitor<'_> for V<'_, T, A> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an enum string")
-        }
-        // Raw bytes: a value that is no variant is refused as unknown; if
-        // it was not UTF-8 either, `decode_with` reports that instead.
-        fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<T, E> {
-            with_unescaped(raw, |s| (self.1)(s).ok())
-                .ok_or_else(|| self.0.fail(Violation::UnknownValue))
-        }
-    }
-    d.deserialize_identifier(V(cx, parse))
+) -> Result<T, Failed> {
+    // A value that is no variant is refused as unknown; if it was not UTF-8
+    // either, `decode_with` reports that instead.
+    let raw = r.raw_string()?;
+    with_unescaped(raw, |s| parse(s).ok()).ok_or_else(|| cx.fail(Violation::UnknownValue))
 }
 
 /// Implemented by every request type: the action it is sent with, and the
@@ -403,7 +331,7 @@ pub fn decode_with<T: Decode<A>, A: Allocator + Clone>(
     limits: &Limits,
 ) -> Result<T, DecodeError> {
     let cx = Cx::with_limits(alloc, limits);
-    let mut de = crate::de::De::new(payload);
+    let mut de = Reader::new(payload);
     if de.starts_object() {
         if let Ok(value) = T::decode(&cx, &mut de) {
             if de.end().is_ok() {
@@ -432,74 +360,43 @@ fn failure(payload: &[u8], found: DecodeError) -> DecodeError {
 }
 
 macro_rules! int_decode {
-    ($t:ty, $deser:ident) => {
+    ($t:ty, $read:ident) => {
         impl<A: Allocator + Clone> Decode<A> for $t {
             const VIOLATIONS: u16 = Violation::OutOfRange.bit();
 
-            fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-                struct V<'c, A>(&'c Cx<A>);
-                impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
-                    type Value = $t;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("an integer")
-                    }
-                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$t, E> {
-                        <$t>::try_from(v).map_err(|_| self.0.fail(Violation::OutOfRange))
-                    }
-                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$t, E> {
-                        <$t>::try_from(v).map_err(|_| self.0.fail(Violation::OutOfRange))
-                    }
-                }
-                d.$deser(V(cx))
+            fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+                let v = r.$read()?;
+                <$t>::try_from(v).map_err(|_| cx.fail(Violation::OutOfRange))
             }
         }
     };
 }
 
-int_decode!(i32, deserialize_i64);
-int_decode!(i64, deserialize_i64);
-int_decode!(u32, deserialize_u64);
+int_decode!(i32, signed);
+int_decode!(i64, signed);
+int_decode!(u32, unsigned);
 
 impl<A: Allocator + Clone> Decode<A> for bool {
-    fn decode<'de, D: Deserializer<'de>>(_cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = bool;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a boolean")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-                Ok(v)
-            }
-        }
-        d.deserialize_bool(V)
+    fn decode(_cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        r.boolean()
     }
 }
 
 impl<A: Allocator + Clone> Decode<A> for f64 {
     const VIOLATIONS: u16 = Violation::OutOfRange.bit();
 
-    /// Any finite JSON number. The deserializer reads `null` as NaN (as
-    /// serde-json-core did): that is
-    /// a wrong type here; a number beyond `f64` is out of range.
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, A>(&'c Cx<A>);
-        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
-            type Value = f64;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
-                if v.is_nan() {
-                    Err(self.0.fail(Violation::WrongType))
-                } else if v.is_infinite() {
-                    Err(self.0.fail(Violation::OutOfRange))
-                } else {
-                    Ok(v)
-                }
-            }
+    /// Any finite JSON number. The reader reads `null` as NaN (as
+    /// serde-json-core did): that is a wrong type here; a number beyond
+    /// `f64` is out of range.
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        let v = r.float()?;
+        if v.is_nan() {
+            Err(cx.fail(Violation::WrongType))
+        } else if v.is_infinite() {
+            Err(cx.fail(Violation::OutOfRange))
+        } else {
+            Ok(v)
         }
-        d.deserialize_f64(V(cx))
     }
 }
 
@@ -513,39 +410,32 @@ impl<A: Allocator + Clone> Decode<A> for f64 {
 impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
     const VIOLATIONS: u16 = T::VIOLATIONS | Violation::TooManyItems.bit();
 
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, T, A>(&'c Cx<A>, PhantomData<fn() -> T>);
-        impl<'de, T: Decode<A>, A: Allocator + Clone> Visitor<'de> for V<'_, T, A> {
-            type Value = Vec<T, A>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array")
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        r.array()?;
+        let max = cx.max_items();
+        let mut out = Vec::new_in(cx.alloc().clone());
+        let mut first = true;
+        while r.item(first)? {
+            first = false;
+            let item = T::decode(cx, r)?;
+            if out.len() >= max {
+                return Err(cx.fail(Violation::TooManyItems));
             }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T, A>, S::Error> {
-                let cx = self.0;
-                let max = cx.max_items();
-                let mut out = Vec::new_in(cx.alloc().clone());
-                while let Some(item) = seq.next_element_seed(Seed::<T, A>::new(cx))? {
-                    if out.len() >= max {
-                        return Err(cx.fail(Violation::TooManyItems));
-                    }
-                    if out.len() == out.capacity() {
-                        // len < max here, so this is more than len.
-                        let grown = out.capacity().saturating_mul(2).max(4).min(max);
-                        if out
-                            .try_reserve_exact(grown.saturating_sub(out.len()))
-                            .is_err()
-                        {
-                            return Err(cx.fail(Violation::OutOfMemory));
-                        }
-                    }
-                    if out.push_within_capacity(item).is_err() {
-                        return Err(cx.fail(Violation::OutOfMemory));
-                    }
+            if out.len() == out.capacity() {
+                // len < max here, so this is more than len.
+                let grown = out.capacity().saturating_mul(2).max(4).min(max);
+                if out
+                    .try_reserve_exact(grown.saturating_sub(out.len()))
+                    .is_err()
+                {
+                    return Err(cx.fail(Violation::OutOfMemory));
                 }
-                Ok(out)
+            }
+            if out.push_within_capacity(item).is_err() {
+                return Err(cx.fail(Violation::OutOfMemory));
             }
         }
-        d.deserialize_seq(V(cx, PhantomData))
+        Ok(out)
     }
 }
 

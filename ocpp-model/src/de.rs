@@ -1,13 +1,13 @@
-//! The deserializer of [`crate::decode`]: a serde `Deserializer` that checks
-//! the JSON syntax of what it reads as it reads it, so that a payload is
-//! looked at once.
+//! The reader of [`crate::decode`]: it checks the JSON syntax of what it
+//! reads as it reads it, so that a payload is looked at once. The decoders
+//! the tables generate (see `macros`) call it directly, without serde.
 //!
 //! Each string's escapes and control characters are checked by the
 //! scanner's own [`scan::string_end`] while its end is found, each number's
 //! form by [`scan::number_end`], literals and the brackets, commas and colons
 //! as they come. UTF-8 is checked only where a string is read as a `&str`:
 //! outside strings any byte above ASCII is a syntax error, a property name,
-//! an enum value or a date-time goes to its visitor as raw bytes, which it
+//! an enum value or a date-time goes to its decoder as raw bytes, which it
 //! matches against ASCII names or checks itself, and a string of printable
 //! ASCII is ASCII. So an accepted payload is UTF-8 throughout, without a
 //! pass over it (on a failure, [`crate::decode_with`] checks it). What the
@@ -24,17 +24,16 @@
 //! such whatever the decoder met first, as when the scan came first. The
 //! corpus and differential tests against serde_json hold it to that.
 //!
-//! Strings reach the visitors raw (escapes still in), as they did with
-//! serde-json-core without an unescape buffer; each string type unescapes
-//! while it validates.
+//! Strings reach the decoders raw (escapes still in); each string type
+//! unescapes while it validates.
 //!
-//! Only the calls our `Decode` impls make are meant to be used: `str`,
+//! [`Reader`] is also a serde `Deserializer`, for a firmware's own
+//! [`crate::Decode`] types that would rather derive `Deserialize`: `str`,
 //! `bytes` (a string of printable ASCII, see there), `identifier` (a
-//! string's raw bytes, see there), `i64`, `u64`, `f64`,
-//! `bool`, `map`, `seq`; the other integer widths,
-//! `option`, `unit`, `struct` and `tuple` behave as serde-json-core's, and
-//! what serde-json-core does not support (`any`, `enum`, ...)
-//! fails.
+//! string's raw bytes, see there), `i64`, `u64`, `f64`, `bool`, `map`,
+//! `seq`, the other integer widths, `option`, `unit`, `struct` and `tuple`
+//! behave as serde-json-core's, and what serde-json-core does not support
+//! (`any`, `enum`, ...) fails. The messages of this crate do not use it.
 
 use core::fmt;
 
@@ -42,41 +41,60 @@ use serde::de::{self, DeserializeSeed, Visitor};
 
 use crate::scan;
 
-/// A failure; what went wrong is recorded in the decoding context
-/// ([`crate::Cx`]), as it was with serde-json-core.
+/// A decoding failure. What went wrong is recorded in the decoding context
+/// ([`crate::Cx`]); [`crate::decode`] returns it as a
+/// [`crate::DecodeError`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Error;
+pub struct Failed;
 
-impl fmt::Display for Error {
+impl fmt::Display for Failed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("invalid payload")
     }
 }
 
-impl core::error::Error for Error {}
+impl core::error::Error for Failed {}
 
-impl de::Error for Error {
+impl de::Error for Failed {
     fn custom<T: fmt::Display>(_msg: T) -> Self {
-        Error
+        Failed
     }
 }
 
-type Result<T> = core::result::Result<T, Error>;
+type Result<T> = core::result::Result<T, Failed>;
 
-/// The newtype name under which [`crate::Decimal`] asks for a number's
-/// token (see `deserialize_newtype_struct`).
-pub(crate) const NUMBER_TOKEN: &str = "$ocpp_model::NumberToken";
+/// A string read for a type of printable ASCII ([`Reader::printable`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Printable<'de> {
+    /// Printable ASCII without an escape: the string's bytes.
+    Plain(&'de [u8]),
+    /// Any other well-formed string, raw (escapes still in).
+    Raw(&'de str),
+}
 
-/// Reads a payload, checking it as it goes.
-pub(crate) struct De<'de> {
+/// Reads a payload, checking it as it goes: the cursor a [`crate::Decode`]
+/// implementation reads its value with. Every method skips the whitespace
+/// before its token, and fails ([`Failed`], nothing recorded) when the token
+/// is not the one asked for or is malformed; the caller records why in its
+/// [`crate::Cx`] if the JSON type is what was wrong.
+pub struct Reader<'de> {
     bytes: &'de [u8],
     i: usize,
 }
 
-impl<'de> De<'de> {
-    /// A deserializer over `bytes`.
+impl fmt::Debug for Reader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reader")
+            .field("len", &self.bytes.len())
+            .field("at", &self.i)
+            .finish()
+    }
+}
+
+impl<'de> Reader<'de> {
+    /// A reader over `bytes`.
     pub(crate) fn new(bytes: &'de [u8]) -> Self {
-        De { bytes, i: 0 }
+        Reader { bytes, i: 0 }
     }
 
     /// Whether the first token is `{` (nothing is consumed but whitespace).
@@ -87,7 +105,7 @@ impl<'de> De<'de> {
     /// Whether only whitespace is left.
     pub(crate) fn end(&mut self) -> Result<()> {
         match self.ws() {
-            Some(_) => Err(Error),
+            Some(_) => Err(Failed),
             None => Ok(()),
         }
     }
@@ -109,24 +127,114 @@ impl<'de> De<'de> {
         None
     }
 
-    /// The raw body of the string at the next token (escapes in), after
-    /// checking its escapes and that it has no control character; its
-    /// UTF-8 is not checked.
+    /// `b` as the next token, consumed.
     #[inline]
-    fn raw_bytes(&mut self) -> Result<&'de [u8]> {
-        if self.ws() != Some(b'"') {
-            return Err(Error);
+    fn token(&mut self, b: u8) -> Result<()> {
+        if self.ws() == Some(b) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(Failed)
         }
-        let start = self.i + 1;
-        let end = scan::string_end(self.bytes, self.i).map_err(|_| Error)?;
-        self.i = end;
-        self.bytes.get(start..end - 1).ok_or(Error)
     }
 
-    /// [`De::raw_bytes`] as UTF-8.
+    /// The `{` that opens an object.
     #[inline]
-    fn raw_str(&mut self) -> Result<&'de str> {
-        core::str::from_utf8(self.raw_bytes()?).map_err(|_| Error)
+    pub fn object(&mut self) -> Result<()> {
+        self.token(b'{')
+    }
+
+    /// The raw name (escapes in) of the object's next property, with the
+    /// `:` after it, or `None` at the `}` that closes the object (consumed).
+    /// `first`: no property was read yet, so no comma comes before it.
+    #[inline]
+    pub fn key(&mut self, first: bool) -> Result<Option<&'de [u8]>> {
+        match self.ws() {
+            Some(b'}') => {
+                self.i += 1;
+                return Ok(None);
+            }
+            Some(b',') if !first => {
+                self.i += 1;
+            }
+            Some(_) if first => {}
+            _ => return Err(Failed),
+        }
+        let name = self.raw_string()?;
+        self.token(b':')?;
+        Ok(Some(name))
+    }
+
+    /// The `[` that opens an array.
+    #[inline]
+    pub fn array(&mut self) -> Result<()> {
+        self.token(b'[')
+    }
+
+    /// Whether an item of the array follows (its comma consumed), or
+    /// `false` at the `]` that closes the array (consumed). `first`: no
+    /// item was read yet.
+    #[inline]
+    pub fn item(&mut self, first: bool) -> Result<bool> {
+        let next = match self.ws() {
+            Some(b']') => {
+                self.i += 1;
+                return Ok(false);
+            }
+            Some(b',') if !first => {
+                self.i += 1;
+                self.ws()
+            }
+            Some(c) if first => Some(c),
+            _ => return Err(Failed),
+        };
+        match next {
+            Some(b']') | None => Err(Failed),
+            Some(_) => Ok(true),
+        }
+    }
+
+    /// The raw body of the string at the next token (escapes in), after
+    /// checking its escapes and that it has no control character; its
+    /// UTF-8 is not checked. For a decoder that matches it against ASCII
+    /// names (a property name, an enum value) or reads ASCII (a date-time),
+    /// and checks UTF-8 itself before it reads it any other way.
+    #[inline]
+    pub fn raw_string(&mut self) -> Result<&'de [u8]> {
+        if self.ws() != Some(b'"') {
+            return Err(Failed);
+        }
+        let start = self.i + 1;
+        let end = scan::string_end(self.bytes, self.i).map_err(|_| Failed)?;
+        self.i = end;
+        self.bytes.get(start..end - 1).ok_or(Failed)
+    }
+
+    /// [`Reader::raw_string`] as UTF-8 (escapes still in).
+    #[inline]
+    pub fn string(&mut self) -> Result<&'de str> {
+        core::str::from_utf8(self.raw_string()?).map_err(|_| Failed)
+    }
+
+    /// A string for a type of printable ASCII (CiString, idTag): when it
+    /// is printable ASCII without escapes, its end is found and its bytes
+    /// checked in one look ([`Printable::Plain`]); any other string (an
+    /// escape, another character) is read as [`Reader::string`] from its
+    /// start ([`Printable::Raw`]).
+    #[inline]
+    pub fn printable(&mut self) -> Result<Printable<'de>> {
+        if self.ws() != Some(b'"') {
+            return Err(Failed);
+        }
+        let bytes = self.bytes;
+        let start = self.i + 1;
+        if let Some(end) = scan::printable_run_end(bytes, start) {
+            if bytes.get(end) == Some(&b'"') {
+                self.i = end + 1;
+                return bytes.get(start..end).map(Printable::Plain).ok_or(Failed);
+            }
+        }
+        self.string().map(Printable::Raw)
     }
 
     /// `literal` (after its first byte was seen) or an error.
@@ -136,14 +244,37 @@ impl<'de> De<'de> {
             self.i = end;
             Ok(())
         } else {
-            Err(Error)
+            Err(Failed)
         }
+    }
+
+    /// `true` or `false`.
+    pub fn boolean(&mut self) -> Result<bool> {
+        match self.ws().ok_or(Failed)? {
+            b't' => {
+                self.i += 1;
+                self.ident(b"rue")?;
+                Ok(true)
+            }
+            b'f' => {
+                self.i += 1;
+                self.ident(b"alse")?;
+                Ok(false)
+            }
+            _ => Err(Failed),
+        }
+    }
+
+    /// `null`.
+    pub fn null(&mut self) -> Result<()> {
+        self.token(b'n')?;
+        self.ident(b"ull")
     }
 
     /// serde-json-core's unsigned integer: digits until the first
     /// non-digit, an error on overflow or a minus sign.
-    fn unsigned(&mut self) -> Result<u64> {
-        match self.ws().ok_or(Error)? {
+    pub fn unsigned(&mut self) -> Result<u64> {
+        match self.ws().ok_or(Failed)? {
             b'0' => {
                 self.i += 1;
                 Ok(0)
@@ -156,21 +287,21 @@ impl<'de> De<'de> {
                     n = n
                         .checked_mul(10)
                         .and_then(|n| n.checked_add(u64::from(c - b'0')))
-                        .ok_or(Error)?;
+                        .ok_or(Failed)?;
                 }
                 Ok(n)
             }
-            _ => Err(Error),
+            _ => Err(Failed),
         }
     }
 
     /// serde-json-core's signed integer.
-    fn signed(&mut self) -> Result<i64> {
+    pub fn signed(&mut self) -> Result<i64> {
         let negative = self.ws() == Some(b'-');
         if negative {
             self.i += 1;
         }
-        match self.peek().ok_or(Error)? {
+        match self.peek().ok_or(Failed)? {
             b'0' => {
                 self.i += 1;
                 Ok(0)
@@ -184,18 +315,18 @@ impl<'de> De<'de> {
                     n = n
                         .checked_mul(10)
                         .and_then(|n| n.checked_add(i64::from(c - b'0') * sign))
-                        .ok_or(Error)?;
+                        .ok_or(Failed)?;
                 }
                 Ok(n)
             }
-            _ => Err(Error),
+            _ => Err(Failed),
         }
     }
 
-    /// serde-json-core's float: `None` for `null` (NaN), else the run of
-    /// number characters, for `core` to parse.
-    fn float(&mut self) -> Result<Option<&'de str>> {
-        if self.ws().ok_or(Error)? == b'n' {
+    /// A number's token, checked against JSON's number syntax, or `None`
+    /// for `null` (serde-json-core's float reads it as NaN).
+    pub fn number(&mut self) -> Result<Option<&'de str>> {
+        if self.ws().ok_or(Failed)? == b'n' {
             self.i += 1;
             self.ident(b"ull")?;
             return Ok(None);
@@ -206,33 +337,29 @@ impl<'de> De<'de> {
         }
         // `core` also reads `1.`, `.5`, `+1` and `01`: JSON does not.
         if scan::number_end(self.bytes, start) != Ok(self.i) {
-            return Err(Error);
+            return Err(Failed);
         }
         // A number's characters are ASCII.
-        let token = self.bytes.get(start..self.i).ok_or(Error)?;
-        core::str::from_utf8(token).map(Some).map_err(|_| Error)
+        let token = self.bytes.get(start..self.i).ok_or(Failed)?;
+        core::str::from_utf8(token).map(Some).map_err(|_| Failed)
+    }
+
+    /// serde-json-core's float: NaN for `null`.
+    pub fn float(&mut self) -> Result<f64> {
+        match self.number()? {
+            None => Ok(f64::NAN),
+            Some(s) => s.parse().map_err(|_| Failed),
+        }
     }
 
     /// After the elements of an array: `]`.
     fn end_seq(&mut self) -> Result<()> {
-        match self.ws() {
-            Some(b']') => {
-                self.i += 1;
-                Ok(())
-            }
-            _ => Err(Error),
-        }
+        self.token(b']')
     }
 
     /// After the properties of an object: `}`.
     fn end_map(&mut self) -> Result<()> {
-        match self.ws() {
-            Some(b'}') => {
-                self.i += 1;
-                Ok(())
-            }
-            _ => Err(Error),
-        }
+        self.token(b'}')
     }
 }
 
@@ -241,33 +368,22 @@ macro_rules! narrow {
         $(
             fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
                 let v = self.$read()?;
-                visitor.$visit(<$t>::try_from(v).map_err(|_| Error)?)
+                visitor.$visit(<$t>::try_from(v).map_err(|_| Failed)?)
             }
         )*
     };
 }
 
-impl<'de> de::Deserializer<'de> for &mut De<'de> {
-    type Error = Error;
+impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
+    type Error = Failed;
 
     fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Error)
+        Err(Failed)
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match self.ws().ok_or(Error)? {
-            b't' => {
-                self.i += 1;
-                self.ident(b"rue")?;
-                visitor.visit_bool(true)
-            }
-            b'f' => {
-                self.i += 1;
-                self.ident(b"alse")?;
-                visitor.visit_bool(false)
-            }
-            _ => Err(Error),
-        }
+        let v = self.boolean()?;
+        visitor.visit_bool(v)
     }
 
     narrow! {
@@ -290,18 +406,15 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = match self.float()? {
+        let v = match self.number()? {
             None => f32::NAN,
-            Some(s) => s.parse().map_err(|_| Error)?,
+            Some(s) => s.parse().map_err(|_| Failed)?,
         };
         visitor.visit_f32(v)
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = match self.float()? {
-            None => f64::NAN,
-            Some(s) => s.parse().map_err(|_| Error)?,
-        };
+        let v = self.float()?;
         visitor.visit_f64(v)
     }
 
@@ -310,7 +423,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let raw = self.raw_str()?;
+        let raw = self.string()?;
         visitor.visit_borrowed_str(raw)
     }
 
@@ -318,32 +431,21 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         self.deserialize_str(visitor)
     }
 
-    /// A string for a type of printable ASCII (CiString, idTag): when it
-    /// is printable ASCII without escapes, its end is found and its bytes
-    /// checked in one look, and they go to `visit_borrowed_bytes`; any
-    /// other string (an escape, another character, a malformed one) goes
-    /// the usual way ([`Self::deserialize_str`]) from its start.
+    /// A string for a type of printable ASCII: [`Reader::printable`], to
+    /// `visit_borrowed_bytes` when plain, `visit_borrowed_str` when raw.
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws() != Some(b'"') {
-            return Err(Error);
+        match self.printable()? {
+            Printable::Plain(b) => visitor.visit_borrowed_bytes(b),
+            Printable::Raw(s) => visitor.visit_borrowed_str(s),
         }
-        let bytes = self.bytes;
-        let start = self.i + 1;
-        if let Some(end) = scan::printable_run_end(bytes, start) {
-            if bytes.get(end) == Some(&b'"') {
-                self.i = end + 1;
-                return visitor.visit_borrowed_bytes(bytes.get(start..end).ok_or(Error)?);
-            }
-        }
-        self.deserialize_str(visitor)
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Error)
+        Err(Failed)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Error)? == b'n' {
+        if self.ws().ok_or(Failed)? == b'n' {
             self.i += 1;
             self.ident(b"ull")?;
             visitor.visit_none()
@@ -353,12 +455,12 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Error)? == b'n' {
+        if self.ws().ok_or(Failed)? == b'n' {
             self.i += 1;
             self.ident(b"ull")?;
             visitor.visit_unit()
         } else {
-            Err(Error)
+            Err(Failed)
         }
     }
 
@@ -370,26 +472,17 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         self.deserialize_unit(visitor)
     }
 
-    /// A number asked for as [`NUMBER_TOKEN`] comes as its token
-    /// (`visit_borrowed_str`), `null` as `visit_unit`: a decimal is read
-    /// without a float parser. Any other newtype as serde-json-core's.
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
-        if name == NUMBER_TOKEN {
-            return match self.float()? {
-                Some(token) => visitor.visit_borrowed_str(token),
-                None => visitor.visit_unit(),
-            };
-        }
         visitor.visit_newtype_struct(self)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Error)? != b'[' {
-            return Err(Error);
+        if self.ws().ok_or(Failed)? != b'[' {
+            return Err(Failed);
         }
         self.i += 1;
         let value = visitor.visit_seq(Seq {
@@ -414,8 +507,8 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Error)? != b'{' {
-            return Err(Error);
+        if self.ws().ok_or(Failed)? != b'{' {
+            return Err(Failed);
         }
         self.i += 1;
         let value = visitor.visit_map(Map {
@@ -441,7 +534,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
         _variants: &'static [&'static str],
         _visitor: V,
     ) -> Result<V::Value> {
-        Err(Error)
+        Err(Failed)
     }
 
     /// A string's raw bytes (escapes in, control characters refused, UTF-8
@@ -450,39 +543,39 @@ impl<'de> de::Deserializer<'de> for &mut De<'de> {
     /// ASCII (a date-time), and checks UTF-8 itself before it reads them
     /// any other way.
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let raw = self.raw_bytes()?;
+        let raw = self.raw_string()?;
         visitor.visit_borrowed_bytes(raw)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Error)
+        Err(Failed)
     }
 }
 
 /// The elements of an array, read as serde-json-core reads them.
 struct Seq<'a, 'de> {
-    de: &'a mut De<'de>,
+    de: &'a mut Reader<'de>,
     first: bool,
 }
 
 impl<'de> de::SeqAccess<'de> for Seq<'_, 'de> {
-    type Error = Error;
+    type Error = Failed;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        let peek = match self.de.ws().ok_or(Error)? {
+        let peek = match self.de.ws().ok_or(Failed)? {
             b']' => return Ok(None),
             b',' if !self.first => {
                 self.de.i += 1;
-                self.de.ws().ok_or(Error)?
+                self.de.ws().ok_or(Failed)?
             }
             c if self.first => {
                 self.first = false;
                 c
             }
-            _ => return Err(Error),
+            _ => return Err(Failed),
         };
         if peek == b']' {
-            return Err(Error);
+            return Err(Failed);
         }
         seed.deserialize(&mut *self.de).map(Some)
     }
@@ -490,15 +583,15 @@ impl<'de> de::SeqAccess<'de> for Seq<'_, 'de> {
 
 /// The properties of an object, read as serde-json-core reads them.
 struct Map<'a, 'de> {
-    de: &'a mut De<'de>,
+    de: &'a mut Reader<'de>,
     first: bool,
 }
 
 impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
-    type Error = Error;
+    type Error = Failed;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let peek = match self.de.ws().ok_or(Error)? {
+        let peek = match self.de.ws().ok_or(Failed)? {
             b'}' => return Ok(None),
             b',' if !self.first => {
                 self.de.i += 1;
@@ -508,17 +601,17 @@ impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
                 self.first = false;
                 Some(b)
             }
-            _ => return Err(Error),
+            _ => return Err(Failed),
         };
-        match peek.ok_or(Error)? {
+        match peek.ok_or(Failed)? {
             b'"' => seed.deserialize(&mut *self.de).map(Some),
-            _ => Err(Error),
+            _ => Err(Failed),
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         if self.de.ws() != Some(b':') {
-            return Err(Error);
+            return Err(Failed);
         }
         self.de.i += 1;
         seed.deserialize(&mut *self.de)

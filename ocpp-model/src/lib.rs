@@ -135,23 +135,23 @@
 //! - No `unsafe` (`#![forbid(unsafe_code)]`).
 //!
 //! # The codec, and what it costs
-//! serde drives both directions (the `Decode` trait and `Serialize`), over a
-//! deserializer and a serializer of our own rather than serde-json-core's:
-//! - decoding reads a payload once, checking the JSON syntax as it reads;
+//! Both directions are generated from the message tables, without serde:
+//! - decoding ([`Decode`], over our [`Reader`]) reads a payload once,
+//!   checking the JSON syntax as it reads;
 //!   a received payload is looked at by [`Frame::parse`] (UTF-8, syntax),
 //!   by [`decode_with`]'s UTF-8 check (word at a time) and by the decoder,
 //!   where it was scanned twice and then read by serde-json-core, which
 //!   checked each string's UTF-8 again; property names and enum
 //!   values are recognised by generated `match`es; strings without escapes
 //!   are checked in one look at each byte and copied into the pool at once;
-//! - encoding writes each stretch of a string that needs no escape with one
-//!   copy (found eight bytes at a time) and each property name with one,
-//!   byte for byte what serde-json-core wrote; floats are still
-//!   serde-json-core's (ryu).
+//! - encoding ([`Encode`]) writes each stretch of a string that needs no
+//!   escape with one copy (found eight bytes at a time) and each property
+//!   name with one, byte for byte what serde-json-core wrote.
 //!
-//! Keeping serde (rather than a decoder generated from the tables without
-//! it) kept the `Decode` trait, every visitor and its CALLERROR mapping as
-//! they were; the deserializer consumes tokens exactly as serde-json-core
+//! Every message also implements serde's `Serialize` ([`Serde`] encodes
+//! any `Serialize` payload), and [`Reader`] is a serde `Deserializer` for a
+//! firmware's own types. The decoder keeps the CALLERROR mapping it had
+//! under serde, and the reader consumes tokens exactly as serde-json-core
 //! did, so the corpus and the differential tests against serde_json hold it
 //! to the same answers. `benches/codec-vs.sh` measures it against
 //! serde_json + rust-ocpp on every Core message (instructions under
@@ -208,7 +208,9 @@ pub mod v16;
 mod write;
 
 pub use action::Action;
-pub use codec::{decode, decode_with, Cx, Decode, ItemCount, Request, Seed, Violation};
+pub use codec::{
+    decode, decode_with, Cx, Decode, Failed, ItemCount, Printable, Reader, Request, Violation,
+};
 pub use encode::{
     check_object, encode_call, encode_call_error, encode_call_result, encode_raw_call,
     encode_raw_call_result, Encode, Field, Serde,

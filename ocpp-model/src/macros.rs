@@ -15,7 +15,7 @@
 //!
 //! and generates the struct (generic over `A` when written `Name<A>`, plain
 //! otherwise), `Debug`, `PartialEq`, `Serialize` (absent options are left
-//! out, never `null`) and `Decode`, whose object visitor rejects unknown
+//! out, never `null`) and `Decode`, whose object decoder rejects unknown
 //! properties and duplicates (`FormationViolation`), reports a missing
 //! required property (`ProtocolError`), checks `minItems` and, through the
 //! `Vec` decoder, `Limits::max_items` (both `OccurenceConstraintViolation`),
@@ -104,11 +104,11 @@ macro_rules! ocpp_enum {
         impl<A: $crate::Allocator + Clone> $crate::Decode<A> for $name {
             const VIOLATIONS: u16 = $crate::Violation::UnknownValue.bit();
 
-            fn decode<'de, D: ::serde::Deserializer<'de>>(
+            fn decode(
                 cx: &$crate::Cx<A>,
-                d: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                $crate::codec::decode_enum(cx, d, Self::parse_bytes)
+                r: &mut $crate::codec::Reader<'_>,
+            ) -> ::core::result::Result<Self, $crate::codec::Failed> {
+                $crate::codec::decode_enum(cx, r, Self::parse_bytes)
             }
         }
     };
@@ -269,88 +269,76 @@ macro_rules! ocpp_object {
         }
 
         impl<A: $crate::Allocator + Clone> $crate::Decode<A> for $($self_ty)* {
-            fn decode<'de, D: ::serde::Deserializer<'de>>(
+            #[allow(unused_mut, unused_variables, unused_assignments, unreachable_code)]
+            fn decode(
                 cx: &$crate::Cx<A>,
-                d: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                struct __Visitor<'c, A>(&'c $crate::Cx<A>);
-                impl<'de, A: $crate::Allocator + Clone> ::serde::de::Visitor<'de> for __Visitor<'_, A> {
-                    type Value = $($self_ty)*;
-
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " object"))
-                    }
-
-                    #[allow(unused_mut, unused_variables, unused_assignments, unreachable_code)]
-                    fn visit_map<M: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: M,
-                    ) -> ::core::result::Result<Self::Value, M::Error> {
-                        #[allow(non_camel_case_types)]
-                        #[derive(Clone, Copy)]
-                        enum __Field { $( $field, )* }
-                        /// The property of this name: a generated match.
-                        fn __key(name: &[u8]) -> ::core::option::Option<__Field> {
-                            $(
-                                if name == $json.as_bytes() {
-                                    return ::core::option::Option::Some(__Field::$field);
-                                }
-                            )*
-                            ::core::option::Option::None
+                r: &mut $crate::codec::Reader<'_>,
+            ) -> ::core::result::Result<Self, $crate::codec::Failed> {
+                #[allow(non_camel_case_types)]
+                #[derive(Clone, Copy)]
+                enum __Field { $( $field, )* }
+                /// The property of this name: a generated match.
+                fn __key(name: &[u8]) -> ::core::option::Option<__Field> {
+                    $(
+                        if name == $json.as_bytes() {
+                            return ::core::option::Option::Some(__Field::$field);
                         }
-                        let cx = self.0;
-                        $( let mut $field: ::core::option::Option<$ty> = None; )*
-                        // The "wrong type" description of the last property read, for
-                        // a failure serde-json-core reports only at the next key.
-                        let mut last: ::core::option::Option<&'static str> = None;
-                        loop {
-                            let which = match map.next_key_seed($crate::codec::KeySeed(__key)) {
-                                Ok(Some(which)) => which,
-                                Ok(None) => break,
+                    )*
+                    ::core::option::Option::None
+                }
+                r.object()?;
+                $( let mut $field: ::core::option::Option<$ty> = None; )*
+                // The "wrong type" description of the last property read, for
+                // a failure the reader meets only at the next key (the `.5`
+                // of `1.5` read as an integer).
+                let mut last: ::core::option::Option<&'static str> = None;
+                let mut first = true;
+                loop {
+                    let name = match r.key(first) {
+                        Ok(Some(name)) => name,
+                        Ok(None) => break,
+                        Err(e) => {
+                            if let Some(l) = last {
+                                cx.wrong_type_if_clear(l);
+                            }
+                            return Err(e);
+                        }
+                    };
+                    first = false;
+                    let Some(which) = $crate::codec::with_unescaped(name, __key) else {
+                        return Err(cx.fail_final($crate::DecodeError::UNKNOWN_PROPERTY));
+                    };
+                    match which {
+                        $( __Field::$field => {
+                            if $field.is_some() {
+                                return Err(cx.fail_final($crate::DecodeError::new(
+                                    $crate::ErrorCode::FormationViolation,
+                                    concat!($json, ": duplicate property"),
+                                )));
+                            }
+                            match <$ty as $crate::Decode<A>>::decode(cx, r) {
+                                Ok(v) => {
+                                    $(
+                                        if $crate::codec::ItemCount::item_count(&v) < $min {
+                                            return Err(cx.fail_final($crate::DecodeError::new(
+                                                $crate::ErrorCode::OccurenceConstraintViolation,
+                                                concat!($json, ": fewer items than minItems"),
+                                            )));
+                                        }
+                                    )?
+                                    $field = Some(v);
+                                }
                                 Err(e) => {
-                                    if let Some(r) = last {
-                                        cx.wrong_type_if_clear(r);
-                                    }
+                                    cx.attribute(|v| $crate::macros::describe!($ty, A, $json, v));
                                     return Err(e);
                                 }
-                            };
-                            let Some(which) = which else {
-                                return Err(cx.fail_final($crate::DecodeError::UNKNOWN_PROPERTY));
-                            };
-                            match which {
-                                $( __Field::$field => {
-                                    if $field.is_some() {
-                                        return Err(cx.fail_final($crate::DecodeError::new(
-                                            $crate::ErrorCode::FormationViolation,
-                                            concat!($json, ": duplicate property"),
-                                        )));
-                                    }
-                                    match map.next_value_seed($crate::codec::Seed::<$ty, A>::new(cx)) {
-                                        Ok(v) => {
-                                            $(
-                                                if $crate::codec::ItemCount::item_count(&v) < $min {
-                                                    return Err(cx.fail_final($crate::DecodeError::new(
-                                                        $crate::ErrorCode::OccurenceConstraintViolation,
-                                                        concat!($json, ": fewer items than minItems"),
-                                                    )));
-                                                }
-                                            )?
-                                            $field = Some(v);
-                                        }
-                                        Err(e) => {
-                                            cx.attribute(|v| $crate::macros::describe!($ty, A, $json, v));
-                                            return Err(e);
-                                        }
-                                    }
-                                    last = Some(concat!($json, ": wrong type"));
-                                } )*
                             }
-                        }
-                        $( let $field = $crate::macros::finish_field!($kind cx $field $json); )*
-                        Ok($name { $( $field, )* })
+                            last = Some(concat!($json, ": wrong type"));
+                        } )*
                     }
                 }
-                d.deserialize_map(__Visitor(cx))
+                $( let $field = $crate::macros::finish_field!($kind cx $field $json); )*
+                Ok($name { $( $field, )* })
             }
         }
     };

@@ -55,8 +55,8 @@ fn options_units_and_floats_read_null() {
     #[derive(Debug, PartialEq)]
     pub struct Maybe(Option<u32>, (), f64);
     impl<A: Allocator + Clone> Decode<A> for Maybe {
-        fn decode<'de, D: Deserializer<'de>>(_cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-            <(Option<u32>, (), f64)>::deserialize(d).map(|(n, u, x)| Maybe(n, u, x))
+        fn decode(_cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+            <(Option<u32>, (), f64)>::deserialize(r).map(|(n, u, x)| Maybe(n, u, x))
         }
     }
     impl crate::Field for Maybe {

@@ -3,10 +3,9 @@
 use core::fmt;
 
 use allocator_api2::vec::Vec;
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::codec::{Cx, Decode, Violation};
+use crate::codec::{Cx, Decode, Failed, Printable, Reader, Violation};
 use crate::scan::Unescape;
 use crate::Allocator;
 
@@ -211,31 +210,19 @@ impl<const N: usize, A: Allocator> Serialize for CiString<N, A> {
 impl<const N: usize, A: Allocator + Clone> Decode<A> for CiString<N, A> {
     const VIOLATIONS: u16 = Violation::TooLong.bit() | Violation::NotPrintable.bit();
 
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, const N: usize, A>(&'c Cx<A>);
-        impl<const N: usize, A: Allocator + Clone> Visitor<'_> for V<'_, N, A> {
-            type Value = CiString<N, A>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            /// Printable ASCII without escapes (`de` checked it).
-            fn visit_bytes<E: de::Error>(self, plain: &[u8]) -> Result<Self::Value, E> {
-                CiString::from_plain(plain, self.0.alloc().clone())
-                    .map_err(|e| self.0.fail(e.violation()))
-            }
-            fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
-                let alloc = self.0.alloc().clone();
-                match raw_printable(raw.as_bytes()) {
-                    Ok(true) => CiString::from_plain(raw.as_bytes(), alloc),
-                    Ok(false) => CiString::from_chars(Unescape::new(raw), alloc),
-                    Err(e) => Err(e),
-                }
-                .map_err(|e| self.0.fail(e.violation()))
-            }
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        let alloc = cx.alloc().clone();
+        // A plain string's end was found and its characters checked in one
+        // look (see `Reader::printable`).
+        match r.printable()? {
+            Printable::Plain(plain) => CiString::from_plain(plain, alloc),
+            Printable::Raw(raw) => match raw_printable(raw.as_bytes()) {
+                Ok(true) => CiString::from_plain(raw.as_bytes(), alloc),
+                Ok(false) => CiString::from_chars(Unescape::new(raw), alloc),
+                Err(e) => Err(e),
+            },
         }
-        // `bytes`: the string's end found and its characters checked in
-        // one look when it is plain (see `de`), `visit_str` otherwise.
-        d.deserialize_bytes(V::<N, A>(cx))
+        .map_err(|e| cx.fail(e.violation()))
     }
 }
 

@@ -2,10 +2,9 @@
 
 use core::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::codec::{Cx, Decode, Violation};
+use crate::codec::{Cx, Decode, Failed, Reader, Violation};
 use crate::scan::Unescape;
 use crate::Allocator;
 
@@ -336,19 +335,9 @@ impl DateTime {
 impl<A: Allocator + Clone> Decode<A> for DateTime {
     const VIOLATIONS: u16 = Violation::BadDateTime.bit();
 
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, A>(&'c Cx<A>);
-        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
-            type Value = DateTime;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date-time string")
-            }
-            // The raw bytes `De::deserialize_identifier` gives.
-            fn visit_bytes<E: de::Error>(self, raw: &[u8]) -> Result<DateTime, E> {
-                DateTime::parse_raw(raw).map_err(|_| self.0.fail(Violation::BadDateTime))
-            }
-        }
-        d.deserialize_identifier(V(cx))
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        let raw = r.raw_string()?;
+        DateTime::parse_raw(raw).map_err(|_| cx.fail(Violation::BadDateTime))
     }
 }
 

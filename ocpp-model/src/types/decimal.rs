@@ -2,10 +2,9 @@
 
 use core::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::codec::{Cx, Decode, Violation};
+use crate::codec::{Cx, Decode, Failed, Reader, Violation};
 use crate::Allocator;
 
 /// A decimal with one fractional digit, stored exactly as a count of tenths
@@ -209,25 +208,13 @@ impl Serialize for Decimal {
 impl<A: Allocator + Clone> Decode<A> for Decimal {
     const VIOLATIONS: u16 = Violation::OutOfRange.bit() | Violation::NotMultipleOf.bit();
 
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, A>(&'c Cx<A>);
-        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
-            type Value = Decimal;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal number")
-            }
-            /// The number's token, from our deserializer (see below).
-            fn visit_borrowed_str<E: de::Error>(self, token: &str) -> Result<Decimal, E> {
-                Decimal::from_json(token.as_bytes()).map_err(|e| self.0.fail(e))
-            }
-            /// `null`.
-            fn visit_unit<E: de::Error>(self) -> Result<Decimal, E> {
-                Err(self.0.fail(Violation::WrongType))
-            }
+    /// From the number's token, without a float parser; `null` is a wrong
+    /// type.
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        match r.number()? {
+            Some(token) => Decimal::from_json(token.as_bytes()).map_err(|e| cx.fail(e)),
+            None => Err(cx.fail(Violation::WrongType)),
         }
-        // Our deserializer hands the token of a number asked for under this
-        // name (`de::NUMBER_TOKEN`), so that no float parser is involved.
-        d.deserialize_newtype_struct(crate::de::NUMBER_TOKEN, V(cx))
     }
 }
 

@@ -3,11 +3,10 @@
 use core::fmt;
 use core::hash::{Hash, Hasher};
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
 use super::ci_string::{printable, CiStringError};
-use crate::codec::{Cx, Decode, Violation};
+use crate::codec::{Cx, Decode, Failed, Printable, Reader, Violation};
 use crate::scan::Unescape;
 use crate::Allocator;
 
@@ -175,28 +174,17 @@ impl crate::Field for IdToken {
 impl<A: Allocator + Clone> Decode<A> for IdToken {
     const VIOLATIONS: u16 = Violation::TooLong.bit() | Violation::NotPrintable.bit();
 
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, A>(&'c Cx<A>);
-        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
-            type Value = IdToken;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            /// Printable ASCII without escapes (`de` checked it).
-            fn visit_bytes<E: de::Error>(self, plain: &[u8]) -> Result<IdToken, E> {
-                IdToken::from_plain(plain).map_err(|e| self.0.fail(e.violation()))
-            }
-            fn visit_str<E: de::Error>(self, raw: &str) -> Result<IdToken, E> {
-                match super::ci_string::raw_printable(raw.as_bytes()) {
-                    Ok(true) => IdToken::from_plain(raw.as_bytes()),
-                    Ok(false) => IdToken::from_chars(Unescape::new(raw)),
-                    Err(e) => Err(e),
-                }
-                .map_err(|e| self.0.fail(e.violation()))
-            }
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        // See the CiString decoder.
+        match r.printable()? {
+            Printable::Plain(plain) => IdToken::from_plain(plain),
+            Printable::Raw(raw) => match super::ci_string::raw_printable(raw.as_bytes()) {
+                Ok(true) => IdToken::from_plain(raw.as_bytes()),
+                Ok(false) => IdToken::from_chars(Unescape::new(raw)),
+                Err(e) => Err(e),
+            },
         }
-        // `bytes`: see the CiString decoder.
-        d.deserialize_bytes(V(cx))
+        .map_err(|e| cx.fail(e.violation()))
     }
 }
 

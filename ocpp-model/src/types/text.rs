@@ -4,10 +4,9 @@
 use core::fmt;
 
 use allocator_api2::vec::Vec;
-use serde::de::{self, Deserializer, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::codec::{Cx, Decode, Violation};
+use crate::codec::{Cx, Decode, Failed, Reader, Violation};
 use crate::scan::Unescape;
 use crate::Allocator;
 
@@ -117,24 +116,15 @@ impl<A: Allocator> Serialize for Text<A> {
 impl<A: Allocator + Clone> Decode<A> for Text<A> {
     const VIOLATIONS: u16 = 0;
 
-    fn decode<'de, D: Deserializer<'de>>(cx: &Cx<A>, d: D) -> Result<Self, D::Error> {
-        struct V<'c, A>(&'c Cx<A>);
-        impl<A: Allocator + Clone> Visitor<'_> for V<'_, A> {
-            type Value = Text<A>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: de::Error>(self, raw: &str) -> Result<Self::Value, E> {
-                let alloc = self.0.alloc().clone();
-                if raw.as_bytes().contains(&b'\\') {
-                    Text::from_chars(Unescape::new(raw), alloc)
-                } else {
-                    Text::from_plain(raw.as_bytes(), alloc)
-                }
-                .map_err(|v| self.0.fail(v))
-            }
+    fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+        let raw = r.string()?;
+        let alloc = cx.alloc().clone();
+        if raw.as_bytes().contains(&b'\\') {
+            Text::from_chars(Unescape::new(raw), alloc)
+        } else {
+            Text::from_plain(raw.as_bytes(), alloc)
         }
-        d.deserialize_str(V::<A>(cx))
+        .map_err(|v| cx.fail(v))
     }
 }
 
