@@ -25,7 +25,7 @@ use core::fmt;
 use allocator_api2::vec::Vec;
 
 use crate::action::Action;
-pub use crate::de::{Failed, Printable, Reader};
+pub use crate::de::{Failed, Name, Printable, Reader};
 use crate::errors::{DecodeError, ErrorCode, UnknownVariant};
 use crate::frame::Limits;
 use crate::scan::{self, ScanError};
@@ -262,6 +262,18 @@ fn unescaped<T>(raw: &[u8], f: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
     let mut buf = [0u8; 64];
     let raw = core::str::from_utf8(raw).ok()?;
     scan::unescape_into(raw, &mut buf).and_then(|s| f(s.as_bytes()))
+}
+
+/// The index in `names` (each with its closing quote, as
+/// [`Reader::property`] takes them) of a raw property name that
+/// `Reader::property` did not find as written: one with escapes, through
+/// [`with_unescaped`], or none.
+#[doc(hidden)]
+#[inline(never)]
+pub fn name_index(names: &[&[u8]], raw: &[u8]) -> Option<usize> {
+    with_unescaped(raw, |s| {
+        names.iter().position(|n| n.strip_suffix(b"\"") == Some(s))
+    })
 }
 
 /// Decodes a string enum with `parse` (the `ocpp_enum!` macro's

@@ -63,6 +63,15 @@ impl de::Error for Failed {
 
 type Result<T> = core::result::Result<T, Failed>;
 
+/// A property name read by [`Reader::property`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Name<'de> {
+    /// The name at this index of the names given.
+    Known(usize),
+    /// Another name, raw (escapes still in).
+    Raw(&'de [u8]),
+}
+
 /// A string read for a type of printable ASCII ([`Reader::printable`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Printable<'de> {
@@ -161,6 +170,54 @@ impl<'de> Reader<'de> {
             _ => return Err(Failed),
         }
         let name = self.raw_string()?;
+        self.token(b':')?;
+        Ok(Some(name))
+    }
+
+    /// [`Reader::key`] for an object whose property names are `names`,
+    /// each with its closing quote (`status"`): the index of the name the
+    /// payload has, found by comparing the bytes after the opening quote
+    /// with each name, from `names[hint]` on (the property after the one
+    /// read last: payloads mostly list them in the schema's order), so a
+    /// known name is neither scanned nor matched twice. Any other name
+    /// (unknown, or written with escapes) comes raw, as from `key`.
+    #[inline]
+    pub fn property(
+        &mut self,
+        first: bool,
+        names: &[&[u8]],
+        hint: usize,
+    ) -> Result<Option<Name<'de>>> {
+        match self.ws() {
+            Some(b'}') => {
+                self.i += 1;
+                return Ok(None);
+            }
+            Some(b',') if !first => {
+                self.i += 1;
+            }
+            Some(_) if first => {}
+            _ => return Err(Failed),
+        }
+        if self.ws() != Some(b'"') {
+            return Err(Failed);
+        }
+        let rest = self.bytes.get(self.i + 1..).unwrap_or_default();
+        let known = match names.get(hint) {
+            Some(n) if rest.starts_with(n) => Some((hint, n.len())),
+            _ => names
+                .iter()
+                .enumerate()
+                .find(|(_, n)| rest.starts_with(n))
+                .map(|(k, n)| (k, n.len())),
+        };
+        let name = match known {
+            Some((k, len)) => {
+                self.i += 1 + len;
+                Name::Known(k)
+            }
+            None => Name::Raw(self.raw_string()?),
+        };
         self.token(b':')?;
         Ok(Some(name))
     }

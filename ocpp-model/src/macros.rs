@@ -277,15 +277,9 @@ macro_rules! ocpp_object {
                 #[allow(non_camel_case_types)]
                 #[derive(Clone, Copy)]
                 enum __Field { $( $field, )* }
-                /// The property of this name: a generated match.
-                fn __key(name: &[u8]) -> ::core::option::Option<__Field> {
-                    $(
-                        if name == $json.as_bytes() {
-                            return ::core::option::Option::Some(__Field::$field);
-                        }
-                    )*
-                    ::core::option::Option::None
-                }
+                /// Each name with its closing quote, in the table's order.
+                const __NAMES: &[&[u8]] = &[$( concat!($json, "\"").as_bytes(), )*];
+                const __FIELDS: &[__Field] = &[$( __Field::$field, )*];
                 r.object()?;
                 $( let mut $field: ::core::option::Option<$ty> = None; )*
                 // The "wrong type" description of the last property read, for
@@ -293,8 +287,9 @@ macro_rules! ocpp_object {
                 // of `1.5` read as an integer).
                 let mut last: ::core::option::Option<&'static str> = None;
                 let mut first = true;
+                let mut hint = 0;
                 loop {
-                    let name = match r.key(first) {
+                    let name = match r.property(first, __NAMES, hint) {
                         Ok(Some(name)) => name,
                         Ok(None) => break,
                         Err(e) => {
@@ -305,7 +300,12 @@ macro_rules! ocpp_object {
                         }
                     };
                     first = false;
-                    let Some(which) = $crate::codec::with_unescaped(name, __key) else {
+                    let which = match name {
+                        $crate::codec::Name::Known(k) => __FIELDS.get(k).copied(),
+                        $crate::codec::Name::Raw(raw) => $crate::codec::name_index(__NAMES, raw)
+                            .and_then(|k| __FIELDS.get(k).copied()),
+                    };
+                    let Some(which) = which else {
                         return Err(cx.fail_final($crate::DecodeError::UNKNOWN_PROPERTY));
                     };
                     match which {
@@ -334,6 +334,7 @@ macro_rules! ocpp_object {
                                 }
                             }
                             last = Some(concat!($json, ": wrong type"));
+                            hint = __Field::$field as usize + 1;
                         } )*
                     }
                 }

@@ -574,3 +574,35 @@ fn the_context_and_the_reader_show_in_debug() {
     assert!(r.starts_object());
     assert_eq!(format!("{r:?}"), "Reader { len: 3, at: 1 }");
 }
+
+/// Property names are found as written, in any order, and through their
+/// escapes; a name that only starts like a known one, or is known only
+/// once its escapes are undone wrongly, is an unknown property.
+#[test]
+fn property_names_in_any_order_and_with_escapes() {
+    let plain: Keys<_> = decode(br#"{"key":["a"],"n":[1],"flag":true}"#, heap()).unwrap();
+    for payload in [
+        r#"{"flag":true,"n":[1],"key":["a"]}"#,
+        r#"{ "n" : [1] , "key" : ["a"] , "flag" : true }"#,
+        r#"{"\u006bey":["a"],"n":[1],"fl\u0061g":true}"#,
+        r#"{"key":["a"],"\u006E":[1],"\u0066\u006c\u0061\u0067":true}"#,
+    ] {
+        let got: Keys<_> = decode(payload.as_bytes(), heap()).unwrap();
+        assert_eq!(got, plain, "{payload}");
+    }
+    for payload in [
+        r#"{"key":["a"],"flags":true}"#,
+        r#"{"key":["a"],"fla":true}"#,
+        r#"{"keys":["a"]}"#,
+        r#"{"ke":["a"]}"#,
+        r#"{"key":["a"],"fl\u0061gs":true}"#,
+        r#"{"key":["a"],"Flag":true}"#,
+    ] {
+        assert_eq!(err(payload), DecodeError::UNKNOWN_PROPERTY, "{payload}");
+    }
+    // A duplicate is one, escaped or not.
+    assert_eq!(
+        err(r#"{"key":["a"],"\u006bey":["b"]}"#),
+        DecodeError::new(ErrorCode::FormationViolation, "key: duplicate property")
+    );
+}
