@@ -276,15 +276,26 @@ pub fn name_index(names: &[&[u8]], raw: &[u8]) -> Option<usize> {
     })
 }
 
-/// Decodes a string enum with `parse` (the `ocpp_enum!` macro's
-/// `parse_bytes`, the names' bytes compared) from the string's raw bytes
-/// ([`Reader::raw_string`]), through [`with_unescaped`].
+/// Decodes a string enum whose wire names are `names` (in the order of
+/// `ALL`): a value written as one of them is found by comparing the
+/// payload with each name of the same length ([`Reader::variant`]), so it
+/// is neither scanned for its end nor matched twice. Any other value (with
+/// escapes, or unknown) is read raw ([`Reader::raw_string`]) and parsed
+/// with `parse` (the `ocpp_enum!` macro's `parse_bytes`) through
+/// [`with_unescaped`].
 #[doc(hidden)]
-pub fn decode_enum<T, A: Allocator + Clone>(
+pub fn decode_enum<T: Copy, A: Allocator + Clone>(
     cx: &Cx<A>,
     r: &mut Reader<'_>,
+    all: &[T],
+    names: &[&str],
     parse: fn(&[u8]) -> Result<T, UnknownVariant>,
 ) -> Result<T, Failed> {
+    if let Some(k) = r.variant(names)? {
+        if let Some(&v) = all.get(k) {
+            return Ok(v);
+        }
+    }
     // A value that is no variant is refused as unknown; if it was not UTF-8
     // either, `decode_with` reports that instead.
     let raw = r.raw_string()?;

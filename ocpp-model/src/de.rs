@@ -222,6 +222,27 @@ impl<'de> Reader<'de> {
         Ok(Some(name))
     }
 
+    /// The index in `names` of the string at the next token when it is
+    /// written as one of them, its closing quote consumed; `None`, with
+    /// nothing but whitespace consumed, when it is some other string (read
+    /// it with [`Reader::raw_string`]). Only the names as long as the
+    /// string are compared.
+    #[inline]
+    pub fn variant(&mut self, names: &[&str]) -> Result<Option<usize>> {
+        if self.ws() != Some(b'"') {
+            return Err(Failed);
+        }
+        let rest = self.bytes.get(self.i + 1..).unwrap_or_default();
+        for (k, name) in names.iter().enumerate() {
+            let name = name.as_bytes();
+            if rest.get(name.len()) == Some(&b'"') && rest.starts_with(name) {
+                self.i += name.len() + 2;
+                return Ok(Some(k));
+            }
+        }
+        Ok(None)
+    }
+
     /// The `[` that opens an array.
     #[inline]
     pub fn array(&mut self) -> Result<()> {

@@ -108,7 +108,10 @@ macro_rules! ocpp_enum {
                 cx: &$crate::Cx<A>,
                 r: &mut $crate::codec::Reader<'_>,
             ) -> ::core::result::Result<Self, $crate::codec::Failed> {
-                $crate::codec::decode_enum(cx, r, Self::parse_bytes)
+                /// The wire names, in the order of `ALL` (the same
+                /// constants as `as_str`'s).
+                const NAMES: &[&str] = &[$( $crate::macros::wire_name!($variant $($wire)?), )+];
+                $crate::codec::decode_enum(cx, r, Self::ALL, NAMES, Self::parse_bytes)
             }
         }
     };

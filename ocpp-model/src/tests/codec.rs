@@ -606,3 +606,40 @@ fn property_names_in_any_order_and_with_escapes() {
         DecodeError::new(ErrorCode::FormationViolation, "key: duplicate property")
     );
 }
+
+/// Enum values are found as written and through their escapes; a prefix
+/// of a value, a value with more after it, or another case is unknown.
+#[test]
+fn enum_values_as_written_and_with_escapes() {
+    use crate::v16::{AvailabilityStatus as S, ChangeAvailabilityResponse};
+    let status = |payload: &str| {
+        decode::<ChangeAvailabilityResponse, _>(payload.as_bytes(), heap()).map(|r| r.status)
+    };
+    for (payload, want) in [
+        (r#"{"status":"Accepted"}"#, S::Accepted),
+        (r#"{"status":"Rejected"}"#, S::Rejected),
+        (r#"{"status":"Scheduled"}"#, S::Scheduled),
+        (r#"{"status": "Scheduled" }"#, S::Scheduled),
+        (r#"{"status":"\u0053cheduled"}"#, S::Scheduled),
+        (r#"{"status":"Accepte\u0064"}"#, S::Accepted),
+    ] {
+        assert_eq!(status(payload), Ok(want), "{payload}");
+    }
+    let unknown = DecodeError::new(
+        ErrorCode::PropertyConstraintViolation,
+        "status: unknown enum value",
+    );
+    for payload in [
+        r#"{"status":"Accepte"}"#,
+        r#"{"status":"Acceptedx"}"#,
+        r#"{"status":"accepted"}"#,
+        r#"{"status":""}"#,
+        r#"{"status":"Accepted\u0020"}"#,
+    ] {
+        assert_eq!(status(payload), Err(unknown), "{payload}");
+    }
+    assert_eq!(
+        status(r#"{"status":"Accepted}"#),
+        Err(DecodeError::NOT_JSON)
+    );
+}
