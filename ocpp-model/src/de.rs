@@ -153,21 +153,31 @@ impl<'de> Reader<'de> {
         self.token(b'{')
     }
 
+    /// Before an object's next property: its comma (none when `first`),
+    /// consumed; `false` at the `}` that closes the object (consumed).
+    #[inline]
+    fn member(&mut self, first: bool) -> Result<bool> {
+        match self.ws() {
+            Some(b'}') => {
+                self.i += 1;
+                Ok(false)
+            }
+            Some(b',') if !first => {
+                self.i += 1;
+                Ok(true)
+            }
+            Some(_) if first => Ok(true),
+            _ => Err(Failed),
+        }
+    }
+
     /// The raw name (escapes in) of the object's next property, with the
     /// `:` after it, or `None` at the `}` that closes the object (consumed).
     /// `first`: no property was read yet, so no comma comes before it.
     #[inline]
     pub fn key(&mut self, first: bool) -> Result<Option<&'de [u8]>> {
-        match self.ws() {
-            Some(b'}') => {
-                self.i += 1;
-                return Ok(None);
-            }
-            Some(b',') if !first => {
-                self.i += 1;
-            }
-            Some(_) if first => {}
-            _ => return Err(Failed),
+        if !self.member(first)? {
+            return Ok(None);
         }
         let name = self.raw_string()?;
         self.token(b':')?;
@@ -188,16 +198,8 @@ impl<'de> Reader<'de> {
         names: &[&[u8]],
         hint: usize,
     ) -> Result<Option<Name<'de>>> {
-        match self.ws() {
-            Some(b'}') => {
-                self.i += 1;
-                return Ok(None);
-            }
-            Some(b',') if !first => {
-                self.i += 1;
-            }
-            Some(_) if first => {}
-            _ => return Err(Failed),
+        if !self.member(first)? {
+            return Ok(None);
         }
         if self.ws() != Some(b'"') {
             return Err(Failed);

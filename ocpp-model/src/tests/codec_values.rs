@@ -96,3 +96,67 @@ fn options_units_and_floats_read_null() {
         assert_ne!(triple(text), Err(DecodeError::NOT_JSON), "{text}");
     }
 }
+
+/// A firmware's own type can read its JSON with the reader's calls, as the
+/// generated decoders do.
+#[test]
+fn a_type_of_ones_own_reads_with_the_reader() {
+    #[derive(Debug, PartialEq, Default)]
+    struct Own {
+        sum: i64,
+        flag: bool,
+        raw_len: usize,
+        nulls: u32,
+    }
+    impl<A: Allocator + Clone> Decode<A> for Own {
+        fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+            let mut own = Own::default();
+            r.object()?;
+            let mut first = true;
+            while let Some(name) = r.key(first)? {
+                first = false;
+                match name {
+                    b"n" => {
+                        r.array()?;
+                        let mut first_item = true;
+                        while r.item(first_item)? {
+                            first_item = false;
+                            own.sum += r.signed()?;
+                        }
+                    }
+                    b"f" => own.flag = r.boolean()?,
+                    b"s" => own.raw_len = r.string()?.len(),
+                    b"z" => {
+                        r.null()?;
+                        own.nulls += 1;
+                    }
+                    _ => return Err(cx.fail_final(DecodeError::UNKNOWN_PROPERTY)),
+                }
+            }
+            Ok(own)
+        }
+    }
+    let own = |payload: &str| decode::<Own, _>(payload.as_bytes(), heap());
+    assert_eq!(
+        own(r#"{ "n" : [1, -2 ,3] ,"f":true,"s":"a\"b","z":null,"z":null}"#),
+        Ok(Own {
+            sum: 2,
+            flag: true,
+            raw_len: 4,
+            nulls: 2
+        })
+    );
+    assert_eq!(own(r#"{"n":[]}"#), Ok(Own::default()));
+    assert_eq!(own(r#"{"q":1}"#), Err(DecodeError::UNKNOWN_PROPERTY));
+    for malformed in [
+        r#"{"n":[1,]}"#,
+        r#"{"n":[,1]}"#,
+        r#"{,"f":true}"#,
+        r#"{"f":true,}"#,
+    ] {
+        assert_eq!(own(malformed), Err(DecodeError::NOT_JSON), "{malformed}");
+    }
+    for wrong in [r#"{"f":1}"#, r#"{"z":0}"#, r#"{"n":{}}"#, r#"{"s":1}"#] {
+        assert!(own(wrong).is_err(), "{wrong}");
+    }
+}
