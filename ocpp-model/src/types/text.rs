@@ -6,7 +6,7 @@ use core::fmt;
 use allocator_api2::vec::Vec;
 use serde::{Serialize, Serializer};
 
-use crate::codec::{Cx, Decode, Failed, Reader, Violation};
+use crate::codec::{Cx, Decode, Failed, Printable, Reader, Violation};
 use crate::scan::Unescape;
 use crate::Allocator;
 
@@ -116,13 +116,17 @@ impl<A: Allocator> Serialize for Text<A> {
 impl<A: Allocator + Clone> Decode<A> for Text<A> {
     const VIOLATIONS: u16 = 0;
 
+    /// Printable ASCII without escapes (a meter reading, most data) is
+    /// checked in one look and copied at once; any other string is read
+    /// as UTF-8 and unescaped if it has to be.
     fn decode(cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
-        let raw = r.string()?;
         let alloc = cx.alloc().clone();
-        if raw.as_bytes().contains(&b'\\') {
-            Text::from_chars(Unescape::new(raw), alloc)
-        } else {
-            Text::from_plain(raw.as_bytes(), alloc)
+        match r.printable()? {
+            Printable::Plain(plain) => Text::from_plain(plain, alloc),
+            Printable::Raw(raw) if raw.as_bytes().contains(&b'\\') => {
+                Text::from_chars(Unescape::new(raw), alloc)
+            }
+            Printable::Raw(raw) => Text::from_plain(raw.as_bytes(), alloc),
         }
         .map_err(|v| cx.fail(v))
     }
@@ -168,6 +172,32 @@ mod tests {
         assert_eq!(e.code, crate::ErrorCode::TypeConstraintViolation);
         let e = crate::decode::<Wrap<_>, _>(br#"{"t":5}"#, heap()).unwrap_err();
         assert_eq!(e.code, crate::ErrorCode::TypeConstraintViolation);
+    }
+
+    /// Each of the decoder's routes: printable ASCII, other UTF-8 as it
+    /// is, escapes; a raw control character or a byte that is not UTF-8
+    /// is malformed JSON.
+    #[test]
+    fn decodes_plain_unicode_and_escaped_text_alike() {
+        let text = |payload: &[u8]| {
+            crate::decode::<Wrap<_>, _>(payload, heap()).map(|w| w.t.as_str().to_owned())
+        };
+        assert_eq!(
+            text(br#"{"t":"limit=16A; ~"}"#).as_deref(),
+            Ok("limit=16A; ~")
+        );
+        assert_eq!(
+            text(r#"{"t":"größe ⚡"}"#.as_bytes()).as_deref(),
+            Ok("größe ⚡")
+        );
+        assert_eq!(text(br#"{"t":"gr\u00f6\u00dfe"}"#).as_deref(), Ok("größe"));
+        assert_eq!(text(br#"{"t":""}"#).as_deref(), Ok(""));
+        assert_eq!(text(b"{\"t\":\"a\tb\"}"), Err(crate::DecodeError::NOT_JSON));
+        assert_eq!(text(b"{\"t\":\"a\x7fb\"}").as_deref(), Ok("a\x7fb"));
+        assert_eq!(
+            text(b"{\"t\":\"a\xffb\"}"),
+            Err(crate::DecodeError::NOT_JSON)
+        );
     }
 
     crate::macros::ocpp_object! {
