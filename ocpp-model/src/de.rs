@@ -37,7 +37,7 @@
 
 use core::fmt;
 
-use serde::de::{self, DeserializeSeed, Visitor};
+use serde::de;
 
 use crate::scan;
 
@@ -206,11 +206,11 @@ impl<'de> Reader<'de> {
         }
         let rest = self.bytes.get(self.i + 1..).unwrap_or_default();
         let known = match names.get(hint) {
-            Some(n) if rest.starts_with(n) => Some((hint, n.len())),
+            Some(n) if starts_with(rest, n) => Some((hint, n.len())),
             _ => names
                 .iter()
                 .enumerate()
-                .find(|(_, n)| rest.starts_with(n))
+                .find(|(_, n)| starts_with(rest, n))
                 .map(|(k, n)| (k, n.len())),
         };
         let name = match known {
@@ -237,7 +237,7 @@ impl<'de> Reader<'de> {
         let rest = self.bytes.get(self.i + 1..).unwrap_or_default();
         for (k, name) in names.iter().enumerate() {
             let name = name.as_bytes();
-            if rest.get(name.len()) == Some(&b'"') && rest.starts_with(name) {
+            if rest.get(name.len()) == Some(&b'"') && starts_with(rest, name) {
                 self.i += name.len() + 2;
                 return Ok(Some(k));
             }
@@ -443,257 +443,62 @@ impl<'de> Reader<'de> {
     }
 }
 
-macro_rules! narrow {
-    ($($name:ident $visit:ident $t:ty, $read:ident;)*) => {
-        $(
-            fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-                let v = self.$read()?;
-                visitor.$visit(<$t>::try_from(v).map_err(|_| Failed)?)
-            }
-        )*
-    };
-}
-
-impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
-    type Error = Failed;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Failed)
-    }
-
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = self.boolean()?;
-        visitor.visit_bool(v)
-    }
-
-    narrow! {
-        deserialize_i8 visit_i8 i8, signed;
-        deserialize_i16 visit_i16 i16, signed;
-        deserialize_i32 visit_i32 i32, signed;
-        deserialize_u8 visit_u8 u8, unsigned;
-        deserialize_u16 visit_u16 u16, unsigned;
-        deserialize_u32 visit_u32 u32, unsigned;
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = self.signed()?;
-        visitor.visit_i64(v)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = self.unsigned()?;
-        visitor.visit_u64(v)
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = match self.number()? {
-            None => f32::NAN,
-            Some(s) => s.parse().map_err(|_| Failed)?,
+/// `bytes.starts_with(name)` for the short names of properties and enum
+/// values. On a 64-bit target, eight bytes are compared at a time (the
+/// last eight overlapping), inline, where `starts_with` calls `bcmp`; on
+/// a 32-bit one, which may not load a word from an unaligned address,
+/// `starts_with` it is.
+#[inline]
+fn starts_with(bytes: &[u8], name: &[u8]) -> bool {
+    #[cfg(target_pointer_width = "64")]
+    {
+        let n = name.len();
+        let word = |s: &[u8], at: usize| {
+            s.get(at..at + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .map(u64::from_ne_bytes)
         };
-        visitor.visit_f32(v)
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let v = self.float()?;
-        visitor.visit_f64(v)
-    }
-
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let raw = self.string()?;
-        visitor.visit_borrowed_str(raw)
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_str(visitor)
-    }
-
-    /// A string for a type of printable ASCII: [`Reader::printable`], to
-    /// `visit_borrowed_bytes` when plain, `visit_borrowed_str` when raw.
-    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match self.printable()? {
-            Printable::Plain(b) => visitor.visit_borrowed_bytes(b),
-            Printable::Raw(s) => visitor.visit_borrowed_str(s),
+        if n >= 8 && bytes.len() >= n {
+            let mut at = 0;
+            while at + 8 < n {
+                if word(bytes, at) != word(name, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            return word(bytes, n - 8) == word(name, n - 8);
         }
     }
-
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Failed)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Failed)? == b'n' {
-            self.i += 1;
-            self.ident(b"ull")?;
-            visitor.visit_none()
-        } else {
-            visitor.visit_some(self)
-        }
-    }
-
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Failed)? == b'n' {
-            self.i += 1;
-            self.ident(b"ull")?;
-            visitor.visit_unit()
-        } else {
-            Err(Failed)
-        }
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value> {
-        self.deserialize_unit(visitor)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Failed)? != b'[' {
-            return Err(Failed);
-        }
-        self.i += 1;
-        let value = visitor.visit_seq(Seq {
-            de: &mut *self,
-            first: true,
-        })?;
-        self.end_seq()?;
-        Ok(value)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.ws().ok_or(Failed)? != b'{' {
-            return Err(Failed);
-        }
-        self.i += 1;
-        let value = visitor.visit_map(Map {
-            de: &mut *self,
-            first: true,
-        })?;
-        self.end_map()?;
-        Ok(value)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value> {
-        self.deserialize_map(visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        _visitor: V,
-    ) -> Result<V::Value> {
-        Err(Failed)
-    }
-
-    /// A string's raw bytes (escapes in, control characters refused, UTF-8
-    /// not checked) to `visit_borrowed_bytes`: for a visitor that matches
-    /// them against ASCII names (a property name, an enum value) or reads
-    /// ASCII (a date-time), and checks UTF-8 itself before it reads them
-    /// any other way.
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let raw = self.raw_string()?;
-        visitor.visit_borrowed_bytes(raw)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-        Err(Failed)
-    }
+    bytes.starts_with(name)
 }
 
-/// The elements of an array, read as serde-json-core reads them.
-struct Seq<'a, 'de> {
-    de: &'a mut Reader<'de>,
-    first: bool,
-}
+#[path = "de_serde.rs"]
+mod serde_impl;
 
-impl<'de> de::SeqAccess<'de> for Seq<'_, 'de> {
-    type Error = Failed;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        let peek = match self.de.ws().ok_or(Failed)? {
-            b']' => return Ok(None),
-            b',' if !self.first => {
-                self.de.i += 1;
-                self.de.ws().ok_or(Failed)?
+#[cfg(test)]
+mod tests {
+    /// The word-at-a-time comparison agrees with `starts_with` for every
+    /// length of name around the word size, a difference at every place,
+    /// and payloads shorter than the name.
+    #[test]
+    fn starts_with_agrees_with_the_slice_method() {
+        let text = b"chargePointSerialNumber\":\"CP-SN-0001\"";
+        for n in 0..=26 {
+            let name = &text[..n];
+            for len in 0..text.len() {
+                let bytes = &text[..len];
+                assert_eq!(
+                    super::starts_with(bytes, name),
+                    bytes.starts_with(name),
+                    "{n} {len}"
+                );
             }
-            c if self.first => {
-                self.first = false;
-                c
+            for at in 0..n {
+                let mut other = *text;
+                other[at] ^= 0x20;
+                assert!(!super::starts_with(&other, name), "{n} {at}");
+                assert!(super::starts_with(&other, &name[..at]), "{n} {at}");
             }
-            _ => return Err(Failed),
-        };
-        if peek == b']' {
-            return Err(Failed);
         }
-        seed.deserialize(&mut *self.de).map(Some)
-    }
-}
-
-/// The properties of an object, read as serde-json-core reads them.
-struct Map<'a, 'de> {
-    de: &'a mut Reader<'de>,
-    first: bool,
-}
-
-impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
-    type Error = Failed;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let peek = match self.de.ws().ok_or(Failed)? {
-            b'}' => return Ok(None),
-            b',' if !self.first => {
-                self.de.i += 1;
-                self.de.ws()
-            }
-            b if self.first => {
-                self.first = false;
-                Some(b)
-            }
-            _ => return Err(Failed),
-        };
-        match peek.ok_or(Failed)? {
-            b'"' => seed.deserialize(&mut *self.de).map(Some),
-            _ => Err(Failed),
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        if self.de.ws() != Some(b':') {
-            return Err(Failed);
-        }
-        self.de.i += 1;
-        seed.deserialize(&mut *self.de)
     }
 }
