@@ -477,6 +477,45 @@ mod serde_impl;
 
 #[cfg(test)]
 mod tests {
+    use super::{Name, Reader};
+
+    /// `property` finds a listed name as written, whatever the hint, and
+    /// stands after its colon; an escaped or unlisted name comes raw.
+    #[test]
+    fn property_finds_listed_names_and_gives_others_raw() {
+        let names: &[&[u8]] = &[b"status\"", b"chargePointSerialNumber\""];
+        let payload = br#"{"chargePointSerialNumber":1,"status" :2,"st\u0061tus":3,"other":4}"#;
+        let mut r = Reader::new(payload);
+        r.object().unwrap();
+        assert_eq!(r.property(true, names, 0), Ok(Some(Name::Known(1))));
+        assert_eq!(r.signed(), Ok(1));
+        assert_eq!(r.property(false, names, 2), Ok(Some(Name::Known(0))));
+        assert_eq!(r.signed(), Ok(2));
+        assert_eq!(
+            r.property(false, names, 0),
+            Ok(Some(Name::Raw(br"st\u0061tus")))
+        );
+        assert_eq!(r.signed(), Ok(3));
+        assert_eq!(r.property(false, names, 1), Ok(Some(Name::Raw(b"other"))));
+        assert_eq!(r.signed(), Ok(4));
+        assert_eq!(r.property(false, names, 0), Ok(None));
+        assert_eq!(r.end(), Ok(()));
+    }
+
+    /// `variant` finds a value written as one of the names, consumed with
+    /// its quotes; any other string is left to `raw_string`.
+    #[test]
+    fn variant_finds_names_as_written_and_leaves_the_rest() {
+        let names = ["Accepted", "Rejected", "Scheduled"];
+        let mut r = Reader::new(br#" "Scheduled" "Accepted""Rej\u0065cted" "Acceptedx""#);
+        assert_eq!(r.variant(&names), Ok(Some(2)));
+        assert_eq!(r.variant(&names), Ok(Some(0)));
+        assert_eq!(r.variant(&names), Ok(None));
+        assert_eq!(r.raw_string(), Ok(&br"Rej\u0065cted"[..]));
+        assert_eq!(r.variant(&names), Ok(None));
+        assert_eq!(r.raw_string(), Ok(&b"Acceptedx"[..]));
+        assert_eq!(r.end(), Ok(()));
+    }
     /// The word-at-a-time comparison agrees with `starts_with` for every
     /// length of name around the word size, a difference at every place,
     /// and payloads shorter than the name.
