@@ -160,3 +160,56 @@ fn a_type_of_ones_own_reads_with_the_reader() {
         assert!(own(wrong).is_err(), "{wrong}");
     }
 }
+
+/// Through serde, a firmware's own type reads objects and arrays as
+/// serde-json-core did: a map of names to numbers and a sequence, empty
+/// or not; a trailing comma or a missing bracket is malformed.
+#[test]
+fn serdes_maps_and_sequences_read_through_the_reader() {
+    use serde::Deserialize as _;
+    use std::collections::BTreeMap;
+    type Parts = (BTreeMap<String, u32>, std::vec::Vec<u32>);
+    #[derive(Debug, PartialEq)]
+    pub struct Own(Parts);
+    impl<A: Allocator + Clone> Decode<A> for Own {
+        fn decode(_cx: &Cx<A>, r: &mut Reader<'_>) -> Result<Self, Failed> {
+            Parts::deserialize(r).map(Own)
+        }
+    }
+    impl crate::Field for Own {
+        fn serialize_field<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serde::Serialize::serialize(&self.0, s)
+        }
+        fn write_json(&self, w: &mut crate::encode::Writer<'_>) -> Result<(), crate::encode::Full> {
+            w.json(&self.0)
+        }
+    }
+    ocpp_object! {
+        /// A map and a sequence.
+        pub struct Held {
+            req p: Own = "p";
+        }
+    }
+    let parts = |text: &str| {
+        decode::<Held, _>(format!(r#"{{"p":{text}}}"#).as_bytes(), heap())
+            .map(|h| (h.p.0 .0.into_iter().collect::<std::vec::Vec<_>>(), h.p.0 .1))
+    };
+    assert_eq!(
+        parts(r#"[{"x":1,"y":2},[3,4]]"#),
+        Ok((vec![("x".into(), 1), ("y".into(), 2)], vec![3, 4]))
+    );
+    assert_eq!(parts(r#"[ { } , [ ] ]"#), Ok((vec![], vec![])));
+    for text in [
+        r#"[{"x":1,},[]]"#,
+        r#"[{"x":1},[3,]]"#,
+        r#"[{"x":1},[3]"#,
+        r#"[{"x":1,[3]]"#,
+        r#"[{"x" 1},[3]]"#,
+    ] {
+        assert_eq!(parts(text), Err(DecodeError::NOT_JSON), "{text}");
+    }
+    for text in [r#"[[1],[3]]"#, r#"[{"x":"1"},[3]]"#, r#"[{"x":1},{}]"#] {
+        assert!(parts(text).is_err(), "{text}");
+        assert_ne!(parts(text), Err(DecodeError::NOT_JSON), "{text}");
+    }
+}
