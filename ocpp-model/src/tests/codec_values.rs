@@ -205,6 +205,12 @@ fn serdes_maps_and_sequences_read_through_the_reader() {
         r#"[{"x":1},[3]"#,
         r#"[{"x":1,[3]]"#,
         r#"[{"x" 1},[3]]"#,
+        r#"[,{"x":1},[3]]"#,
+        r#"[{"x":1},[,3]]"#,
+        r#"[{"x":1} [3]]"#,
+        r#"[{"x":1},[3 4]]"#,
+        r#"[{,"x":1},[3]]"#,
+        r#"[{"x":1 "y":2},[3]]"#,
     ] {
         assert_eq!(parts(text), Err(DecodeError::NOT_JSON), "{text}");
     }
