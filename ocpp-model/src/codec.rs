@@ -463,6 +463,9 @@ impl<T: Decode<A>, A: Allocator + Clone> Decode<A> for Vec<T, A> {
 }
 
 #[cfg(test)]
+#[path = "tests/codec_names.rs"]
+mod name_tests;
+#[cfg(test)]
 #[path = "tests/codec.rs"]
 mod tests;
 #[cfg(test)]
