@@ -490,6 +490,37 @@ mod tests {
         assert!(unchanged(&One(Some(2)), k, Written::Restored(digest)));
     }
 
+    /// A sequence is written with its length first, whether its iterator
+    /// knows its length or is counted; one whose length changes between
+    /// the two is an error, never a record that reads wrong.
+    #[test]
+    fn a_sequence_is_written_with_its_length() {
+        use codec::Seq;
+        let items = [3u8, 1, 4, 1, 5];
+        let mut known = [0u8; 16];
+        let known = postcard::to_slice(&Seq(|| items.iter()), &mut known).unwrap();
+        assert_eq!(known, [5, 3, 1, 4, 1, 5]);
+        let mut counted = [0u8; 16];
+        let odd = || items.iter().filter(|&&i| i % 2 == 1);
+        let counted = postcard::to_slice(&Seq(odd), &mut counted).unwrap();
+        assert_eq!(counted, [4, 3, 1, 1, 5]);
+
+        /// Says it has one item more than it gives.
+        struct Lying<'a>(core::slice::Iter<'a, u8>);
+        impl<'a> Iterator for Lying<'a> {
+            type Item = &'a u8;
+            fn next(&mut self) -> Option<&'a u8> {
+                self.0.next()
+            }
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                let n = self.0.len() + 1;
+                (n, Some(n))
+            }
+        }
+        let lying = Seq(|| Lying(items.iter()));
+        assert!(postcard::to_slice(&lying, &mut [0u8; 16]).is_err());
+    }
+
     #[test]
     fn crc32_is_the_ieee_one() {
         // The check value of CRC-32/ISO-HDLC.

@@ -48,6 +48,13 @@ macro_rules! ocpp_enum {
             /// Every variant, in the order of the specification.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Its place in [`Self::ALL`] (`ALL[v.index()] == v`), without
+            /// a search: the variants are declared in the order of `ALL`.
+            #[inline]
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
             /// The name on the wire.
             pub const fn as_str(self) -> &'static str {
                 match self {

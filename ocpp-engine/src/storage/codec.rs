@@ -18,10 +18,22 @@ where
     I::Item: Serialize,
 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some((self.0)().count()))?;
-        for item in (self.0)() {
+        use serde::ser::{Error, SerializeSeq};
+        // A pass only to count, unless the iterator knows its length (the
+        // queue's and the samples' do: their items are made twice less).
+        let items = (self.0)();
+        let len = match items.size_hint() {
+            (lower, Some(upper)) if lower == upper => lower,
+            _ => (self.0)().count(),
+        };
+        let mut seq = s.serialize_seq(Some(len))?;
+        let mut written = 0;
+        for item in items {
             seq.serialize_element(&item)?;
+            written += 1;
+        }
+        if written != len {
+            return Err(S::Error::custom("a sequence's length changed"));
         }
         seq.end()
     }

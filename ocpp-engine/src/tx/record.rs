@@ -8,99 +8,20 @@
 //! nothing after a reboot.
 
 use allocator_api2::boxed::Box;
-use ocpp_model::{
-    Allocator, DateTime, IdToken, Location, Measurand, Phase as Line, ReadingContext, Reason,
-};
+use ocpp_model::{Allocator, DateTime, Measurand, ReadingContext, Reason};
 use serde::{Deserialize, Serialize};
 
 use super::message::{Meter, Start, Stop, TxMessage};
-use super::meter::{MeterReading, Readings, Value, MAX_READINGS};
+use super::meter::{MeterReading, Readings, Value};
 use super::session::{Phase, Running};
 use super::stop_data::Aligned;
 use super::Transactions;
 use crate::storage::{Dropped, Reader, Seq};
 use crate::time::Instant;
 
-/// A sample's readings: each one's measurand by its place in the
-/// specification's list ([`Measurand::ALL`], fixed by OCPP 1.6), its phase
-/// and location likewise (one plus the place, 0 for none; the phase in the
-/// low four bits), and its value in thousandths.
-#[derive(Clone, Copy, Serialize, Deserialize)]
-struct ReadingsRec([Option<(u8, u8, i64)>; MAX_READINGS]);
-
-/// Readings as record version 1 kept them, before phases and locations:
-/// up to 4, each a measurand's place and a value. Read, never written.
-#[derive(Clone, Copy, Deserialize)]
-struct ReadingsRecV1([Option<(u8, i64)>; 4]);
-
-/// A layout of readings in a record that can be read back.
-trait ReadingsFormat: Copy + for<'de> Deserialize<'de> {
-    fn readings(&self) -> Result<Readings, Dropped>;
-}
-
-impl ReadingsFormat for ReadingsRecV1 {
-    fn readings(&self) -> Result<Readings, Dropped> {
-        let mut out = Readings::EMPTY;
-        for &(m, milli) in self.0.iter().flatten() {
-            let measurand = Measurand::ALL.get(usize::from(m)).ok_or(Dropped::Invalid)?;
-            out.set(MeterReading::new(*measurand, Value::from_milli(milli)));
-        }
-        Ok(out)
-    }
-}
-
-/// The place of `v` in `all`, plus one; 0 for `None`.
-fn place<T: PartialEq>(all: &[T], v: Option<T>) -> u8 {
-    v.and_then(|v| all.iter().position(|a| *a == v))
-        .and_then(|i| u8::try_from(i + 1).ok())
-        .unwrap_or(0)
-}
-
-/// The value at `place` (see [`place`]) of `all`.
-fn at_place<T: Copy>(all: &[T], place: u8) -> Result<Option<T>, Dropped> {
-    match place.checked_sub(1) {
-        None => Ok(None),
-        Some(i) => all
-            .get(usize::from(i))
-            .copied()
-            .map(Some)
-            .ok_or(Dropped::Invalid),
-    }
-}
-
-impl ReadingsRec {
-    fn of(r: &Readings) -> ReadingsRec {
-        let mut out = [None; MAX_READINGS];
-        for (slot, r) in out.iter_mut().zip(r.iter()) {
-            let m = place(Measurand::ALL, Some(r.measurand)).wrapping_sub(1);
-            let where_ = place(Line::ALL, r.phase) | place(Location::ALL, r.location) << 4;
-            *slot = Some((m, where_, r.value.as_milli()));
-        }
-        ReadingsRec(out)
-    }
-}
-
-impl ReadingsFormat for ReadingsRec {
-    fn readings(&self) -> Result<Readings, Dropped> {
-        let mut out = Readings::EMPTY;
-        for &(m, where_, milli) in self.0.iter().flatten() {
-            let measurand = Measurand::ALL.get(usize::from(m)).ok_or(Dropped::Invalid)?;
-            let mut r = MeterReading::new(*measurand, Value::from_milli(milli));
-            r.phase = at_place(Line::ALL, where_ & 0xf)?;
-            r.location = at_place(Location::ALL, where_ >> 4)?;
-            out.set(r);
-        }
-        Ok(out)
-    }
-}
-
-fn millis(t: DateTime) -> i64 {
-    t.unix_millis()
-}
-
-fn tag(s: &str) -> Result<IdToken, Dropped> {
-    IdToken::try_from_str(s).map_err(|_| Dropped::Invalid)
-}
+#[path = "record_values.rs"]
+mod values;
+use values::{millis, tag, ReadingsFormat, ReadingsRec, ReadingsRecV1, Tag};
 
 type Begin<R = ReadingsRec> = Option<(i64, R)>;
 
@@ -120,9 +41,10 @@ fn begin_of<R: ReadingsFormat>(b: &Begin<R>) -> Result<Option<(DateTime, Reading
 struct RunningRec<'a, R = ReadingsRec> {
     connector: u8,
     local: u32,
-    id_tag: &'a str,
     #[serde(borrow)]
-    parent: Option<&'a str>,
+    id_tag: Tag<'a>,
+    #[serde(borrow)]
+    parent: Option<Tag<'a>>,
     transaction_id: Option<i32>,
     suspended: bool,
     begin: Begin<R>,
@@ -165,7 +87,8 @@ enum MessageRec<'a, R = ReadingsRec> {
     Start {
         local: u32,
         connector: u8,
-        id_tag: &'a str,
+        #[serde(borrow)]
+        id_tag: Tag<'a>,
         meter_start: i32,
         timestamp: i64,
     },
@@ -181,7 +104,7 @@ enum MessageRec<'a, R = ReadingsRec> {
         local: u32,
         transaction_id: Option<i32>,
         #[serde(borrow)]
-        id_tag: Option<&'a str>,
+        id_tag: Option<Tag<'a>>,
         meter_stop: i32,
         timestamp: i64,
         reason: &'a str,
@@ -196,7 +119,7 @@ impl MessageRec<'_> {
             TxMessage::Start(m) => MessageRec::Start {
                 local: m.local,
                 connector: m.connector,
-                id_tag: m.id_tag.as_str(),
+                id_tag: Tag::of(&m.id_tag),
                 meter_start: m.meter_start,
                 timestamp: millis(m.timestamp),
             },
@@ -211,7 +134,7 @@ impl MessageRec<'_> {
             TxMessage::Stop(m) => MessageRec::Stop {
                 local: m.local,
                 transaction_id: m.transaction_id,
-                id_tag: m.id_tag.as_ref().map(IdToken::as_str),
+                id_tag: m.id_tag.as_ref().map(Tag::of),
                 meter_stop: m.meter_stop,
                 timestamp: millis(m.timestamp),
                 reason: m.reason.as_str(),
@@ -312,8 +235,8 @@ impl<A: Allocator + Clone> Transactions<A> {
                 Some(RunningRec {
                     connector: u8::try_from(i + 1).unwrap_or(u8::MAX),
                     local: r.local,
-                    id_tag: r.id_tag.as_str(),
-                    parent: r.parent.as_ref().map(IdToken::as_str),
+                    id_tag: Tag::of(&r.id_tag),
+                    parent: r.parent.as_ref().map(Tag::of),
                     transaction_id: r.transaction_id,
                     suspended: r.suspended,
                     begin: begin_rec(&r.begin),

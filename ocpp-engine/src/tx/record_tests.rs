@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::storage::{MAX_ALIGNED_RECORD, MAX_MESSAGE_RECORD, MAX_RUNNING_RECORD, RECORD_VERSION};
+use crate::tx::meter::MAX_READINGS;
 use crate::tx::RestoreFail;
+use ocpp_model::{IdToken, Location, Phase as Line};
 
 /// What `Config::max_queued_messages` documents of a queue place and a
 /// transaction's own state, on the 64-bit targets where it says so.
@@ -117,8 +119,8 @@ fn the_largest_parts_of_a_record_fit_their_bounds() {
     let running = RunningRec {
         connector: u8::MAX,
         local: u32::MAX,
-        id_tag: tag.as_str(),
-        parent: Some(tag.as_str()),
+        id_tag: Tag::of(&tag),
+        parent: Some(Tag::of(&tag)),
         transaction_id: Some(i32::MIN),
         suspended: true,
         begin: Some((i64::MIN, ReadingsRec::of(&full()))),
@@ -136,14 +138,50 @@ fn the_largest_parts_of_a_record_fit_their_bounds() {
     assert!(n <= MAX_ALIGNED_RECORD, "{n} bytes");
 }
 
+/// An idTag is written from its bytes exactly as postcard writes a `str`
+/// (records written before read the same), and read back as one.
+#[test]
+fn an_id_tag_is_recorded_as_a_string() {
+    let mut as_tag = [0u8; 32];
+    let mut as_str = [0u8; 32];
+    for t in ["", "ABCD1234", "ABCDEFGHIJKLMNOPQRST"] {
+        let token = IdToken::try_from_str(t).unwrap();
+        let written = postcard::to_slice(&Tag::of(&token), &mut as_tag).unwrap();
+        assert_eq!(written, postcard::to_slice(&t, &mut as_str).unwrap());
+        let back: Tag<'_> = postcard::from_bytes(written).unwrap();
+        assert_eq!(tag(back), Ok(token));
+    }
+    let not_utf8 = [2u8, 0xC3, 0x28];
+    assert!(postcard::from_bytes::<Tag<'_>>(&not_utf8).is_err());
+}
+
+/// A reading is kept as places in OCPP 1.6's lists, which a later build
+/// reads whatever its own layout: the measurand's place, and one plus the
+/// phase's (low four bits) and the location's (high four bits), 0 for none.
+#[test]
+fn readings_are_recorded_as_places_in_the_specification_lists() {
+    let mut r = Readings::EMPTY;
+    let v = Value::from_milli(7);
+    assert!(r.set(MeterReading::new(Measurand::PowerActiveImport, v)));
+    let on_l2 = MeterReading::new(Measurand::CurrentImport, v).on(Line::L2);
+    assert!(r.set(on_l2.at(Location::Body)));
+    let soc = MeterReading::new(Measurand::SoC, v).at(Location::Cable);
+    assert!(r.set(soc.on(Line::L3N)));
+    let got = ReadingsRec::of(&r).0;
+    let want = [(9, 0, 7), (14, 0x52, 7), (20, 0x17, 7)].map(Some);
+    assert_eq!(got[..3], want);
+    assert!(got[3..].iter().all(Option::is_none));
+    assert_eq!(ReadingsRec(ReadingsRec::of(&r).0).readings(), Ok(r));
+}
+
 /// A transactions record of version 1 (readings without phase or
 /// location, at most 4) is read: its running transaction resumes with its
 /// start sample, and its queued StopTransaction keeps both samples.
 #[test]
 fn a_version_1_transactions_record_is_migrated() {
     type V1 = [Option<(u8, i64)>; 4];
-    let energy = place(Measurand::ALL, Some(Measurand::EnergyActiveImportRegister)) - 1;
-    let power = place(Measurand::ALL, Some(Measurand::PowerActiveImport)) - 1;
+    // Their places in OCPP 1.6's list of measurands, as version 1 wrote them.
+    let (energy, power) = (1, 9);
     let sample: V1 = [
         Some((energy, 1_200_000)),
         Some((power, 11_000_000)),
@@ -224,7 +262,7 @@ fn running_as<R>(connector: u8) -> RunningRec<'static, R> {
     RunningRec {
         connector,
         local: 1,
-        id_tag: "ABCD1234",
+        id_tag: Tag(b"ABCD1234"),
         parent: None,
         transaction_id: Some(7),
         suspended: false,

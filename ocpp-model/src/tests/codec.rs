@@ -425,6 +425,7 @@ fn malformed_payloads_are_not_json_wherever_the_decoder_is() {
 /// and fully escaped, through `parse` and through a decoded property; each
 /// near miss that is no other value (a character dropped, added or changed,
 /// a letter's case flipped) is refused by both, as an unknown enum value.
+/// Each value's `index` is its place in `ALL`.
 #[test]
 fn every_enum_value_is_recognised_and_its_near_misses_are_not() {
     use crate::v16::*;
@@ -459,7 +460,8 @@ fn every_enum_value_is_recognised_and_its_near_misses_are_not() {
                 }
             }
             let names: std::vec::Vec<&str> = $t::ALL.iter().map(|v| v.as_str()).collect();
-            for &v in $t::ALL {
+            for (i, &v) in $t::ALL.iter().enumerate() {
+                assert_eq!(v.index(), i, "{v:?}: its place in ALL");
                 let name = v.as_str();
                 assert_eq!($t::parse(name), Ok(v));
                 let escaped: String =
