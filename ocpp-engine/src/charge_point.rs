@@ -284,7 +284,9 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
             }
         }
         let (cx, b, _) = s.split(now);
-        b.tx.handle_timeout(&cx);
+        if b.tx.timeout_due(&cx) {
+            b.tx.handle_timeout(&cx);
+        }
         if !cx.online || !b.registration.is_accepted() {
             b.authorize.handle_timeout(now);
         }

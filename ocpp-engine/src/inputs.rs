@@ -119,7 +119,10 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         connector: u8,
         reading: MeterReading,
     ) -> Result<(), InputError> {
-        self.state.blocks.tx.meter(connector, reading)
+        // The latest readings are in no record (a sample of them is, when
+        // one is taken): the transactions record is not measured again.
+        self.state
+            .quietly(|s| s.blocks.tx.meter(connector, reading))
     }
 
     /// The EV stopped taking energy although it is offered (`true`:

@@ -266,7 +266,9 @@ impl<A: Allocator + Clone> State<A> {
     #[inline(never)]
     pub(crate) fn after_answer(&mut self, now: Instant) {
         let (cx, b, _) = self.split(now);
-        b.tx.handle_timeout(&cx);
+        if b.tx.timeout_due(&cx) {
+            b.tx.handle_timeout(&cx);
+        }
         self.sync_statuses(now);
     }
 

@@ -12,6 +12,32 @@ use crate::block::Cx;
 use crate::time::Instant;
 
 impl<A: Allocator + Clone> Transactions<A> {
+    /// Whether [`handle_timeout`](Self::handle_timeout) has anything to do
+    /// at `cx.now`, asked without the mutable access that would have the
+    /// transactions record measured again at the next persist (most
+    /// timeouts are the heartbeat's or another block's). Its conditions
+    /// are those of `handle_timeout` and of [`aligned`](Self::aligned).
+    pub(crate) fn timeout_due(&self, cx: &Cx<'_, A>) -> bool {
+        let session_due = self.sessions.iter().any(|s| {
+            let expired = matches!(
+                s.phase,
+                Phase::Authorized { until: Some(until), .. } if until <= cx.now
+            );
+            let sample = s
+                .running()
+                .filter(|r| !r.orphan)
+                .and_then(|r| r.next_sample)
+                .is_some_and(|t| t <= cx.now);
+            expired || sample
+        });
+        let interval = cx.config.clock_aligned_data_interval.as_millis();
+        let aligned_due = match cx.wall.filter(|_| interval > 0) {
+            None => self.aligned_next.is_some(),
+            Some(_) => self.aligned_next.is_none_or(|t| t <= cx.now),
+        };
+        session_due || aligned_due
+    }
+
     /// Periodic samples fall due; an authorized idTag without a cable
     /// expires (ConnectionTimeOut).
     pub(crate) fn handle_timeout(&mut self, cx: &Cx<'_, A>) {
