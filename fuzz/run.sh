@@ -8,6 +8,13 @@
 #   FUZZ_TARGETS=round_trip FUZZ_SECONDS=14400 fuzz/run.sh   # one target, 4 hours
 #   FUZZ_SANITIZER=none FUZZ_TARGETS=charge_point FUZZ_SECONDS=36000 fuzz/run.sh
 #
+# FUZZ_DEBUG_ASSERTIONS (default 1, what CI runs): build with debug
+# assertions and overflow checks (cargo fuzz -a), so an arithmetic overflow
+# or a broken internal invariant of the engine (a record that changed
+# without the access that marks it for writing, among others) panics where
+# a release build would go on silently. It halves the stateful target's
+# speed; the long runs of #9 set it to 0 (see the README's fuzzing section).
+#
 # FUZZ_SANITIZER (default address, what CI runs): cargo-fuzz's sanitizer.
 # AddressSanitizer checks every memory access; in these targets only
 # ocpp-alloc has unsafe code (the pools, also under Miri in CI), and it
@@ -28,6 +35,8 @@ seconds="${1:-${FUZZ_SECONDS:-60}}"
 targets="${FUZZ_TARGETS:-codec charge_point round_trip}"
 jobs="${FUZZ_JOBS:-1}"
 sanitizer="${FUZZ_SANITIZER:-address}"
+checks=()
+if [ "${FUZZ_DEBUG_ASSERTIONS:-1}" != 0 ]; then checks=(--debug-assertions); fi
 
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -35,19 +44,19 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 for target in $targets; do
-  cargo +nightly fuzz build -O --sanitizer "$sanitizer" "$target"
+  cargo +nightly fuzz build -O "${checks[@]}" --sanitizer "$sanitizer" "$target"
 done
 
 for target in $targets; do
   scratch="target/corpus-run/$target"
   mkdir -p "$scratch" "artifacts/$target"
   log="target/fuzz-$target.log"
-  printf '\n==> fuzz %s for %ss (%s job(s), sanitizer %s)\n' "$target" "$seconds" "$jobs" "$sanitizer"
+  printf '\n==> fuzz %s for %ss (%s job(s), sanitizer %s, debug assertions %s)\n' "$target" "$seconds" "$jobs" "$sanitizer" "${FUZZ_DEBUG_ASSERTIONS:-1}"
   status=0
   parallel=()
   if [ "$jobs" -gt 1 ]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
   # -max_total_time bounds the run; the committed corpus is read, not written.
-  cargo +nightly fuzz run -O --sanitizer "$sanitizer" "$target" "$scratch" "corpus/$target" -- \
+  cargo +nightly fuzz run -O "${checks[@]}" --sanitizer "$sanitizer" "$target" "$scratch" "corpus/$target" -- \
     -dict=ocpp.dict -max_total_time="$seconds" -max_len=4096 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" \
     >"$log" 2>&1 || status=$?
