@@ -15,6 +15,11 @@
 # a release build would go on silently. It halves the stateful target's
 # speed; the long runs of #9 set it to 0 (see the README's fuzzing section).
 #
+# FUZZ_TIMEOUT (default 10): seconds one input may take before it counts
+# as a hang. libFuzzer measures wall time, so a run at `nice -n 19` beside
+# builds can be starved past it by an input that takes 0.2 s (2026-12-01);
+# long low-priority runs set 60. A real hang exceeds any of them.
+#
 # FUZZ_SANITIZER (default address, what CI runs): cargo-fuzz's sanitizer.
 # AddressSanitizer checks every memory access; in these targets only
 # ocpp-alloc has unsafe code (the pools, also under Miri in CI), and it
@@ -57,7 +62,7 @@ for target in $targets; do
   if [ "$jobs" -gt 1 ]; then parallel=(-jobs="$jobs" -workers="$jobs"); fi
   # -max_total_time bounds the run; the committed corpus is read, not written.
   cargo +nightly fuzz run -O "${checks[@]}" --sanitizer "$sanitizer" "$target" "$scratch" "corpus/$target" -- \
-    -dict=ocpp.dict -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -dict=ocpp.dict -max_total_time="$seconds" -max_len=4096 -timeout="${FUZZ_TIMEOUT:-10}" \
     -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" \
     >"$log" 2>&1 || status=$?
   grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 || true
