@@ -211,7 +211,17 @@ def disassembly_frame(f, words, odd):
     `odd` the writes of sp it cannot read."""
     cur = deepest = 0
     regs = {}  # register -> literal loaded from the pool
+    # A literal whose every load is first used by `strh`/`strb` as the
+    # value stored is a constant (two bytes, one halfword), never a
+    # function pointer, though it may equal one's Thumb address by chance
+    # (`0xff01` stored as two u8 fields once matched a function at
+    # 0xff00, in one build path and not another).
+    pending, loads, narrow = {}, {}, {}
     for _addr, mn, ops in f.insns:
+        for r in [r for r in pending if re.search(rf"\b{r}\b", ops)]:
+            v = pending.pop(r)
+            if mn in ("strh", "strb") and ops.split(",")[0].strip() == r:
+                narrow[v] = narrow.get(v, 0) + 1
         if mn == "push":
             cur += 4 * reg_count(ops)
         elif mn == "pop":
@@ -229,9 +239,12 @@ def disassembly_frame(f, words, odd):
         elif mn == "ldr":
             m = LITERAL.search(ops)
             if m and int(m.group(1), 16) in words:
-                regs[ops.split(",")[0]] = words[int(m.group(1), 16)]
-                f.literals.add(words[int(m.group(1), 16)])
+                value = words[int(m.group(1), 16)]
+                regs[ops.split(",")[0]] = value
+                pending[ops.split(",")[0]] = value
+                loads[value] = loads.get(value, 0) + 1
         deepest = max(deepest, cur)
+    f.literals |= {v for v, n in loads.items() if narrow.get(v, 0) < n}
     return deepest
 
 
