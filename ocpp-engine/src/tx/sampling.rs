@@ -15,27 +15,14 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// Whether [`handle_timeout`](Self::handle_timeout) has anything to do
     /// at `cx.now`, asked without the mutable access that would have the
     /// transactions record measured again at the next persist (most
-    /// timeouts are the heartbeat's or another block's). Its conditions
-    /// are those of `handle_timeout` and of [`aligned`](Self::aligned).
+    /// timeouts are the heartbeat's or another block's). It asks the
+    /// predicates `handle_timeout` and [`aligned`](Self::aligned) act on.
     pub(crate) fn timeout_due(&self, cx: &Cx<'_, A>) -> bool {
-        let session_due = self.sessions.iter().any(|s| {
-            let expired = matches!(
-                s.phase,
-                Phase::Authorized { until: Some(until), .. } if until <= cx.now
-            );
-            let sample = s
-                .running()
-                .filter(|r| !r.orphan)
-                .and_then(|r| r.next_sample)
-                .is_some_and(|t| t <= cx.now);
-            expired || sample
-        });
-        let interval = cx.config.clock_aligned_data_interval.as_millis();
-        let aligned_due = match cx.wall.filter(|_| interval > 0) {
-            None => self.aligned_next.is_some(),
-            Some(_) => self.aligned_next.is_none_or(|t| t <= cx.now),
-        };
-        session_due || aligned_due
+        let session_due = self
+            .sessions
+            .iter()
+            .any(|s| s.connection_timed_out(cx.now) || s.sample_due(cx.now).is_some());
+        session_due || self.aligned_due(cx)
     }
 
     /// Periodic samples fall due; an authorized idTag without a cable
@@ -45,20 +32,16 @@ impl<A: Allocator + Clone> Transactions<A> {
         let which = cx.config.meter_values_sampled_data;
         let mut released = 0;
         for (i, s) in self.sessions.iter_mut().enumerate() {
-            if let Phase::Authorized {
-                until: Some(until), ..
-            } = s.phase
-            {
-                if until <= cx.now {
-                    s.give_up();
-                    released += 2;
-                }
+            if s.connection_timed_out(cx.now) {
+                s.give_up();
+                released += 2;
             }
-            let readings = s.readings;
-            let Some(r) = s.running_mut().filter(|r| !r.orphan) else {
+            let Some(due) = s.sample_due(cx.now) else {
                 continue;
             };
-            let Some(due) = r.next_sample.filter(|&t| t <= cx.now) else {
+            let readings = s.readings;
+            // Always there: a sample is due only in a running transaction.
+            let Some(r) = s.running_mut() else {
                 continue;
             };
             // The next one on the same grid, never in the past.
@@ -97,6 +80,9 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// every connector whose meter has values; with the transactionId when
     /// a transaction runs. They take a place in the queue if one can be had.
     fn aligned(&mut self, cx: &Cx<'_, A>) {
+        if !self.aligned_due(cx) {
+            return;
+        }
         let interval = cx.config.clock_aligned_data_interval.as_millis();
         let Some(wall) = cx.wall.filter(|_| interval > 0) else {
             self.aligned_next = None;
@@ -111,6 +97,17 @@ impl<A: Allocator + Clone> Transactions<A> {
         if due || self.aligned_next.is_none() {
             let rest = interval - (wall.unix_millis().rem_euclid(interval as i64) as u64);
             self.aligned_next = Some(cx.now + crate::Duration::from_millis(rest));
+        }
+    }
+
+    /// Whether [`aligned`](Self::aligned) has anything to do at `cx.now`:
+    /// a sample due, a timer to arm (the interval set and the wall clock
+    /// known, none armed), or one to disarm (either of them gone).
+    fn aligned_due(&self, cx: &Cx<'_, A>) -> bool {
+        let on = cx.wall.is_some() && cx.config.clock_aligned_data_interval.as_millis() > 0;
+        match self.aligned_next {
+            None => on,
+            Some(t) => !on || t <= cx.now,
         }
     }
 

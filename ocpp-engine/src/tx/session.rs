@@ -146,6 +146,21 @@ impl<A: Allocator> Session<A> {
         }
     }
 
+    /// ConnectionTimeOut: the idTag authorized without a cable has waited
+    /// its time out at `now`.
+    pub(crate) fn connection_timed_out(&self, now: Instant) -> bool {
+        matches!(self.phase, Phase::Authorized { until: Some(until), .. } if until <= now)
+    }
+
+    /// When the periodic sample (MeterValueSampleInterval) of the running
+    /// transaction (not an orphan) fell due, if it did by `now`.
+    pub(crate) fn sample_due(&self, now: Instant) -> Option<Instant> {
+        self.running()
+            .filter(|r| !r.orphan)
+            .and_then(|r| r.next_sample)
+            .filter(|&t| t <= now)
+    }
+
     /// The transaction ended: its room goes back to the pool.
     pub(crate) fn end(&mut self, phase: Phase) {
         self.phase = phase;
