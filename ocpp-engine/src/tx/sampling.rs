@@ -2,7 +2,7 @@
 //! (MeterValueSampleInterval), clock-aligned ones (ClockAlignedDataInterval),
 //! triggered ones, and ConnectionTimeOut.
 
-use ocpp_model::{Allocator, Measurand, ReadingContext};
+use ocpp_model::{Allocator, DateTime, Measurand, ReadingContext};
 
 use super::message::{Meter, TxMessage};
 use super::session::Phase;
@@ -83,8 +83,7 @@ impl<A: Allocator + Clone> Transactions<A> {
         if !self.aligned_due(cx) {
             return;
         }
-        let interval = cx.config.clock_aligned_data_interval.as_millis();
-        let Some(wall) = cx.wall.filter(|_| interval > 0) else {
+        let Some((wall, interval)) = aligned_clock(cx) else {
             self.aligned_next = None;
             return;
         };
@@ -104,7 +103,7 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// a sample due, a timer to arm (the interval set and the wall clock
     /// known, none armed), or one to disarm (either of them gone).
     fn aligned_due(&self, cx: &Cx<'_, A>) -> bool {
-        let on = cx.wall.is_some() && cx.config.clock_aligned_data_interval.as_millis() > 0;
+        let on = aligned_clock(cx).is_some();
         match self.aligned_next {
             None => on,
             Some(t) => !on || t <= cx.now,
@@ -232,4 +231,11 @@ impl<A: Allocator + Clone> Transactions<A> {
     pub(crate) fn poll_at_send(&self) -> Option<Instant> {
         self.queue.poll_at()
     }
+}
+
+/// The wall clock and ClockAlignedDataInterval (in ms) while clock-aligned
+/// sampling is on: the interval set and the wall clock known.
+fn aligned_clock(cx: &Cx<'_, impl Allocator>) -> Option<(DateTime, u64)> {
+    let interval = cx.config.clock_aligned_data_interval.as_millis();
+    cx.wall.filter(|_| interval > 0).map(|wall| (wall, interval))
 }
