@@ -1,0 +1,178 @@
+//! The inputs the stateful target's programs choose from: the central
+//! system's CALLs and answers, idTags, reasons, faults, readings, keys to
+//! configure, and the step opcodes.
+
+use ocpp_model::{ChargePointErrorCode, Location, Measurand, Phase, Reason, UnlockStatus};
+
+/// The central system's CALLs (valid, and some that are not), as sent.
+pub const CALLS: &[&str] = &[
+    r#"[2,"cs1","Reset",{"type":"Soft"}]"#,
+    r#"[2,"cs2","Reset",{"type":"Hard"}]"#,
+    r#"[2,"cs3","UnknownThing",{}]"#,
+    r#"[2,"cs4","TriggerMessage",{"requestedMessage":"Heartbeat"}]"#,
+    r#"[2,"cs5","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]"#,
+    r#"[2,"cs6","TriggerMessage",{"requestedMessage":"BootNotification"}]"#,
+    r#"[2,"cs7","Reset"]"#,
+    r#"[2,"cs8","ChangeAvailability",{"connectorId":1,"type":"Inoperative"}]"#,
+    r#"[2,"cs9","ChangeAvailability",{"connectorId":0,"type":"Operative"}]"#,
+    r#"[2,"cs10","RemoteStopTransaction",{"transactionId":42}]"#,
+    r#"[2,"cs11","RemoteStopTransaction",{"transactionId":999}]"#,
+    r#"[2,"cs12","UnlockConnector",{"connectorId":1}]"#,
+    r#"[2,"cs13","UnlockConnector",{"connectorId":2}]"#,
+    r#"[2,"cs14","ClearCache",{}]"#,
+    r#"[2,"ca1","DataTransfer",{"vendorId":"com.acme","messageId":"hello","data":"x\"y"}]"#,
+    r#"[2,"ca2","GetConfiguration",{"key":["HeartbeatInterval","NoSuchKey"]}]"#,
+    r#"[2,"ca4","ChangeConfiguration",{"key":"HeartbeatInterval","value":"120"}]"#,
+    r#"[2,"ca5","ChangeConfiguration",{"key":"MeterValueSampleInterval","value":"30"}]"#,
+    r#"[2,"ca6","ChangeConfiguration",{"key":"MeterValuesSampledData","value":"Energy.Active.Import.Register,Power.Active.Import,SoC"}]"#,
+    r#"[2,"ca7","ChangeConfiguration",{"key":"NoSuchKey","value":"1"}]"#,
+    r#"[2,"ca8","RemoteStartTransaction",{"connectorId":1,"idTag":"REMOTE-1"}]"#,
+    r#"[2,"ca9","RemoteStartTransaction",{"idTag":"REMOTE-2"}]"#,
+    r#"[2,"ca10","RemoteStartTransaction",{"connectorId":2,"idTag":"REMOTE-3","chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Relative","chargingSchedule":{"chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":7400.0}]}}}]"#,
+    r#"[2,"ca11","ChangeConfiguration",{"key":"AllowOfflineTxForUnknownId","value":"true"}]"#,
+    r#"[2,"ca12","GetConfiguration",{}]"#,
+    r#"[2,"ca13","TriggerMessage",{"requestedMessage":"MeterValues"}]"#,
+    r#"[2,"ca14","ChangeConfiguration",{"key":"ClockAlignedDataInterval","value":"60"}]"#,
+    r#"[2,"ca15","ChangeConfiguration",{"key":"LocalPreAuthorize","value":"true"}]"#,
+    r#"[2,"ca16","ChangeConfiguration",{"key":"TransactionMessageAttempts","value":"1"}]"#,
+    r#"[2,"ca17","TriggerMessage",{"requestedMessage":"DiagnosticsStatusNotification"}]"#,
+    r#"[2,"ca18","ChangeConfiguration",{"key":"AuthorizationCacheEnabled","value":"true"}]"#,
+];
+
+/// Payloads the central system may answer our CALL with (any CALL).
+pub const ANSWERS: &[&str] = &[
+    r#"{"idTagInfo":{"status":"Maybe"}}"#,
+    r#"{"status":"Accepted"}"#,
+    r#"{"currentTime":"yesterday"}"#,
+    r#"{"idTagInfo":{"status":"Accepted","parentIdTag":"ABCDEFGHIJKLMNOPQRSTUVWXYZ"}}"#,
+    r#"{"idTagInfo":{"status":"Blocked"}}"#,
+    r#"{"idTagInfo":{"status":"Accepted","expiryDate":"2030-01-01T00:00:00Z","parentIdTag":"FLEET"}}"#,
+    r#"{"transactionId":77,"idTagInfo":{"status":"Blocked"}}"#,
+    r#"{"transactionId":78,"idTagInfo":{"status":"Accepted"}}"#,
+    r#"{"status":"Rejected","currentTime":"2026-11-25T10:00:00Z","interval":30}"#,
+    r#"{"status":"Pending","currentTime":"2026-11-25T10:00:00Z","interval":0}"#,
+    r#"{"status":"Accepted","currentTime":"2026-11-25T10:00:00Z","interval":0}"#,
+    r#"{}"#,
+];
+
+pub(super) const ERROR_CODES: &[&str] = &[
+    "InternalError",
+    "FormationViolation",
+    "NotImplemented",
+    "Bogus",
+];
+
+pub(super) const TAGS: &[&str] = &[
+    "ABCD1234",
+    "04A1B2C3D4E5F6",
+    "FLEET-CARD",
+    "T",
+    "12345678901234567890",
+    "",
+    "ÄÖÜ",
+    "123456789012345678901",
+];
+
+pub(super) const REASONS: &[Reason] = &[
+    Reason::Local,
+    Reason::EmergencyStop,
+    Reason::PowerLoss,
+    Reason::Other,
+    Reason::Reboot,
+    Reason::EVDisconnected,
+];
+
+pub(super) const FAULTS: &[Option<ChargePointErrorCode>] = &[
+    None,
+    Some(ChargePointErrorCode::GroundFailure),
+    Some(ChargePointErrorCode::OverCurrentFailure),
+    Some(ChargePointErrorCode::NoError),
+];
+
+pub(super) const MEASURANDS: &[Measurand] = &[
+    Measurand::EnergyActiveImportRegister,
+    Measurand::PowerActiveImport,
+    Measurand::CurrentImport,
+    Measurand::Voltage,
+    Measurand::SoC,
+];
+
+/// A phase and a location for a reading, or none (a whole-meter value).
+pub(super) const PHASES: &[Option<Phase>] = &[
+    None,
+    Some(Phase::L1),
+    Some(Phase::L2),
+    Some(Phase::L3),
+    Some(Phase::L1N),
+];
+pub(super) const LOCATIONS: &[Option<Location>] = &[
+    None,
+    Some(Location::Body),
+    Some(Location::EV),
+    Some(Location::Cable),
+];
+
+pub(super) const CONFIGURE: &[(&str, &str)] = &[
+    (
+        "MeterValuesSampledData",
+        "Current.Import,Voltage,SoC,Energy.Active.Import.Register",
+    ),
+    ("StopTxnSampledData", "Current.Import,Power.Active.Import"),
+    ("MeterValueSampleInterval", "30"),
+    (
+        "MeterValuesSampledData",
+        "Energy.Active.Import.Register,Power.Active.Import",
+    ),
+    ("StopTxnSampledData", "Energy.Active.Import.Register"),
+    ("AllowOfflineTxForUnknownId", "true"),
+    ("AuthorizationCacheEnabled", "true"),
+    ("AuthorizationCacheEnabled", "false"),
+    ("LocalPreAuthorize", "true"),
+    ("LocalAuthorizeOffline", "false"),
+    ("StopTransactionOnInvalidId", "false"),
+    ("ConnectionTimeOut", "20"),
+    ("TransactionMessageAttempts", "1"),
+    ("ClockAlignedDataInterval", "900"),
+    ("HeartbeatInterval", "0"),
+    ("NoSuchKey", "1"),
+    ("HeartbeatInterval", "soon"),
+    (
+        "StopTxnAlignedData",
+        "Energy.Active.Import.Register,Current.Import",
+    ),
+];
+
+pub(super) const UNLOCK: &[UnlockStatus] = &[
+    UnlockStatus::Unlocked,
+    UnlockStatus::UnlockFailed,
+    UnlockStatus::NotSupported,
+];
+
+/// The step opcodes (the first byte of each step, modulo their number).
+pub mod op {
+    pub const CONNECT: u8 = 0;
+    pub const DISCONNECT: u8 = 1;
+    pub const ADVANCE: u8 = 2;
+    pub const ANSWER: u8 = 3;
+    pub const ANSWER_WITH: u8 = 4;
+    pub const ANSWER_ERROR: u8 = 5;
+    pub const CALL: u8 = 6;
+    pub const RAW: u8 = 7;
+    pub const MUTATED_CALL: u8 = 8;
+    pub const PLUG_IN: u8 = 9;
+    pub const UNPLUG: u8 = 10;
+    pub const UNPLUG_EV: u8 = 11;
+    pub const PRESENT: u8 = 12;
+    pub const STOP: u8 = 13;
+    pub const METER: u8 = 14;
+    pub const EV_SUSPENDED: u8 = 15;
+    pub const FAULT: u8 = 16;
+    pub const AUTHORIZE: u8 = 17;
+    pub const CONFIGURE: u8 = 18;
+    pub const UNLOCK_RESULT: u8 = 19;
+    pub const REFUSE: u8 = 20;
+    pub const POWER_CUT: u8 = 21;
+    pub const REBOOT: u8 = 22;
+    pub const STORAGE_FAILING: u8 = 23;
+    pub const COUNT: u8 = 24;
+}
