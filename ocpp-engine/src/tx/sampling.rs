@@ -237,5 +237,7 @@ impl<A: Allocator + Clone> Transactions<A> {
 /// sampling is on: the interval set and the wall clock known.
 fn aligned_clock(cx: &Cx<'_, impl Allocator>) -> Option<(DateTime, u64)> {
     let interval = cx.config.clock_aligned_data_interval.as_millis();
-    cx.wall.filter(|_| interval > 0).map(|wall| (wall, interval))
+    cx.wall
+        .filter(|_| interval > 0)
+        .map(|wall| (wall, interval))
 }
