@@ -247,6 +247,24 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         if !is_plain_name(action) || !check_object(payload.as_bytes()) {
             return Err(InputError::InvalidValue);
         }
+        // The actions OCPP 1.6 names are the core's, but for DataTransfer,
+        // whose request must be one (the central system would refuse it).
+        match Action::parse(action) {
+            Ok(Action::DataTransfer) => {
+                let limits = &cx.settings.limits();
+                match decode_with::<DataTransferRequest<A>, A>(
+                    payload.as_bytes(),
+                    cx.alloc.clone(),
+                    limits,
+                ) {
+                    Ok(_) => {}
+                    Err(e) if e.is_out_of_memory() => return Err(InputError::OutOfMemory),
+                    Err(_) => return Err(InputError::InvalidValue),
+                }
+            }
+            Ok(_) => return Err(InputError::InvalidValue),
+            Err(_) => {}
+        }
         let text =
             Text::try_from_str(payload, cx.alloc.clone()).map_err(|_| InputError::OutOfMemory)?;
         let own = Box::try_new_in(Own::Queued(action, text), cx.alloc.clone())
@@ -286,6 +304,11 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         let Own::Sent(action) = **own else {
             return Ok(());
         };
+        // A DataTransfer.conf is checked as one: the firmware reads what
+        // its schema promises, or hears BadAnswer.
+        if action == "DataTransfer" {
+            crate::block::answer::<DataTransferResponse<A>, A>(cx, payload)?;
+        }
         let text = core::str::from_utf8(payload)
             .map_err(|_| AnswerError::Bad(ocpp_model::ErrorCode::FormationViolation))?;
         let text =

@@ -43,7 +43,11 @@ pub enum InputError {
     UnknownKey,
     /// The configuration key is read-only.
     ReadOnly,
-    /// The value does not fit the configuration key (type, range, check).
+    /// The value does not fit: a configuration key's (type, range, check),
+    /// or what the firmware gave for a CALL (an action or vendor name that
+    /// is not plain ASCII or that OCPP 1.6 already names, a payload that is
+    /// not a JSON object, a DataTransfer request or answer its schema
+    /// refuses).
     InvalidValue,
 }
 
@@ -96,7 +100,9 @@ impl fmt::Display for InputError {
             InputError::NoCall => "no CALL waits for an answer",
             InputError::UnknownKey => "no configuration key of this name",
             InputError::ReadOnly => "the configuration key is read-only",
-            InputError::InvalidValue => "the value does not fit the configuration key",
+            InputError::InvalidValue => {
+                "the value does not fit the configuration key, or the CALL it is for"
+            }
         })
     }
 }

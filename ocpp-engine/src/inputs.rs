@@ -274,6 +274,12 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// `payload`), after registration and in its turn; the answer comes as
     /// [`Event::CallAnswered`]. One at a time: `Err(Busy)` until then.
     ///
+    /// `action` is a vendor's own action, or `DataTransfer` with a valid
+    /// DataTransfer.req (`{"vendorId":...}`); the other actions OCPP 1.6
+    /// names are the core's to send: `Err(InvalidValue)`, as for a payload
+    /// that is not a JSON object or not a valid DataTransfer.req.
+    /// `Err(OutOfMemory)`: nothing changed, send again.
+    ///
     /// [`Event::CallAnswered`]: crate::Event::CallAnswered
     pub fn send_call(
         &mut self,
@@ -286,8 +292,9 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         b.data_transfer.send(&cx, action, payload)
     }
 
-    /// The answer to the firmware's own CALL: the CALLRESULT's payload, or
-    /// why there is none. It stays (in the pool) until
+    /// The answer to the firmware's own CALL: the CALLRESULT's payload (for
+    /// a DataTransfer, a valid DataTransfer.conf; one its schema refuses is
+    /// `Err(BadAnswer)`), or why there is none. It stays (in the pool) until
     /// [`clear_call_answer`](Self::clear_call_answer) or the next CALL.
     pub fn call_answer(&self) -> Option<Result<&str, crate::CallFailure>> {
         self.state.blocks.data_transfer.call_answer()

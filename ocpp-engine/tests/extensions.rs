@@ -308,6 +308,104 @@ fn a_firmware_answer_the_pool_cannot_check_is_out_of_memory() {
     assert_eq!(cp.incoming_call(), None);
 }
 
+/// The firmware's own CALL is a vendor's action or a DataTransfer.req its
+/// schema accepts: the other actions OCPP 1.6 names are the core's to
+/// send (a StartTransaction of the firmware's would be a transaction the
+/// charge point does not know), and the central system would refuse an
+/// invalid DataTransfer. Nothing is held after a refusal.
+#[test]
+fn the_firmware_sends_only_valid_data_transfers_and_actions_of_its_own() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let idle = pool.stats().in_use;
+    let long_vendor = format!(r#"{{"vendorId":"{}"}}"#, "v".repeat(256));
+    for (action, payload) in [
+        ("DataTransfer", "{}"),
+        ("DataTransfer", long_vendor.as_str()),
+        ("DataTransfer", r#"{"vendorId":"com.acme","data":7}"#),
+        ("DataTransfer", r#"{"vendorId":"com.acme","extra":true}"#),
+        ("StartTransaction", r#"{"connectorId":1}"#),
+        ("Heartbeat", "{}"),
+        ("Reset", r#"{"type":"Hard"}"#),
+    ] {
+        assert_eq!(
+            h.cp.send_call(h.now, action, payload),
+            Err(InputError::InvalidValue),
+            "{action} {payload}"
+        );
+        assert_eq!(pool.stats().in_use, idle, "{action} {payload} left bytes");
+    }
+    h.drain();
+    h.expect_quiet();
+    // What is valid still goes, and a refused one did not make it Busy.
+    h.cp.send_call(h.now, "DataTransfer", r#"{"vendorId":"com.acme"}"#)
+        .unwrap();
+    h.drain();
+    h.expect_call("DataTransfer");
+}
+
+/// The central system's answer to the firmware's DataTransfer is checked
+/// as a DataTransfer.conf: one its schema refuses reaches the firmware as
+/// BadAnswer with the CALLERROR class of the fault, not as a payload it
+/// would have to check itself; a vendor action's answer is only JSON.
+#[test]
+fn an_answer_to_the_firmwares_data_transfer_is_a_valid_conf_or_bad_answer() {
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    for (answer, why) in [
+        (json!({"status": "Maybe"}), "PropertyConstraintViolation"),
+        (json!({"data": "x"}), "ProtocolError"),
+        (
+            json!({"status": "Accepted", "data": 1}),
+            "TypeConstraintViolation",
+        ),
+    ] {
+        h.cp.send_call(h.now, "DataTransfer", r#"{"vendorId":"com.acme"}"#)
+            .unwrap();
+        h.drain();
+        let call = h.expect_call("DataTransfer");
+        h.reply(&call, answer.clone());
+        h.expect_event(Event::CallAnswered {
+            action: "DataTransfer",
+            ok: false,
+        });
+        match h.cp.call_answer() {
+            Some(Err(CallFailure::BadAnswer(code))) => {
+                assert_eq!(code.as_str(), why, "{answer}")
+            }
+            other => panic!("{answer}: {other:?}"),
+        }
+    }
+    // The same answer to an action of the vendor's own is its business.
+    h.cp.send_call(h.now, "Hello", "{}").unwrap();
+    h.drain();
+    let call = h.expect_call("Hello");
+    h.reply(&call, json!({"status": "Maybe"}));
+    assert_eq!(h.cp.call_answer(), Some(Ok(r#"{"status":"Maybe"}"#)));
+}
+
+/// Checking the firmware's DataTransfer.req takes pool memory: refused,
+/// it is OutOfMemory (send again), not InvalidValue, and nothing is held.
+#[test]
+fn a_firmware_data_transfer_the_pool_cannot_check_is_out_of_memory() {
+    let pool = pool();
+    let injector = FailureInjector::new(&*pool);
+    let mut cp = ChargePoint::new(&support::config(), &injector).unwrap();
+    let now = Instant::from_millis(0);
+    let idle = pool.stats().in_use;
+    let request = r#"{"vendorId":"com.acme","messageId":"m","data":"hello"}"#;
+    injector.set_plan(FailurePlan::Nth(1));
+    assert_eq!(
+        cp.send_call(now, "DataTransfer", request),
+        Err(InputError::OutOfMemory)
+    );
+    injector.set_plan(FailurePlan::Never);
+    assert_eq!(pool.stats().in_use, idle);
+    assert_eq!(cp.send_call(now, "DataTransfer", request), Ok(()));
+}
+
 /// A DataTransfer `d1` to the registered vendor `com.acme`, held for the
 /// firmware to answer.
 fn hold_ping(h: &mut Harness<'_>) {
