@@ -2,7 +2,10 @@
 //! program of steps ([`Cursor`] choices), each one of the engine's inputs:
 //! frames of the central system (answers to our CALL, its own CALLs from
 //! templates of valid messages, templates with a byte changed, raw bytes),
-//! hardware and firmware inputs, clock advances, connects and disconnects,
+//! hardware and firmware inputs (among them the firmware's extensions:
+//! the vendors and actions it registers, the CALLs it holds and answers,
+//! its own CALLs and their answers, its configuration keys), clock
+//! advances, connects and disconnects,
 //! an allocation refused by `ocpp_alloc::FailureInjector` during the next
 //! step, power cuts at a write of `ocpp_storage::MemoryStorage` (then a
 //! reboot through `ChargePoint::restore`), a failing storage.
@@ -27,7 +30,7 @@ use std::sync::OnceLock;
 
 use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
 use ocpp_engine::{
-    BootState, ChargePoint, Config, Duration, Instant, MeterReading, Value as Reading,
+    Access, BootState, ChargePoint, Config, Duration, Instant, MeterReading, Value as Reading,
 };
 use ocpp_model::{Action, ErrorCode};
 use ocpp_storage::{Cut, Lands, MemoryStorage};
@@ -44,10 +47,11 @@ const CALL_TIMEOUT_SECS: u64 = 30;
 mod inputs;
 mod schema;
 
-pub use self::inputs::{op, ANSWERS, CALLS};
 use self::inputs::{
-    CONFIGURE, ERROR_CODES, FAULTS, LOCATIONS, MEASURANDS, PHASES, REASONS, TAGS, UNLOCK,
+    long_answer, CONFIGURE, ERROR_CODES, FAULTS, FIRMWARE_ANSWERS, FIRMWARE_KEYS, LOCATIONS,
+    MEASURANDS, NAMES, OWN_CALLS, PHASES, REASONS, TAGS, UNLOCK,
 };
+pub use self::inputs::{op, ANSWERS, CALLS, FIRMWARE_CALLS};
 use self::schema::validate;
 
 /// `OCPP_FUZZ_TRACE=1`: every frame in and out on stderr (to read a crash).
@@ -302,7 +306,7 @@ impl<'p> World<'p> {
 
     fn step(&mut self, c: &mut Cursor<'_>) {
         let connector = |c: &mut Cursor<'_>| c.below(4) as u8;
-        let code = c.byte() % op::COUNT;
+        let code = op::of(c.byte());
         if trace() {
             eprintln!(
                 "{:>8} step {code} ({} bytes left)",
@@ -440,7 +444,75 @@ impl<'p> World<'p> {
                 let failing = c.byte() & 1 == 1;
                 self.storage.set_failing(failing);
             }
-            _ => unreachable!("below op::COUNT"),
+            op::REGISTER => {
+                let (name, vendor) = *c.pick(NAMES);
+                self.input("register", |cp, _| match vendor {
+                    true => cp.register_vendor(name),
+                    false => cp.register_action(name),
+                });
+            }
+            op::FIRMWARE_CALL => {
+                let call = *c.pick(FIRMWARE_CALLS);
+                self.receive(call.as_bytes());
+            }
+            op::ANSWER_INCOMING => {
+                let i = c.below(FIRMWARE_ANSWERS.len() + 1);
+                let payload = FIRMWARE_ANSWERS
+                    .get(i)
+                    .map_or_else(long_answer, |p| (*p).to_owned());
+                let before = self.snapshot();
+                let now = self.now;
+                match self.cp().answer_incoming(now, &payload) {
+                    Ok(()) => assert!(
+                        self.cp().incoming_call().is_none(),
+                        "an answered CALL still waits for the firmware"
+                    ),
+                    Err(e) => assert_eq!(
+                        before,
+                        self.snapshot(),
+                        "answer_incoming refused ({e:?}) and changed the state"
+                    ),
+                }
+            }
+            op::SEND_CALL => {
+                let (action, payload) = *c.pick(OWN_CALLS);
+                self.input("send_call", |cp, now| cp.send_call(now, action, payload));
+            }
+            op::CALL_ANSWER => {
+                let cp = self.cp();
+                let answered = cp.call_answer().is_some();
+                if c.byte() & 1 == 1 {
+                    cp.clear_call_answer();
+                    assert!(
+                        cp.call_answer().is_none(),
+                        "a cleared answer is still there"
+                    );
+                } else {
+                    assert_eq!(
+                        cp.call_answer().is_some(),
+                        answered,
+                        "reading an answer changed it"
+                    );
+                }
+            }
+            op::ADD_KEY => {
+                let (name, value, access, check) = *c.pick(FIRMWARE_KEYS);
+                let before = self.snapshot();
+                match self.cp().add_configuration_key(name, value, access, check) {
+                    // A stored value may win over `value`; a readable key reads back.
+                    Ok(()) => assert_eq!(
+                        self.cp().read_configuration(name, &mut String::new()),
+                        access != Access::WriteOnly,
+                        "the firmware's key {name} as GetConfiguration shows it"
+                    ),
+                    Err(e) => assert_eq!(
+                        before,
+                        self.snapshot(),
+                        "add_configuration_key refused ({e:?}) and changed the state"
+                    ),
+                }
+            }
+            _ => unreachable!("op::of gives only the opcodes above"),
         }
     }
 }

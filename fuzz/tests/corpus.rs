@@ -6,7 +6,7 @@
 //! message type.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-use ocpp_fuzz::charge_point::{op, CALLS};
+use ocpp_fuzz::charge_point::{op, CALLS, FIRMWARE_CALLS};
 use ocpp_fuzz::common::corpus::*;
 use ocpp_fuzz::common::{gen_core::gen_core_frame, gen_frame, Rng, SLICE};
 use ocpp_fuzz::round_trip::{message_of, MESSAGES};
@@ -64,6 +64,26 @@ pub fn session() -> Vec<u8> {
     p
 }
 
+/// The firmware's parts: it registers a vendor and an action, adds its
+/// keys, answers the central system's DataTransfer and custom CALL (once
+/// with a CALLRESULT too large to send), sends its own DataTransfer and
+/// custom CALL, reads and frees their answers.
+pub fn extensions() -> Vec<u8> {
+    use op::*;
+    let answer4 = [ANSWER, ANSWER, ANSWER, ANSWER];
+    let mut p = vec![CONNECT];
+    p.extend(answer4);
+    p.extend([REGISTER, 0, REGISTER, 1, ADD_KEY, 0, ADD_KEY, 1]);
+    p.extend([FIRMWARE_CALL, 0, ANSWER_INCOMING, 0]);
+    p.extend([FIRMWARE_CALL, 1, ANSWER_INCOMING, 5]);
+    p.extend([FIRMWARE_CALL, 0, ANSWER_INCOMING, 6]);
+    p.extend([FIRMWARE_CALL, 6, FIRMWARE_CALL, 7]);
+    p.extend([SEND_CALL, 0, ANSWER, CALL_ANSWER, 0, CALL_ANSWER, 1]);
+    p.extend([SEND_CALL, 2, ANSWER_WITH, 1, CALL_ANSWER, 1]);
+    p.extend([SEND_CALL, 0, ADVANCE, 3, CALL_ANSWER, 1]);
+    p
+}
+
 fn write_seeds() {
     let pool = ocpp_fuzz::common::pool();
     let mut codec: Vec<(String, Vec<u8>)> = Vec::new();
@@ -90,6 +110,14 @@ fn write_seeds() {
         let mut p = boot.to_vec();
         p.extend([op::CALL, i as u8, op::ANSWER]);
         cp.push((format!("call-{i:02}"), p));
+    }
+    cp.push(("extensions".into(), extensions()));
+    for (i, _) in FIRMWARE_CALLS.iter().enumerate() {
+        let mut p = boot.to_vec();
+        p.extend([op::REGISTER, 0, op::REGISTER, 1, op::REGISTER, 2]);
+        p.extend([op::ADD_KEY, 0, op::ADD_KEY, 1, op::ADD_KEY, 2]);
+        p.extend([op::FIRMWARE_CALL, i as u8, op::ANSWER_INCOMING, 0]);
+        cp.push((format!("firmware-call-{i:02}"), p));
     }
     let mut cut = session();
     cut.splice(20..20, [op::POWER_CUT, 0, 0, 1]);

@@ -2,6 +2,7 @@
 //! system's CALLs and answers, idTags, reasons, faults, readings, keys to
 //! configure, and the step opcodes.
 
+use ocpp_engine::Access;
 use ocpp_model::{ChargePointErrorCode, Location, Measurand, Phase, Reason, UnlockStatus};
 
 /// The central system's CALLs (valid, and some that are not), as sent.
@@ -148,7 +149,7 @@ pub(super) const UNLOCK: &[UnlockStatus] = &[
     UnlockStatus::NotSupported,
 ];
 
-/// The step opcodes (the first byte of each step, modulo their number).
+/// The step opcodes, the first byte of each step ([`op::of`]).
 pub mod op {
     pub const CONNECT: u8 = 0;
     pub const DISCONNECT: u8 = 1;
@@ -174,5 +175,119 @@ pub mod op {
     pub const POWER_CUT: u8 = 21;
     pub const REBOOT: u8 = 22;
     pub const STORAGE_FAILING: u8 = 23;
+    /// How many opcodes the first 240 byte values share.
     pub const COUNT: u8 = 24;
+    /// The firmware registers a vendor or an action of its own.
+    pub const REGISTER: u8 = 240;
+    /// The central system sends a CALL for the firmware's parts.
+    pub const FIRMWARE_CALL: u8 = 241;
+    /// The firmware answers the CALL it holds.
+    pub const ANSWER_INCOMING: u8 = 242;
+    /// The firmware sends a CALL of its own.
+    pub const SEND_CALL: u8 = 243;
+    /// The firmware reads, and may free, the answer to its CALL.
+    pub const CALL_ANSWER: u8 = 244;
+    /// The firmware adds a configuration key of its own.
+    pub const ADD_KEY: u8 = 245;
+    const LATER: u8 = 6;
+
+    /// The opcode of a step's first byte. The values below 240 keep the
+    /// first 24 opcodes (the value modulo 24), so that the corpus the long
+    /// runs grew before the later opcodes keeps its meaning; 240 to 255
+    /// are the later ones (the firmware's extensions and keys).
+    pub fn of(byte: u8) -> u8 {
+        if byte < REGISTER {
+            byte % COUNT
+        } else {
+            REGISTER + (byte - REGISTER) % LATER
+        }
+    }
+}
+
+/// Names the firmware registers: vendors (`true`), enough to reach the
+/// limit of 8, and actions, of which OCPP 1.6's and one with a space are
+/// refused.
+pub(super) const NAMES: &[(&str, bool)] = &[
+    ("com.acme", true),
+    ("Ping", false),
+    ("SetLight", false),
+    ("com.other", true),
+    ("DataTransfer", false),
+    ("bad name", false),
+    ("com.v3", true),
+    ("com.v4", true),
+    ("com.v5", true),
+    ("com.v6", true),
+    ("com.v7", true),
+    ("com.v8", true),
+    ("com.v9", true),
+];
+
+/// The central system's CALLs for the firmware's parts: DataTransfers to
+/// vendors, CALLs of actions the firmware may have registered, its keys.
+pub const FIRMWARE_CALLS: &[&str] = &[
+    r#"[2,"cx1","DataTransfer",{"vendorId":"com.acme","messageId":"ping","data":"42"}]"#,
+    r#"[2,"cx2","Ping",{"n":1}]"#,
+    r#"[2,"cx3","SetLight",{"on":true,"levels":[1,2,3],"name":"\u00e9\"q"}]"#,
+    r#"[2,"cx4","DataTransfer",{"vendorId":"com.other"}]"#,
+    r#"[2,"cx5","Ping",[1]]"#,
+    r#"[2,"cx6","Unregistered",{}]"#,
+    r#"[2,"cx7","ChangeConfiguration",{"key":"LightLevel","value":"7"}]"#,
+    r#"[2,"cx8","GetConfiguration",{"key":["LightLevel","Secret","Banner"]}]"#,
+    r#"[2,"cx9","ChangeConfiguration",{"key":"LightLevel","value":"high"}]"#,
+    r#"[2,"cx10","ChangeConfiguration",{"key":"Banner","value":"x"}]"#,
+    r#"[2,"cx11","DataTransfer",{"vendorId":"com.v9","data":"{\"a\":[1,2]}"}]"#,
+];
+
+/// The firmware's answers to a CALL it holds (and one more choice:
+/// [`long_answer`]).
+pub(super) const FIRMWARE_ANSWERS: &[&str] = &[
+    r#"{"status":"Accepted","data":"pong"}"#,
+    r#"{"status":"Rejected"}"#,
+    r#"{}"#,
+    r#"{"status":"Maybe"}"#,
+    "not json",
+    r#"{"n":[1,2,{"deep":true}]}"#,
+];
+
+/// A DataTransfer.conf of 5,000 bytes of data: valid, but no frame of
+/// the harness's 4 KiB holds its CALLRESULT.
+pub(super) fn long_answer() -> String {
+    format!(r#"{{"status":"Accepted","data":"{}"}}"#, "x".repeat(5000))
+}
+
+/// The firmware's own CALLs; the engine refuses the second, fourth, fifth
+/// and sixth.
+pub(super) const OWN_CALLS: &[(&str, &str)] = &[
+    (
+        "DataTransfer",
+        r#"{"vendorId":"com.acme","messageId":"m","data":"hi"}"#,
+    ),
+    ("DataTransfer", r#"{"data":"no vendor"}"#),
+    ("Ping", r#"{"n":2}"#),
+    ("StatusNotification", r#"{}"#),
+    ("Ping", "[]"),
+    ("bad name", "{}"),
+];
+
+/// A configuration key of the firmware's own: name, value, access, check.
+pub(super) type FirmwareKey = (&'static str, &'static str, Access, fn(&str) -> bool);
+
+/// Configuration keys of the firmware's own: a validated writable one, a
+/// secret, a read-only one, a Core key's name (refused), and a value its
+/// check refuses.
+pub(super) const FIRMWARE_KEYS: &[FirmwareKey] = &[
+    ("LightLevel", "3", Access::ReadWrite, is_digits),
+    ("Secret", "s3cr3t", Access::WriteOnly, any_value),
+    ("Banner", "hello", Access::ReadOnly, any_value),
+    ("HeartbeatInterval", "1", Access::ReadWrite, any_value),
+    ("LightLevel", "dim", Access::ReadWrite, is_digits),
+];
+
+fn is_digits(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn any_value(_: &str) -> bool {
+    true
 }
