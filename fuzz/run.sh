@@ -18,7 +18,10 @@
 # FUZZ_TIMEOUT (default 10): seconds one input may take before it counts
 # as a hang. libFuzzer measures wall time, so a run at `nice -n 19` beside
 # builds can be starved past it by an input that takes 0.2 s (2026-12-01);
-# long low-priority runs set 60. A real hang exceeds any of them.
+# long low-priority runs set 300 (60 was not enough: one job of the eighth
+# run stopped on a 68 s "timeout" whose input replays in 1 s, while the
+# machine ran Miri, a coverage build and a corpus replay). A real hang
+# exceeds any of them.
 #
 # FUZZ_SANITIZER (default address, what CI runs): cargo-fuzz's sanitizer.
 # AddressSanitizer checks every memory access; in these targets only
