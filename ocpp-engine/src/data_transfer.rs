@@ -15,7 +15,8 @@ use allocator_api2::boxed::Box;
 use allocator_api2::vec::Vec;
 use ocpp_model::{
     check_object, decode_with, encode_raw_call, encode_raw_call_result, Action, Allocator,
-    DataTransferRequest, DataTransferResponse, DataTransferStatus, EncodeError, MessageId, Text,
+    DataTransferRequest, DataTransferResponse, DataTransferStatus, Decode, EncodeError, MessageId,
+    Text,
 };
 use serde::Serialize;
 
@@ -184,16 +185,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
             return Err(InputError::InvalidValue);
         }
         if i.action == "DataTransfer" {
-            let limits = &cx.settings.limits();
-            match decode_with::<DataTransferResponse<A>, A>(
-                payload.as_bytes(),
-                cx.alloc.clone(),
-                limits,
-            ) {
-                Ok(_) => {}
-                Err(e) if e.is_out_of_memory() => return Err(InputError::OutOfMemory),
-                Err(_) => return Err(InputError::InvalidValue),
-            }
+            firmware_payload::<DataTransferResponse<A>, A>(cx, payload)?;
         }
         let text =
             Text::try_from_str(payload, cx.alloc.clone()).map_err(|_| InputError::OutOfMemory)?;
@@ -251,16 +243,7 @@ impl<A: Allocator + Clone> DataTransfer<A> {
         // whose request must be one (the central system would refuse it).
         match Action::parse(action) {
             Ok(Action::DataTransfer) => {
-                let limits = &cx.settings.limits();
-                match decode_with::<DataTransferRequest<A>, A>(
-                    payload.as_bytes(),
-                    cx.alloc.clone(),
-                    limits,
-                ) {
-                    Ok(_) => {}
-                    Err(e) if e.is_out_of_memory() => return Err(InputError::OutOfMemory),
-                    Err(_) => return Err(InputError::InvalidValue),
-                }
+                firmware_payload::<DataTransferRequest<A>, A>(cx, payload)?;
             }
             Ok(_) => return Err(InputError::InvalidValue),
             Err(_) => {}
@@ -359,6 +342,20 @@ impl<A: Allocator + Clone> DataTransfer<A> {
             }
         }
         None
+    }
+}
+
+/// Checks a payload the firmware gave by decoding it as `T` (in the pool,
+/// freed at once): `InvalidValue` when `T`'s schema refuses it,
+/// `OutOfMemory` when the pool cannot hold the check.
+fn firmware_payload<T: Decode<A>, A: Allocator + Clone>(
+    cx: &Cx<'_, A>,
+    payload: &str,
+) -> Result<(), InputError> {
+    match decode_with::<T, A>(payload.as_bytes(), cx.alloc.clone(), &cx.settings.limits()) {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_out_of_memory() => Err(InputError::OutOfMemory),
+        Err(_) => Err(InputError::InvalidValue),
     }
 }
 
