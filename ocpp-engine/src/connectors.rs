@@ -252,12 +252,10 @@ impl<A: Allocator> Connectors<A> {
             }
             r.finish()
         };
-        let count = self.list.len();
-        let mut valid = true;
-        read(&mut |i, _, _| valid &= i < count)?;
-        if !valid {
-            return Err(Dropped::Invalid);
-        }
+        // Checked whole first: a record that does not read changes nothing.
+        read(&mut |_, _, _| {})?;
+        // A connector this build does not have (a firmware update took it
+        // away) is passed over; the others keep their availability.
         read(&mut |i, operative, scheduled| {
             if let Some(c) = self.list.get_mut(i) {
                 c.operative = operative;

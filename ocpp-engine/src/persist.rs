@@ -98,6 +98,12 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// central system accepted the BootNotification. Configuration,
     /// availability and the authorization cache are as last stored.
     ///
+    /// A build with fewer connectors than the one that wrote the records
+    /// (a firmware update) stops the transactions of the connectors it no
+    /// longer has, with PowerLoss and without asking `resume`, and delivers
+    /// their messages; their availability is forgotten. Fewer queue
+    /// places keep every restored message.
+    ///
     /// A record of an older version this build reads is migrated (see
     /// [`RECORD_VERSION`](crate::storage::RECORD_VERSION)) and written again
     /// as this version at the next persist. A record that is corrupt or of

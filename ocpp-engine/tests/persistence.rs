@@ -495,3 +495,64 @@ fn led_brightness_set_to_35_then_reboot(h: &mut Harness<'_>) {
     assert_eq!(h.expect_answer(&id), json!({"status": "Accepted"}));
     h.reboot();
 }
+
+/// A firmware update that takes a connector away: the records of the
+/// two-connector build are restored into a one-connector build. The
+/// transaction of connector 2 is stopped with PowerLoss (the firmware is
+/// not asked to resume a connector it no longer has), its queued
+/// MeterValues and StopTransaction are delivered, and connector 1 keeps
+/// its availability: neither record is dropped, nothing is lost.
+#[test]
+fn a_build_with_fewer_connectors_stops_the_transactions_of_those_it_lost() {
+    let pool = pool();
+    let mut h = Harness::with_config(&pool, &config().with_connectors(2));
+    h.cp.configure(h.now, "MeterValueSampleInterval", "60")
+        .unwrap();
+    h.boot();
+    h.meter_wh(2, 1_000);
+    h.plug(2);
+    h.expect_status(2, "Preparing");
+    h.present_at(2, TAG);
+    let authorize = h.expect_call("Authorize");
+    h.reply_ok(&authorize);
+    let start = h.expect_call("StartTransaction");
+    h.reply_ok(&start);
+    h.expect_status(2, "Charging");
+    h.receive(r#"[2,"c1","ChangeAvailability",{"connectorId":1,"type":"Inoperative"}]"#)
+        .unwrap();
+    h.expect_result("c1", json!({"status": "Accepted"}));
+    h.expect_status(1, "Unavailable");
+    h.receive(r#"[2,"c2","ChangeAvailability",{"connectorId":2,"type":"Inoperative"}]"#)
+        .unwrap();
+    h.expect_result("c2", json!({"status": "Scheduled"}));
+    h.go_offline();
+    h.meter_wh(2, 1_500);
+    h.advance(60);
+    h.config = config(); // one connector
+    h.resume = true;
+    h.reboot();
+    assert_eq!(h.restored.dropped(RecordKey::Transactions), None);
+    assert_eq!(h.restored.dropped(RecordKey::Availability), None);
+    assert_eq!((h.restored.resumed, h.restored.stopped), (0, 1));
+    h.register();
+    let mv = h.expect_call("MeterValues");
+    assert_eq!(
+        (&mv.payload()["connectorId"], &mv.payload()["transactionId"]),
+        (&json!(2), &json!(42)),
+        "{}",
+        mv.raw
+    );
+    h.reply_ok(&mv);
+    let stop = h.expect_call("StopTransaction");
+    let p = stop.payload();
+    assert_eq!(
+        (&p["transactionId"], &p["meterStop"], &p["reason"]),
+        (&json!(42), &json!(1_500), &json!("PowerLoss")),
+        "{}",
+        stop.raw
+    );
+    h.reply_ok(&stop);
+    h.expect_status(0, "Available");
+    h.expect_status(1, "Unavailable");
+    h.expect_quiet();
+}

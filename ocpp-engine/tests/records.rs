@@ -332,10 +332,12 @@ fn a_transaction_without_stop_txn_sampled_data_stores_no_start_readings() {
 }
 
 /// An availability record that names a connector this build does not
-/// have (written by a build with more connectors) is dropped whole and
-/// reported: the connectors it names that exist keep their defaults.
+/// have (written by a build with more connectors: a firmware update) is
+/// sound: that entry is passed over, and the connectors that exist keep
+/// the availability the central system gave them (an Inoperative
+/// connector is not offered again because the build changed).
 #[test]
-fn an_availability_record_naming_a_connector_too_many_is_dropped_whole() {
+fn an_availability_record_naming_a_connector_too_many_keeps_the_others() {
     let pool = pool();
     let mut h = Harness::with_config(&pool, &config().with_connectors(2));
     h.boot();
@@ -349,12 +351,13 @@ fn an_availability_record_naming_a_connector_too_many_is_dropped_whole() {
     }
     h.config = config();
     h.reboot();
-    assert_eq!(
-        h.restored.dropped(RecordKey::Availability),
-        Some(Dropped::Invalid)
-    );
+    assert_eq!(h.restored.dropped(RecordKey::Availability), None);
     assert_eq!(
         h.cp.status(1),
-        Some((ChargePointStatus::Available, ChargePointErrorCode::NoError))
+        Some((
+            ChargePointStatus::Unavailable,
+            ChargePointErrorCode::NoError
+        ))
     );
+    assert_eq!(h.cp.status(2), None);
 }

@@ -258,7 +258,8 @@ impl<A: Allocator + Clone> Transactions<A> {
     /// Restores the record `body`: the queue as it was, each running
     /// transaction resumed when `resume(connector)` says the EV is still
     /// there and the meter continuous, else stopped with reason PowerLoss
-    /// at its last known meter value and time. All or nothing: on `Err`
+    /// at its last known meter value and time (so is one on a connector
+    /// this build does not have; `resume` is not asked). All or nothing: on `Err`
     /// nothing changed. Returns how many were resumed and stopped.
     ///
     /// `version` is the record's: versions 1 (readings without phase and
@@ -308,8 +309,10 @@ impl<A: Allocator + Clone> Transactions<A> {
         for _ in 0..n {
             let rec: RunningRec<'_, R> = r.take()?;
             rec.running()?;
-            let i = usize::from(rec.connector).wrapping_sub(1);
-            if i >= self.sessions.len() || seen.has(rec.connector) {
+            // A connector this build does not have (a firmware update took
+            // it away) is no fault of the record: its transaction is
+            // stopped (`take_memory`), its messages delivered.
+            if rec.connector == 0 || seen.has(rec.connector) {
                 return Err(Dropped::Invalid);
             }
             seen.add(rec.connector);
@@ -353,7 +356,8 @@ impl<A: Allocator + Clone> Transactions<A> {
             let Ok(rec) = r.take::<RunningRec<'_, R>>() else {
                 continue;
             };
-            let (Ok(running), true) = (rec.running(), resume(rec.connector)) else {
+            let here = usize::from(rec.connector) <= self.sessions.len();
+            let (Ok(running), true) = (rec.running(), here && resume(rec.connector)) else {
                 continue;
             };
             let room = Box::try_new_in(running, alloc.clone());
