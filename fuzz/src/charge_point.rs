@@ -512,6 +512,10 @@ impl<'p> World<'p> {
                     ),
                 }
             }
+            op::REBOOT_RECONFIGURED => {
+                self.config = inputs::config(c.below(inputs::CONFIGS));
+                self.reboot();
+            }
             _ => unreachable!("op::of gives only the opcodes above"),
         }
     }
@@ -521,9 +525,7 @@ impl<'p> World<'p> {
 pub fn run(data: &[u8]) {
     let pool = HostPool::<Talc>::new(64 * 1024);
     let injector = FailureInjector::new(&*pool);
-    let config = Config::new("VendorX", "ModelY")
-        .with_connectors(2)
-        .with_call_timeout(Duration::from_secs(CALL_TIMEOUT_SECS));
+    let config = inputs::config(0);
     let storage = MemoryStorage::new();
     let (cp, _) = ChargePoint::restore(
         &config,

@@ -84,6 +84,27 @@ pub fn extensions() -> Vec<u8> {
     p
 }
 
+/// A firmware update mid-transaction: a transaction on connector 2 queues
+/// its messages offline; the build that comes back has one connector and
+/// two queue places (and then three connectors), from the same records.
+pub fn firmware_update() -> Vec<u8> {
+    use op::*;
+    let answer4 = [ANSWER, ANSWER, ANSWER, ANSWER];
+    let mut p = vec![CONNECT];
+    p.extend(answer4);
+    p.extend([PLUG_IN, 2, PRESENT, 2, 0]);
+    p.extend(answer4);
+    p.extend([DISCONNECT, ADVANCE, 2, ADVANCE, 2, ADVANCE, 2]);
+    p.extend([REBOOT_RECONFIGURED, 1, CONNECT]);
+    p.extend(answer4);
+    p.extend(answer4);
+    p.extend([STOP, 2, 0, STOP, 1, 0]);
+    p.extend([REBOOT_RECONFIGURED, 2, CONNECT]);
+    p.extend(answer4);
+    p.extend(answer4);
+    p
+}
+
 fn write_seeds() {
     let pool = ocpp_fuzz::common::pool();
     let mut codec: Vec<(String, Vec<u8>)> = Vec::new();
@@ -112,6 +133,7 @@ fn write_seeds() {
         cp.push((format!("call-{i:02}"), p));
     }
     cp.push(("extensions".into(), extensions()));
+    cp.push(("firmware-update".into(), firmware_update()));
     for (i, _) in FIRMWARE_CALLS.iter().enumerate() {
         let mut p = boot.to_vec();
         p.extend([op::REGISTER, 0, op::REGISTER, 1, op::REGISTER, 2]);

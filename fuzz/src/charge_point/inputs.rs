@@ -2,7 +2,7 @@
 //! system's CALLs and answers, idTags, reasons, faults, readings, keys to
 //! configure, and the step opcodes.
 
-use ocpp_engine::Access;
+use ocpp_engine::{Access, Config, Duration};
 use ocpp_model::{ChargePointErrorCode, Location, Measurand, Phase, Reason, UnlockStatus};
 
 /// The central system's CALLs (valid, and some that are not), as sent.
@@ -189,12 +189,17 @@ pub mod op {
     pub const CALL_ANSWER: u8 = 244;
     /// The firmware adds a configuration key of its own.
     pub const ADD_KEY: u8 = 245;
-    const LATER: u8 = 6;
+    /// A firmware update: a reboot into another build's configuration
+    /// (other connectors, queue places, cache entries), from the records
+    /// the last one wrote.
+    pub const REBOOT_RECONFIGURED: u8 = 246;
+    const LATER: u8 = 7;
 
     /// The opcode of a step's first byte. The values below 240 keep the
     /// first 24 opcodes (the value modulo 24), so that the corpus the long
     /// runs grew before the later opcodes keeps its meaning; 240 to 255
-    /// are the later ones (the firmware's extensions and keys).
+    /// are the later ones (the firmware's extensions and keys, a firmware
+    /// update).
     pub fn of(byte: u8) -> u8 {
         if byte < REGISTER {
             byte % COUNT
@@ -291,3 +296,30 @@ fn is_digits(v: &str) -> bool {
 fn any_value(_: &str) -> bool {
     true
 }
+
+/// The configurations the charge point is built with: the first at the
+/// start of every program; the others after a firmware update
+/// ([`op::REBOOT_RECONFIGURED`]), with fewer or more connectors, queue
+/// places, cache entries and StopTxnAlignedData samples than the records
+/// were written with.
+pub(super) fn config(which: usize) -> Config<'static> {
+    let base = Config::new("VendorX", "ModelY")
+        .with_connectors(2)
+        .with_call_timeout(Duration::from_secs(super::CALL_TIMEOUT_SECS));
+    match which % 4 {
+        0 => base,
+        1 => base
+            .with_connectors(1)
+            .with_max_queued_messages(2)
+            .with_max_cache_entries(1)
+            .with_max_stop_aligned_samples(0),
+        2 => base
+            .with_connectors(3)
+            .with_max_queued_messages(4)
+            .with_max_pending_authorizations(1),
+        _ => base.with_max_queued_messages(1).with_max_cache_entries(0),
+    }
+}
+
+/// How many configurations [`config`] has.
+pub(super) const CONFIGS: usize = 4;
