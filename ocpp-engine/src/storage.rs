@@ -248,8 +248,10 @@ pub enum Dropped {
     Corrupt,
     /// Written by a build with another record version (carried).
     Version(u8),
-    /// It does not decode, or says something this build cannot hold (more
-    /// connectors than configured, an unknown measurand, ...).
+    /// It does not decode, or says something no build writes (connector
+    /// 0 running a transaction, a connector twice, an unknown measurand,
+    /// ...). A record of a build with more connectors is not invalid: see
+    /// [`ChargePoint::restore`](crate::ChargePoint::restore).
     Invalid,
 }
 
