@@ -45,9 +45,9 @@ pub enum InputError {
     ReadOnly,
     /// The value does not fit: a configuration key's (type, range, check),
     /// or what the firmware gave for a CALL (an action or vendor name that
-    /// is not plain ASCII or that OCPP 1.6 already names, a payload that is
-    /// not a JSON object, a DataTransfer request or answer its schema
-    /// refuses).
+    /// is not plain ASCII, an action that is the core's or the central
+    /// system's, a payload that is not a JSON object, a DataTransfer
+    /// request or answer its schema refuses).
     InvalidValue,
 }
 

@@ -77,7 +77,8 @@ pub enum Event {
     CallAnswered {
         /// Its action.
         action: &'static str,
-        /// A CALLRESULT came (else: a CALLERROR, a timeout, a disconnect).
+        /// A CALLRESULT came (else: a CALLERROR, a timeout, a disconnect,
+        /// or a DataTransfer.conf its schema refuses).
         ok: bool,
     },
     /// The central system changed a configuration key (ChangeConfiguration);

@@ -274,10 +274,14 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// `payload`), after registration and in its turn; the answer comes as
     /// [`Event::CallAnswered`]. One at a time: `Err(Busy)` until then.
     ///
-    /// `action` is a vendor's own action, or `DataTransfer` with a valid
-    /// DataTransfer.req (`{"vendorId":...}`); the other actions OCPP 1.6
-    /// names are the core's to send: `Err(InvalidValue)`, as for a payload
-    /// that is not a JSON object or not a valid DataTransfer.req.
+    /// `action` is a vendor's own action, `DataTransfer` with a valid
+    /// DataTransfer.req (`{"vendorId":...}`), or a charge point's CALL of
+    /// a profile the core does not implement (FirmwareStatusNotification,
+    /// DiagnosticsStatusNotification, the security extension's
+    /// notifications; checked as a JSON object only). The CALLs the core
+    /// sends itself (StartTransaction, StatusNotification, ...) and the
+    /// central system's are `Err(InvalidValue)`, as is a payload that is
+    /// not a JSON object or not a valid DataTransfer.req.
     /// `Err(OutOfMemory)`: nothing changed, send again.
     ///
     /// [`Event::CallAnswered`]: crate::Event::CallAnswered

@@ -308,11 +308,12 @@ fn a_firmware_answer_the_pool_cannot_check_is_out_of_memory() {
     assert_eq!(cp.incoming_call(), None);
 }
 
-/// The firmware's own CALL is a vendor's action or a DataTransfer.req its
-/// schema accepts: the other actions OCPP 1.6 names are the core's to
-/// send (a StartTransaction of the firmware's would be a transaction the
-/// charge point does not know), and the central system would refuse an
-/// invalid DataTransfer. Nothing is held after a refusal.
+/// The firmware's own CALL is a vendor's action, a DataTransfer.req its
+/// schema accepts, or a charge point's CALL of a profile the core does not
+/// implement; not one the core sends itself (a StartTransaction of the
+/// firmware's would be a transaction the charge point does not know) nor
+/// the central system's, and the central system would refuse an invalid
+/// DataTransfer. Nothing is held after a refusal.
 #[test]
 fn the_firmware_sends_only_valid_data_transfers_and_actions_of_its_own() {
     let pool = pool();
@@ -342,7 +343,18 @@ fn the_firmware_sends_only_valid_data_transfers_and_actions_of_its_own() {
     h.cp.send_call(h.now, "DataTransfer", r#"{"vendorId":"com.acme"}"#)
         .unwrap();
     h.drain();
-    h.expect_call("DataTransfer");
+    let call = h.expect_call("DataTransfer");
+    h.reply(&call, json!({"status": "Accepted"}));
+    h.cp.clear_call_answer();
+    // A profile the core does not implement is the firmware's to send.
+    h.cp.send_call(
+        h.now,
+        "FirmwareStatusNotification",
+        r#"{"status":"Downloading"}"#,
+    )
+    .unwrap();
+    h.drain();
+    h.expect_call("FirmwareStatusNotification");
 }
 
 /// The central system's answer to the firmware's DataTransfer is checked

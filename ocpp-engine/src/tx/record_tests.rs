@@ -65,8 +65,10 @@ fn restore(connectors: u8, runs: &[RunningRec<'_>]) -> Result<(u8, u8), Dropped>
     })
 }
 
-/// A record that names a connector twice, or one this build does not
-/// have, is dropped whole (reported), never half applied.
+/// A record that names a connector twice, or connector 0, is dropped
+/// whole (reported), never half applied; one that names a connector this
+/// build does not have (a larger build wrote it) is restored, and that
+/// connector's transaction stopped.
 #[test]
 fn a_record_with_a_connector_twice_or_zero_is_dropped_and_one_beyond_the_build_stops() {
     assert_eq!(restore(9, &[running(1), running(9)]), Ok((2, 0)));
