@@ -196,9 +196,10 @@ pub mod op {
     const LATER: u8 = 7;
 
     /// The opcode of a step's first byte. The values below 240 keep the
-    /// first 24 opcodes (the value modulo 24), so that the corpus the long
-    /// runs grew before the later opcodes keeps its meaning; 240 to 255
-    /// are the later ones (the firmware's extensions and keys, a firmware
+    /// first 24 opcodes (the value modulo 24), so that most of the corpus
+    /// the long runs grew before the later opcodes keeps its meaning (a
+    /// step byte of 240 to 255, 1 in 16, meant `byte % 24` and now means
+    /// a later opcode: the firmware's extensions and keys, a firmware
     /// update).
     pub fn of(byte: u8) -> u8 {
         if byte < REGISTER {
@@ -261,8 +262,8 @@ pub(super) fn long_answer() -> String {
     format!(r#"{{"status":"Accepted","data":"{}"}}"#, "x".repeat(5000))
 }
 
-/// The firmware's own CALLs; the engine refuses the second, fourth, fifth
-/// and sixth.
+/// The firmware's own CALLs; the engine refuses the second, fourth, sixth
+/// and seventh.
 pub(super) const OWN_CALLS: &[(&str, &str)] = &[
     (
         "DataTransfer",
@@ -271,6 +272,7 @@ pub(super) const OWN_CALLS: &[(&str, &str)] = &[
     ("DataTransfer", r#"{"data":"no vendor"}"#),
     ("Ping", r#"{"n":2}"#),
     ("StatusNotification", r#"{}"#),
+    ("FirmwareStatusNotification", r#"{"status":"Installed"}"#),
     ("Ping", "[]"),
     ("bad name", "{}"),
 ];
