@@ -9,13 +9,19 @@ use serde_json::Value;
 
 type Oracles = HashMap<String, jsonschema::Validator>;
 
-/// The validators of every message we decode, by schema name.
+/// The validators of every OCPP 1.6J message, request and response, by
+/// schema name: the firmware may send a CALL of a profile the core does
+/// not implement (a FirmwareStatusNotification), checked like the rest.
 fn validators() -> &'static Oracles {
     static V: OnceLock<Oracles> = OnceLock::new();
     V.get_or_init(|| {
-        crate::codec::names()
-            .chain(["Heartbeat", "HeartbeatResponse"])
-            .map(|n| (n.to_owned(), crate::common::validator(n)))
+        ocpp_model::Action::ALL
+            .iter()
+            .flat_map(|a| [a.as_str().to_owned(), format!("{}Response", a.as_str())])
+            .map(|n| {
+                let v = crate::common::validator(&n);
+                (n, v)
+            })
             .collect()
     })
 }
