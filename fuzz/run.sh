@@ -69,10 +69,20 @@ for target in $targets; do
     -rss_limit_mb=2048 -print_final_stats=1 "${parallel[@]}" \
     >"$log" 2>&1 || status=$?
   grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 || true
-  execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{s+=$2} END {print s+0}')
-  rate=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{s+=$2} END {print s+0}')
+  # awk, not grep | awk: under pipefail a grep that matches nothing would
+  # end the script here without a word (CI, 2026-12-01, a full disk).
+  execs=$(awk '/^stat::number_of_executed_units/ {s+=$2} END {print s+0}' "$log")
+  rate=$(awk '/^stat::average_exec_per_sec/ {s+=$2} END {print s+0}' "$log")
+  stats=$(awk '/^stat::number_of_executed_units/ {n++} END {print n+0}' "$log")
   printf '%s: %s executions, %s per second, scratch corpus %s files, exit %s\n' \
     "$target" "$execs" "$rate" "$(ls "$scratch" | wc -l)" "$status"
+  if [ "$status" -eq 0 ] && [ "$stats" -lt "$jobs" ]; then
+    # libFuzzer prints its final statistics last; a log without them was
+    # cut short, and so were the scratch corpus and any crash report.
+    echo "fuzz $target: fuzz/$log ends before libFuzzer's final statistics ($stats of $jobs job(s)): the log could not be written in full."
+    echo "free space where it is written: $(df -h target | awk 'NR == 2 {print $4}') (a full disk does this; scripts/test.sh needs about 10 GiB)"
+    exit 1
+  fi
   if [ "$status" -ne 0 ]; then
     grep -E 'panicked|ERROR: libFuzzer|SUMMARY|Test unit written' "$log" | head -n 20 || true
     echo "fuzz $target failed: see fuzz/$log; reproduce with: cd fuzz && cargo +nightly fuzz run $target <artifact>"

@@ -11,6 +11,14 @@ rustup target add thumbv6m-none-eabi >/dev/null
 rustup component add clippy rustfmt >/dev/null
 rustup component add miri rust-src --toolchain nightly >/dev/null
 
+step "disk: a clean clone's run writes about 10 GiB (builds, fuzz corpora)"
+free_gib=$(df -Pk . | awk 'NR == 2 {print int($4 / 1048576)}')
+echo "$free_gib GiB free here"
+if [ "$free_gib" -lt 10 ]; then
+  # CI on 2026-12-01 ran out of space in its fuzzing step, 16 minutes in.
+  echo "warning: under 10 GiB free; a step may fail on a full disk (cargo says \"No space left on device\", fuzz/run.sh says its log was cut short)"
+fi
+
 step "format"
 cargo fmt --all -- --check
 
