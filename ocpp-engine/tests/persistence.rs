@@ -8,7 +8,7 @@ mod support;
 
 use ocpp_engine::{ChargePoint, Event, RecordKey};
 use serde_json::json;
-use support::{charging, config, percent, pool, skip_statuses, Harness, TAG};
+use support::{charging, charging_on, config, percent, pool, skip_statuses, Harness, TAG};
 
 /// Boot; AllowOfflineTxForUnknownId; the connection lost; the energy
 /// register at `wh`; plug in and `TAG`: a transaction starts offline.
@@ -508,16 +508,7 @@ fn a_build_with_fewer_connectors_stops_the_transactions_of_those_it_lost() {
     let mut h = Harness::with_config(&pool, &config().with_connectors(2));
     h.cp.configure(h.now, "MeterValueSampleInterval", "60")
         .unwrap();
-    h.boot();
-    h.meter_wh(2, 1_000);
-    h.plug(2);
-    h.expect_status(2, "Preparing");
-    h.present_at(2, TAG);
-    let authorize = h.expect_call("Authorize");
-    h.reply_ok(&authorize);
-    let start = h.expect_call("StartTransaction");
-    h.reply_ok(&start);
-    h.expect_status(2, "Charging");
+    charging_on(&mut h, 2, 1_000);
     h.receive(r#"[2,"c1","ChangeAvailability",{"connectorId":1,"type":"Inoperative"}]"#)
         .unwrap();
     h.expect_result("c1", json!({"status": "Accepted"}));

@@ -541,20 +541,31 @@ impl<'p> Harness<'p> {
 /// The idTag of the persistence and record tests.
 pub const TAG: &str = "ABCD1234";
 
-/// Boot; the energy register at `wh`; plug in, `TAG` authorized, the
-/// StartTransaction answered with transaction 42, Charging.
+/// Boot; connector 1's energy register at `wh`; plug in, `TAG`
+/// authorized, the StartTransaction answered with transaction 42, Charging.
 pub fn charging(h: &mut Harness, wh: i64) {
+    charging_on(h, 1, wh);
+}
+
+/// [`charging`] on `connector`.
+pub fn charging_on(h: &mut Harness, connector: u8, wh: i64) {
     h.boot();
-    h.meter_wh(1, wh);
-    h.plug(1);
-    h.expect_status(1, "Preparing");
-    h.present_at(1, TAG);
+    h.meter_wh(connector, wh);
+    h.plug(connector);
+    h.expect_status(connector, "Preparing");
+    h.present_at(connector, TAG);
     let a = h.expect_call("Authorize");
     h.reply_ok(&a);
     let start = h.expect_call("StartTransaction");
-    assert_eq!(start.payload()["meterStart"], wh, "{}", start.raw);
+    let p = start.payload();
+    assert_eq!(
+        (&p["connectorId"], &p["meterStart"]),
+        (&json!(connector), &json!(wh)),
+        "{}",
+        start.raw
+    );
     h.reply_ok(&start);
-    h.expect_status(1, "Charging");
+    h.expect_status(connector, "Charging");
     h.expect_quiet();
 }
 
