@@ -379,7 +379,8 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// there is nothing to send now.
     ///
     /// `Err(BufferFull)` leaves the frame queued: call again with a larger
-    /// buffer. Every CALL of ours fits 1 KiB. An answer to the central
+    /// buffer. Every CALL of ours fits [`max_call_len`](crate::max_call_len)
+    /// bytes (8,300 with [`Config::new`]). An answer to the central
     /// system may not (a GetConfiguration of every key:
     /// [`GET_CONFIGURATION_ALL_LEN`](crate::GET_CONFIGURATION_ALL_LEN)
     /// bytes, plus the firmware's own keys; the firmware's answer to a

@@ -52,10 +52,11 @@ pub struct Config<'a> {
     /// nothing when none is. A
     /// sample beyond it is not kept and is counted
     /// ([`QueueStats::stop_aligned_skipped`](crate::QueueStats::stop_aligned_skipped)).
-    /// Frame cost: each sample is a `meterValue` in the StopTransaction
-    /// (about 60 bytes plus 90 to 130 a measurand), so the frame buffer
-    /// given to [`poll_transmit`](crate::ChargePoint::poll_transmit) must
-    /// hold them; and the record ([`max_record_len`](crate::storage::max_record_len)).
+    /// Frame cost: each sample is a `meterValue` in the StopTransaction,
+    /// up to 1,346 bytes (8 readings), so the frame buffer given to
+    /// [`poll_transmit`](crate::ChargePoint::poll_transmit) must hold them
+    /// ([`max_call_len`](crate::max_call_len)); and the record
+    /// ([`max_record_len`](crate::storage::max_record_len)).
     pub max_stop_aligned_samples: u8,
     /// Entries of the authorization cache, once AuthorizationCacheEnabled is
     /// true (it is false until the firmware, with

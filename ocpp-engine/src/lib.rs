@@ -73,6 +73,7 @@
 mod answers;
 mod authorize;
 mod block;
+mod call_len;
 mod charge_point;
 mod config;
 mod configuration;
@@ -94,6 +95,7 @@ mod trigger;
 mod tx;
 mod watched;
 
+pub use call_len::max_call_len;
 pub use charge_point::{ChargePoint, MIN_TRANSMIT_LEN};
 pub use config::Config;
 pub use configuration::{Access, Key, Measurands, GET_CONFIGURATION_ALL_LEN};

@@ -225,7 +225,7 @@ impl Readings {
 }
 
 /// The unit a measurand is reported in.
-pub(crate) fn unit(m: Measurand) -> Option<UnitOfMeasure> {
+pub(crate) const fn unit(m: Measurand) -> Option<UnitOfMeasure> {
     use Measurand::*;
     Some(match m {
         EnergyActiveExportRegister

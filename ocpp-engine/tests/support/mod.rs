@@ -199,12 +199,14 @@ impl<'p> Harness<'p> {
 
     /// Drains the charge point's outputs into `sent` and `events`.
     pub fn drain(&mut self) {
-        // A GetConfiguration of every key is about 2.1 KiB.
-        let mut buf = [0u8; 4096];
+        // The buffer the engine's documentation asks for: its longest CALL,
+        // or a GetConfiguration of every key, whichever is longer.
+        let bound = ocpp_engine::max_call_len(&self.config);
+        let mut buf = vec![0u8; bound.max(ocpp_engine::GET_CONFIGURATION_ALL_LEN)];
         while let Some(n) = self
             .cp
             .poll_transmit(self.now, &mut buf)
-            .expect("frame fits 4 KiB")
+            .expect("a frame fits max_call_len, or GET_CONFIGURATION_ALL_LEN")
         {
             let raw = std::str::from_utf8(&buf[..n])
                 .expect("frames are UTF-8")
@@ -212,6 +214,13 @@ impl<'p> Harness<'p> {
             let value: Value = serde_json::from_str(&raw).expect("frames are JSON");
             let sent = Sent { raw, value };
             check_frame(&sent, &self.incoming);
+            if sent.message_type() == 2 && CORE_CALLS.contains(&sent.action()) {
+                assert!(
+                    n <= bound,
+                    "a CALL over max_call_len ({bound}): {}",
+                    sent.raw
+                );
+            }
             self.sent.push_back(sent);
         }
         while let Some(ev) = self.cp.poll_event() {
@@ -537,6 +546,18 @@ impl<'p> Harness<'p> {
         buf
     }
 }
+
+/// The CALLs of the charge point's own, which `max_call_len` bounds (the
+/// firmware's own CALLs are as long as the firmware makes them).
+const CORE_CALLS: [&str; 7] = [
+    "Authorize",
+    "BootNotification",
+    "Heartbeat",
+    "MeterValues",
+    "StartTransaction",
+    "StatusNotification",
+    "StopTransaction",
+];
 
 /// The idTag of the persistence and record tests.
 pub const TAG: &str = "ABCD1234";

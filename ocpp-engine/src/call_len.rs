@@ -1,0 +1,214 @@
+//! The longest CALL the charge point can send: what the buffer given to
+//! [`ChargePoint::poll_transmit`](crate::ChargePoint::poll_transmit) must
+//! hold so that none of its CALLs waits for a larger one.
+//!
+//! Computed from the texts the encoders write and the longest name of each
+//! enum the model knows, so that it follows them; the tests in
+//! `tests/call_len.rs` build the longest StopTransaction and MeterValues
+//! and check that they fit and nearly fill it.
+
+use ocpp_model::{
+    ChargePointErrorCode, ChargePointStatus, Location, Measurand, Phase, ReadingContext, Reason,
+};
+
+use crate::config::Config;
+use crate::tx::meter::{unit, MAX_READINGS};
+
+/// The longest CALL the charge point sends with `config`, in bytes: a
+/// StopTransaction with its transaction's samples at their longest
+/// (StopTxnSampledData at the start and at the end and
+/// [`Config::max_stop_aligned_samples`] clock-aligned samples, each of
+/// [`MAX_READINGS`] readings of the longest measurand, phase, location,
+/// unit and value), or BootNotification with `config`'s identity, whichever
+/// is longer. With [`Config::new`]'s 4 aligned samples it is 8,300 bytes;
+/// with none, 2,916 (each sample adds 1,346).
+///
+/// A transmit buffer of this size never returns `BufferFull` for a CALL
+/// of the charge point's own, with one exception: after a firmware update
+/// that lowered `max_stop_aligned_samples`, the samples the records of the
+/// build before kept are restored whole (none is dropped), and the
+/// StopTransaction that carries them is as long as that build's bound.
+/// Not counted: the firmware's own CALLs
+/// ([`send_call`](crate::ChargePoint::send_call)), which are as long as
+/// the payload it gives plus its action's name and 20 bytes; and the
+/// answers to the central system (a GetConfiguration of every key:
+/// [`GET_CONFIGURATION_ALL_LEN`](crate::GET_CONFIGURATION_ALL_LEN)), which
+/// are answered with a CALLERROR when they do not fit a buffer of at least
+/// [`MIN_TRANSMIT_LEN`](crate::MIN_TRANSMIT_LEN).
+///
+/// A `const fn`, so that a firmware can size a `static` buffer with it.
+pub const fn max_call_len(config: &Config<'_>) -> usize {
+    let samples = 2 + config.max_stop_aligned_samples as usize;
+    let stop = call("StopTransaction", stop_transaction(samples));
+    let meter = call("MeterValues", meter_values());
+    let boot = call("BootNotification", boot_notification(config));
+    let start = call("StartTransaction", start_transaction());
+    let status = call("StatusNotification", status_notification());
+    // Authorize (an idTag) and Heartbeat (`{}`) are shorter than these.
+    max(max(max(stop, meter), max(boot, start)), status)
+}
+
+/// The longest message id of ours: a `u32` in decimal.
+const ID: usize = 10;
+/// The longest `dateTime`, quoted: `"YYYY-MM-DDTHH:MM:SS.mmmZ"`.
+const DATE_TIME: usize = 26;
+/// The longest `i32`: `-2147483648`.
+const I32: usize = 11;
+/// The longest connector id: a `u8`.
+const CONNECTOR: usize = 3;
+/// The longest reading: an `i64` of thousandths, `-9223372036854775.808`.
+const VALUE: usize = 21;
+/// The longest idTag, quoted: 20 characters, each escaped (`\"`).
+const ID_TAG: usize = 2 + 2 * 20;
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The longest name of an enum of the model, quoted.
+macro_rules! longest {
+    ($t:ty) => {{
+        let all = <$t>::ALL;
+        let mut i = 0;
+        let mut n = 0;
+        while i < all.len() {
+            n = max(n, all[i].as_str().len());
+            i += 1;
+        }
+        n + 2
+    }};
+}
+
+/// `[2,"id","Action",payload]`.
+const fn call(action: &str, payload: usize) -> usize {
+    "[2,\"".len() + ID + "\",\"".len() + action.len() + "\",".len() + payload + "]".len()
+}
+
+/// One `sampledValue` at its longest.
+const SAMPLED_VALUE: usize = "{\"value\":\"".len()
+    + VALUE
+    + "\",\"context\":".len()
+    + longest!(ReadingContext)
+    + MEASURAND_AND_UNIT
+    + ",\"phase\":".len()
+    + longest!(Phase)
+    + ",\"location\":".len()
+    + longest!(Location)
+    + "}".len();
+
+/// The longest `,"measurand":"…"` with its `,"unit":"…"` (a measurand's
+/// unit is fixed: the longest name and the longest unit never meet).
+const MEASURAND_AND_UNIT: usize = {
+    let all = Measurand::ALL;
+    let mut i = 0;
+    let mut n = 0;
+    while i < all.len() {
+        let with_unit = match unit(all[i]) {
+            Some(u) => ",\"unit\":".len() + u.as_str().len() + 2,
+            None => 0,
+        };
+        n = max(
+            n,
+            ",\"measurand\":".len() + all[i].as_str().len() + 2 + with_unit,
+        );
+        i += 1;
+    }
+    n
+};
+
+/// One `meterValue` of [`MAX_READINGS`] readings.
+const METER_VALUE: usize = "{\"timestamp\":".len()
+    + DATE_TIME
+    + ",\"sampledValue\":[".len()
+    + MAX_READINGS * (SAMPLED_VALUE + 1)
+    - 1
+    + "]}".len();
+
+const fn meter_values() -> usize {
+    "{\"connectorId\":".len()
+        + CONNECTOR
+        + ",\"transactionId\":".len()
+        + I32
+        + ",\"meterValue\":[".len()
+        + METER_VALUE
+        + "]}".len()
+}
+
+/// A StopTransaction with `samples` meterValues in its transactionData.
+const fn stop_transaction(samples: usize) -> usize {
+    "{\"idTag\":".len()
+        + ID_TAG
+        + ",\"meterStop\":".len()
+        + I32
+        + ",\"timestamp\":".len()
+        + DATE_TIME
+        + ",\"transactionId\":".len()
+        + I32
+        + ",\"reason\":".len()
+        + longest!(Reason)
+        + ",\"transactionData\":[".len()
+        + samples * (METER_VALUE + 1)
+        - 1
+        + "]}".len()
+}
+
+const fn start_transaction() -> usize {
+    "{\"connectorId\":".len()
+        + CONNECTOR
+        + ",\"idTag\":".len()
+        + ID_TAG
+        + ",\"meterStart\":".len()
+        + I32
+        + ",\"reservationId\":".len()
+        + I32
+        + ",\"timestamp\":".len()
+        + DATE_TIME
+        + "}".len()
+}
+
+const fn status_notification() -> usize {
+    "{\"connectorId\":".len()
+        + CONNECTOR
+        + ",\"errorCode\":".len()
+        + longest!(ChargePointErrorCode)
+        + ",\"status\":".len()
+        + longest!(ChargePointStatus)
+        + ",\"timestamp\":".len()
+        + DATE_TIME
+        + "}".len()
+}
+
+const fn boot_notification(config: &Config<'_>) -> usize {
+    let mut n = "{\"chargePointVendor\":".len()
+        + quoted(config.vendor)
+        + ",\"chargePointModel\":".len()
+        + quoted(config.model)
+        + "}".len();
+    if let Some(serial) = config.serial_number {
+        n += ",\"chargePointSerialNumber\":".len() + quoted(serial);
+    }
+    if let Some(version) = config.firmware_version {
+        n += ",\"firmwareVersion\":".len() + quoted(version);
+    }
+    n
+}
+
+/// `s` as a JSON string: quotes, and escapes as the encoder writes them.
+const fn quoted(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut n = 2;
+    let mut i = 0;
+    while i < bytes.len() {
+        n += match bytes[i] {
+            b'"' | b'\\' => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        };
+        i += 1;
+    }
+    n
+}
