@@ -33,8 +33,6 @@ use crate::{Cp, PoolRef};
 const MAX_WAIT: StdDuration = StdDuration::from_secs(1);
 /// Longest wait while commands may come: a typed command is played at once.
 const MAX_WAIT_INTERACTIVE: StdDuration = StdDuration::from_millis(50);
-/// Room for one outgoing frame (the engine's frames are far smaller).
-const FRAME_BUF: usize = 4096;
 /// How often a failing storage is tried again.
 const RETRY_STORAGE: ocpp_engine::Duration = ocpp_engine::Duration::from_millis(1000);
 
@@ -84,6 +82,7 @@ impl<'p, B: Backend> Host<'p, B> {
         backoff: Backoff,
         start: StdInstant,
         full_frames: bool,
+        frame_buf: usize,
     ) -> Self {
         Self {
             cp,
@@ -98,7 +97,7 @@ impl<'p, B: Backend> Host<'p, B> {
             ws: None,
             backoff,
             reconnect_at: None,
-            buf: vec![0; FRAME_BUF],
+            buf: vec![0; frame_buf],
             start,
             storage_failing: None,
             last_heard: start,

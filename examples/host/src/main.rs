@@ -150,7 +150,11 @@ fn run_in<B: ocpp_alloc::Backend>(args: &Args, s: &Settings) -> Result<(), Strin
     }
     let backoff = net::Backoff::new(s.reconnect_min, s.reconnect_max);
     let parts = (cp, hw, &*pool, s.pool);
-    let mut host = host::Host::new(parts, endpoint, backoff, start, s.full_frames);
+    // Room for one outgoing frame: the engine's longest CALL, or a
+    // GetConfiguration of every key (an answer too long for the buffer
+    // would go as a CALLERROR).
+    let frame_buf = ocpp_engine::max_call_len(&config).max(ocpp_engine::GET_CONFIGURATION_ALL_LEN);
+    let mut host = host::Host::new(parts, endpoint, backoff, start, s.full_frames, frame_buf);
     host.id_tag.clone_from(id_tag);
     let terminal = std::io::stdin().is_terminal();
     let interactive = args.interactive

@@ -40,7 +40,7 @@ use rp2040_hal::{self as hal, pac, uart, Clock};
 
 use ocpp_engine::ocpp_model::{IdToken, Limits, Measurand, RegistrationStatus, UnlockStatus};
 use ocpp_engine::{
-    ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, Value,
+    max_call_len, ChargePoint, Config, Duration, Event, HandleError, InputError, Instant, Value,
     GET_CONFIGURATION_ALL_LEN,
 };
 
@@ -83,13 +83,27 @@ ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 
 /// Longest frame received, in bytes (one line on the UART).
 const MAX_FRAME: usize = 2048;
-/// Longest frame sent. The largest is the answer to a GetConfiguration
-/// without keys: every key with its value, 2.1 KB here, at most
-/// `GET_CONFIGURATION_ALL_LEN` (2,700 B) with every measurand list at its
-/// longest. Add each key the firmware registers (name, value, 40 B) if it
-/// does; this one registers none. (An answer that does not fit a buffer
-/// of at least 256 B becomes a CALLERROR.)
-const MAX_TX: usize = GET_CONFIGURATION_ALL_LEN;
+/// The charge point: one connector, frames of at most `MAX_FRAME` bytes
+/// and 8 levels, the engine's defaults otherwise.
+const CONFIG: Config<'static> = Config::new("VendorX", "ModelY")
+    .with_connectors(1)
+    .with_limits(Limits::new(MAX_FRAME, 8));
+/// Longest frame sent: the engine's longest CALL (`max_call_len`, 8,300 B:
+/// a StopTransaction with 4 StopTxnAlignedData samples of 8 readings
+/// each), or the answer to a GetConfiguration without keys (at most
+/// `GET_CONFIGURATION_ALL_LEN`, 2,700 B, with every measurand list at its
+/// longest; add each key the firmware registers, name, value and 40 B; this
+/// one registers none). An answer that does not fit a buffer of at least
+/// 256 B becomes a CALLERROR; a CALL that does not fit waits for ever.
+const MAX_TX: usize = max(max_call_len(&CONFIG), GET_CONFIGURATION_ALL_LEN);
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
 /// External crystal of the Pico.
 const XTAL_HZ: u32 = 12_000_000;
 /// The idTag GP14 presents.
@@ -293,10 +307,7 @@ fn main() -> ! {
 /// configuration and what `new` assembles stay off `main`'s frame.
 #[inline(never)]
 fn new_charge_point() -> ChargePoint<EnginePool> {
-    let config = Config::new("VendorX", "ModelY")
-        .with_connectors(1)
-        .with_limits(Limits::new(MAX_FRAME, 8));
-    ChargePoint::new(&config, EnginePool).unwrap()
+    ChargePoint::new(&CONFIG, EnginePool).unwrap()
 }
 
 /// The firmware's side of the state: what it told the engine, and counters

@@ -10,7 +10,9 @@ use std::time::Duration as StdDuration;
 use futures_util::{SinkExt, StreamExt};
 use ocpp_alloc::{Backend, HostPool, Pool};
 use ocpp_engine::ocpp_model::UnlockStatus;
-use ocpp_engine::{BootState, ChargePoint, Config, Event, Instant};
+use ocpp_engine::{
+    max_call_len, BootState, ChargePoint, Config, Event, Instant, GET_CONFIGURATION_ALL_LEN,
+};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -29,8 +31,6 @@ use crate::swarm::Ctx;
 pub type Engine<'p, B> = ChargePoint<&'p Pool<B>>;
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// Room for one outgoing frame: a GetConfiguration of every key fits.
-const FRAME_BUF: usize = ocpp_engine::GET_CONFIGURATION_ALL_LEN;
 /// Longest wait for the TCP connection and the handshake.
 const CONNECT_TIMEOUT: StdDuration = StdDuration::from_secs(10);
 /// At most this many connection errors are printed (then only counted).
@@ -72,6 +72,9 @@ pub async fn run<B: Backend>(n: usize, id: String, ctx: Arc<Ctx>, mut stop: watc
         registered: false,
         charging: 0,
         done: false,
+        // Room for one outgoing frame: the engine's longest CALL, or a
+        // GetConfiguration of every key.
+        buf: vec![0; max_call_len(&config).max(GET_CONFIGURATION_ALL_LEN)],
     };
     c.account();
     let endpoint = ctx.endpoint.with_id(&id);
@@ -163,6 +166,8 @@ struct Charger<'p, B: Backend> {
     charging: usize,
     /// The plan is over.
     done: bool,
+    /// Where each outgoing frame is encoded.
+    buf: Vec<u8>,
 }
 
 impl<B: Backend> Charger<'_, B> {
@@ -291,10 +296,9 @@ impl<B: Backend> Charger<'_, B> {
 
     /// Every frame the engine has for now.
     fn transmit(&mut self, t: Instant) -> Vec<String> {
-        let mut buf = [0u8; FRAME_BUF];
         let mut out = Vec::new();
-        while let Ok(Some(n)) = self.cp.poll_transmit(t, &mut buf) {
-            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+        while let Ok(Some(n)) = self.cp.poll_transmit(t, &mut self.buf) {
+            let text = String::from_utf8_lossy(&self.buf[..n]).into_owned();
             self.record(Dir::Sent, &text);
             out.push(text);
         }
