@@ -35,6 +35,8 @@ pub(crate) struct Settings {
     pub(crate) status_attempts: u8,
     /// [`Config::max_stop_aligned_samples`](crate::Config::max_stop_aligned_samples).
     pub(crate) max_stop_aligned: u8,
+    /// [`Config::max_readings`](crate::Config::max_readings).
+    pub(crate) max_readings: u8,
     /// [`Config::limits`](crate::Config::limits), as [`Settings::limits`] gives it back.
     max_frame_len: u32,
     max_depth: u8,
@@ -49,6 +51,7 @@ impl Settings {
             retry_interval: config.retry_interval,
             status_attempts: config.status_attempts,
             max_stop_aligned: config.max_stop_aligned_samples,
+            max_readings: config.max_readings,
             // A frame of 4 GiB and a depth of 255 are beyond any limit
             // that means something (the scanner stops at 64 levels).
             max_frame_len: u32::try_from(limits.max_frame_len).unwrap_or(u32::MAX),

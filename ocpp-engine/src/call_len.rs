@@ -12,22 +12,25 @@ use ocpp_model::{
 };
 
 use crate::config::Config;
-use crate::tx::meter::{unit, MAX_READINGS};
+use crate::tx::meter::unit;
 
 /// The longest CALL the charge point sends with `config`, in bytes: a
 /// StopTransaction with its transaction's samples at their longest
 /// (StopTxnSampledData at the start and at the end and
 /// [`Config::max_stop_aligned_samples`] clock-aligned samples, each of
-/// [`MAX_READINGS`] readings of the longest measurand, phase, location,
-/// unit and value), or BootNotification with `config`'s identity, whichever
-/// is longer. With [`Config::new`]'s 4 aligned samples it is 8,300 bytes;
-/// with none, 2,916 (each sample adds 1,346).
+/// [`Config::max_readings`] readings of the longest measurand, phase,
+/// location, unit and value), or BootNotification with `config`'s
+/// identity, whichever is longer. With [`Config::new`] (4 aligned
+/// samples, 8 readings) it is 8,300 bytes; with no aligned sample, 2,916
+/// (each adds 1,346); each reading fewer takes 161 bytes off every
+/// `meterValue` (1,538 bytes with one reading and 4 aligned samples).
 ///
 /// A transmit buffer of this size never returns `BufferFull` for a CALL
 /// of the charge point's own, with one exception: after a firmware update
-/// that lowered `max_stop_aligned_samples`, the samples the records of the
-/// build before kept are restored whole (none is dropped), and the
-/// StopTransaction that carries them is as long as that build's bound.
+/// that lowered `max_stop_aligned_samples` or `max_readings`, the queued
+/// messages and samples the records of the build before kept are restored
+/// whole (none is dropped), and a message that carries them is as long as
+/// that build's bound.
 /// Not counted: the firmware's own CALLs
 /// ([`send_call`](crate::ChargePoint::send_call)), which are as long as
 /// the payload it gives plus its action's name and 20 bytes; and the
@@ -39,8 +42,9 @@ use crate::tx::meter::{unit, MAX_READINGS};
 /// A `const fn`, so that a firmware can size a `static` buffer with it.
 pub const fn max_call_len(config: &Config<'_>) -> usize {
     let samples = 2 + config.max_stop_aligned_samples as usize;
-    let stop = call("StopTransaction", stop_transaction(samples));
-    let meter = call("MeterValues", meter_values());
+    let readings = config.max_readings as usize;
+    let stop = call("StopTransaction", stop_transaction(samples, readings));
+    let meter = call("MeterValues", meter_values(readings));
     let boot = call("BootNotification", boot_notification(config));
     let start = call("StartTransaction", start_transaction());
     let status = call("StatusNotification", status_notification());
@@ -120,26 +124,29 @@ const MEASURAND_AND_UNIT: usize = {
     n
 };
 
-/// One `meterValue` of [`MAX_READINGS`] readings.
-const METER_VALUE: usize = "{\"timestamp\":".len()
-    + DATE_TIME
-    + ",\"sampledValue\":[".len()
-    + MAX_READINGS * (SAMPLED_VALUE + 1)
-    - 1
-    + "]}".len();
+/// One `meterValue` of `readings` readings (at least one).
+const fn meter_value(readings: usize) -> usize {
+    "{\"timestamp\":".len()
+        + DATE_TIME
+        + ",\"sampledValue\":[".len()
+        + readings * (SAMPLED_VALUE + 1)
+        - 1
+        + "]}".len()
+}
 
-const fn meter_values() -> usize {
+const fn meter_values(readings: usize) -> usize {
     "{\"connectorId\":".len()
         + CONNECTOR
         + ",\"transactionId\":".len()
         + I32
         + ",\"meterValue\":[".len()
-        + METER_VALUE
+        + meter_value(readings)
         + "]}".len()
 }
 
-/// A StopTransaction with `samples` meterValues in its transactionData.
-const fn stop_transaction(samples: usize) -> usize {
+/// A StopTransaction with `samples` meterValues of `readings` readings in
+/// its transactionData.
+const fn stop_transaction(samples: usize, readings: usize) -> usize {
     "{\"idTag\":".len()
         + ID_TAG
         + ",\"meterStop\":".len()
@@ -151,7 +158,7 @@ const fn stop_transaction(samples: usize) -> usize {
         + ",\"reason\":".len()
         + longest!(Reason)
         + ",\"transactionData\":[".len()
-        + samples * (METER_VALUE + 1)
+        + samples * (meter_value(readings) + 1)
         - 1
         + "]}".len()
 }

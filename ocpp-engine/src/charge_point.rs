@@ -23,6 +23,7 @@ use crate::remote;
 use crate::router::{Applied, Deferred};
 use crate::storage::{NoStorage, Storage};
 use crate::time::{earliest, Instant};
+use crate::tx::meter::MAX_READINGS;
 use crate::tx::{self, Transactions};
 use crate::watched::Watched;
 
@@ -139,6 +140,9 @@ impl<A: Allocator + Clone> State<A> {
         }
         if config.status_attempts == 0 {
             return Err(NewError::InvalidConfig("status_attempts: at least 1"));
+        }
+        if config.max_readings == 0 || usize::from(config.max_readings) > MAX_READINGS {
+            return Err(NewError::InvalidConfig("max_readings: 1 to 8"));
         }
         let identity = Identity::new(config, alloc.clone())?;
         let blocks = Blocks {

@@ -3,6 +3,7 @@
 use ocpp_model::Limits;
 
 use crate::time::Duration;
+use crate::tx::meter::MAX_READINGS;
 
 /// How a [`ChargePoint`](crate::ChargePoint) is built.
 ///
@@ -58,6 +59,16 @@ pub struct Config<'a> {
     /// ([`max_call_len`](crate::max_call_len)); and the record
     /// ([`max_record_len`](crate::storage::max_record_len)).
     pub max_stop_aligned_samples: u8,
+    /// Readings the firmware may report for one connector
+    /// ([`set_reading`](crate::ChargePoint::set_reading): each measurand
+    /// once per phase and location), 1 to
+    /// [`MAX_READINGS`](crate::MAX_READINGS); one more is refused with
+    /// `TooManyMeasurands`. Pool cost: none (readings are kept inline, 8
+    /// places). Frame cost: every `meterValue` of MeterValues and
+    /// StopTransaction holds up to this many `sampledValue`s of up to 160
+    /// bytes, so it bounds [`max_call_len`](crate::max_call_len): 8,300
+    /// bytes with 8 (and 4 StopTxnAlignedData samples), 1,538 with 1.
+    pub max_readings: u8,
     /// Entries of the authorization cache, once AuthorizationCacheEnabled is
     /// true (it is false until the firmware, with
     /// [`configure`](crate::ChargePoint::configure), or the central system
@@ -72,8 +83,8 @@ pub struct Config<'a> {
 impl<'a> Config<'a> {
     /// One connector, 30 s call timeout, 30 s retry, 3 attempts per
     /// StatusNotification, 4 pending authorizations, 16 places in the
-    /// transaction message queue, 4 StopTxnAlignedData samples, 8 cache
-    /// entries, the model's default frame limits.
+    /// transaction message queue, 4 StopTxnAlignedData samples, 8 readings
+    /// per connector, 8 cache entries, the model's default frame limits.
     pub const fn new(vendor: &'a str, model: &'a str) -> Self {
         Self {
             vendor,
@@ -87,6 +98,7 @@ impl<'a> Config<'a> {
             max_pending_authorizations: 4,
             max_queued_messages: 16,
             max_stop_aligned_samples: 4,
+            max_readings: MAX_READINGS as u8,
             max_cache_entries: 8,
             limits: Limits::DEFAULT,
         }
@@ -143,6 +155,12 @@ impl<'a> Config<'a> {
     /// Sets how many StopTxnAlignedData samples are kept (0: none).
     pub const fn with_max_stop_aligned_samples(mut self, n: u8) -> Self {
         self.max_stop_aligned_samples = n;
+        self
+    }
+
+    /// Sets how many readings the firmware may report for one connector.
+    pub const fn with_max_readings(mut self, n: u8) -> Self {
+        self.max_readings = n;
         self
     }
 

@@ -32,8 +32,9 @@ pub enum InputError {
     Busy,
     /// No transaction runs on this connector.
     NoTransaction,
-    /// The meter already reports [`MAX_READINGS`](crate::MAX_READINGS)
-    /// other readings (measurands, per phase and location).
+    /// The meter already reports
+    /// [`Config::max_readings`](crate::Config::max_readings) other
+    /// readings (measurands, per phase and location).
     TooManyMeasurands,
     /// The connector is Inoperative or faulted: no transaction may begin.
     Unavailable,

@@ -109,7 +109,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// A meter reading of `connector`, on a phase and at a location when
     /// the meter says ([`MeterReading::on`], [`MeterReading::at`]). The
     /// engine keeps the latest value of each measurand per phase and
-    /// location, up to [`MAX_READINGS`](crate::MAX_READINGS) of them
+    /// location, up to [`Config::max_readings`](crate::Config::max_readings) of them
     /// (`Err(TooManyMeasurands)` beyond), and samples every phase and
     /// location of the measurands MeterValuesSampledData (and its
     /// siblings) ask for. Never allocates.
@@ -121,8 +121,10 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     ) -> Result<(), InputError> {
         // The latest readings are in no record (a sample of them is, when
         // one is taken): the transactions record is not measured again.
-        self.state
-            .quietly(|s| s.blocks.tx.meter(connector, reading))
+        self.state.quietly(|s| {
+            let max = s.settings.max_readings;
+            s.blocks.tx.meter(connector, reading, max)
+        })
     }
 
     /// The EV stopped taking energy although it is offered (`true`:

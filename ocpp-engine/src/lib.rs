@@ -56,11 +56,14 @@
 //! depends on it is sent (see [`storage`]).
 //!
 //! # Limits (this version)
-//! - At most [`MAX_READINGS`] readings per connector (each measurand per
-//!   phase and location), and [`MAX_MEASURANDS`] measurands in each of
+//! - At most [`Config::max_readings`] readings per connector
+//!   ([`MAX_READINGS`], 8, at most; each measurand per phase and
+//!   location), and [`MAX_MEASURANDS`] measurands in each of
 //!   MeterValuesSampledData and its siblings; at most
 //!   [`Config::max_stop_aligned_samples`] StopTxnAlignedData samples kept
-//!   for StopTransactions (the first ones of each transaction).
+//!   for StopTransactions (the first ones of each transaction). Both
+//!   bound the longest CALL, [`max_call_len`]: the transmit buffer a
+//!   firmware must give [`ChargePoint::poll_transmit`].
 //! - A RemoteStartTransaction's chargingProfile is decoded and validated
 //!   (only a TxProfile is accepted) but not applied: smart charging is
 //!   another profile.

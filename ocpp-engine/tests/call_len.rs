@@ -7,7 +7,7 @@
 
 mod support;
 
-use ocpp_engine::{max_call_len, Config, Event, MeterReading, Value as Reading};
+use ocpp_engine::{max_call_len, Config, Event, InputError, MeterReading, Value as Reading};
 use ocpp_model::{Location, Measurand, Phase, ReadingContext, Reason, RegistrationStatus};
 use serde_json::json;
 use support::{config, pool, Harness, Sent};
@@ -37,20 +37,26 @@ fn boot(h: &mut Harness) {
     }
 }
 
-/// Eight readings of [`LONGEST`], each with a phase and a location of the
-/// longest names, at the lowest value a reading can have.
+/// `Config::max_readings` readings of [`LONGEST`], each with a phase and
+/// a location of the longest names, at the lowest value a reading can
+/// have; one more is refused.
 fn longest_readings(h: &mut Harness, connector: u8) {
     let phases = [Phase::L1L2, Phase::L2L3, Phase::L3L1];
     let locations = [Location::Outlet, Location::Cable, Location::Inlet];
     let readings = locations
         .iter()
         .flat_map(|&l| phases.iter().map(move |&p| (p, l)))
-        .take(ocpp_engine::MAX_READINGS);
-    for (phase, location) in readings {
+        .take(usize::from(h.config.max_readings) + 1);
+    for (i, (phase, location)) in readings.enumerate() {
         let r = MeterReading::new(LONGEST, Reading::from_milli(i64::MIN))
             .on(phase)
             .at(location);
-        h.cp.set_reading(h.now, connector, r).unwrap();
+        let taken = h.cp.set_reading(h.now, connector, r);
+        if i < usize::from(h.config.max_readings) {
+            taken.unwrap();
+        } else {
+            assert_eq!(taken, Err(InputError::TooManyMeasurands));
+        }
     }
 }
 
@@ -134,15 +140,18 @@ fn longest_transaction(config: &Config<'static>) -> (Sent, Sent) {
         stop.raw
     );
     for m in data {
-        assert_eq!(m["sampledValue"].as_array().map(Vec::len), Some(8), "{m}");
+        let values = m["sampledValue"].as_array().map(Vec::len);
+        assert_eq!(values, Some(usize::from(config.max_readings)), "{m}");
     }
     (stop, meter.expect("a MeterValues"))
 }
 
 #[test]
 fn the_longest_stop_transaction_fits_max_call_len_and_nearly_fills_it() {
-    for samples in [4, 1, 0] {
-        let config = config().with_max_stop_aligned_samples(samples);
+    for (samples, readings) in [(4, 8), (1, 8), (0, 8), (4, 1), (0, 3)] {
+        let config = config()
+            .with_max_stop_aligned_samples(samples)
+            .with_max_readings(readings);
         let bound = max_call_len(&config);
         let (stop, _) = longest_transaction(&config);
         let len = stop.raw.len();
@@ -190,9 +199,10 @@ fn max_call_len_is_as_documented() {
     let config = Config::new("VendorX", "ModelY");
     assert_eq!(max_call_len(&config), 8_300);
     assert_eq!(
-        max_call_len(&config.with_max_stop_aligned_samples(0)),
+        max_call_len(&config.clone().with_max_stop_aligned_samples(0)),
         2_916
     );
+    assert_eq!(max_call_len(&config.with_max_readings(1)), 1_538);
 }
 
 /// A BootNotification of the longest identity, every character escaped,

@@ -311,6 +311,13 @@ fn config_is_validated_and_nothing_leaks_on_refusal() {
         ChargePoint::new(&bad, &*pool),
         Err(NewError::InvalidConfig(_))
     ));
+    for readings in [0, 9] {
+        let bad = Config::new("V", "M").with_max_readings(readings);
+        assert!(matches!(
+            ChargePoint::new(&bad, &*pool),
+            Err(NewError::InvalidConfig("max_readings: 1 to 8"))
+        ));
+    }
     let bad = Config::new("V", "ModelNameLongerThanTwenty");
     let refused = ChargePoint::new(&bad, &*pool).unwrap_err();
     assert!(matches!(refused, NewError::InvalidConfig(_)));

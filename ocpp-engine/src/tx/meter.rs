@@ -165,12 +165,18 @@ impl Readings {
     /// Records `r`, in place of the reading of the same measurand, phase
     /// and location; `false` when [`MAX_READINGS`] others are held.
     pub(crate) fn set(&mut self, r: MeterReading) -> bool {
+        self.set_within(r, MAX_READINGS)
+    }
+
+    /// [`set`](Self::set), `false` when `max` others are held.
+    pub(crate) fn set_within(&mut self, r: MeterReading, max: usize) -> bool {
         let key = r.key();
-        let slot = self
-            .keys
-            .iter()
-            .position(|&k| k == Some(key))
-            .or_else(|| self.keys.iter().position(Option::is_none));
+        let held = self.keys.iter().filter(|k| k.is_some()).count();
+        let slot = self.keys.iter().position(|&k| k == Some(key)).or_else(|| {
+            (held < max)
+                .then(|| self.keys.iter().position(Option::is_none))
+                .flatten()
+        });
         match (slot, slot.and_then(|i| self.values.get_mut(i))) {
             (Some(i), Some(v)) => {
                 *v = r.value;

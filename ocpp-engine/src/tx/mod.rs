@@ -248,10 +248,15 @@ impl<A: Allocator + Clone> Transactions<A> {
         Ok(())
     }
 
-    /// A meter reading of `connector`.
-    pub(crate) fn meter(&mut self, connector: u8, reading: MeterReading) -> Result<(), InputError> {
+    /// A meter reading of `connector`, of at most `max` different ones.
+    pub(crate) fn meter(
+        &mut self,
+        connector: u8,
+        reading: MeterReading,
+        max: u8,
+    ) -> Result<(), InputError> {
         let s = self.session_mut(connector)?;
-        if s.readings.set(reading) {
+        if s.readings.set_within(reading, usize::from(max)) {
             Ok(())
         } else {
             Err(InputError::TooManyMeasurands)
