@@ -11,7 +11,11 @@
 //! reboot through `ChargePoint::restore`), a failing storage.
 //!
 //! After every step, the invariants (a panic is a finding):
-//! - no panic, and every frame sent fits 4 KiB;
+//! - no panic; every CALL of the charge point's own fits `max_call_len`
+//!   (of the configurations the program ran); a frame longer than the
+//!   harness's 4 KiB buffer (only a CALL can be) waits, the state
+//!   unchanged, and goes in a buffer of `max_call_len`; a poll with a small
+//!   buffer that is refused changes nothing;
 //! - every frame sent is JSON of the OCPP-J shape; a CALL's payload and a
 //!   CALLRESULT's (for a CALL of the central system we saw) validate
 //!   against their official schema; a CALLERROR has a known code and `{}`;
@@ -34,10 +38,9 @@ use ocpp_engine::{
     Access, BootState, ChargePoint, Config, Duration, Instant, MeterReading, RecordKey,
     Value as Reading,
 };
-use ocpp_model::{Action, ErrorCode};
+use ocpp_model::EncodeError;
 use ocpp_storage::{Cut, Lands, MemoryStorage};
 use serde_json::value::RawValue;
-use serde_json::Value;
 
 use crate::cursor::Cursor;
 
@@ -48,13 +51,13 @@ const CALL_TIMEOUT_SECS: u64 = 30;
 
 mod inputs;
 mod schema;
+mod sent;
 
 use self::inputs::{
     long_answer, CONFIGURE, ERROR_CODES, FAULTS, FIRMWARE_ANSWERS, FIRMWARE_KEYS, LOCATIONS,
-    MEASURANDS, NAMES, OWN_CALLS, PHASES, REASONS, TAGS, UNLOCK,
+    MEASURANDS, NAMES, OWN_CALLS, PHASES, REASONS, SMALL_BUFFERS, TAGS, UNLOCK,
 };
 pub use self::inputs::{op, ANSWERS, CALLS, FIRMWARE_CALLS};
-use self::schema::validate;
 
 /// `OCPP_FUZZ_TRACE=1`: every frame in and out on stderr (to read a crash).
 fn trace() -> bool {
@@ -76,6 +79,9 @@ struct World<'p> {
     /// What the firmware says at a reboot: resume a running transaction.
     resume: bool,
     buf: Vec<u8>,
+    /// `max_call_len` of the configurations this program ran (a record of
+    /// a build with more StopTxnAlignedData samples is restored whole).
+    call_bound: usize,
     /// Where snapshots are encoded.
     scratch: Vec<u8>,
 }
@@ -175,7 +181,10 @@ impl<'p> World<'p> {
             let n = match self.cp().poll_transmit(now, &mut buf) {
                 Ok(Some(n)) => n,
                 Ok(None) => break,
-                Err(e) => panic!("a frame does not fit 4 KiB: {e:?}"),
+                Err(e) => {
+                    self.longer_than(&buf, e, accepted);
+                    continue;
+                }
             };
             self.check_sent(&buf[..n], accepted);
         }
@@ -183,63 +192,53 @@ impl<'p> World<'p> {
         while self.cp().poll_event().is_some() {}
     }
 
-    fn check_sent(&mut self, frame: &[u8], accepted: bool) {
-        let text = std::str::from_utf8(frame).expect("frames are UTF-8");
-        if trace() {
-            eprintln!("{:>8} sent {text}", self.now.as_millis());
-        }
-        // The envelope as raw parts (serde_json checks the whole frame is
-        // JSON); the payload is parsed only when it must be validated.
-        let arr: Vec<&RawValue> =
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("not a JSON array ({e}): {text}"));
-        let part = |i: usize| arr.get(i).map_or("", |p| p.get());
-        let id: String = serde_json::from_str(part(1)).unwrap_or_else(|_| panic!("no id: {text}"));
-        assert!(!id.is_empty() && id.len() <= 36, "bad id: {text}");
-        let (schema, payload) = match serde_json::from_str::<u64>(part(0)).ok() {
-            Some(2) => {
-                assert_eq!(arr.len(), 4, "{text}");
-                let action: String =
-                    serde_json::from_str(part(2)).unwrap_or_else(|_| panic!("action: {text}"));
-                assert!(
-                    accepted || action == "BootNotification",
-                    "{action} sent before registration was accepted: {text}"
-                );
-                if let Some((waiting, what, at)) = &self.outstanding {
-                    assert!(
-                        self.now >= *at + Duration::from_secs(CALL_TIMEOUT_SECS),
-                        "a second CALL ({text}) while {what} {waiting} waits for its answer"
+    /// What the last step queued, polled with a buffer of `len` bytes
+    /// until one is refused: the refusal changes nothing (the rest goes
+    /// with the next drain, in 4 KiB).
+    fn drain_small(&mut self, len: usize) {
+        let mut small = vec![0u8; len];
+        loop {
+            let before = self.snapshot();
+            let now = self.now;
+            let accepted = self.cp().boot_state() == BootState::Accepted;
+            match self.cp().poll_transmit(now, &mut small) {
+                Ok(Some(n)) => self.check_sent(&small[..n], accepted),
+                Ok(None) => break,
+                Err(e) => {
+                    let after = self.snapshot();
+                    assert_eq!(
+                        before, after,
+                        "poll_transmit refused ({e:?}) {len} B and changed the state"
                     );
+                    break;
                 }
-                self.outstanding = Some((id, action.clone(), self.now));
-                (action, part(3))
             }
-            Some(3) => {
-                assert_eq!(arr.len(), 3, "{text}");
-                let Some(action) = self.incoming.get(&id) else {
-                    panic!("a CALLRESULT to no CALL: {text}")
-                };
-                (format!("{action}Response"), part(2))
-            }
-            Some(4) => {
-                assert_eq!(arr.len(), 5, "{text}");
-                let code: String =
-                    serde_json::from_str(part(2)).unwrap_or_else(|_| panic!("code: {text}"));
-                assert!(ErrorCode::ALL.iter().any(|c| c.as_str() == code), "{text}");
-                let description: Value = serde_json::from_str(part(3)).expect("JSON");
-                let details: Value = serde_json::from_str(part(4)).expect("JSON");
-                assert!(
-                    description.is_string() && details == serde_json::json!({}),
-                    "{text}"
-                );
-                return;
-            }
-            _ => panic!("message type: {text}"),
-        };
-        assert!(payload.starts_with('{'), "{text}");
-        if Action::parse(schema.trim_end_matches("Response")).is_err() {
-            return; // a custom action: no official schema
         }
-        validate(&schema, payload, text);
+    }
+
+    /// A frame longer than `buf` (4 KiB): only a CALL can be (a longer
+    /// answer becomes a CALLERROR). It waits, the state unchanged, for a
+    /// buffer of `max_call_len`, and goes in one.
+    fn longer_than(&mut self, buf: &[u8], e: EncodeError, accepted: bool) {
+        let before = self.snapshot();
+        let now = self.now;
+        let mut again = buf.to_vec();
+        let retry = self.cp().poll_transmit(now, &mut again);
+        assert_eq!(retry, Err(e), "a frame refused a buffer, then took it");
+        assert_eq!(
+            before,
+            self.snapshot(),
+            "poll_transmit refused ({e:?}) and changed the state"
+        );
+        let mut large = vec![0u8; self.call_bound];
+        match self.cp().poll_transmit(now, &mut large) {
+            Ok(Some(n)) if n > buf.len() => self.check_sent(&large[..n], accepted),
+            other => panic!(
+                "a frame over {} B fits no buffer of max_call_len ({}): {other:?}",
+                buf.len(),
+                self.call_bound
+            ),
+        }
     }
 
     /// Time passes, as an integrator's loop: sleep until the deadline,
@@ -521,7 +520,13 @@ impl<'p> World<'p> {
             }
             op::REBOOT_RECONFIGURED => {
                 self.config = inputs::config(c.below(inputs::CONFIGS));
+                self.call_bound = self.call_bound.max(ocpp_engine::max_call_len(&self.config));
                 self.reboot();
+            }
+            op::SMALL_TRANSMIT => {
+                let len = *c.pick(SMALL_BUFFERS);
+                self.step(c);
+                self.drain_small(len);
             }
             _ => unreachable!("op::of gives only the opcodes above"),
         }
@@ -542,6 +547,7 @@ pub fn run(data: &[u8]) {
         |_| true,
     )
     .expect("a charge point fits the pool");
+    let call_bound = ocpp_engine::max_call_len(&config);
     let mut w = World {
         config,
         alloc: &injector,
@@ -553,6 +559,7 @@ pub fn run(data: &[u8]) {
         incoming: HashMap::new(),
         resume: true,
         buf: vec![0u8; 4096],
+        call_bound,
         scratch: vec![0u8; 16 * 1024],
     };
     let mut c = Cursor(data);

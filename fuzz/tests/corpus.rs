@@ -105,6 +105,49 @@ pub fn firmware_update() -> Vec<u8> {
     p
 }
 
+/// The longest StopTransaction the inputs make: eight readings of
+/// Current.Import (every phase at two locations) in its StopTxnSampledData
+/// at the start and the end and in four StopTxnAlignedData samples, over
+/// the harness's 4 KiB buffer (it must wait for one of `max_call_len`).
+pub fn long_stop_transaction() -> Vec<u8> {
+    use op::*;
+    let answer4 = [ANSWER, ANSWER, ANSWER, ANSWER];
+    let mut p = vec![CONNECT];
+    p.extend(answer4);
+    p.extend([CONFIGURE, 1, CONFIGURE, 17, CONFIGURE, 13]);
+    for location in [3, 1] {
+        for phase in 1..=4 {
+            p.extend([METER, 1, 2, 0xff, 0xff, phase, location]);
+        }
+    }
+    p.extend([PLUG_IN, 1]);
+    p.extend(answer4);
+    p.extend([PRESENT, 1, 0]);
+    p.extend(answer4);
+    for _ in 0..5 {
+        p.extend([ADVANCE, 1, 0x84, 0x03]); // 900 s
+        p.extend(answer4);
+    }
+    p.extend([STOP, 1, 0]);
+    p.extend(answer4);
+    p
+}
+
+/// Polls with small buffers: a BootNotification refused by 16 bytes and
+/// sent in 300, a GetConfiguration of every key answered with a CALLERROR
+/// in 256 bytes (refused by 255).
+pub fn small_buffers() -> Vec<u8> {
+    use op::*;
+    let mut p = vec![SMALL_TRANSMIT, 0, SMALL_TRANSMIT, 3, CONNECT];
+    p.extend([ANSWER, ANSWER, ANSWER, ANSWER]);
+    let get_all = CALLS
+        .iter()
+        .position(|c| c.contains(r#""GetConfiguration",{}"#))
+        .unwrap();
+    p.extend([SMALL_TRANSMIT, 2, SMALL_TRANSMIT, 1, CALL, get_all as u8]);
+    p
+}
+
 fn write_seeds() {
     let pool = ocpp_fuzz::common::pool();
     let mut codec: Vec<(String, Vec<u8>)> = Vec::new();
@@ -134,6 +177,8 @@ fn write_seeds() {
     }
     cp.push(("extensions".into(), extensions()));
     cp.push(("firmware-update".into(), firmware_update()));
+    cp.push(("long-stop-transaction".into(), long_stop_transaction()));
+    cp.push(("small-buffers".into(), small_buffers()));
     for (i, _) in FIRMWARE_CALLS.iter().enumerate() {
         let mut p = boot.to_vec();
         p.extend([op::REGISTER, 0, op::REGISTER, 1, op::REGISTER, 2]);

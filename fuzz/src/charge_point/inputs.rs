@@ -193,14 +193,20 @@ pub mod op {
     /// (other connectors, queue places, cache entries), from the records
     /// the last one wrote.
     pub const REBOOT_RECONFIGURED: u8 = 246;
-    const LATER: u8 = 7;
+    /// The next step, then what it queued polled with a small buffer: a
+    /// frame that does not fit waits, the state unchanged (an answer too
+    /// long for a buffer of `MIN_TRANSMIT_LEN` or more becomes a
+    /// CALLERROR).
+    pub const SMALL_TRANSMIT: u8 = 247;
+    const LATER: u8 = 8;
 
     /// The opcode of a step's first byte. The values below 240 keep the
     /// first 24 opcodes (the value modulo 24), so that most of the corpus
     /// the long runs grew before the later opcodes keeps its meaning (a
     /// step byte of 240 to 255, 1 in 16, meant `byte % 24` and now means
     /// a later opcode: the firmware's extensions and keys, a firmware
-    /// update).
+    /// update, a small transmit buffer; 247 to 255 meant other later
+    /// opcodes before the eighth).
     pub fn of(byte: u8) -> u8 {
         if byte < REGISTER {
             byte % COUNT
@@ -209,6 +215,10 @@ pub mod op {
         }
     }
 }
+
+/// Transmit buffers smaller than the harness's 4 KiB: below and at
+/// `MIN_TRANSMIT_LEN` (256), and a little larger.
+pub(super) const SMALL_BUFFERS: &[usize] = &[16, 255, 256, 300, 1024];
 
 /// Names the firmware registers: vendors (`true`), enough to reach the
 /// limit of 8, and actions, of which OCPP 1.6's and one with a space are
@@ -302,8 +312,8 @@ fn any_value(_: &str) -> bool {
 /// The configurations the charge point is built with: the first at the
 /// start of every program; the others after a firmware update
 /// ([`op::REBOOT_RECONFIGURED`]), with fewer or more connectors, queue
-/// places, cache entries and StopTxnAlignedData samples than the records
-/// were written with.
+/// places, cache entries, StopTxnAlignedData samples and readings than the
+/// records were written with.
 pub(super) fn config(which: usize) -> Config<'static> {
     let base = Config::new("VendorX", "ModelY")
         .with_connectors(2)
@@ -314,12 +324,16 @@ pub(super) fn config(which: usize) -> Config<'static> {
             .with_connectors(1)
             .with_max_queued_messages(2)
             .with_max_cache_entries(1)
-            .with_max_stop_aligned_samples(0),
+            .with_max_stop_aligned_samples(0)
+            .with_max_readings(2),
         2 => base
             .with_connectors(3)
             .with_max_queued_messages(4)
             .with_max_pending_authorizations(1),
-        _ => base.with_max_queued_messages(1).with_max_cache_entries(0),
+        _ => base
+            .with_max_queued_messages(1)
+            .with_max_cache_entries(0)
+            .with_max_readings(1),
     }
 }
 
