@@ -83,13 +83,16 @@ ocpp_alloc::static_pool!(pub EnginePool: ocpp_alloc::TalcPool, POOL_SIZE);
 
 /// Longest frame received, in bytes (one line on the UART).
 const MAX_FRAME: usize = 2048;
-/// The charge point: one connector, frames of at most `MAX_FRAME` bytes
-/// and 8 levels, the engine's defaults otherwise.
+/// The charge point: one connector, the readings of a single-phase meter
+/// (energy, power, current, voltage: `#meter` lines beyond four
+/// measurands are refused), frames of at most `MAX_FRAME` bytes and 8
+/// levels, the engine's defaults otherwise.
 const CONFIG: Config<'static> = Config::new("VendorX", "ModelY")
     .with_connectors(1)
+    .with_max_readings(4)
     .with_limits(Limits::new(MAX_FRAME, 8));
-/// Longest frame sent: the engine's longest CALL (`max_call_len`, 8,300 B:
-/// a StopTransaction with 4 StopTxnAlignedData samples of 8 readings
+/// Longest frame sent: the engine's longest CALL (`max_call_len`, 4,436 B:
+/// a StopTransaction with 4 StopTxnAlignedData samples of 4 readings
 /// each), or the answer to a GetConfiguration without keys (at most
 /// `GET_CONFIGURATION_ALL_LEN`, 2,700 B, with every measurand list at its
 /// longest; add each key the firmware registers, name, value and 40 B; this
