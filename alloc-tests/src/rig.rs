@@ -2,8 +2,8 @@
 
 use ocpp_alloc::{Backend, FailureInjector, Pool};
 use ocpp_engine::{
-    ChargePoint, Config, Duration, HandleError, InputError, Instant, NewError, NoStorage,
-    QueueStats, Restored, Storage,
+    max_call_len, ChargePoint, Config, Duration, HandleError, InputError, Instant, NewError,
+    NoStorage, QueueStats, Restored, Storage, GET_CONFIGURATION_ALL_LEN,
 };
 use ocpp_model::EncodeError;
 
@@ -12,9 +12,6 @@ use crate::scenario::Step;
 
 /// The allocator the engine sees in the suites.
 pub(crate) type Alloc<'p, B> = &'p FailureInjector<&'p Pool<B>>;
-
-/// Large enough for any frame the charge point sends.
-const FRAME_BUFFER: usize = 8 * 1024;
 
 /// What one step did, as the outside world sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +80,9 @@ pub(crate) struct Rig<'p, B: Backend, S: Storage = NoStorage> {
     stalled: bool,
     /// Every frame is first polled into this many bytes (0: off).
     first_try: usize,
+    /// Room for any frame the charge point sends: its longest CALL, or a
+    /// GetConfiguration of every key.
+    frame_len: usize,
     /// Connectors with a cable in, as the firmware knows (for a reboot).
     plugged: Vec<bool>,
     /// The central system answers each CALL of ours as usual the moment it
@@ -197,6 +197,7 @@ impl<'p, B: Backend, S: Storage> Rig<'p, B, S> {
             online: false,
             stalled: false,
             first_try: 0,
+            frame_len: max_call_len(config).max(GET_CONFIGURATION_ALL_LEN),
             plugged: vec![false; usize::from(config.connectors) + 1],
             auto_answer: false,
         }
@@ -437,10 +438,10 @@ impl<'p, B: Backend, S: Storage> Rig<'p, B, S> {
     /// Polls one frame (into a small buffer first, see [`Step::SmallBuffer`])
     /// and hands it to the central system; `false` when there was none.
     fn transmit_one(&mut self, out: &mut Outcome) -> bool {
-        let mut buf = vec![0u8; FRAME_BUFFER];
+        let mut buf = vec![0u8; self.frame_len];
         if self.first_try > 0 {
             let (before, before_use) = (self.engine_state(), self.in_use());
-            let small = self.first_try.min(FRAME_BUFFER);
+            let small = self.first_try.min(self.frame_len);
             match self.cp.poll_transmit(self.now, &mut buf[..small]) {
                 Ok(Some(n)) => return self.deliver(&buf[..n], out),
                 Ok(None) => return false,
@@ -459,7 +460,7 @@ impl<'p, B: Backend, S: Storage> Rig<'p, B, S> {
         match self.cp.poll_transmit(self.now, &mut buf) {
             Ok(Some(n)) => self.deliver(&buf[..n], out),
             Ok(None) => false,
-            Err(e) => panic!("poll_transmit into {FRAME_BUFFER} bytes: {e:?}"),
+            Err(e) => panic!("poll_transmit into {} bytes: {e:?}", self.frame_len),
         }
     }
 

@@ -12,7 +12,11 @@ use crate::csms::{CentralSystem, Heard, REPLY_LEN};
 use crate::{Error, START};
 
 /// Room for one frame of the charge point, by default: the model's default
-/// frame limit (a GetConfiguration of every key needs more than 2 KiB).
+/// frame limit, 4 KiB (a GetConfiguration of every key needs more than
+/// 2 KiB). Enough for the scripted sessions; a charge point whose meter
+/// reports many readings can send longer CALLs (up to
+/// `ocpp_engine::max_call_len`, 8,300 B with the engine's defaults): give
+/// its `Pair` a larger `TX`.
 pub const FRAME_BUF: usize = Limits::DEFAULT.max_frame_len;
 
 /// Frames the charge point may send in one [`Pair::exchange`]; more is an
