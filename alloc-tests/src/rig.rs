@@ -123,6 +123,9 @@ where
         })
         .unwrap_or_else(|e| panic!("restore after a cut: {e:?}"));
         self.cp = cp;
+        // A build with a larger bound (the records of this one are restored whole).
+        let bound = max_call_len(config).max(GET_CONFIGURATION_ALL_LEN);
+        self.frame_len = self.frame_len.max(bound);
         self.csms.power_cut();
         self.auto_answer = true;
         self.online = false;

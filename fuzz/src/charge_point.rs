@@ -79,9 +79,12 @@ struct World<'p> {
     /// What the firmware says at a reboot: resume a running transaction.
     resume: bool,
     buf: Vec<u8>,
-    /// `max_call_len` of the configurations this program ran (a record of
-    /// a build with more StopTxnAlignedData samples is restored whole).
+    /// `max_call_len` of this build, or of an earlier one while messages
+    /// or samples it wrote may still be sent (a record of a build with
+    /// more StopTxnAlignedData samples or readings is restored whole).
     call_bound: usize,
+    /// How deep [`op::SMALL_TRANSMIT`] steps are nested.
+    nested: u8,
     /// Where snapshots are encoded.
     scratch: Vec<u8>,
 }
@@ -205,6 +208,9 @@ impl<'p> World<'p> {
                 Ok(Some(n)) => self.check_sent(&small[..n], accepted),
                 Ok(None) => break,
                 Err(e) => {
+                    if trace() {
+                        eprintln!("{:>8} refused by {len} bytes: {e:?}", now.as_millis());
+                    }
                     let after = self.snapshot();
                     assert_eq!(
                         before, after,
@@ -312,6 +318,12 @@ impl<'p> World<'p> {
         self.cp = Some(cp);
         self.outstanding = None;
         self.incoming.clear();
+        // Nothing of an earlier build is queued or carried by a running
+        // transaction: from now on this build's bound holds.
+        let fresh = restored.resumed == 0 && restored.stopped == 0;
+        if fresh && self.cp().queue().queued == 0 {
+            self.call_bound = ocpp_engine::max_call_len(&self.config);
+        }
     }
 
     fn step(&mut self, c: &mut Cursor<'_>) {
@@ -525,7 +537,13 @@ impl<'p> World<'p> {
             }
             op::SMALL_TRANSMIT => {
                 let len = *c.pick(SMALL_BUFFERS);
-                self.step(c);
+                // Nested at most 8 deep: a program of nothing else would
+                // otherwise recurse once per 2 bytes.
+                if self.nested < 8 {
+                    self.nested += 1;
+                    self.step(c);
+                    self.nested -= 1;
+                }
                 self.drain_small(len);
             }
             _ => unreachable!("op::of gives only the opcodes above"),
@@ -560,6 +578,7 @@ pub fn run(data: &[u8]) {
         resume: true,
         buf: vec![0u8; 4096],
         call_bound,
+        nested: 0,
         scratch: vec![0u8; 16 * 1024],
     };
     let mut c = Cursor(data);

@@ -138,7 +138,7 @@ pub fn long_stop_transaction() -> Vec<u8> {
 /// in 256 bytes (refused by 255).
 pub fn small_buffers() -> Vec<u8> {
     use op::*;
-    let mut p = vec![SMALL_TRANSMIT, 0, SMALL_TRANSMIT, 3, CONNECT];
+    let mut p = vec![SMALL_TRANSMIT, 3, SMALL_TRANSMIT, 0, CONNECT];
     p.extend([ANSWER, ANSWER, ANSWER, ANSWER]);
     let get_all = CALLS
         .iter()
@@ -178,6 +178,11 @@ fn write_seeds() {
     cp.push(("extensions".into(), extensions()));
     cp.push(("firmware-update".into(), firmware_update()));
     cp.push(("long-stop-transaction".into(), long_stop_transaction()));
+    // The same in a build that allows two readings and no aligned sample
+    // (a bound of 984 bytes): six of the eight readings are refused.
+    let mut few = vec![op::REBOOT_RECONFIGURED, 1];
+    few.extend(long_stop_transaction());
+    cp.push(("long-stop-transaction-two-readings".into(), few));
     cp.push(("small-buffers".into(), small_buffers()));
     for (i, _) in FIRMWARE_CALLS.iter().enumerate() {
         let mut p = boot.to_vec();
