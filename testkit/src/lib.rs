@@ -22,6 +22,19 @@ pub use answers::{
 pub use csms::{CentralSystem, Heard};
 pub use pair::{EngineCall, Observer, Pair, FRAME_BUF, MAX_EXCHANGE_FRAMES};
 
+/// The CALLs of the charge point's own, by action: the ones
+/// `ocpp_engine::max_call_len` bounds (the firmware's own CALLs are as
+/// long as the firmware makes them).
+pub const CORE_CALLS: [&str; 7] = [
+    "Authorize",
+    "BootNotification",
+    "Heartbeat",
+    "MeterValues",
+    "StartTransaction",
+    "StatusNotification",
+    "StopTransaction",
+];
+
 /// Why a scripted exchange did not go as the script says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {

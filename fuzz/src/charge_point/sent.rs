@@ -8,18 +8,6 @@ use serde_json::Value;
 use super::schema::validate;
 use super::{trace, World, CALL_TIMEOUT_SECS};
 
-/// The CALLs of the charge point's own, which `max_call_len` bounds (the
-/// firmware's own CALLs are as long as the firmware makes them).
-const CORE_CALLS: [&str; 7] = [
-    "Authorize",
-    "BootNotification",
-    "Heartbeat",
-    "MeterValues",
-    "StartTransaction",
-    "StatusNotification",
-    "StopTransaction",
-];
-
 impl World<'_> {
     pub(super) fn check_sent(&mut self, frame: &[u8], accepted: bool) {
         let text = std::str::from_utf8(frame).expect("frames are UTF-8");
@@ -48,7 +36,7 @@ impl World<'_> {
                         "a second CALL ({text}) while {what} {waiting} waits for its answer"
                     );
                 }
-                if CORE_CALLS.contains(&action.as_str()) {
+                if ocpp_testkit::CORE_CALLS.contains(&action.as_str()) {
                     assert!(
                         frame.len() <= self.call_bound,
                         "a CALL over max_call_len ({}): {text}",

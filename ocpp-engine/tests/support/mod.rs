@@ -214,7 +214,7 @@ impl<'p> Harness<'p> {
             let value: Value = serde_json::from_str(&raw).expect("frames are JSON");
             let sent = Sent { raw, value };
             check_frame(&sent, &self.incoming);
-            if sent.message_type() == 2 && CORE_CALLS.contains(&sent.action()) {
+            if sent.message_type() == 2 && ocpp_testkit::CORE_CALLS.contains(&sent.action()) {
                 assert!(
                     n <= bound,
                     "a CALL over max_call_len ({bound}): {}",
@@ -546,18 +546,6 @@ impl<'p> Harness<'p> {
         buf
     }
 }
-
-/// The CALLs of the charge point's own, which `max_call_len` bounds (the
-/// firmware's own CALLs are as long as the firmware makes them).
-const CORE_CALLS: [&str; 7] = [
-    "Authorize",
-    "BootNotification",
-    "Heartbeat",
-    "MeterValues",
-    "StartTransaction",
-    "StatusNotification",
-    "StopTransaction",
-];
 
 /// The idTag of the persistence and record tests.
 pub const TAG: &str = "ABCD1234";
