@@ -19,6 +19,8 @@
 //! - every frame sent is JSON of the OCPP-J shape; a CALL's payload and a
 //!   CALLRESULT's (for a CALL of the central system we saw) validate
 //!   against their official schema; a CALLERROR has a known code and `{}`;
+//! - no frame sent carries an `AuthorizationKey` value set before (the
+//!   key is write-only);
 //! - nothing but BootNotification is sent before registration is Accepted;
 //! - one outstanding CALL: no CALL goes out while ours waits for its
 //!   answer, unless the call timeout passed or the connection or the power
@@ -54,10 +56,10 @@ mod schema;
 mod sent;
 
 use self::inputs::{
-    long_answer, CONFIGURE, ERROR_CODES, FAULTS, FIRMWARE_ANSWERS, FIRMWARE_KEYS, LOCATIONS,
-    MEASURANDS, NAMES, OWN_CALLS, PHASES, REASONS, SMALL_BUFFERS, TAGS, UNLOCK,
+    long_answer, ERROR_CODES, FAULTS, FIRMWARE_ANSWERS, FIRMWARE_KEYS, LOCATIONS, MEASURANDS,
+    NAMES, OWN_CALLS, PHASES, REASONS, SMALL_BUFFERS, TAGS, UNLOCK,
 };
-pub use self::inputs::{op, ANSWERS, CALLS, FIRMWARE_CALLS};
+pub use self::inputs::{op, ANSWERS, CALLS, CONFIGURE, FIRMWARE_CALLS};
 
 /// `OCPP_FUZZ_TRACE=1`: every frame in and out on stderr (to read a crash).
 fn trace() -> bool {

@@ -148,6 +148,26 @@ pub fn small_buffers() -> Vec<u8> {
     p
 }
 
+/// `AuthorizationKey` set by the central system (and refused when too
+/// long) and by the firmware, then asked for by name and with every key:
+/// it must never be sent.
+pub fn authorization_key() -> Vec<u8> {
+    use op::*;
+    let call = |text: &str| CALLS.iter().position(|c| c.contains(text)).unwrap() as u8;
+    let configure = ocpp_fuzz::charge_point::CONFIGURE
+        .iter()
+        .position(|(k, _)| *k == "AuthorizationKey")
+        .unwrap() as u8;
+    let set = call(r#""value":"Central-Key-0123456789"}"#);
+    let too_long = call(r#""value":"Central-Key-0123456789-"#);
+    let get = call(r#"["AuthorizationKey","#);
+    let get_all = call(r#""GetConfiguration",{}"#);
+    let mut p = vec![CONNECT, ANSWER, ANSWER, ANSWER, ANSWER];
+    p.extend([CALL, set, CALL, get, CALL, get_all, CALL, too_long]);
+    p.extend([CONFIGURE, configure, CALL, get, CALL, get_all]);
+    p
+}
+
 fn write_seeds() {
     let pool = ocpp_fuzz::common::pool();
     let mut codec: Vec<(String, Vec<u8>)> = Vec::new();
@@ -184,6 +204,7 @@ fn write_seeds() {
     few.extend(long_stop_transaction());
     cp.push(("long-stop-transaction-two-readings".into(), few));
     cp.push(("small-buffers".into(), small_buffers()));
+    cp.push(("authorization-key".into(), authorization_key()));
     for (i, _) in FIRMWARE_CALLS.iter().enumerate() {
         let mut p = boot.to_vec();
         p.extend([op::REGISTER, 0, op::REGISTER, 1, op::REGISTER, 2]);

@@ -38,6 +38,18 @@ pub const CALLS: &[&str] = &[
     r#"[2,"ca16","ChangeConfiguration",{"key":"TransactionMessageAttempts","value":"1"}]"#,
     r#"[2,"ca17","TriggerMessage",{"requestedMessage":"DiagnosticsStatusNotification"}]"#,
     r#"[2,"ca18","ChangeConfiguration",{"key":"AuthorizationCacheEnabled","value":"true"}]"#,
+    r#"[2,"ca19","ChangeConfiguration",{"key":"AuthorizationKey","value":"Central-Key-0123456789"}]"#,
+    r#"[2,"ca20","ChangeConfiguration",{"key":"AuthorizationKey","value":"Central-Key-0123456789-0123456789-0123456"}]"#,
+    r#"[2,"ca21","GetConfiguration",{"key":["AuthorizationKey","HeartbeatInterval"]}]"#,
+];
+
+/// The `AuthorizationKey` values the central system ([`CALLS`]) and the
+/// firmware ([`CONFIGURE`]) set: a write-only key, so no frame the charge
+/// point sends may carry one (the second is refused: 41 characters).
+pub(super) const SECRETS: &[&str] = &[
+    "Central-Key-0123456789",
+    "Central-Key-0123456789-0123456789-0123456",
+    "Firmware-Key-42",
 ];
 
 /// Payloads the central system may answer our CALL with (any CALL).
@@ -113,7 +125,8 @@ pub(super) const LOCATIONS: &[Option<Location>] = &[
     Some(Location::Cable),
 ];
 
-pub(super) const CONFIGURE: &[(&str, &str)] = &[
+/// The firmware's `configure` calls (key, value).
+pub const CONFIGURE: &[(&str, &str)] = &[
     (
         "MeterValuesSampledData",
         "Current.Import,Voltage,SoC,Energy.Active.Import.Register",
@@ -141,6 +154,7 @@ pub(super) const CONFIGURE: &[(&str, &str)] = &[
         "StopTxnAlignedData",
         "Energy.Active.Import.Register,Current.Import",
     ),
+    ("AuthorizationKey", "Firmware-Key-42"),
 ];
 
 pub(super) const UNLOCK: &[UnlockStatus] = &[

@@ -5,6 +5,7 @@ use ocpp_model::{Action, ErrorCode};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::inputs::SECRETS;
 use super::schema::validate;
 use super::{trace, World, CALL_TIMEOUT_SECS};
 
@@ -13,6 +14,9 @@ impl World<'_> {
         let text = std::str::from_utf8(frame).expect("frames are UTF-8");
         if trace() {
             eprintln!("{:>8} sent {text}", self.now.as_millis());
+        }
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "the AuthorizationKey sent: {text}");
         }
         // The envelope as raw parts (serde_json checks the whole frame is
         // JSON); the payload is parsed only when it must be validated.
