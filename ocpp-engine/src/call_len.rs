@@ -4,12 +4,11 @@
 //!
 //! Computed from the texts the encoders write and the longest name of each
 //! enum the model knows, so that it follows them; the tests in
-//! `tests/call_len.rs` build the longest StopTransaction and MeterValues
-//! and check that they fit and nearly fill it.
+//! `tests/call_len.rs` build the longest StopTransaction and check that it
+//! fits and nearly fills it, and that the longest MeterValues and
+//! BootNotification fit.
 
-use ocpp_model::{
-    ChargePointErrorCode, ChargePointStatus, Location, Measurand, Phase, ReadingContext, Reason,
-};
+use ocpp_model::{Location, Measurand, Phase, ReadingContext, Reason};
 
 use crate::config::Config;
 use crate::tx::meter::unit;
@@ -19,11 +18,22 @@ use crate::tx::meter::unit;
 /// (StopTxnSampledData at the start and at the end and
 /// [`Config::max_stop_aligned_samples`] clock-aligned samples, each of
 /// [`Config::max_readings`] readings of the longest measurand, phase,
-/// location, unit and value), or BootNotification with `config`'s
-/// identity, whichever is longer. With [`Config::new`] (4 aligned
-/// samples, 8 readings) it is 8,300 bytes; with no aligned sample, 2,916
-/// (each adds 1,346); each reading fewer takes 161 bytes off every
-/// `meterValue` (1,538 bytes with one reading and 4 aligned samples).
+/// location, unit and value). With [`Config::new`] (4 aligned samples, 8
+/// readings) it is 8,300 bytes; with no aligned sample, 2,916 (each adds
+/// 1,346); each reading fewer takes 161 bytes off every `meterValue`
+/// (1,538 bytes with one reading and 4 aligned samples, 662 with one
+/// reading and none).
+///
+/// Every other CALL of the core is shorter, whatever the configuration:
+/// a MeterValues carries one `meterValue` of the readings a
+/// StopTransaction carries at least two of; a BootNotification of an
+/// identity `ChargePoint::new` accepts (115 printable characters at
+/// most, each escaped at most to two) is at most 362 bytes; a
+/// StartTransaction or a StatusNotification is under 200, an Authorize
+/// and a Heartbeat shorter still. `tests/call_len.rs` sends the longest
+/// MeterValues and BootNotification at the smallest bound (one reading,
+/// none aligned), and every engine test checks each CALL it sends
+/// against the bound.
 ///
 /// A transmit buffer of this size never returns `BufferFull` for a CALL
 /// of the charge point's own, with one exception: after a firmware update
@@ -43,13 +53,7 @@ use crate::tx::meter::unit;
 pub const fn max_call_len(config: &Config<'_>) -> usize {
     let samples = 2 + config.max_stop_aligned_samples as usize;
     let readings = config.max_readings as usize;
-    let stop = call("StopTransaction", stop_transaction(samples, readings));
-    let meter = call("MeterValues", meter_values(readings));
-    let boot = call("BootNotification", boot_notification(config));
-    let start = call("StartTransaction", start_transaction());
-    let status = call("StatusNotification", status_notification());
-    // Authorize (an idTag) and Heartbeat (`{}`) are shorter than these.
-    max(max(max(stop, meter), max(boot, start)), status)
+    call("StopTransaction", stop_transaction(samples, readings))
 }
 
 /// The longest message id of ours: a `u32` in decimal.
@@ -58,8 +62,6 @@ const ID: usize = 10;
 const DATE_TIME: usize = 26;
 /// The longest `i32`: `-2147483648`.
 const I32: usize = 11;
-/// The longest connector id: a `u8`.
-const CONNECTOR: usize = 3;
 /// The longest reading: an `i64` of thousandths, `-9223372036854775.808`.
 const VALUE: usize = 21;
 /// The longest idTag, quoted: 20 characters, each escaped (`\"`).
@@ -134,16 +136,6 @@ const fn meter_value(readings: usize) -> usize {
         + "]}".len()
 }
 
-const fn meter_values(readings: usize) -> usize {
-    "{\"connectorId\":".len()
-        + CONNECTOR
-        + ",\"transactionId\":".len()
-        + I32
-        + ",\"meterValue\":[".len()
-        + meter_value(readings)
-        + "]}".len()
-}
-
 /// A StopTransaction with `samples` meterValues of `readings` readings in
 /// its transactionData.
 const fn stop_transaction(samples: usize, readings: usize) -> usize {
@@ -161,61 +153,4 @@ const fn stop_transaction(samples: usize, readings: usize) -> usize {
         + samples * (meter_value(readings) + 1)
         - 1
         + "]}".len()
-}
-
-const fn start_transaction() -> usize {
-    "{\"connectorId\":".len()
-        + CONNECTOR
-        + ",\"idTag\":".len()
-        + ID_TAG
-        + ",\"meterStart\":".len()
-        + I32
-        + ",\"reservationId\":".len()
-        + I32
-        + ",\"timestamp\":".len()
-        + DATE_TIME
-        + "}".len()
-}
-
-const fn status_notification() -> usize {
-    "{\"connectorId\":".len()
-        + CONNECTOR
-        + ",\"errorCode\":".len()
-        + longest!(ChargePointErrorCode)
-        + ",\"status\":".len()
-        + longest!(ChargePointStatus)
-        + ",\"timestamp\":".len()
-        + DATE_TIME
-        + "}".len()
-}
-
-const fn boot_notification(config: &Config<'_>) -> usize {
-    let mut n = "{\"chargePointVendor\":".len()
-        + quoted(config.vendor)
-        + ",\"chargePointModel\":".len()
-        + quoted(config.model)
-        + "}".len();
-    if let Some(serial) = config.serial_number {
-        n += ",\"chargePointSerialNumber\":".len() + quoted(serial);
-    }
-    if let Some(version) = config.firmware_version {
-        n += ",\"firmwareVersion\":".len() + quoted(version);
-    }
-    n
-}
-
-/// `s` as a JSON string: quotes, and escapes as the encoder writes them.
-const fn quoted(s: &str) -> usize {
-    let bytes = s.as_bytes();
-    let mut n = 2;
-    let mut i = 0;
-    while i < bytes.len() {
-        n += match bytes[i] {
-            b'"' | b'\\' => 2,
-            0..=0x1f => 6,
-            _ => 1,
-        };
-        i += 1;
-    }
-    n
 }

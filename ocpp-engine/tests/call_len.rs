@@ -185,12 +185,25 @@ fn the_longest_stop_transaction_fits_max_call_len_and_nearly_fills_it() {
     }
 }
 
+/// The longest MeterValues fits, also at the smallest bound (one
+/// reading, no aligned sample), where it is the longest of the readings'
+/// messages but the StopTransaction (which carries two meterValues of
+/// them) that `max_call_len` counts. The Authorize and StartTransaction
+/// of the longest idTag go out on the way, each checked by the drain.
 #[test]
 fn the_longest_meter_values_fits_max_call_len() {
-    let config = config().with_max_stop_aligned_samples(0);
-    let (_, meter) = longest_transaction(&config);
-    assert!(meter.raw.len() <= max_call_len(&config), "{}", meter.raw);
-    assert!(meter.raw.len() > 1_200, "{}", meter.raw);
+    let eight = config().with_max_stop_aligned_samples(0);
+    for (config, at_least) in [(eight.clone(), 1_200), (eight.with_max_readings(1), 200)] {
+        let (_, meter) = longest_transaction(&config);
+        let bound = max_call_len(&config);
+        assert!(
+            meter.raw.len() <= bound,
+            "{} > {bound}: {}",
+            meter.raw.len(),
+            meter.raw
+        );
+        assert!(meter.raw.len() > at_least, "{}", meter.raw);
+    }
 }
 
 /// The figures the documentation of `max_call_len` gives.
@@ -206,19 +219,23 @@ fn max_call_len_is_as_documented() {
 }
 
 /// A BootNotification of the longest identity, every character escaped,
-/// fits too (it is shorter than a transaction's messages).
+/// is the 362 bytes the documentation of `max_call_len` gives (with a
+/// message id of 10 digits), and fits the smallest bound (one reading, no
+/// aligned sample: 662 bytes).
 #[test]
-fn the_longest_boot_notification_fits_max_call_len() {
+fn the_longest_boot_notification_fits_the_smallest_max_call_len() {
     let q = |n| -> &'static str { Box::leak("\"".repeat(n).into_boxed_str()) };
     let mut config = config()
         .with_max_stop_aligned_samples(0)
+        .with_max_readings(1)
         .with_serial_number(q(25))
         .with_firmware_version(q(50));
     (config.vendor, config.model) = (q(20), q(20));
+    assert_eq!(max_call_len(&config), 662);
     let pool = pool();
     let mut h = Harness::with_config(&pool, &config);
     h.connect();
     let boot = h.expect_call("BootNotification");
     assert_eq!(boot.payload()["firmwareVersion"], q(50), "{}", boot.raw);
-    assert!(boot.raw.len() <= max_call_len(&config), "{}", boot.raw);
+    assert_eq!(boot.raw.len() - boot.id().len() + 10, 362, "{}", boot.raw);
 }
