@@ -7,6 +7,8 @@
 #   FUZZ_TARGETS=charge_point FUZZ_JOBS=2 FUZZ_SECONDS=36000 fuzz/run.sh
 #   FUZZ_TARGETS=round_trip FUZZ_SECONDS=14400 fuzz/run.sh   # one target, 4 hours
 #   FUZZ_SANITIZER=none FUZZ_TARGETS=charge_point FUZZ_SECONDS=36000 fuzz/run.sh
+#   FUZZ_SANITIZER=none FUZZ_DEBUG_ASSERTIONS=0 FUZZ_TRACE_COMPARES=0 FUZZ_TIMEOUT=300 \
+#     FUZZ_JOBS=2 FUZZ_TARGETS=charge_point FUZZ_SECONDS=36000 nice -n 19 fuzz/run.sh  # #9's long runs
 #
 # FUZZ_DEBUG_ASSERTIONS (default 1, what CI runs): build with debug
 # assertions and overflow checks (cargo fuzz -a), so an arithmetic overflow
@@ -28,7 +30,8 @@
 # target's comparisons). Every comparison becomes a call: 45 % of the
 # stateful target's time in a perf profile of 400 inputs of the long-run
 # corpus (2026-12-02), which replay in 0.84 s without it against 1.66 s
-# with it. The long runs of #9 set it to 0; the bounded runs keep it.
+# with it. The long runs of #9 set it to 0 from the twelfth; the bounded
+# runs keep it.
 #
 # FUZZ_SANITIZER (default address, what CI runs): cargo-fuzz's sanitizer.
 # AddressSanitizer checks every memory access; in these targets only

@@ -19,8 +19,9 @@
 //! - every frame sent is JSON of the OCPP-J shape; a CALL's payload and a
 //!   CALLRESULT's (for a CALL of the central system we saw) validate
 //!   against their official schema; a CALLERROR has a known code and `{}`;
-//! - no frame sent carries an `AuthorizationKey` value set before (the
-//!   key is write-only);
+//! - a GetConfiguration answer lists no write-only key (`AuthorizationKey`,
+//!   the firmware's `Secret`); the key the central system or the firmware
+//!   sets is the one kept, and a value over 40 characters changes nothing;
 //! - nothing but BootNotification is sent before registration is Accepted;
 //! - one outstanding CALL: no CALL goes out while ours waits for its
 //!   answer, unless the call timeout passed or the connection or the power
@@ -52,14 +53,15 @@ type Cp<'p> = ChargePoint<Alloc<'p>, MemoryStorage>;
 const CALL_TIMEOUT_SECS: u64 = 30;
 
 mod inputs;
+mod key;
 mod schema;
 mod sent;
 
 use self::inputs::{
-    long_answer, ERROR_CODES, FAULTS, FIRMWARE_ANSWERS, FIRMWARE_KEYS, LOCATIONS, MEASURANDS,
-    NAMES, OWN_CALLS, PHASES, REASONS, SMALL_BUFFERS, TAGS, UNLOCK,
+    long_answer, CONFIGURE, ERROR_CODES, FAULTS, FIRMWARE_ANSWERS, FIRMWARE_KEYS, LOCATIONS,
+    MEASURANDS, NAMES, OWN_CALLS, PHASES, REASONS, SMALL_BUFFERS, TAGS, UNLOCK,
 };
-pub use self::inputs::{op, ANSWERS, CALLS, CONFIGURE, FIRMWARE_CALLS};
+pub use self::inputs::{op, KeyStep, ANSWERS, AUTHORIZATION_KEY, CALLS, FIRMWARE_CALLS};
 
 /// `OCPP_FUZZ_TRACE=1`: every frame in and out on stderr (to read a crash).
 fn trace() -> bool {
@@ -547,6 +549,10 @@ impl<'p> World<'p> {
                     self.nested -= 1;
                 }
                 self.drain_small(len);
+            }
+            op::AUTHORIZATION_KEY => {
+                let step = *c.pick(AUTHORIZATION_KEY);
+                self.authorization_key(step);
             }
             _ => unreachable!("op::of gives only the opcodes above"),
         }

@@ -6,7 +6,9 @@
 //! message type.
 #![allow(clippy::disallowed_types, clippy::disallowed_methods)]
 
-use ocpp_fuzz::charge_point::{op, CALLS, FIRMWARE_CALLS};
+use ocpp_fuzz::charge_point::{
+    op, AUTHORIZATION_KEY as AUTHORIZATION_KEY_STEPS, CALLS, FIRMWARE_CALLS,
+};
 use ocpp_fuzz::common::corpus::*;
 use ocpp_fuzz::common::{gen_core::gen_core_frame, gen_frame, Rng, SLICE};
 use ocpp_fuzz::round_trip::{message_of, MESSAGES};
@@ -148,23 +150,18 @@ pub fn small_buffers() -> Vec<u8> {
     p
 }
 
-/// `AuthorizationKey` set by the central system (and refused when too
-/// long) and by the firmware, then asked for by name and with every key:
-/// it must never be sent.
+/// Every `AuthorizationKey` step once: set by the central system (and
+/// refused when too long), asked for by name and with every key, set by
+/// the firmware (and refused when too long), asked for again; then the
+/// firmware's write-only key added and asked for.
 pub fn authorization_key() -> Vec<u8> {
     use op::*;
-    let call = |text: &str| CALLS.iter().position(|c| c.contains(text)).unwrap() as u8;
-    let configure = ocpp_fuzz::charge_point::CONFIGURE
-        .iter()
-        .position(|(k, _)| *k == "AuthorizationKey")
-        .unwrap() as u8;
-    let set = call(r#""value":"Central-Key-0123456789"}"#);
-    let too_long = call(r#""value":"Central-Key-0123456789-"#);
-    let get = call(r#"["AuthorizationKey","#);
-    let get_all = call(r#""GetConfiguration",{}"#);
     let mut p = vec![CONNECT, ANSWER, ANSWER, ANSWER, ANSWER];
-    p.extend([CALL, set, CALL, get, CALL, get_all, CALL, too_long]);
-    p.extend([CONFIGURE, configure, CALL, get, CALL, get_all]);
+    for (i, _) in AUTHORIZATION_KEY_STEPS.iter().enumerate() {
+        p.extend([AUTHORIZATION_KEY, i as u8]);
+    }
+    p.extend([AUTHORIZATION_KEY, 2, AUTHORIZATION_KEY, 3]);
+    p.extend([ADD_KEY, 1, AUTHORIZATION_KEY, 2, AUTHORIZATION_KEY, 3]);
     p
 }
 

@@ -38,18 +38,32 @@ pub const CALLS: &[&str] = &[
     r#"[2,"ca16","ChangeConfiguration",{"key":"TransactionMessageAttempts","value":"1"}]"#,
     r#"[2,"ca17","TriggerMessage",{"requestedMessage":"DiagnosticsStatusNotification"}]"#,
     r#"[2,"ca18","ChangeConfiguration",{"key":"AuthorizationCacheEnabled","value":"true"}]"#,
-    r#"[2,"ca19","ChangeConfiguration",{"key":"AuthorizationKey","value":"Central-Key-0123456789"}]"#,
-    r#"[2,"ca20","ChangeConfiguration",{"key":"AuthorizationKey","value":"Central-Key-0123456789-0123456789-0123456"}]"#,
-    r#"[2,"ca21","GetConfiguration",{"key":["AuthorizationKey","HeartbeatInterval"]}]"#,
 ];
 
-/// The `AuthorizationKey` values the central system ([`CALLS`]) and the
-/// firmware ([`CONFIGURE`]) set: a write-only key, so no frame the charge
-/// point sends may carry one (the second is refused: 41 characters).
-pub(super) const SECRETS: &[&str] = &[
-    "Central-Key-0123456789",
-    "Central-Key-0123456789-0123456789-0123456",
-    "Firmware-Key-42",
+/// A step of [`op::AUTHORIZATION_KEY`]: the write-only `AuthorizationKey`
+/// set or asked for by the central system (a frame), or set by the
+/// firmware (a value for `configure`).
+#[derive(Clone, Copy, Debug)]
+pub enum KeyStep {
+    Central(&'static str),
+    Firmware(&'static str),
+}
+
+/// The `AuthorizationKey` steps; the values of 41 characters are one over
+/// the limit, refused.
+pub const AUTHORIZATION_KEY: &[KeyStep] = &[
+    KeyStep::Central(
+        r#"[2,"ak1","ChangeConfiguration",{"key":"AuthorizationKey","value":"Central-Key-0123456789"}]"#,
+    ),
+    KeyStep::Central(
+        r#"[2,"ak2","ChangeConfiguration",{"key":"AuthorizationKey","value":"Central-Key-0123456789-0123456789-0123456"}]"#,
+    ),
+    KeyStep::Central(
+        r#"[2,"ak3","GetConfiguration",{"key":["AuthorizationKey","Secret","HeartbeatInterval"]}]"#,
+    ),
+    KeyStep::Central(r#"[2,"ak4","GetConfiguration",{}]"#),
+    KeyStep::Firmware("Firmware-Key-42"),
+    KeyStep::Firmware("Firmware-Key-0123456789-0123456789-012345"),
 ];
 
 /// Payloads the central system may answer our CALL with (any CALL).
@@ -125,8 +139,7 @@ pub(super) const LOCATIONS: &[Option<Location>] = &[
     Some(Location::Cable),
 ];
 
-/// The firmware's `configure` calls (key, value).
-pub const CONFIGURE: &[(&str, &str)] = &[
+pub(super) const CONFIGURE: &[(&str, &str)] = &[
     (
         "MeterValuesSampledData",
         "Current.Import,Voltage,SoC,Energy.Active.Import.Register",
@@ -154,7 +167,6 @@ pub const CONFIGURE: &[(&str, &str)] = &[
         "StopTxnAlignedData",
         "Energy.Active.Import.Register,Current.Import",
     ),
-    ("AuthorizationKey", "Firmware-Key-42"),
 ];
 
 pub(super) const UNLOCK: &[UnlockStatus] = &[
@@ -212,15 +224,19 @@ pub mod op {
     /// long for a buffer of `MIN_TRANSMIT_LEN` or more becomes a
     /// CALLERROR).
     pub const SMALL_TRANSMIT: u8 = 247;
-    const LATER: u8 = 8;
+    /// The write-only `AuthorizationKey` set or asked for
+    /// ([`AUTHORIZATION_KEY`](super::AUTHORIZATION_KEY)).
+    pub const AUTHORIZATION_KEY: u8 = 248;
+    const LATER: u8 = 9;
 
     /// The opcode of a step's first byte. The values below 240 keep the
     /// first 24 opcodes (the value modulo 24), so that most of the corpus
     /// the long runs grew before the later opcodes keeps its meaning (a
     /// step byte of 240 to 255, 1 in 16, meant `byte % 24` and now means
     /// a later opcode: the firmware's extensions and keys, a firmware
-    /// update, a small transmit buffer; 247 to 255 meant other later
-    /// opcodes before the eighth).
+    /// update, a small transmit buffer, the AuthorizationKey; 247 to 255
+    /// meant other later opcodes before the eighth, 248 to 255 before the
+    /// ninth).
     pub fn of(byte: u8) -> u8 {
         if byte < REGISTER {
             byte % COUNT
