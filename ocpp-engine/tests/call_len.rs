@@ -239,3 +239,47 @@ fn the_longest_boot_notification_fits_the_smallest_max_call_len() {
     assert_eq!(boot.payload()["firmwareVersion"], q(50), "{}", boot.raw);
     assert_eq!(boot.raw.len() - boot.id().len() + 10, 362, "{}", boot.raw);
 }
+
+/// A StatusNotification and a StartTransaction at their longest (the
+/// last of 254 connectors, the longest error code, the longest idTag,
+/// transactionId and timestamp) fit the smallest bound, far below it: the
+/// argument of `max_call_len`'s documentation, which counts the
+/// StopTransaction alone.
+#[test]
+fn the_longest_status_notification_and_start_transaction_fit_the_smallest_max_call_len() {
+    let config = config()
+        .with_connectors(254)
+        .with_max_stop_aligned_samples(0)
+        .with_max_readings(1);
+    let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(256 * 1024);
+    let mut h = Harness::with_config(&pool, &config);
+    boot(&mut h);
+    let code = ocpp_model::ChargePointErrorCode::ALL
+        .iter()
+        .copied()
+        .max_by_key(|c| c.as_str().len())
+        .unwrap();
+    h.fault(254, Some(code));
+    let status = h.expect_call("StatusNotification");
+    assert_eq!(
+        status.payload()["errorCode"],
+        code.as_str(),
+        "{}",
+        status.raw
+    );
+    h.reply_ok(&status);
+    h.fault(254, None);
+    answer_all(&mut h);
+    h.plug(254);
+    answer_all(&mut h);
+    h.present_at(254, TAG);
+    let authorize = h.expect_call("Authorize");
+    h.reply_ok(&authorize);
+    let start = h.expect_call("StartTransaction");
+    let bound = max_call_len(&config);
+    assert_eq!(bound, 662);
+    for s in [&status, &authorize, &start] {
+        let longest = s.raw.len() - s.id().len() + 10;
+        assert!(longest < 200, "{longest}: {}", s.raw);
+    }
+}
