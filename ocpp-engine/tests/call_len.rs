@@ -251,7 +251,7 @@ fn the_longest_status_notification_and_start_transaction_fit_the_smallest_max_ca
         .with_connectors(254)
         .with_max_stop_aligned_samples(0)
         .with_max_readings(1);
-    let pool = ocpp_alloc::HostPool::<ocpp_alloc::Talc>::new(256 * 1024);
+    let pool = support::Pool::new(256 * 1024);
     let mut h = Harness::with_config(&pool, &config);
     boot(&mut h);
     let code = ocpp_model::ChargePointErrorCode::ALL
