@@ -203,9 +203,12 @@ impl Answers {
         }
     }
 
-    /// The firmware's outcome of an UnlockConnector on `connector`; `false`
-    /// when no such answer waits.
+    /// The firmware's outcome of an unlock of `connector`: it answers every
+    /// UnlockConnector of that connector that waits (two taken in before
+    /// the firmware polled its events asked it once); `false` when none
+    /// waits.
     pub(crate) fn resolve_unlock(&mut self, connector: u8, status: UnlockStatus) -> bool {
+        let mut resolved = false;
         for a in self.slots.iter_mut().flatten() {
             if let Reply::Unlock {
                 connector: c,
@@ -214,11 +217,11 @@ impl Answers {
             {
                 if *c == connector {
                     *outcome = Some(status);
-                    return true;
+                    resolved = true;
                 }
             }
         }
-        false
+        resolved
     }
 
     pub(crate) fn clear(&mut self) {

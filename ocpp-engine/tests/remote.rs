@@ -128,3 +128,37 @@ fn an_unlock_of_a_connector_that_does_not_exist_is_not_supported() {
     }
     assert!(h.events.is_empty(), "nothing to unlock: {:?}", h.events);
 }
+
+/// Two UnlockConnectors of one connector taken in before the firmware
+/// polls its events (a loop that handles every frame received, then the
+/// events) ask the firmware once: its one outcome answers both, and the
+/// charge point's own CALLs, which wait behind an unlock answer, go on.
+#[test]
+fn one_unlock_outcome_answers_every_unlock_connector_of_its_connector() {
+    use ocpp_engine::Event;
+    use ocpp_model::UnlockStatus;
+
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let ids = ["u1", "u2"];
+    for id in ids {
+        h.incoming.insert(id.into(), "UnlockConnector".into());
+        let frame = json!([2, id, "UnlockConnector", {"connectorId": 1}]).to_string();
+        h.cp.handle_frame(h.now, frame.as_bytes()).unwrap();
+    }
+    h.drain();
+    h.expect_quiet(); // both answers wait for the firmware
+    assert_eq!(
+        Vec::from(std::mem::take(&mut h.events)),
+        [Event::Unlock { connector: 1 }]
+    );
+    assert!(h.cp.unlock_result(1, UnlockStatus::Unlocked));
+    h.drain();
+    for id in ids {
+        assert_eq!(h.expect_answer(id), json!({"status": "Unlocked"}));
+    }
+    // Nothing waits for the firmware any more: the heartbeat goes out.
+    h.advance(300);
+    h.expect_call("Heartbeat");
+}
