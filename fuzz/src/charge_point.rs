@@ -30,7 +30,11 @@
 //!   integrator's loop would spin otherwise);
 //! - an input that returns `Err` leaves the snapshot unchanged;
 //! - when the charge point is dropped (a reboot, the end), the pool holds
-//!   0 bytes.
+//!   0 bytes;
+//! - nothing is stuck at the end: with memory, storage and the connection
+//!   back, the firmware stopping every transaction and reporting every
+//!   unlock it was asked for, and a central system answering as usual,
+//!   the transaction queue empties and no CALL of ours waits (`finale.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -38,10 +42,9 @@ use std::sync::OnceLock;
 use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
 use ocpp_engine::storage::Dropped;
 use ocpp_engine::{
-    Access, BootState, ChargePoint, Config, Duration, Instant, MeterReading, RecordKey,
+    Access, BootState, ChargePoint, Config, Duration, Event, Instant, MeterReading, RecordKey,
     Value as Reading,
 };
-use ocpp_model::EncodeError;
 use ocpp_storage::{Cut, Lands, MemoryStorage};
 use serde_json::value::RawValue;
 
@@ -52,6 +55,7 @@ type Cp<'p> = ChargePoint<Alloc<'p>, MemoryStorage>;
 
 const CALL_TIMEOUT_SECS: u64 = 30;
 
+mod finale;
 mod inputs;
 mod key;
 mod schema;
@@ -91,6 +95,9 @@ struct World<'p> {
     nested: u8,
     /// Where snapshots are encoded.
     scratch: Vec<u8>,
+    /// The connectors of the unlocks the firmware was asked for, which it
+    /// reports at the end (`finale`) if the program did not.
+    unlocks: Vec<u8>,
 }
 
 impl<'p> World<'p> {
@@ -196,58 +203,13 @@ impl<'p> World<'p> {
             self.check_sent(&buf[..n], accepted);
         }
         self.buf = buf;
-        while self.cp().poll_event().is_some() {}
-    }
-
-    /// What the last step queued, polled with a buffer of `len` bytes
-    /// until one is refused: the refusal changes nothing (the rest goes
-    /// with the next drain, in 4 KiB).
-    fn drain_small(&mut self, len: usize) {
-        let mut small = vec![0u8; len];
-        loop {
-            let before = self.snapshot();
-            let now = self.now;
-            let accepted = self.cp().boot_state() == BootState::Accepted;
-            match self.cp().poll_transmit(now, &mut small) {
-                Ok(Some(n)) => self.check_sent(&small[..n], accepted),
-                Ok(None) => break,
-                Err(e) => {
-                    if trace() {
-                        eprintln!("{:>8} refused by {len} bytes: {e:?}", now.as_millis());
-                    }
-                    let after = self.snapshot();
-                    assert_eq!(
-                        before, after,
-                        "poll_transmit refused ({e:?}) {len} B and changed the state"
-                    );
-                    break;
-                }
+        while let Some(event) = self.cp().poll_event() {
+            if trace() {
+                eprintln!("{:>8} event {event:?}", self.now.as_millis());
             }
-        }
-    }
-
-    /// A frame longer than `buf` (4 KiB): only a CALL can be (a longer
-    /// answer becomes a CALLERROR). It waits, the state unchanged, for a
-    /// buffer of `max_call_len`, and goes in one.
-    fn longer_than(&mut self, buf: &[u8], e: EncodeError, accepted: bool) {
-        let before = self.snapshot();
-        let now = self.now;
-        let mut again = buf.to_vec();
-        let retry = self.cp().poll_transmit(now, &mut again);
-        assert_eq!(retry, Err(e), "a frame refused a buffer, then took it");
-        assert_eq!(
-            before,
-            self.snapshot(),
-            "poll_transmit refused ({e:?}) and changed the state"
-        );
-        let mut large = vec![0u8; self.call_bound];
-        match self.cp().poll_transmit(now, &mut large) {
-            Ok(Some(n)) if n > buf.len() => self.check_sent(&large[..n], accepted),
-            other => panic!(
-                "a frame over {} B fits no buffer of max_call_len ({}): {other:?}",
-                buf.len(),
-                self.call_bound
-            ),
+            if let Event::Unlock { connector } = event {
+                self.unlocks.push(connector);
+            }
         }
     }
 
@@ -588,6 +550,7 @@ pub fn run(data: &[u8]) {
         call_bound,
         nested: 0,
         scratch: vec![0u8; 16 * 1024],
+        unlocks: Vec::new(),
     };
     let mut c = Cursor(data);
     let mut steps = 0;
@@ -600,6 +563,7 @@ pub fn run(data: &[u8]) {
         }
         steps += 1;
     }
+    w.finale();
     w.cp = None;
     assert_eq!(
         pool.stats().in_use,

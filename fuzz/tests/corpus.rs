@@ -271,15 +271,49 @@ fn the_corpus_passes_every_target() {
 }
 
 #[test]
-#[ignore = "a tool: OCPP_FUZZ_TRACE=1 OCPP_FUZZ_INPUT=path cargo test --test corpus replay -- --ignored"]
+#[ignore = "a tool: OCPP_FUZZ_TRACE=1 OCPP_FUZZ_INPUT=file-or-directory cargo test --test corpus replay -- --ignored"]
 fn replay() {
-    let path = std::env::var("OCPP_FUZZ_INPUT").expect("OCPP_FUZZ_INPUT");
-    let bytes = std::fs::read(&path).unwrap();
-    if path.contains("codec") {
-        ocpp_fuzz::codec::run(&bytes);
-    } else if path.contains("round_trip") {
-        ocpp_fuzz::round_trip::run(&bytes);
-    } else {
-        ocpp_fuzz::charge_point::run(&bytes);
+    let path = std::path::PathBuf::from(std::env::var("OCPP_FUZZ_INPUT").expect("OCPP_FUZZ_INPUT"));
+    let target = path.to_string_lossy().into_owned();
+    let run = |bytes: &[u8]| {
+        if target.contains("codec") {
+            ocpp_fuzz::codec::run(bytes);
+        } else if target.contains("round_trip") {
+            ocpp_fuzz::round_trip::run(bytes);
+        } else {
+            ocpp_fuzz::charge_point::run(bytes);
+        }
+    };
+    if !path.is_dir() {
+        return run(&std::fs::read(&path).unwrap());
     }
+    // A whole corpus (a scratch corpus after a change of the harness):
+    // every input, then the ones that failed. A running fuzzer may remove
+    // an input meanwhile: it is skipped.
+    let (mut failed, mut gone) = (Vec::new(), 0);
+    let mut files: Vec<_> = std::fs::read_dir(&path)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for file in &files {
+        let Ok(bytes) = std::fs::read(file) else {
+            gone += 1;
+            continue;
+        };
+        if std::panic::catch_unwind(|| run(&bytes)).is_err() {
+            failed.push(file.display().to_string());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} inputs failed:\n{}",
+        failed.len(),
+        files.len(),
+        failed.join("\n")
+    );
+    eprintln!(
+        "{} inputs passed ({gone} gone meanwhile)",
+        files.len() - gone
+    );
 }

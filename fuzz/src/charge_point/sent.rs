@@ -1,7 +1,8 @@
-//! The invariants every frame the charge point sends must hold.
+//! The invariants every frame the charge point sends must hold, and the
+//! polls with buffers too small for a frame.
 
-use ocpp_engine::Duration;
-use ocpp_model::{Action, ErrorCode};
+use ocpp_engine::{BootState, Duration};
+use ocpp_model::{Action, EncodeError, ErrorCode};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -77,5 +78,57 @@ impl World<'_> {
             return; // a custom action: no official schema
         }
         validate(&schema, payload, text);
+    }
+
+    /// What the last step queued, polled with a buffer of `len` bytes
+    /// until one is refused: the refusal changes nothing (the rest goes
+    /// with the next drain, in 4 KiB).
+    pub(super) fn drain_small(&mut self, len: usize) {
+        let mut small = vec![0u8; len];
+        loop {
+            let before = self.snapshot();
+            let now = self.now;
+            let accepted = self.cp().boot_state() == BootState::Accepted;
+            match self.cp().poll_transmit(now, &mut small) {
+                Ok(Some(n)) => self.check_sent(&small[..n], accepted),
+                Ok(None) => break,
+                Err(e) => {
+                    if trace() {
+                        eprintln!("{:>8} refused by {len} bytes: {e:?}", now.as_millis());
+                    }
+                    let after = self.snapshot();
+                    assert_eq!(
+                        before, after,
+                        "poll_transmit refused ({e:?}) {len} B and changed the state"
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    /// A frame longer than `buf` (4 KiB): only a CALL can be (a longer
+    /// answer becomes a CALLERROR). It waits, the state unchanged, for a
+    /// buffer of `max_call_len`, and goes in one.
+    pub(super) fn longer_than(&mut self, buf: &[u8], e: EncodeError, accepted: bool) {
+        let before = self.snapshot();
+        let now = self.now;
+        let mut again = buf.to_vec();
+        let retry = self.cp().poll_transmit(now, &mut again);
+        assert_eq!(retry, Err(e), "a frame refused a buffer, then took it");
+        assert_eq!(
+            before,
+            self.snapshot(),
+            "poll_transmit refused ({e:?}) and changed the state"
+        );
+        let mut large = vec![0u8; self.call_bound];
+        match self.cp().poll_transmit(now, &mut large) {
+            Ok(Some(n)) if n > buf.len() => self.check_sent(&large[..n], accepted),
+            other => panic!(
+                "a frame over {} B fits no buffer of max_call_len ({}): {other:?}",
+                buf.len(),
+                self.call_bound
+            ),
+        }
     }
 }
