@@ -217,9 +217,10 @@ pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
             _ => Step::SmallBuffer(*rng.pick(&[0, 0, 16, 60, 200])),
         };
         match step {
-            // An UnlockConnector answer the firmware completes now is ready
-            // to go: it counts as an answer waiting.
-            Step::UnlockResult(..) => stalled = stalled.map(|n| n + 1),
+            // An UnlockConnector answer the firmware completes now, or the
+            // clock completes (UnlockFailed after the call timeout), is
+            // ready to go: it counts as an answer waiting.
+            Step::UnlockResult(..) | Step::Advance(_) => stalled = stalled.map(|n| n + 1),
             Step::Stall => stalled = Some(0),
             Step::Flush | Step::Connect | Step::Disconnect => stalled = None,
             _ => {}
@@ -413,7 +414,7 @@ mod tests {
                 match &step {
                     Step::Stall => waiting = Some(0),
                     Step::Flush | Step::Connect | Step::Disconnect => waiting = None,
-                    Step::UnlockResult(..) => waiting = waiting.map(|n| n + 1),
+                    Step::UnlockResult(..) | Step::Advance(_) => waiting = waiting.map(|n| n + 1),
                     Step::Receive(f) => {
                         if waiting.is_some_and(|n| n > 0) {
                             assert!(NON_ALLOCATING.contains(&f.as_str()), "seed {seed}: {f}");

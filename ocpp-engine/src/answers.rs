@@ -12,6 +12,7 @@ use ocpp_model::{
 };
 
 use crate::block::Cx;
+use crate::time::Instant;
 use serde::Serialize;
 
 /// How many answers can wait at once. The central system may have one CALL
@@ -41,11 +42,13 @@ pub(crate) enum Reply {
     /// registered vendor, a registered action): encoded by the extension
     /// block once the firmware gave it.
     Extension { ready: bool },
-    /// UnlockConnector.conf: waits for the firmware's outcome.
+    /// UnlockConnector.conf: waits for the firmware's outcome, until
+    /// `deadline` (then UnlockFailed: our own CALLs wait behind it).
     Unlock {
         connector: u8,
         #[serde(serialize_with = "crate::snapshot::opt_str")]
         outcome: Option<UnlockStatus>,
+        deadline: Instant,
     },
 }
 
@@ -213,6 +216,7 @@ impl Answers {
             if let Reply::Unlock {
                 connector: c,
                 outcome: outcome @ None,
+                ..
             } = &mut a.reply
             {
                 if *c == connector {
@@ -222,6 +226,40 @@ impl Answers {
             }
         }
         resolved
+    }
+
+    /// The deadline of the firmware's unlock outcome that falls due first.
+    pub(crate) fn poll_at(&self) -> Option<Instant> {
+        self.slots
+            .iter()
+            .flatten()
+            .filter_map(|a| match a.reply {
+                Reply::Unlock {
+                    outcome: None,
+                    deadline,
+                    ..
+                } => Some(deadline),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// An unlock outcome the firmware did not report by its deadline is
+    /// UnlockFailed: a firmware that never reports would otherwise hold
+    /// every CALL of the charge point for ever.
+    pub(crate) fn expire_unlocks(&mut self, now: Instant) {
+        for a in self.slots.iter_mut().flatten() {
+            if let Reply::Unlock {
+                outcome: outcome @ None,
+                deadline,
+                ..
+            } = &mut a.reply
+            {
+                if *deadline <= now {
+                    *outcome = Some(UnlockStatus::UnlockFailed);
+                }
+            }
+        }
     }
 
     pub(crate) fn clear(&mut self) {

@@ -256,6 +256,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
         // of the firmware cannot wait for ever for a registration.
         let waiting = (!s.online || !b.registration.is_accepted()).then(|| b.authorize.poll_at());
         let timers = earliest(b.tx.poll_at_timers(), waiting.flatten());
+        let timers = earliest(timers, s.answers.poll_at());
         // While the storage fails nothing can be sent: only timers count
         // (each input and timer tries the storage again).
         if !s.online || self.store.failing {
@@ -287,6 +288,7 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                 s.on_failure(now, o.token, CallFailure::Timeout);
             }
         }
+        s.answers.expire_unlocks(now);
         let (cx, b, _) = s.split(now);
         if b.tx.timeout_due(&cx) {
             b.tx.handle_timeout(&cx);

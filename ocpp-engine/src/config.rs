@@ -25,7 +25,8 @@ pub struct Config<'a> {
     /// Pool cost: one connector record each, plus one for connector 0.
     pub connectors: u8,
     /// How long a CALL of ours may wait for its answer before it counts as
-    /// failed. Must not be zero.
+    /// failed, and how long an UnlockConnector's answer waits for the
+    /// firmware's outcome (then UnlockFailed). Must not be zero.
     pub call_timeout: Duration,
     /// After a BootNotification or StatusNotification failed (CALLERROR, bad
     /// answer, timeout), how long before it is sent again; also the

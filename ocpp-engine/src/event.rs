@@ -38,7 +38,10 @@ pub enum Event {
     /// Unlock the cable of `connector`: the EV side disconnected (with
     /// UnlockConnectorOnEVSideDisconnect), or the central system asked
     /// (UnlockConnector: report the outcome with
-    /// [`ChargePoint::unlock_result`](crate::ChargePoint::unlock_result)).
+    /// [`ChargePoint::unlock_result`](crate::ChargePoint::unlock_result)
+    /// within [`Config::call_timeout`](crate::Config::call_timeout); the
+    /// charge point's own CALLs wait behind the answer until then, and
+    /// without an outcome the answer is UnlockFailed).
     Unlock {
         /// The connector (1 or more).
         connector: u8,

@@ -118,7 +118,8 @@ impl<A: Allocator + Clone> Blocks<A> {
     }
 
     /// A running transaction stops with UnlockCommand; the answer waits for
-    /// the firmware's [`unlock_result`](crate::ChargePoint::unlock_result).
+    /// the firmware's [`unlock_result`](crate::ChargePoint::unlock_result),
+    /// for the call timeout at most (then UnlockFailed).
     fn unlock(&mut self, cx: &Cx<'_, A>, payload: &[u8]) -> Reply {
         let r: UnlockConnectorRequest = match request(cx, payload) {
             Ok(r) => r,
@@ -135,6 +136,7 @@ impl<A: Allocator + Clone> Blocks<A> {
         Reply::Unlock {
             connector,
             outcome: None,
+            deadline: cx.now + cx.settings.call_timeout,
         }
     }
 

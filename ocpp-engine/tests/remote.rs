@@ -162,3 +162,29 @@ fn one_unlock_outcome_answers_every_unlock_connector_of_its_connector() {
     h.advance(300);
     h.expect_call("Heartbeat");
 }
+
+/// A firmware that never reports the outcome of an unlock does not hold
+/// the charge point for ever: after the call timeout the answer is
+/// UnlockFailed, a late outcome changes nothing, and its own CALLs go on.
+#[test]
+fn an_unlock_the_firmware_never_reports_fails_after_the_call_timeout() {
+    use ocpp_engine::Event;
+    use ocpp_model::UnlockStatus;
+
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let timeout = config().call_timeout.as_secs();
+    let id = h.cs_call("UnlockConnector", json!({"connectorId": 1}));
+    assert_eq!(
+        Vec::from(std::mem::take(&mut h.events)),
+        [Event::Unlock { connector: 1 }]
+    );
+    h.advance(timeout - 1);
+    h.expect_quiet();
+    h.advance(1);
+    assert_eq!(h.expect_answer(&id), json!({"status": "UnlockFailed"}));
+    assert!(!h.cp.unlock_result(1, UnlockStatus::Unlocked), "too late");
+    h.advance(300);
+    h.expect_call("Heartbeat");
+}
