@@ -180,6 +180,12 @@ fn an_unlock_the_firmware_never_reports_fails_after_the_call_timeout() {
         Vec::from(std::mem::take(&mut h.events)),
         [Event::Unlock { connector: 1 }]
     );
+    // The integrator's loop is woken for it (the heartbeat is 300 s away).
+    assert_eq!(
+        h.cp.poll_timeout(),
+        Some(h.now + config().call_timeout),
+        "the unlock's deadline"
+    );
     h.advance(timeout - 1);
     h.expect_quiet();
     h.advance(1);
