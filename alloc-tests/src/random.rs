@@ -175,6 +175,9 @@ pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
     ];
     // While stalled: CALLs handed in since the stall began.
     let mut stalled: Option<usize> = None;
+    // An UnlockConnector taken in on this connection: its answer may wait
+    // for the firmware, and a clock advance may complete it (UnlockFailed).
+    let mut unlock_taken = false;
     while s.len() < len {
         let c = rng.below(u64::from(connectors) + 2) as u8;
         let step = match rng.below(100) {
@@ -216,13 +219,16 @@ pub fn random_scenario(seed: u64, len: usize, connectors: u8) -> Scenario {
             94..=96 => Step::Stall,
             _ => Step::SmallBuffer(*rng.pick(&[0, 0, 16, 60, 200])),
         };
-        match step {
+        match &step {
             // An UnlockConnector answer the firmware completes now, or the
             // clock completes (UnlockFailed after the call timeout), is
             // ready to go: it counts as an answer waiting.
-            Step::UnlockResult(..) | Step::Advance(_) => stalled = stalled.map(|n| n + 1),
+            Step::UnlockResult(..) => stalled = stalled.map(|n| n + 1),
+            Step::Advance(_) if unlock_taken => stalled = stalled.map(|n| n + 1),
+            Step::Receive(f) if f.contains("UnlockConnector") => unlock_taken = true,
             Step::Stall => stalled = Some(0),
-            Step::Flush | Step::Connect | Step::Disconnect => stalled = None,
+            Step::Connect | Step::Disconnect => (stalled, unlock_taken) = (None, false),
+            Step::Flush => stalled = None,
             _ => {}
         }
         s.push(step);
@@ -409,17 +415,20 @@ mod tests {
     #[test]
     fn while_stalled_only_the_first_answer_waiting_may_need_memory() {
         for seed in 1..=300 {
-            let mut waiting = None;
+            let (mut waiting, mut unlock_taken) = (None, false);
             for step in random_scenario(seed, 60, 2) {
                 match &step {
                     Step::Stall => waiting = Some(0),
-                    Step::Flush | Step::Connect | Step::Disconnect => waiting = None,
-                    Step::UnlockResult(..) | Step::Advance(_) => waiting = waiting.map(|n| n + 1),
+                    Step::Flush => waiting = None,
+                    Step::Connect | Step::Disconnect => (waiting, unlock_taken) = (None, false),
+                    Step::UnlockResult(..) => waiting = waiting.map(|n| n + 1),
+                    Step::Advance(_) if unlock_taken => waiting = waiting.map(|n| n + 1),
                     Step::Receive(f) => {
                         if waiting.is_some_and(|n| n > 0) {
                             assert!(NON_ALLOCATING.contains(&f.as_str()), "seed {seed}: {f}");
                         }
                         waiting = waiting.map(|n| n + 1);
+                        unlock_taken |= f.contains("UnlockConnector");
                     }
                     _ => {}
                 }

@@ -48,7 +48,7 @@ pub(crate) enum Reply {
         connector: u8,
         #[serde(serialize_with = "crate::snapshot::opt_str")]
         outcome: Option<UnlockStatus>,
-        deadline: Instant,
+        deadline: Deadline,
     },
 }
 
@@ -101,6 +101,29 @@ pub(crate) fn request<T: Decode<A>, A: Allocator + Clone>(
             description: e.reason,
         }
     })
+}
+
+/// An [`Instant`] in two 4-byte halves: the unlock's deadline in [`Reply`]
+/// without aligning every answer slot to 8 bytes on 32-bit targets (8
+/// bytes more of the idle state on thumbv6m).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Deadline([u32; 2]);
+
+impl Deadline {
+    pub(crate) const fn new(t: Instant) -> Self {
+        let ms = t.as_millis();
+        Deadline([(ms >> 32) as u32, ms as u32])
+    }
+
+    pub(crate) const fn get(self) -> Instant {
+        Instant::from_millis(((self.0[0] as u64) << 32) | self.0[1] as u64)
+    }
+}
+
+impl Serialize for Deadline {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
 }
 
 /// `{"status":"..."}`, the answer of most of the central system's CALLs.
@@ -238,7 +261,7 @@ impl Answers {
                     outcome: None,
                     deadline,
                     ..
-                } => Some(deadline),
+                } => Some(deadline.get()),
                 _ => None,
             })
             .min()
@@ -246,20 +269,36 @@ impl Answers {
 
     /// An unlock outcome the firmware did not report by its deadline is
     /// UnlockFailed: a firmware that never reports would otherwise hold
-    /// every CALL of the charge point for ever.
-    pub(crate) fn expire_unlocks(&mut self, now: Instant) {
-        for a in self.slots.iter_mut().flatten() {
-            if let Reply::Unlock {
-                outcome: outcome @ None,
-                deadline,
+    /// every CALL of the charge point for ever. Gives the connectors of
+    /// the answers it expired.
+    pub(crate) fn expire_unlocks(&mut self, now: Instant) -> [Option<u8>; SLOTS] {
+        let mut expired = [None; SLOTS];
+        for (a, e) in self.slots.iter_mut().zip(&mut expired) {
+            if let Some(Answer {
+                reply:
+                    Reply::Unlock {
+                        connector,
+                        outcome: outcome @ None,
+                        deadline,
+                    },
                 ..
-            } = &mut a.reply
+            }) = a
             {
-                if *deadline <= now {
+                if deadline.get() <= now {
                     *outcome = Some(UnlockStatus::UnlockFailed);
+                    *e = Some(*connector);
                 }
             }
         }
+        expired
+    }
+
+    /// Whether an UnlockConnector answer of `connector` waits for the
+    /// firmware's outcome.
+    pub(crate) fn waits_unlock(&self, connector: u8) -> bool {
+        self.slots.iter().flatten().any(|a| {
+            matches!(a.reply, Reply::Unlock { connector: c, outcome: None, .. } if c == connector)
+        })
     }
 
     pub(crate) fn clear(&mut self) {

@@ -288,7 +288,13 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
                 s.on_failure(now, o.token, CallFailure::Timeout);
             }
         }
-        s.answers.expire_unlocks(now);
+        // An unlock answered UnlockFailed is not carried out later: the
+        // firmware not yet told (the storage failing) is never told.
+        for connector in s.answers.expire_unlocks(now).into_iter().flatten() {
+            if !s.answers.waits_unlock(connector) {
+                s.blocks.tx.withdraw_unlock(connector);
+            }
+        }
         let (cx, b, _) = s.split(now);
         if b.tx.timeout_due(&cx) {
             b.tx.handle_timeout(&cx);

@@ -41,7 +41,8 @@ pub enum Event {
     /// [`ChargePoint::unlock_result`](crate::ChargePoint::unlock_result)
     /// within [`Config::call_timeout`](crate::Config::call_timeout); the
     /// charge point's own CALLs wait behind the answer until then, and
-    /// without an outcome the answer is UnlockFailed).
+    /// without an outcome the answer is UnlockFailed; an unlock not yet
+    /// given as an event by then, the storage failing, is called off).
     Unlock {
         /// The connector (1 or more).
         connector: u8,

@@ -168,9 +168,10 @@ impl<A: Allocator + Clone, S: Storage> ChargePoint<A, S> {
     /// The firmware's outcome of an UnlockConnector ([`Event::Unlock`]):
     /// the answer to the central system goes out with it, to every
     /// UnlockConnector of `connector` that waits (several taken in before
-    /// the events were polled give one event). `false` when none waits
-    /// (an outcome later than [`Config::call_timeout`](crate::Config::call_timeout):
-    /// the answer was UnlockFailed).
+    /// the events were polled give one event). `false` when none waits:
+    /// an earlier outcome answered them, or this one came later than
+    /// [`Config::call_timeout`](crate::Config::call_timeout) after the
+    /// UnlockConnector (the answer was UnlockFailed).
     ///
     /// [`Event::Unlock`]: crate::Event::Unlock
     pub fn unlock_result(&mut self, connector: u8, status: ocpp_model::UnlockStatus) -> bool {

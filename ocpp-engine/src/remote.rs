@@ -136,7 +136,7 @@ impl<A: Allocator + Clone> Blocks<A> {
         Reply::Unlock {
             connector,
             outcome: None,
-            deadline: cx.now + cx.settings.call_timeout,
+            deadline: crate::answers::Deadline::new(cx.now + cx.settings.call_timeout),
         }
     }
 

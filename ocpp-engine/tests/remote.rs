@@ -158,9 +158,8 @@ fn one_unlock_outcome_answers_every_unlock_connector_of_its_connector() {
     for id in ids {
         assert_eq!(h.expect_answer(id), json!({"status": "Unlocked"}));
     }
-    // Nothing waits for the firmware any more: the heartbeat goes out.
-    h.advance(300);
-    h.expect_call("Heartbeat");
+    // Nothing waits for the firmware any more.
+    assert!(!h.cp.unlock_result(1, UnlockStatus::Unlocked));
 }
 
 /// A firmware that never reports the outcome of an unlock does not hold
@@ -193,4 +192,43 @@ fn an_unlock_the_firmware_never_reports_fails_after_the_call_timeout() {
     assert!(!h.cp.unlock_result(1, UnlockStatus::Unlocked), "too late");
     h.advance(300);
     h.expect_call("Heartbeat");
+}
+
+/// An unlock answered UnlockFailed is not carried out afterwards: while
+/// the storage fails the firmware hears of nothing but the failure, and
+/// once it works again it is not told to unlock a cable the central
+/// system was told stays locked.
+#[test]
+fn an_unlock_answered_failed_is_never_asked_of_the_firmware() {
+    use ocpp_engine::Event;
+
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    h.cp.storage().set_failing(true);
+    // A change that must be durable before anything goes out.
+    let change = h.cs_call(
+        "ChangeConfiguration",
+        json!({"key": "MeterValueSampleInterval", "value": "30"}),
+    );
+    let unlock = h.cs_call("UnlockConnector", json!({"connectorId": 1}));
+    h.advance(config().call_timeout.as_secs());
+    h.expect_quiet();
+    assert!(
+        h.events
+            .iter()
+            .all(|e| matches!(e, Event::StorageFailed { .. })),
+        "{:?}",
+        h.events
+    );
+    h.events.clear();
+    h.cp.storage().set_failing(false);
+    h.drain();
+    assert_eq!(h.expect_answer(&change), json!({"status": "Accepted"}));
+    assert_eq!(h.expect_answer(&unlock), json!({"status": "UnlockFailed"}));
+    assert!(
+        !h.events.iter().any(|e| matches!(e, Event::Unlock { .. })),
+        "{:?}",
+        h.events
+    );
 }

@@ -149,6 +149,14 @@ impl<A: Allocator + Clone> Transactions<A> {
         }
     }
 
+    /// An unlock of `connector` the firmware has not been told of yet is
+    /// called off (its UnlockConnector was answered UnlockFailed).
+    pub(crate) fn withdraw_unlock(&mut self, connector: u8) {
+        if let Ok(s) = self.session_mut(connector) {
+            s.unlock = false;
+        }
+    }
+
     /// How the transaction message queue stands.
     pub(crate) fn queue_stats(&self) -> QueueStats {
         QueueStats {
