@@ -305,3 +305,16 @@ impl Answers {
         self.slots = [None; SLOTS];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_keeps_every_instant_in_its_halves() {
+        for ms in [0, 1, u64::from(u32::MAX), 1 << 32, (1 << 40) + 7, u64::MAX] {
+            let t = Instant::from_millis(ms);
+            assert_eq!(Deadline::new(t).get(), t, "{ms} ms");
+        }
+    }
+}

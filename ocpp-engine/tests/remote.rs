@@ -232,3 +232,38 @@ fn an_unlock_answered_failed_is_never_asked_of_the_firmware() {
         h.events
     );
 }
+
+/// When the first of two UnlockConnectors of a connector expires while
+/// the storage fails, the second still asks the firmware once the storage
+/// works: only an unlock no answer waits for any more is called off.
+#[test]
+fn an_unlock_still_waiting_is_asked_when_an_earlier_one_expires() {
+    use ocpp_engine::Event;
+    use ocpp_model::UnlockStatus;
+
+    let pool = pool();
+    let mut h = Harness::new(&pool);
+    h.boot();
+    let timeout = config().call_timeout.as_secs();
+    h.cp.storage().set_failing(true);
+    // A change that must be durable before anything goes out (the
+    // firmware's: both answer places are the UnlockConnectors').
+    h.cp.configure(h.now, "MeterValueSampleInterval", "30")
+        .unwrap();
+    let first = h.cs_call("UnlockConnector", json!({"connectorId": 1}));
+    h.advance(timeout / 2);
+    let second = h.cs_call("UnlockConnector", json!({"connectorId": 1}));
+    h.advance(timeout - timeout / 2); // the first expires
+    h.events.clear();
+    h.cp.storage().set_failing(false);
+    h.drain();
+    assert_eq!(h.expect_answer(&first), json!({"status": "UnlockFailed"}));
+    assert!(
+        h.events.contains(&Event::Unlock { connector: 1 }),
+        "{:?}",
+        h.events
+    );
+    assert!(h.cp.unlock_result(1, UnlockStatus::Unlocked));
+    h.drain();
+    assert_eq!(h.expect_answer(&second), json!({"status": "Unlocked"}));
+}
