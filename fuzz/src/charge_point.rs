@@ -34,7 +34,8 @@
 //! - nothing is stuck at the end: with memory, storage and the connection
 //!   back, the firmware stopping every transaction and reporting every
 //!   unlock it was asked for, and a central system answering as usual,
-//!   the transaction queue empties and no CALL of ours waits (`finale.rs`).
+//!   the transaction queue empties and no CALL of ours is left waiting
+//!   for its answer (`finale.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

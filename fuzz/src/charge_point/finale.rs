@@ -1,10 +1,10 @@
 //! The end of every program: nothing is stuck. Memory, storage and the
 //! connection come back, the firmware stops every transaction and reports
-//! every unlock it was asked for, and a
-//! central system that answers everything as usual receives every
-//! transaction message: the queue empties, no transaction runs, and no
-//! CALL of ours waits. (A charge point whose queue never drains loses
-//! its transactions as surely as one that drops them.)
+//! every unlock it was asked for, and a central system that answers
+//! everything as usual receives every transaction message: the queue
+//! empties, no transaction runs, and no CALL of ours is left waiting for
+//! its answer. (A charge point whose queue never drains loses its
+//! transactions as surely as one that drops them.)
 
 use ocpp_alloc::FailurePlan;
 use ocpp_engine::Duration;
