@@ -35,15 +35,17 @@
 //!   back, the firmware stopping every transaction and reporting every
 //!   unlock it was asked for, and a central system answering as usual,
 //!   the transaction queue empties and no CALL of ours is left waiting
-//!   for its answer (`finale.rs`).
+//!   for its answer (`finale.rs`);
+//! - nothing is lost: every transactionId the charge point took from a
+//!   StartTransaction answer is carried by a StopTransaction by the end
+//!   (`ledger.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ocpp_alloc::{FailureInjector, FailurePlan, HostPool, Pool, Talc};
-use ocpp_engine::storage::Dropped;
 use ocpp_engine::{
-    Access, BootState, ChargePoint, Config, Duration, Event, Instant, MeterReading, RecordKey,
+    Access, BootState, ChargePoint, Config, Duration, Event, Instant, MeterReading,
     Value as Reading,
 };
 use ocpp_storage::{Cut, Lands, MemoryStorage};
@@ -59,6 +61,8 @@ const CALL_TIMEOUT_SECS: u64 = 30;
 mod finale;
 mod inputs;
 mod key;
+mod ledger;
+mod power;
 mod schema;
 mod sent;
 
@@ -99,6 +103,13 @@ struct World<'p> {
     /// The connectors of the unlocks the firmware was asked for, which it
     /// reports at the end (`finale`) if the program did not.
     unlocks: Vec<u8>,
+    /// The transactions the central system opened, until stopped.
+    ledger: ledger::Ledger,
+    /// Every write fails ([`op::STORAGE_FAILING`]).
+    failing: bool,
+    /// The storage failed since the last boot: what the charge point
+    /// could not write, a reboot loses without its fault.
+    failed: bool,
 }
 
 impl<'p> World<'p> {
@@ -167,7 +178,13 @@ impl<'p> World<'p> {
             Ok(()) => {
                 let ours = self.outstanding.as_ref().map(|o| &o.0);
                 if matches!(kind, Some(3 | 4)) && id.as_ref() == ours {
-                    self.outstanding = None;
+                    let (id, _, at) = self.outstanding.take().expect("ours");
+                    // Taken by the engine: in time, and the id as plain
+                    // as the engine wrote it (no escapes).
+                    let live = now < at + Duration::from_secs(CALL_TIMEOUT_SECS);
+                    if live && part(0) == "3" && part(1) == format!("\"{id}\"") {
+                        self.ledger.answered(&id, part(2));
+                    }
                 }
             }
             Err(e) => assert_eq!(
@@ -180,9 +197,9 @@ impl<'p> World<'p> {
     }
 
     /// Answers our outstanding CALL with this payload (or does nothing).
-    fn answer(&mut self, payload: impl FnOnce(&str, Instant) -> String) {
+    fn answer(&mut self, payload: impl FnOnce(&Self, &str, Instant) -> String) {
         if let Some((id, action, _)) = self.outstanding.clone() {
-            let frame = format!(r#"[3,"{id}",{}]"#, payload(&action, self.now));
+            let frame = format!(r#"[3,"{id}",{}]"#, payload(self, &action, self.now));
             self.receive(frame.as_bytes());
         }
     }
@@ -242,57 +259,6 @@ impl<'p> World<'p> {
         self.cp().handle_timeout(now);
     }
 
-    /// Power off and on: the charge point is dropped (the pool must be
-    /// empty) and restored from what the storage holds.
-    fn reboot(&mut self) {
-        self.cp = None;
-        assert_eq!(
-            self.pool.stats().in_use,
-            0,
-            "the dropped charge point left bytes in the pool"
-        );
-        self.storage.power_on();
-        let resume = self.resume;
-        let restore = |w: &Self| {
-            ChargePoint::restore(&w.config, w.alloc, w.storage.clone(), w.now, |_| resume)
-        };
-        let (cp, restored) = match restore(self) {
-            Ok(restored) => restored,
-            // A refusal planned for this step hit the restore: it fails
-            // cleanly, and the firmware boots again with memory back.
-            Err(e) if self.alloc.refusals() > 0 => {
-                assert_eq!(
-                    self.pool.stats().in_use,
-                    0,
-                    "a failed restore ({e:?}) left bytes in the pool"
-                );
-                self.alloc.set_plan(FailurePlan::Never);
-                restore(self).expect("a charge point fits the pool after a reboot")
-            }
-            Err(e) => panic!("a charge point fits the pool after a reboot: {e:?}"),
-        };
-        // Every record this engine wrote reads back (a larger build's too,
-        // after a firmware update), or was torn by a cut: Corrupt. (A torn
-        // record whose CRC-32 still matches would be a false alarm, 1 in
-        // 2^32.)
-        for key in RecordKey::ALL {
-            let dropped = restored.dropped(key);
-            assert!(
-                matches!(dropped, None | Some(Dropped::Corrupt)),
-                "the {key} record this engine wrote was dropped at the restore: {dropped:?}"
-            );
-        }
-        self.cp = Some(cp);
-        self.outstanding = None;
-        self.incoming.clear();
-        // Nothing of an earlier build is queued or carried by a running
-        // transaction: from now on this build's bound holds.
-        let fresh = restored.resumed == 0 && restored.stopped == 0;
-        if fresh && self.cp().queue().queued == 0 {
-            self.call_bound = ocpp_engine::max_call_len(&self.config);
-        }
-    }
-
     fn step(&mut self, c: &mut Cursor<'_>) {
         let connector = |c: &mut Cursor<'_>| c.below(4) as u8;
         let code = op::of(c.byte());
@@ -325,10 +291,10 @@ impl<'p> World<'p> {
                 };
                 self.advance(secs);
             }
-            op::ANSWER => self.answer(|action, now| ocpp_testkit::usual(action).text(now)),
+            op::ANSWER => self.answer(|w, action, now| w.ledger.usual(action, now)),
             op::ANSWER_WITH => {
                 let p = *c.pick(ANSWERS);
-                self.answer(|_, _| p.to_owned());
+                self.answer(|_, _, _| p.to_owned());
             }
             op::ANSWER_ERROR => {
                 let code = *c.pick(ERROR_CODES);
@@ -430,8 +396,7 @@ impl<'p> World<'p> {
             }
             op::REBOOT => self.reboot(),
             op::STORAGE_FAILING => {
-                let failing = c.byte() & 1 == 1;
-                self.storage.set_failing(failing);
+                self.set_failing(c.byte() & 1 == 1);
             }
             op::REGISTER => {
                 let (name, vendor) = *c.pick(NAMES);
@@ -552,6 +517,9 @@ pub fn run(data: &[u8]) {
         nested: 0,
         scratch: vec![0u8; 16 * 1024],
         unlocks: Vec::new(),
+        ledger: ledger::Ledger::default(),
+        failing: false,
+        failed: false,
     };
     let mut c = Cursor(data);
     let mut steps = 0;

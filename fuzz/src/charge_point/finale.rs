@@ -4,7 +4,8 @@
 //! everything as usual receives every transaction message: the queue
 //! empties, no transaction runs, and no CALL of ours is left waiting for
 //! its answer. (A charge point whose queue never drains loses its
-//! transactions as surely as one that drops them.)
+//! transactions as surely as one that drops them.) Then every transaction
+//! the central system opened was stopped (`ledger.rs`).
 
 use ocpp_alloc::FailurePlan;
 use ocpp_engine::Duration;
@@ -20,8 +21,8 @@ const ROUNDS: u32 = 1_000;
 
 /// The usual answer, but a BootNotification's sets no heartbeat: with
 /// the periodic deadlines off, every round of the drain moves it on.
-fn answer_of(action: &str, now: ocpp_engine::Instant) -> String {
-    let usual = ocpp_testkit::usual(action).text(now);
+fn answer_of(w: &World<'_>, action: &str, now: ocpp_engine::Instant) -> String {
+    let usual = w.ledger.usual(action, now);
     if action != "BootNotification" {
         return usual;
     }
@@ -33,7 +34,7 @@ fn answer_of(action: &str, now: ocpp_engine::Instant) -> String {
 impl World<'_> {
     pub(super) fn finale(&mut self) {
         self.alloc.set_plan(FailurePlan::Never);
-        self.storage.set_failing(false);
+        self.set_failing(false);
         if self.storage.is_down() {
             self.reboot();
         } else {
@@ -82,6 +83,7 @@ impl World<'_> {
                     "the usual answer to our {action} {id} refused"
                 );
             } else if queued == 0 && !running {
+                self.ledger.check();
                 return;
             } else if self.unlocks.is_empty() {
                 let Some(t) = self.cp().poll_timeout() else {

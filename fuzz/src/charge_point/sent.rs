@@ -45,6 +45,7 @@ impl World<'_> {
                         self.call_bound
                     );
                 }
+                self.ledger.call_sent(&action, &id, part(3));
                 self.outstanding = Some((id, action.clone(), self.now));
                 (action, part(3))
             }
@@ -78,6 +79,9 @@ impl World<'_> {
             return; // a custom action: no official schema
         }
         validate(&schema, payload, text);
+        if schema == "StopTransaction" {
+            self.ledger.stop_sent(payload);
+        }
     }
 
     /// What the last step queued, polled with a buffer of `len` bytes
