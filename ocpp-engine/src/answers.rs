@@ -214,10 +214,20 @@ impl Answers {
     /// CALLs wait behind it, so that the central system hears the answer
     /// before the StopTransaction of the unlocked connector.
     pub(crate) fn holds_unlock(&self) -> bool {
-        self.slots
-            .iter()
-            .flatten()
-            .any(|a| matches!(a.reply, Reply::Unlock { outcome: None, .. }))
+        self.waiting_unlocks().next().is_some()
+    }
+
+    /// The UnlockConnector answers that wait for the firmware's outcome:
+    /// their connector and deadline.
+    fn waiting_unlocks(&self) -> impl Iterator<Item = (u8, Instant)> + '_ {
+        self.slots.iter().flatten().filter_map(|a| match a.reply {
+            Reply::Unlock {
+                connector,
+                outcome: None,
+                deadline,
+            } => Some((connector, deadline.get())),
+            _ => None,
+        })
     }
 
     /// The firmware answered the CALL `id` it handles.
@@ -253,18 +263,7 @@ impl Answers {
 
     /// The deadline of the firmware's unlock outcome that falls due first.
     pub(crate) fn poll_at(&self) -> Option<Instant> {
-        self.slots
-            .iter()
-            .flatten()
-            .filter_map(|a| match a.reply {
-                Reply::Unlock {
-                    outcome: None,
-                    deadline,
-                    ..
-                } => Some(deadline.get()),
-                _ => None,
-            })
-            .min()
+        self.waiting_unlocks().map(|(_, deadline)| deadline).min()
     }
 
     /// An unlock outcome the firmware did not report by its deadline is
@@ -296,9 +295,7 @@ impl Answers {
     /// Whether an UnlockConnector answer of `connector` waits for the
     /// firmware's outcome.
     pub(crate) fn waits_unlock(&self, connector: u8) -> bool {
-        self.slots.iter().flatten().any(|a| {
-            matches!(a.reply, Reply::Unlock { connector: c, outcome: None, .. } if c == connector)
-        })
+        self.waiting_unlocks().any(|(c, _)| c == connector)
     }
 
     pub(crate) fn clear(&mut self) {
