@@ -105,11 +105,6 @@ struct World<'p> {
     unlocks: Vec<u8>,
     /// The transactions the central system opened, until stopped.
     ledger: ledger::Ledger,
-    /// Every write fails ([`op::STORAGE_FAILING`]).
-    failing: bool,
-    /// The storage failed since the last boot: what the charge point
-    /// could not write, a reboot loses without its fault.
-    failed: bool,
 }
 
 impl<'p> World<'p> {
@@ -178,11 +173,11 @@ impl<'p> World<'p> {
             Ok(()) => {
                 let ours = self.outstanding.as_ref().map(|o| &o.0);
                 if matches!(kind, Some(3 | 4)) && id.as_ref() == ours {
-                    let (id, _, at) = self.outstanding.take().expect("ours");
-                    // Taken by the engine: in time, and the id as plain
-                    // as the engine wrote it (no escapes).
-                    let live = now < at + Duration::from_secs(CALL_TIMEOUT_SECS);
-                    if live && part(0) == "3" && part(1) == format!("\"{id}\"") {
+                    let (id, _, _) = self.outstanding.take().expect("ours");
+                    // Taken by the engine: `Ok` for an answer means it was
+                    // the engine's outstanding CALL (a late one is
+                    // `Unsolicited`; an escaped id is unescaped first).
+                    if kind == Some(3) {
                         self.ledger.answered(&id, part(2));
                     }
                 }
@@ -518,8 +513,6 @@ pub fn run(data: &[u8]) {
         scratch: vec![0u8; 16 * 1024],
         unlocks: Vec::new(),
         ledger: ledger::Ledger::default(),
-        failing: false,
-        failed: false,
     };
     let mut c = Cursor(data);
     let mut steps = 0;

@@ -4,22 +4,24 @@
 //! the central system opened is lost, whatever refusals, power cuts,
 //! reboots and firmware updates came between.
 //!
-//! An id is "taken" when its answer went to our outstanding
-//! StartTransaction within the call timeout, online, and decodes with the
+//! An id is "taken" when `handle_frame` took its answer as the answer to
+//! our outstanding StartTransaction (a late one is `Unsolicited`, an
+//! escaped message id is unescaped first) and it decodes with the
 //! model's decoder (the engine's; the `codec` target holds it to the
 //! schemas). The ledger forgets, rather than mis-accuses, where the charge
 //! point may have lost the id without fault:
-//! - the same StartTransaction is sent again (its answer was not kept, a
-//!   power cut came before it was written): its id is owed again only
-//!   once that send is answered;
-//! - the storage failed (`op::STORAGE_FAILING`) or a cut tore the
-//!   transactions record: a reboot after that forgets every open id, as
-//!   the medium lost them, not the charge point.
+//! - the same StartTransaction is sent again after a reboot (its answer
+//!   was not written: a cut, or a failing storage, came first): an id
+//!   opened before that reboot is owed again only once that send is
+//!   answered;
+//! - a cut tore the transactions record: the reboot after it forgets every
+//!   open id, as the medium lost them, not the charge point.
 //!
 //! The usual StartTransaction answer gives the smallest id from 42 up that
 //! no open transaction has: 42 when one runs at a time (the id the
 //! central system's RemoteStopTransaction names), distinct ids when
-//! several do, so one StopTransaction cannot close another's.
+//! several do. Ids may still repeat (`ANSWERS` has 77 and 78): each
+//! StopTransaction closes one open transaction of its id.
 
 use allocator_api2::alloc::Global;
 use ocpp_engine::Instant;
@@ -36,15 +38,24 @@ pub(super) struct Ledger {
     /// Each StartTransaction answered, by payload, with the id taken,
     /// until a StopTransaction carries that id.
     open: Vec<(String, i32)>,
+    /// How many of `open`, the oldest, were opened before the last reboot:
+    /// only those may come back as a StartTransaction sent again.
+    before_boot: usize,
 }
 
 impl Ledger {
     /// A CALL of ours went out. A StartTransaction: the charge point
-    /// holds no id for it (yet, or any more).
+    /// holds no id for it (yet, or, sent again after a reboot, any more).
     pub(super) fn call_sent(&mut self, action: &str, id: &str, payload: &str) {
         self.out = None;
         if action == "StartTransaction" {
-            self.open.retain(|(p, _)| p != payload);
+            if let Some(i) = self.open[..self.before_boot]
+                .iter()
+                .position(|(p, _)| p == payload)
+            {
+                self.open.remove(i);
+                self.before_boot -= 1;
+            }
             self.out = Some((id.to_owned(), payload.to_owned()));
         }
     }
@@ -66,13 +77,27 @@ impl Ledger {
     pub(super) fn stop_sent(&mut self, payload: &str) {
         let v: Value = serde_json::from_str(payload).expect("validated JSON");
         let id = v["transactionId"].as_i64().expect("a transactionId");
-        self.open.retain(|&(_, t)| i64::from(t) != id);
+        // One open transaction per StopTransaction: two given the same id
+        // need one each (a StopTransaction sent again closes another).
+        if let Some(i) = self.open.iter().position(|&(_, t)| i64::from(t) == id) {
+            self.open.remove(i);
+            if i < self.before_boot {
+                self.before_boot -= 1;
+            }
+        }
     }
 
-    /// The medium may have lost what the charge point wrote.
+    /// The medium lost what the charge point wrote.
     pub(super) fn forget(&mut self) {
         self.open.clear();
+        self.before_boot = 0;
         self.out = None;
+    }
+
+    /// A reboot: a transaction open now may have lost its id with the
+    /// answer that was not written, and be started again.
+    pub(super) fn rebooted(&mut self) {
+        self.before_boot = self.open.len();
     }
 
     /// The usual answer to `action`, with a fresh transactionId.
@@ -153,11 +178,40 @@ mod tests {
         let mut l = Ledger::default();
         l.call_sent("StartTransaction", "1", START);
         l.answered("1", &answer(42));
-        l.call_sent("StartTransaction", "9", START); // after a power cut
+        l.rebooted(); // a power cut
+        l.call_sent("StartTransaction", "9", START);
         l.check();
         l.answered("9", &answer(43));
         l.stop_sent(r#"{"transactionId":42,"meterStop":5,"timestamp":"2026-12-02T00:01:00Z"}"#);
         assert_eq!(l.open, [(START.to_owned(), 43)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "never stopped")]
+    fn the_same_start_sent_again_without_a_reboot_owes_both_ids() {
+        let mut l = Ledger::default();
+        l.call_sent("StartTransaction", "1", START);
+        l.answered("1", &answer(42));
+        l.call_sent("StartTransaction", "2", START);
+        l.answered("2", &answer(78));
+        l.stop_sent(r#"{"transactionId":78,"meterStop":5,"timestamp":"2026-12-02T00:01:00Z"}"#);
+        l.check();
+    }
+
+    #[test]
+    #[should_panic(expected = "never stopped")]
+    fn two_transactions_of_one_id_need_two_stops() {
+        let mut l = Ledger::default();
+        l.call_sent("StartTransaction", "1", START);
+        l.answered("1", &answer(78));
+        l.call_sent(
+            "StartTransaction",
+            "2",
+            &START.replace("\"connectorId\":1", "\"connectorId\":2"),
+        );
+        l.answered("2", &answer(78));
+        l.stop_sent(r#"{"transactionId":78,"meterStop":5,"timestamp":"2026-12-02T00:01:00Z"}"#);
+        l.check();
     }
 
     #[test]

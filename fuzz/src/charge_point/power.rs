@@ -9,11 +9,10 @@ use ocpp_engine::{ChargePoint, RecordKey};
 use super::World;
 
 impl World<'_> {
-    /// Every write fails from now, or works again.
+    /// Every write fails from now, or works again. (A failing write
+    /// leaves the record as it was: nothing the medium held is lost.)
     pub(super) fn set_failing(&mut self, failing: bool) {
         self.storage.set_failing(failing);
-        self.failing = failing;
-        self.failed |= failing;
     }
 
     /// Power off and on: the charge point is dropped (the pool must be
@@ -59,10 +58,10 @@ impl World<'_> {
         self.cp = Some(cp);
         self.outstanding = None;
         self.incoming.clear();
-        if self.failed || restored.dropped(RecordKey::Transactions) == Some(Dropped::Corrupt) {
+        if restored.dropped(RecordKey::Transactions) == Some(Dropped::Corrupt) {
             self.ledger.forget();
         }
-        self.failed = self.failing;
+        self.ledger.rebooted();
         // Nothing of an earlier build is queued or carried by a running
         // transaction: from now on this build's bound holds.
         let fresh = restored.resumed == 0 && restored.stopped == 0;
